@@ -1,0 +1,103 @@
+// Incremental frame decoder (PROTOCOL.md §2). Copes with any chunk boundary and checks
+// the type and the length before it buffers a single payload byte.
+import { FRAME_HEADER_BYTES } from '../constants';
+import { ErrorCode, PssError } from '../errors';
+import { FrameType, maxPayloadBytes } from './frames';
+
+export type DecodedItem =
+  /** A whole control frame, its JSON parsed (shape is checked by messages.ts). */
+  | { kind: 'control'; message: unknown }
+  /**
+   * Part of a data frame's payload, handed on as it arrives so a 1 MiB frame is never
+   * reassembled. `frameEnd` marks the last piece of a frame.
+   */
+  | { kind: 'data'; bytes: Buffer; frameEnd: boolean };
+
+export class FrameDecoder {
+  private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
+  private headerFill = 0;
+  private remaining = 0;
+  private control: Buffer | undefined;
+  private controlFill = 0;
+  private failed: PssError | undefined;
+
+  /** True between frames: nothing partial is held. */
+  get idle(): boolean {
+    return this.headerFill === 0 && this.remaining === 0 && this.control === undefined;
+  }
+
+  /**
+   * Feeds bytes; calls `emit` for each item in order. After the first error every later
+   * call throws the same error: a stream that lost its framing cannot be trusted again.
+   */
+  push(chunk: Buffer, emit: (item: DecodedItem) => void): void {
+    if (this.failed) throw this.failed;
+    try {
+      this.consume(chunk, emit);
+    } catch (err) {
+      this.failed = err instanceof PssError ? err : new PssError(ErrorCode.BAD_FRAME, String(err));
+      throw this.failed;
+    }
+  }
+
+  private consume(chunk: Buffer, emit: (item: DecodedItem) => void): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.remaining === 0 && this.control === undefined) {
+        const take = Math.min(FRAME_HEADER_BYTES - this.headerFill, chunk.length - pos);
+        chunk.copy(this.header, this.headerFill, pos, pos + take);
+        this.headerFill += take;
+        pos += take;
+        if (this.headerFill < FRAME_HEADER_BYTES) return;
+        this.headerFill = 0;
+        this.startFrame(emit);
+        continue;
+      }
+      const take = Math.min(this.remaining, chunk.length - pos);
+      if (this.control) {
+        chunk.copy(this.control, this.controlFill, pos, pos + take);
+        this.controlFill += take;
+        this.remaining -= take;
+        pos += take;
+        if (this.remaining === 0) this.finishControl(emit);
+      } else {
+        const bytes = chunk.subarray(pos, pos + take);
+        this.remaining -= take;
+        pos += take;
+        emit({ kind: 'data', bytes, frameEnd: this.remaining === 0 });
+      }
+    }
+  }
+
+  private startFrame(emit: (item: DecodedItem) => void): void {
+    const type = this.header[0]!;
+    const length = this.header.readUInt32BE(1);
+    const max = maxPayloadBytes(type);
+    if (max === undefined) {
+      throw new PssError(ErrorCode.BAD_FRAME, `unknown frame type 0x${type.toString(16).padStart(2, '0')}`);
+    }
+    if (length > max) {
+      throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${max}-byte limit`);
+    }
+    this.remaining = length;
+    if (type === FrameType.CONTROL) {
+      if (length === 0) throw new PssError(ErrorCode.BAD_MESSAGE, 'empty control frame');
+      this.control = Buffer.allocUnsafe(length);
+      this.controlFill = 0;
+    } else if (length === 0) {
+      emit({ kind: 'data', bytes: Buffer.alloc(0), frameEnd: true });
+    }
+  }
+
+  private finishControl(emit: (item: DecodedItem) => void): void {
+    const body = this.control!;
+    this.control = undefined;
+    let message: unknown;
+    try {
+      message = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    } catch {
+      throw new PssError(ErrorCode.BAD_MESSAGE, 'control frame is not valid UTF-8 JSON');
+    }
+    emit({ kind: 'control', message });
+  }
+}

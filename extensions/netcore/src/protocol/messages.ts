@@ -1,0 +1,219 @@
+// Control messages (PROTOCOL.md §4) and their validation. Anything that does not match
+// its schema is a BAD_MESSAGE; unknown types are errors, never ignored silently.
+import {
+  MAX_DISPLAY_NAME_CHARS,
+  MAX_FILES_PER_REQUEST,
+  MAX_PASSWORD_BYTES,
+} from '../constants';
+import { ErrorCode, PssError, isErrorCode } from '../errors';
+import { pathProblem } from './path-rules';
+
+export interface FileEntry {
+  /** '/'-separated path relative to the share (§5). */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileRequest {
+  path: string;
+  /** Bytes the client already has; the server sends from here. */
+  offset: number;
+  /** With offset > 0: the size and mtime the partial copy was started against. */
+  size?: number;
+  mtimeMs?: number;
+}
+
+export type ClientMessage =
+  | { type: 'HELLO'; version: number; client: string; name: string }
+  | { type: 'LOGIN'; password: string }
+  | { type: 'LIST_FILES' }
+  | { type: 'DOWNLOAD_FILES'; files: FileRequest[] }
+  | { type: 'CANCEL' }
+  | { type: 'PING'; id: number }
+  | { type: 'BYE' };
+
+export type ShareKind = 'directory' | 'file';
+
+export type ServerMessage =
+  | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string }
+  | { type: 'LOGIN_OK'; token: string }
+  | { type: 'FILE_LIST'; share: { kind: ShareKind; name: string }; entries: FileEntry[]; done: boolean }
+  | { type: 'FILE_BEGIN'; path: string; size: number; mtimeMs: number; offset: number }
+  | { type: 'FILE_END'; path: string; sha256: string }
+  | { type: 'FILE_ERROR'; path: string; code: string; message: string }
+  | { type: 'DOWNLOAD_DONE'; files: number; bytes: number; cancelled: boolean }
+  | { type: 'ERROR'; code: string; message: string; retryAfterMs?: number }
+  | { type: 'PONG'; id: number };
+
+type Obj = Record<string, unknown>;
+
+function bad(what: string): never {
+  throw new PssError(ErrorCode.BAD_MESSAGE, what);
+}
+
+function asObject(value: unknown): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('message is not an object');
+  return value as Obj;
+}
+
+function str(o: Obj, key: string, maxChars: number, allowEmpty = true): string {
+  const v = o[key];
+  if (typeof v !== 'string') bad(`${key} must be a string`);
+  if (v.length > maxChars) bad(`${key} is too long`);
+  if (!allowEmpty && v.length === 0) bad(`${key} must not be empty`);
+  return v;
+}
+
+function uint(o: Obj, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) bad(`${key} must be a non-negative integer`);
+  return v;
+}
+
+function time(o: Obj, key: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${key} must be a number`);
+  return v;
+}
+
+function wirePath(o: Obj, key: string): string {
+  const v = o[key];
+  const problem = pathProblem(v);
+  if (problem) throw new PssError(ErrorCode.BAD_PATH, `${key}: ${problem}`);
+  return v as string;
+}
+
+function optional<T>(o: Obj, key: string, read: (o: Obj, key: string) => T): T | undefined {
+  return o[key] === undefined ? undefined : read(o, key);
+}
+
+/** Checks a message a client sent; the server calls this on every control frame. */
+export function parseClientMessage(value: unknown): ClientMessage {
+  const o = asObject(value);
+  switch (o.type) {
+    case 'HELLO':
+      return {
+        type: 'HELLO',
+        version: uint(o, 'version'),
+        client: str(o, 'client', 100),
+        name: str(o, 'name', MAX_DISPLAY_NAME_CHARS),
+      };
+    case 'LOGIN': {
+      const password = str(o, 'password', MAX_PASSWORD_BYTES);
+      if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) bad('password is too long');
+      return { type: 'LOGIN', password };
+    }
+    case 'LIST_FILES':
+      return { type: 'LIST_FILES' };
+    case 'DOWNLOAD_FILES': {
+      const files = o.files;
+      if (!Array.isArray(files)) bad('files must be an array');
+      if (files.length === 0) bad('files must not be empty');
+      if (files.length > MAX_FILES_PER_REQUEST) {
+        throw new PssError(ErrorCode.TOO_MANY_FILES, `at most ${MAX_FILES_PER_REQUEST} files per request`);
+      }
+      return {
+        type: 'DOWNLOAD_FILES',
+        files: files.map((f): FileRequest => {
+          const r = asObject(f);
+          const req: FileRequest = { path: wirePath(r, 'path'), offset: uint(r, 'offset') };
+          const size = optional(r, 'size', uint);
+          const mtimeMs = optional(r, 'mtimeMs', time);
+          if (size !== undefined) req.size = size;
+          if (mtimeMs !== undefined) req.mtimeMs = mtimeMs;
+          if (req.offset > 0 && (size === undefined || mtimeMs === undefined)) {
+            bad('a resume (offset > 0) must name the size and mtimeMs it expects');
+          }
+          return req;
+        }),
+      };
+    }
+    case 'CANCEL':
+      return { type: 'CANCEL' };
+    case 'PING':
+      return { type: 'PING', id: uint(o, 'id') };
+    case 'BYE':
+      return { type: 'BYE' };
+    default:
+      return bad(`unknown message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+  }
+}
+
+function entry(value: unknown): FileEntry {
+  const e = asObject(value);
+  return { path: wirePath(e, 'path'), size: uint(e, 'size'), mtimeMs: time(e, 'mtimeMs') };
+}
+
+function code(o: Obj): string {
+  const c = str(o, 'code', 64);
+  return isErrorCode(c) ? c : ErrorCode.INTERNAL;
+}
+
+/**
+ * Checks a message a server sent. The client trusts nothing: every path is held to the
+ * same rule the server applies to requests (§5).
+ */
+export function parseServerMessage(value: unknown): ServerMessage {
+  const o = asObject(value);
+  switch (o.type) {
+    case 'WELCOME': {
+      const auth = o.auth;
+      if (auth !== 'password' && auth !== 'none') bad('auth must be "password" or "none"');
+      const msg: ServerMessage = {
+        type: 'WELCOME',
+        version: uint(o, 'version'),
+        server: str(o, 'server', 100),
+        auth,
+        sessionId: str(o, 'sessionId', 64),
+      };
+      const token = optional(o, 'token', (x, k) => str(x, k, 256));
+      if (token !== undefined) msg.token = token;
+      return msg;
+    }
+    case 'LOGIN_OK':
+      return { type: 'LOGIN_OK', token: str(o, 'token', 256) };
+    case 'FILE_LIST': {
+      const share = asObject(o.share);
+      const kind = share.kind;
+      if (kind !== 'directory' && kind !== 'file') bad('share.kind is unknown');
+      if (!Array.isArray(o.entries)) bad('entries must be an array');
+      if (typeof o.done !== 'boolean') bad('done must be a boolean');
+      return {
+        type: 'FILE_LIST',
+        share: { kind, name: str(share, 'name', 1024) },
+        entries: o.entries.map(entry),
+        done: o.done,
+      };
+    }
+    case 'FILE_BEGIN':
+      return {
+        type: 'FILE_BEGIN',
+        path: wirePath(o, 'path'),
+        size: uint(o, 'size'),
+        mtimeMs: time(o, 'mtimeMs'),
+        offset: uint(o, 'offset'),
+      };
+    case 'FILE_END': {
+      const sha256 = str(o, 'sha256', 64);
+      if (!/^[0-9a-f]{64}$/.test(sha256)) bad('sha256 must be 64 lowercase hex digits');
+      return { type: 'FILE_END', path: wirePath(o, 'path'), sha256 };
+    }
+    case 'FILE_ERROR':
+      return { type: 'FILE_ERROR', path: str(o, 'path', 8192), code: code(o), message: str(o, 'message', 1000) };
+    case 'DOWNLOAD_DONE': {
+      if (typeof o.cancelled !== 'boolean') bad('cancelled must be a boolean');
+      return { type: 'DOWNLOAD_DONE', files: uint(o, 'files'), bytes: uint(o, 'bytes'), cancelled: o.cancelled };
+    }
+    case 'ERROR': {
+      const msg: ServerMessage = { type: 'ERROR', code: code(o), message: str(o, 'message', 1000) };
+      const retry = optional(o, 'retryAfterMs', uint);
+      if (retry !== undefined) msg.retryAfterMs = retry;
+      return msg;
+    }
+    case 'PONG':
+      return { type: 'PONG', id: uint(o, 'id') };
+    default:
+      return bad(`unknown message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+  }
+}

@@ -1,0 +1,46 @@
+// The worker side of the pool. In the bundle, main.ts calls runWorker() when it is not
+// the main thread; from sources, pool.ts loads this file directly.
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { isMainThread, parentPort } from 'node:worker_threads';
+import { READ_CHUNK_BYTES } from '../constants';
+import { ErrorCode, fromFsError, PssError } from '../errors';
+import type { WorkerReply, WorkerTask } from './tasks';
+
+async function hashFile(path: string, start: number, end: number | undefined): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const stop = end ?? (await handle.stat()).size;
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let pos = start;
+    while (pos < stop) {
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, stop - pos), pos);
+      if (bytesRead === 0) throw new PssError(ErrorCode.FILE_CHANGED, `${path} is shorter than expected`);
+      hash.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function handle(task: WorkerTask): Promise<WorkerReply> {
+  try {
+    if (task.kind === 'hash-file') return { ok: true, value: await hashFile(task.path, task.start, task.end) };
+    throw new PssError(ErrorCode.INTERNAL, `unknown worker task`);
+  } catch (err) {
+    return { ok: false, error: fromFsError(err, 'hashing failed', ErrorCode.READ_FAILED).toJSON() };
+  }
+}
+
+export function runWorker(): void {
+  parentPort!.on('message', (task: WorkerTask) => {
+    void handle(task).then((reply) => parentPort!.postMessage(reply));
+  });
+}
+
+if (!isMainThread && typeof __PSS_BUNDLED__ === 'undefined') runWorker();
+
+declare const __PSS_BUNDLED__: boolean | undefined;
