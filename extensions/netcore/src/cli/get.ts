@@ -1,0 +1,78 @@
+// `pss get`: download a selection with a progress bar; re-running resumes.
+import { resolve, join } from 'node:path';
+import { Download, type FileOutcome } from '../client/download';
+import { selectEntries } from '../client/selection';
+import { ErrorCode, PssError } from '../errors';
+import { segmentProblem } from '../protocol/path-rules';
+import { WorkerPool } from '../workers/pool';
+import { formatBytes, formatDuration, formatRate } from './format';
+import { ProgressLine } from './progress-bar';
+import { CLIENT_OPTIONS, connectAndLogin, parse, usage } from './shared';
+
+export async function getCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...CLIENT_OPTIONS,
+    all: { type: 'boolean' },
+    out: { type: 'string' },
+    subfolder: { type: 'string' },
+  });
+  const [target, ...names] = positionals;
+  if (!values.all && names.length === 0) throw usage('name the files or folders to get, or use --all');
+  if (values.all && names.length > 0) throw usage('use either --all or a list of paths, not both');
+  let destination = resolve(values.out ?? '.');
+  if (values.subfolder !== undefined) {
+    const problem = segmentProblem(values.subfolder);
+    if (problem) throw usage(`--subfolder must be a plain folder name (${problem})`);
+    destination = join(destination, values.subfolder);
+  }
+  const json = values.json === true;
+  const connection = await connectAndLogin(target, values);
+  const pool = new WorkerPool();
+  const tty = !json && process.stderr.isTTY === true;
+  const bar = tty ? new ProgressLine(process.stderr) : undefined;
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const listing = await connection.list();
+    const entries = selectEntries(listing.entries, names, values.all === true);
+    const report = (o: FileOutcome) => {
+      if (json) {
+        process.stdout.write(JSON.stringify({ event: 'file', ...o }) + '\n');
+        return;
+      }
+      bar?.clear();
+      if (o.status === 'failed') process.stderr.write(`✗ ${o.path}: ${o.message} [${o.code}]\n`);
+      else if (o.status === 'skipped') process.stdout.write(`= ${o.path} (${o.message})\n`);
+      else process.stdout.write(`✓ ${o.path}${o.resumedFrom ? ` (resumed at ${formatBytes(o.resumedFrom)})` : ''}\n`);
+    };
+    const result = await new Download({
+      connection,
+      entries,
+      destination,
+      pool,
+      onFile: report,
+      ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+      signal: abort.signal,
+    }).run();
+    bar?.clear();
+    const failed = result.files.filter((f) => f.status === 'failed');
+    const seconds = result.durationMs / 1000;
+    if (json) {
+      process.stdout.write(JSON.stringify({ event: 'done', ok: result.ok, files: result.files.length, failed: failed.length, bytes: result.bytes, durationMs: result.durationMs, destination }) + '\n');
+    } else {
+      process.stdout.write(
+        `${result.files.length - failed.length} of ${result.files.length} files in ${destination}, ` +
+          `${formatBytes(result.bytes)} in ${formatDuration(seconds)} (${formatRate(seconds > 0 ? result.bytes / seconds : 0)})\n`,
+      );
+    }
+    if (result.ok) return 0;
+    const first = failed[0]!;
+    const why = result.cancelled ? 'interrupted; run the same command again to resume' : `${first.path}: ${first.message}`;
+    throw new PssError(first.code ?? ErrorCode.INTERNAL, failed.length > 1 ? `${failed.length} files failed; first: ${why}` : why);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    connection.close();
+    await pool.close();
+  }
+}

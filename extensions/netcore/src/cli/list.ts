@@ -1,0 +1,25 @@
+// `pss list`: what a server shares.
+import { formatBytes, formatTime } from './format';
+import { CLIENT_OPTIONS, connectAndLogin, parse, usage } from './shared';
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, CLIENT_OPTIONS);
+  if (positionals.length > 1) throw usage('list takes one server address');
+  const connection = await connectAndLogin(positionals[0], values);
+  try {
+    const listing = await connection.list();
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ server: connection.hostPort, fingerprint: connection.fingerprint256, ...listing }) + '\n');
+      return 0;
+    }
+    let total = 0;
+    for (const e of listing.entries) {
+      total += e.size;
+      process.stdout.write(`${formatBytes(e.size).padStart(10)}  ${formatTime(e.mtimeMs)}  ${e.path}\n`);
+    }
+    process.stdout.write(`${listing.entries.length} files, ${formatBytes(total)} in ${listing.share.kind} "${listing.share.name}"\n`);
+    return 0;
+  } finally {
+    connection.close();
+  }
+}

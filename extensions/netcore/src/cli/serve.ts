@@ -1,0 +1,103 @@
+// `pss serve`: share until SIGINT/SIGTERM, printing the ready line and log entries.
+import { networkInterfaces } from 'node:os';
+import { shortFingerprint } from '../certs/certificate';
+import { DEFAULT_MAX_CLIENTS } from '../constants';
+import type { LogEntry } from '../logs/log-entry';
+import { startServer, type RunningServer } from '../server/start-server';
+import { dataDirFrom, parse, passwordFromEnv, usage } from './shared';
+
+function intOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw usage(`${name} must be a whole number`);
+  return Number(value);
+}
+
+/** Addresses a client on the LAN can use, most useful first. */
+function lanAddresses(bind: string): string[] {
+  if (bind !== '0.0.0.0' && bind !== '::') return [bind];
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address);
+  }
+  return out.length > 0 ? out : ['127.0.0.1'];
+}
+
+function printHuman(server: RunningServer): void {
+  const hosts = lanAddresses(server.bind);
+  const lines = [
+    'Pro Secure Suite server is running.',
+    `  Sharing      ${server.share.root} (${server.share.kind})`,
+    `  Server IP    ${hosts.map((h) => `${h}:${server.mainPort}`).join(', ')}`,
+    `  Password     ${server.passwordRequired ? 'required' : 'not required'}`,
+    `  Fingerprint  ${server.fingerprint256}`,
+    `               (short form ${shortFingerprint(server.fingerprint256)})`,
+    `  Clients connect with: pss get ${hosts[0]}:${server.mainPort} --all --fingerprint ${server.fingerprint256}`,
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function printLog(entry: LogEntry, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ event: 'log', ...entry }) + '\n');
+    return;
+  }
+  const who = entry.sessionId ? ` ${entry.address ?? ''} #${entry.sessionId}` : entry.address ? ` ${entry.address}` : '';
+  process.stdout.write(`${entry.time} [${entry.category}]${who} ${entry.message}\n`);
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    port: { type: 'string' },
+    'max-clients': { type: 'string' },
+    'password-env': { type: 'string' },
+    'data-dir': { type: 'string' },
+    bind: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw usage('name exactly one folder or file to share');
+  const json = values.json === true;
+  const password = passwordFromEnv(values['password-env']);
+  const port = intOption(values.port, '--port', 5000);
+  const maxClients = intOption(values['max-clients'], '--max-clients', DEFAULT_MAX_CLIENTS);
+  const dataDir = await dataDirFrom(values['data-dir']);
+  // The ready line comes first (scripts wait for it); entries logged while starting wait.
+  let early: LogEntry[] | undefined = [];
+  const server = await startServer({
+    sharePath: positionals[0]!,
+    dataDir,
+    port,
+    maxClients,
+    ...(values.bind ? { bind: values.bind } : {}),
+    ...(password !== undefined ? { password } : {}),
+    log: (entry) => (early ? early.push(entry) : printLog(entry, json)),
+  });
+  if (json) {
+    process.stdout.write(
+      JSON.stringify({
+        event: 'ready',
+        mainPort: server.mainPort,
+        chatPort: server.chatPort,
+        webPort: server.webPort,
+        fingerprint: server.fingerprint256,
+        bind: server.bind,
+        addresses: lanAddresses(server.bind),
+        share: server.share.root,
+        shareKind: server.share.kind,
+        passwordRequired: server.passwordRequired,
+      }) + '\n',
+    );
+  } else {
+    printHuman(server);
+  }
+  for (const entry of early) printLog(entry, json);
+  early = undefined;
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  if (json) process.stdout.write(JSON.stringify({ event: 'stopped' }) + '\n');
+  return 0;
+}

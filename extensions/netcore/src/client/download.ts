@@ -1,0 +1,361 @@
+// Downloads a selection into a destination (DESIGN §3): every name is re-validated and
+// resolved inside the destination, data goes to `name.part`, and a file is renamed into
+// place only after its size and SHA-256 match what the server sent.
+import { createHash, type Hash } from 'node:crypto';
+import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
+import { dirname, relative, sep, isAbsolute } from 'node:path';
+import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS } from '../constants';
+import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
+import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
+import { resolveInside } from '../protocol/path-rules';
+import type { WorkerPool } from '../workers/pool';
+import type { ServerConnection } from './connection';
+import { discardPart, metaPath, partLength, partPath, readPartMeta, writePartMeta } from './part-files';
+import { etaSeconds, SpeedMeter, type DownloadProgress } from './progress';
+import { FileSink } from './file-sink';
+
+export interface FileOutcome {
+  path: string;
+  status: 'done' | 'skipped' | 'failed';
+  /** Where it was written (done/skipped). */
+  target?: string;
+  code?: ErrorCode;
+  message?: string;
+  /** Bytes received in this run. */
+  bytes: number;
+  resumedFrom?: number;
+}
+
+export interface DownloadResult {
+  ok: boolean;
+  files: FileOutcome[];
+  bytes: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+export interface DownloadOptions {
+  connection: ServerConnection;
+  entries: FileEntry[];
+  /** Folder the files go into (a chosen sub-folder already included). Created if missing. */
+  destination: string;
+  pool: WorkerPool;
+  onProgress?: (progress: DownloadProgress) => void;
+  onFile?: (outcome: FileOutcome) => void;
+  signal?: AbortSignal;
+}
+
+interface Item {
+  entry: FileEntry;
+  target: string;
+  offset: number;
+  /** The version a resumed .part belongs to. */
+  expect?: { size: number; mtimeMs: number };
+}
+
+interface Current {
+  item: Item;
+  begin: Extract<ServerMessage, { type: 'FILE_BEGIN' }>;
+  sink: FileSink;
+  hash: Hash | undefined;
+  received: number;
+}
+
+function inside(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
+
+export class Download {
+  private readonly outcomes = new Map<string, FileOutcome>();
+  private readonly items = new Map<string, Item>();
+  private readonly finalizers: Promise<void>[] = [];
+  private readonly meter = new SpeedMeter();
+  private current: Current | undefined;
+  private doneBytes = 0;
+  private filesDone = 0;
+  private totalBytes = 0;
+  private receivedBytes = 0;
+  private lastProgressAt = 0;
+  private cancelled = false;
+  private fatal: PssError | undefined;
+  private batchDone: { resolve: () => void; reject: (e: PssError) => void } | undefined;
+
+  constructor(private readonly options: DownloadOptions) {}
+
+  async run(): Promise<DownloadResult> {
+    const started = Date.now();
+    const { connection, signal } = this.options;
+    const onAbort = () => this.cancel();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      const pending = await this.plan();
+      connection.attach({
+        control: (m) => this.onControl(m),
+        data: (bytes, end) => this.onData(bytes, end),
+        closed: (err) => this.onClosed(err),
+      });
+      for (let i = 0; i < pending.length && !this.cancelled && !this.fatal; i += MAX_FILES_PER_REQUEST) {
+        const batch = pending.slice(i, i + MAX_FILES_PER_REQUEST);
+        const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
+        connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)) });
+        await done.catch((err: PssError) => {
+          this.fatal ??= err;
+        });
+      }
+      await Promise.all(this.finalizers);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      connection.release();
+    }
+    for (const item of this.items.values()) {
+      if (this.outcomes.has(item.entry.path)) continue;
+      const err = this.fatal ?? new PssError(ErrorCode.CONNECTION_LOST, this.cancelled ? 'cancelled' : 'not received');
+      this.record({ path: item.entry.path, status: 'failed', code: err.code, message: this.cancelled && !this.fatal ? 'cancelled' : err.message, bytes: 0 });
+    }
+    this.emitProgress(true);
+    const files = this.options.entries.map((e) => this.outcomes.get(e.path)!);
+    return {
+      ok: files.every((f) => f.status !== 'failed'),
+      files,
+      bytes: this.receivedBytes,
+      durationMs: Date.now() - started,
+      cancelled: this.cancelled,
+    };
+  }
+
+  /** Asks the server to stop after the current piece; finished files stay finished. */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    if (!this.options.connection.closed) this.options.connection.send({ type: 'CANCEL' });
+  }
+
+  private request(item: Item): FileRequest {
+    const req: FileRequest = { path: item.entry.path, offset: item.offset };
+    if (item.expect) {
+      req.size = item.expect.size;
+      req.mtimeMs = item.expect.mtimeMs;
+    }
+    return req;
+  }
+
+  /** Decides, before anything is requested, where each file goes and where it resumes. */
+  private async plan(): Promise<Item[]> {
+    const destination = this.options.destination;
+    await mkdir(destination, { recursive: true }).catch((err) => {
+      throw fromFsError(err, `cannot create ${destination}`, ErrorCode.WRITE_FAILED);
+    });
+    const root = await realpath(destination);
+    const pending: Item[] = [];
+    for (const entry of this.options.entries) {
+      this.totalBytes += entry.size;
+      const fail = (code: ErrorCode, message: string) =>
+        this.record({ path: entry.path, status: 'failed', code, message, bytes: 0 });
+      const target = resolveInside(root, entry.path);
+      if (!target) {
+        fail(ErrorCode.BAD_PATH, 'refused: the name would land outside the destination');
+        continue;
+      }
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        // A folder in the destination that is a link to elsewhere must not be written through.
+        if (!inside(root, await realpath(dirname(target)))) {
+          fail(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link out of the destination');
+          continue;
+        }
+        const existing = await lstat(target).catch(() => undefined);
+        if (existing && !existing.isFile()) {
+          fail(ErrorCode.WRITE_FAILED, 'something that is not a file is in the way');
+          continue;
+        }
+        // utimes stores seconds as a double, so the millisecond may come back a hair lower.
+        if (existing && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
+          this.doneBytes += entry.size;
+          this.record({ path: entry.path, status: 'skipped', target, message: 'already downloaded', bytes: 0 });
+          continue;
+        }
+        const item: Item = { entry, target, offset: 0 };
+        const meta = await readPartMeta(target);
+        const have = await partLength(target);
+        if (meta && meta.path === entry.path && have > 0 && have <= meta.size) {
+          item.offset = have;
+          item.expect = { size: meta.size, mtimeMs: meta.mtimeMs };
+          this.doneBytes += have;
+        }
+        this.items.set(entry.path, item);
+        pending.push(item);
+      } catch (err) {
+        const e = fromFsError(err, `cannot prepare ${entry.path}`, ErrorCode.WRITE_FAILED);
+        fail(e.code, e.message);
+      }
+    }
+    return pending;
+  }
+
+  private onControl(m: ServerMessage): void {
+    switch (m.type) {
+      case 'FILE_BEGIN':
+        return this.onBegin(m);
+      case 'FILE_END':
+        return this.onEnd(m);
+      case 'FILE_ERROR':
+        return this.onFileError(m);
+      case 'DOWNLOAD_DONE': {
+        if (this.current) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
+        const b = this.batchDone;
+        this.batchDone = undefined;
+        return b?.resolve();
+      }
+      case 'ERROR':
+        return this.onClosed(deserializeError(m));
+      case 'PONG':
+        return;
+      default:
+        throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `${m.type} during a download`);
+    }
+  }
+
+  private onBegin(m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>): void {
+    const item = this.items.get(m.path);
+    if (this.current || !item || this.outcomes.has(m.path)) {
+      throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${JSON.stringify(m.path)} was not expected`);
+    }
+    if (m.offset !== item.offset || m.offset > m.size) {
+      throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${m.path} has the wrong offset`);
+    }
+    // Record the version this .part belongs to before any byte of it reaches the disk.
+    const metaWritten =
+      m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs });
+    const sink = new FileSink(partPath(item.target), m.offset, metaWritten, (err) => this.onSinkError(err));
+    this.current = { item, begin: m, sink, hash: m.offset === 0 ? createHash('sha256') : undefined, received: 0 };
+    this.totalBytes += m.size - item.entry.size;
+    this.emitProgress(false);
+  }
+
+  private onData(bytes: Buffer, _frameEnd: boolean): void {
+    const cur = this.current;
+    if (!cur) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'data arrived outside a file');
+    if (cur.begin.offset + cur.received + bytes.length > cur.begin.size) {
+      throw new PssError(ErrorCode.INTEGRITY_FAILED, `${cur.item.entry.path}: the server sent more bytes than the file has`);
+    }
+    cur.hash?.update(bytes);
+    cur.received += bytes.length;
+    this.receivedBytes += bytes.length;
+    this.doneBytes += bytes.length;
+    this.meter.add(bytes.length);
+    const conn = this.options.connection;
+    if (!cur.sink.write(bytes, () => conn.resume())) conn.pause();
+    this.emitProgress(false);
+  }
+
+  private onEnd(m: Extract<ServerMessage, { type: 'FILE_END' }>): void {
+    const cur = this.current;
+    if (!cur || cur.item.entry.path !== m.path) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'FILE_END does not match FILE_BEGIN');
+    this.current = undefined;
+    this.finalizers.push(this.finalize(cur, m.sha256));
+  }
+
+  private async finalize(cur: Current, expected: string): Promise<void> {
+    const { item, begin, sink } = cur;
+    const path = item.entry.path;
+    const part = partPath(item.target);
+    try {
+      await sink.finish();
+      const length = begin.offset + cur.received;
+      if (length !== begin.size) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: got ${length} of ${begin.size} bytes`);
+      // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
+      const actual = cur.hash ? cur.hash.digest('hex') : await this.options.pool.hashFile(part);
+      if (actual !== expected) {
+        await discardPart(item.target);
+        throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; the partial copy was discarded`);
+      }
+      const mtime = new Date(begin.mtimeMs);
+      await utimes(part, mtime, mtime);
+      await rename(part, item.target);
+      await rm(metaPath(item.target), { force: true });
+      const outcome: FileOutcome = { path, status: 'done', target: item.target, bytes: cur.received };
+      if (begin.offset > 0) outcome.resumedFrom = begin.offset;
+      this.record(outcome);
+    } catch (err) {
+      const e = err instanceof PssError ? err : fromFsError(err, `cannot finish ${path}`, ErrorCode.WRITE_FAILED);
+      this.record({ path, status: 'failed', code: e.code, message: e.message, bytes: cur.received });
+    }
+  }
+
+  private onFileError(m: Extract<ServerMessage, { type: 'FILE_ERROR' }>): void {
+    const item = this.items.get(m.path);
+    if (!item) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_ERROR for a file not requested`);
+    const cur = this.current;
+    const code = m.code as ErrorCode;
+    const finish = async () => {
+      if (cur && cur.item === item) await cur.sink.abort();
+      let message = m.message;
+      // The partial copy belongs to a version that no longer exists: keeping it helps no one.
+      if (code === ErrorCode.FILE_CHANGED) {
+        await discardPart(item.target);
+        message += '; the partial copy was discarded, download it again for the new version';
+      }
+      this.record({ path: m.path, status: 'failed', code, message, bytes: cur?.item === item ? cur.received : 0 });
+    };
+    if (cur && cur.item === item) this.current = undefined;
+    this.finalizers.push(finish());
+  }
+
+  private onSinkError(err: PssError): void {
+    // A full disk stops the whole download; what reached the disk stays for a resume.
+    if (err.code === ErrorCode.DISK_FULL) {
+      this.fatal ??= err;
+      this.cancel();
+    }
+  }
+
+  private onClosed(err: PssError): void {
+    this.fatal ??= err;
+    const cur = this.current;
+    this.current = undefined;
+    if (cur) {
+      this.finalizers.push(
+        cur.sink.abort().then(() =>
+          this.record({ path: cur.item.entry.path, status: 'failed', code: err.code, message: `${err.message}; run again to resume`, bytes: cur.received }),
+        ),
+      );
+    }
+    const b = this.batchDone;
+    this.batchDone = undefined;
+    b?.reject(err);
+  }
+
+  private record(outcome: FileOutcome): void {
+    if (this.outcomes.has(outcome.path)) return;
+    if (outcome.status === 'failed' && this.fatal?.code === ErrorCode.DISK_FULL && outcome.code !== ErrorCode.DISK_FULL) {
+      outcome.code = ErrorCode.DISK_FULL;
+      outcome.message = this.fatal.message;
+    }
+    this.outcomes.set(outcome.path, outcome);
+    if (outcome.status !== 'failed') this.filesDone++;
+    this.options.onFile?.(outcome);
+    this.emitProgress(false);
+  }
+
+  private emitProgress(force: boolean): void {
+    const onProgress = this.options.onProgress;
+    if (!onProgress) return;
+    const now = Date.now();
+    if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.lastProgressAt = now;
+    const cur = this.current;
+    const rate = this.meter.rate();
+    onProgress({
+      currentPath: cur?.item.entry.path,
+      fileBytes: cur ? cur.begin.offset + cur.received : 0,
+      fileSize: cur?.begin.size ?? 0,
+      doneBytes: this.doneBytes,
+      totalBytes: this.totalBytes,
+      filesDone: this.filesDone,
+      filesTotal: this.options.entries.length,
+      bytesPerSecond: rate,
+      etaSeconds: etaSeconds(this.totalBytes - this.doneBytes, rate),
+    });
+  }
+}

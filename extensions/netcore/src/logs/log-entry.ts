@@ -1,0 +1,31 @@
+// One structured log entry. The categories are the original's, plus Web for browsers.
+
+export const LogCategory = {
+  SERVER_STATUS: 'Server Status',
+  CONNECTION: 'Connection',
+  AUTHENTICATION: 'Authentication',
+  FILE_TRANSFER: 'File Transfer',
+  CHAT: 'Chat',
+  SECURITY: 'Security',
+  SECURITY_ALERT: 'Security Alert',
+  ERROR: 'Error',
+} as const;
+export type LogCategory = (typeof LogCategory)[keyof typeof LogCategory];
+
+export interface LogEntry {
+  /** ISO 8601 date-time. */
+  time: string;
+  category: LogCategory;
+  sessionId?: string;
+  address?: string;
+  message: string;
+}
+
+export type LogSink = (entry: LogEntry) => void;
+
+export function makeEntry(category: LogCategory, message: string, who: { sessionId?: string; address?: string } = {}): LogEntry {
+  const entry: LogEntry = { time: new Date().toISOString(), category, message };
+  if (who.sessionId !== undefined) entry.sessionId = who.sessionId;
+  if (who.address !== undefined) entry.address = who.address;
+  return entry;
+}

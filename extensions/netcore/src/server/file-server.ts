@@ -1,0 +1,124 @@
+// The main-port TLS server: accepts sessions, enforces max clients, and keeps one bad or
+// silent connection from stalling anyone else (each handshake has its own timeout and
+// errors end only that socket).
+import { once } from 'node:events';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { HELLO_TIMEOUT_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { ErrorCode, PssError } from '../errors';
+import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
+import type { WorkerPool } from '../workers/pool';
+import { LoginThrottle, type PasswordVerifier } from './auth';
+import { HashCache } from './hash-cache';
+import type { ServerContext, ServerTimeouts } from './server-context';
+import { Session } from './session';
+import type { Share } from './share';
+
+export interface FileServerOptions {
+  share: Share;
+  certPem: string;
+  keyPem: string;
+  maxClients: number;
+  password?: PasswordVerifier;
+  throttle?: LoginThrottle;
+  pool: WorkerPool;
+  log: LogSink;
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+export class FileServer {
+  private readonly tls: Server;
+  private readonly sessions = new Map<string, Session>();
+  private readonly ctx: ServerContext;
+  private paused: { promise: Promise<void>; release: () => void } | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: FileServerOptions) {
+    const timeouts: ServerTimeouts = {
+      handshakeMs: TLS_HANDSHAKE_TIMEOUT_MS,
+      helloMs: HELLO_TIMEOUT_MS,
+      loginMs: LOGIN_TIMEOUT_MS,
+      idleMs: IDLE_TIMEOUT_MS,
+      ...options.timeouts,
+    };
+    this.ctx = {
+      share: options.share,
+      password: options.password,
+      throttle: options.throttle ?? new LoginThrottle(),
+      pool: options.pool,
+      hashes: new HashCache(),
+      timeouts,
+      log: options.log,
+      whenRunning: () => this.paused?.promise ?? Promise.resolve(),
+    };
+    this.tls = createServer({
+      cert: options.certPem,
+      key: options.keyPem,
+      // We own both ends of the main port (DESIGN §2).
+      minVersion: 'TLSv1.3',
+      handshakeTimeout: timeouts.handshakeMs,
+    });
+    this.tls.on('secureConnection', (socket) => this.accept(socket));
+    this.tls.on('tlsClientError', (err, socket) => {
+      this.options.log(makeEntry(LogCategory.SECURITY, `TLS handshake failed: ${err.message}`, { address: socket.remoteAddress ?? 'unknown' }));
+      socket.destroy();
+    });
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Resolves with the bound port once listening. */
+  async listen(port: number, host: string): Promise<number> {
+    this.tls.listen(port, host);
+    try {
+      await once(this.tls, 'listening');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EADDRINUSE') throw new PssError(ErrorCode.PORT_IN_USE, `port ${port} on ${host} is already in use`);
+      if (e.code === 'EACCES') throw new PssError(ErrorCode.PORT_IN_USE, `no permission to listen on port ${port}`);
+      throw new PssError(ErrorCode.BAD_ARGUMENT, `cannot listen on ${host}:${port}: ${e.message}`);
+    }
+    const address = this.tls.address();
+    return typeof address === 'object' && address ? address.port : port;
+  }
+
+  /** Transfers stop reading and sending until resume(); new downloads wait too. */
+  pause(): void {
+    if (this.paused) return;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    this.paused = { promise, release };
+  }
+
+  resume(): void {
+    this.paused?.release();
+    this.paused = undefined;
+  }
+
+  get isPaused(): boolean {
+    return this.paused !== undefined;
+  }
+
+  /** Idempotent: refuses new connections, tells every client why, and waits for them. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.resume();
+      const closed = new Promise<void>((r) => this.tls.close(() => r()));
+      for (const s of this.sessions.values()) s.close(ErrorCode.SHUTTING_DOWN, 'the server is shutting down');
+      await closed;
+    })();
+    return this.closing;
+  }
+
+  private accept(socket: TLSSocket): void {
+    socket.setNoDelay(true);
+    const session = new Session(socket, this.ctx, (s) => this.sessions.delete(s.id));
+    if (this.sessions.size >= this.options.maxClients) {
+      this.options.log(makeEntry(LogCategory.CONNECTION, `refused: server full (${this.options.maxClients} clients)`, { address: session.address }));
+      session.close(ErrorCode.SERVER_FULL, `the server is full (${this.options.maxClients} clients at most)`);
+      return;
+    }
+    this.sessions.set(session.id, session);
+  }
+}

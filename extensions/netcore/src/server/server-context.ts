@@ -1,0 +1,25 @@
+// What a session needs from its server, and nothing more.
+import type { LogSink } from '../logs/log-entry';
+import type { WorkerPool } from '../workers/pool';
+import type { LoginThrottle, PasswordVerifier } from './auth';
+import type { HashCache } from './hash-cache';
+import type { Share } from './share';
+
+export interface ServerTimeouts {
+  handshakeMs: number;
+  helloMs: number;
+  loginMs: number;
+  idleMs: number;
+}
+
+export interface ServerContext {
+  share: Share;
+  password: PasswordVerifier | undefined;
+  throttle: LoginThrottle;
+  pool: WorkerPool;
+  hashes: HashCache;
+  timeouts: ServerTimeouts;
+  log: LogSink;
+  /** Resolves at once while the server runs; waits while it is paused. */
+  whenRunning(): Promise<void>;
+}

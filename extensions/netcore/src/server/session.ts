@@ -1,0 +1,263 @@
+// One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
+import { createHash, randomBytes } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import { LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION, READ_CHUNK_BYTES } from '../constants';
+import { ErrorCode, PssError } from '../errors';
+import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
+import { allocDataFrame, finishDataFrame } from '../protocol/frames';
+import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
+import { FramedSocket } from '../transport/framed-socket';
+import type { ServerContext } from './server-context';
+
+type Phase = 'hello' | 'login' | 'ready';
+
+export class Session {
+  readonly id = randomBytes(6).toString('hex');
+  readonly address: string;
+  readonly connectedAt = Date.now();
+  name = '';
+  token: string | undefined;
+  private phase: Phase = 'hello';
+  private readonly conn: FramedSocket;
+  private busy = false;
+  private cancelled = false;
+  private loginInFlight = false;
+
+  constructor(
+    socket: TLSSocket,
+    private readonly ctx: ServerContext,
+    private readonly onClosed: (session: Session) => void,
+  ) {
+    this.address = socket.remoteAddress ?? 'unknown';
+    this.conn = new FramedSocket(socket, {
+      control: (m) => this.onControl(m),
+      data: () => this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'clients do not send data frames')),
+      failure: (err) => this.fail(err),
+      closed: (err) => {
+        this.log(LogCategory.CONNECTION, err ? `disconnected: ${err.message}` : 'disconnected');
+        this.onClosed(this);
+      },
+    });
+    socket.setTimeout(ctx.timeouts.helloMs);
+    this.log(LogCategory.CONNECTION, 'connected');
+  }
+
+  /** Ends the session with a reason the client shows (server full, shutting down, …). */
+  close(code: ErrorCode, message: string, retryAfterMs?: number): void {
+    this.cancelled = true;
+    const m: ServerMessage = { type: 'ERROR', code, message };
+    if (retryAfterMs !== undefined) m.retryAfterMs = retryAfterMs;
+    this.send(m);
+    this.conn.end();
+  }
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  private send(message: ServerMessage): void {
+    this.conn.send(message);
+  }
+
+  private log(category: Category, message: string): void {
+    this.ctx.log(makeEntry(category, message, { sessionId: this.id, address: this.address }));
+  }
+
+  /** Fatal protocol error: say why, then close. */
+  private fail(err: PssError): void {
+    const category = err.code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.SECURITY;
+    this.log(category, `protocol error ${err.code}: ${err.message}`);
+    this.cancelled = true;
+    this.send({ type: 'ERROR', code: err.code, message: err.message });
+    this.conn.end();
+  }
+
+  private onControl(raw: unknown): void {
+    let msg: ClientMessage;
+    try {
+      msg = parseClientMessage(raw);
+    } catch (err) {
+      this.fail(err as PssError);
+      return;
+    }
+    switch (msg.type) {
+      case 'HELLO':
+        return this.onHello(msg);
+      case 'LOGIN':
+        return void this.onLogin(msg.password);
+      case 'PING':
+        return this.send({ type: 'PONG', id: msg.id });
+      case 'BYE':
+        return this.conn.end();
+      case 'CANCEL':
+        this.cancelled = this.busy;
+        return;
+      case 'LIST_FILES':
+      case 'DOWNLOAD_FILES':
+        if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
+        if (this.busy) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running'));
+        return void this.runExclusive(msg.type === 'LIST_FILES' ? () => this.list() : () => this.download(msg.files));
+    }
+  }
+
+  private onHello(msg: Extract<ClientMessage, { type: 'HELLO' }>): void {
+    if (this.phase !== 'hello') return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'HELLO was already sent'));
+    if (msg.version !== PROTOCOL_VERSION) {
+      return this.fail(new PssError(ErrorCode.UNSUPPORTED_VERSION, `this server speaks protocol version ${PROTOCOL_VERSION}`));
+    }
+    this.name = msg.name.trim() || this.address;
+    const base = { type: 'WELCOME', version: PROTOCOL_VERSION, server: `pss/${PRODUCT_VERSION}`, sessionId: this.id } as const;
+    if (this.ctx.password) {
+      this.phase = 'login';
+      this.conn.socket.setTimeout(this.ctx.timeouts.loginMs);
+      this.send({ ...base, auth: 'password' });
+    } else {
+      this.authenticated();
+      this.send({ ...base, auth: 'none', token: this.token! });
+    }
+  }
+
+  private authenticated(): void {
+    this.phase = 'ready';
+    this.token = randomBytes(32).toString('base64url');
+    this.conn.socket.setTimeout(this.ctx.timeouts.idleMs);
+  }
+
+  private async onLogin(password: string): Promise<void> {
+    if (this.phase !== 'login' || this.loginInFlight) {
+      return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'LOGIN is not expected now'));
+    }
+    const verifier = this.ctx.password!;
+    const locked = this.ctx.throttle.lockedFor(this.address);
+    if (locked > 0) {
+      this.log(LogCategory.SECURITY_ALERT, 'login refused: address is locked out');
+      return this.close(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${Math.ceil(locked / 1000)} s`, locked);
+    }
+    this.loginInFlight = true;
+    const ok = await verifier.verify(password);
+    this.loginInFlight = false;
+    if (this.conn.closed) return;
+    if (ok) {
+      this.ctx.throttle.succeed(this.address);
+      this.authenticated();
+      this.log(LogCategory.AUTHENTICATION, 'login succeeded');
+      this.send({ type: 'LOGIN_OK', token: this.token! });
+      return;
+    }
+    const { delayMs, lockedMs } = this.ctx.throttle.fail(this.address);
+    this.log(lockedMs ? LogCategory.SECURITY_ALERT : LogCategory.AUTHENTICATION, lockedMs ? 'login failed; address locked out' : 'login failed: wrong password');
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (lockedMs) return this.close(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${Math.ceil(lockedMs / 1000)} s`, lockedMs);
+    this.send({ type: 'ERROR', code: ErrorCode.AUTH_FAILED, message: 'wrong password' });
+    this.conn.end();
+  }
+
+  private async runExclusive(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.cancelled = false;
+    try {
+      await work();
+    } catch (err) {
+      const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, String((err as Error)?.message ?? err));
+      if (!this.conn.closed) {
+        this.log(LogCategory.ERROR, `request failed: ${e.message}`);
+        this.close(e.code, e.message);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async list(): Promise<void> {
+    const entries = await this.ctx.share.list();
+    const share = { kind: this.ctx.share.kind, name: this.ctx.share.name };
+    // Pages keep every control frame far below its cap, whatever the share holds.
+    let page: FileEntry[] = [];
+    let pageBytes = 0;
+    for (const entry of entries) {
+      page.push(entry);
+      pageBytes += Buffer.byteLength(entry.path) + 64;
+      if (pageBytes >= LIST_PAGE_TARGET_BYTES) {
+        await this.conn.sendAwait({ type: 'FILE_LIST', share, entries: page, done: false });
+        page = [];
+        pageBytes = 0;
+      }
+    }
+    this.send({ type: 'FILE_LIST', share, entries: page, done: true });
+    this.log(LogCategory.FILE_TRANSFER, `listed ${entries.length} files`);
+  }
+
+  private async download(files: FileRequest[]): Promise<void> {
+    let done = 0;
+    let bytes = 0;
+    for (const req of files) {
+      if (this.cancelled || this.conn.closed) break;
+      const sent = await this.sendOne(req);
+      if (sent >= 0) {
+        done++;
+        bytes += sent;
+      }
+    }
+    if (!this.conn.closed) this.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.cancelled });
+  }
+
+  /** Streams one file; returns the bytes sent, or -1 when the file was refused. */
+  private async sendOne(req: FileRequest): Promise<number> {
+    const fileError = (code: ErrorCode, message: string): number => {
+      this.log(code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.FILE_TRANSFER, `${req.path}: ${message}`);
+      this.send({ type: 'FILE_ERROR', path: req.path, code, message });
+      return -1;
+    };
+    let opened;
+    try {
+      opened = await this.ctx.share.openFile(req.path);
+    } catch (err) {
+      const e = err as PssError;
+      return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
+    }
+    const { handle, stat, absPath } = opened;
+    try {
+      const mtimeMs = Math.trunc(stat.mtimeMs);
+      if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
+        return fileError(ErrorCode.FILE_CHANGED, 'the file changed since the partial download began');
+      }
+      if (req.offset > stat.size) return fileError(ErrorCode.FILE_CHANGED, 'the offset is past the end of the file');
+      this.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
+      this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
+
+      // A whole-file send hashes as it streams; a resume needs the digest of bytes it does
+      // not send, so it comes from the cache or from a worker reading beside the stream.
+      const inline = req.offset === 0 ? createHash('sha256') : undefined;
+      const cached = inline ? undefined : this.ctx.hashes.get(absPath, stat);
+      const background = inline || cached ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
+      background?.catch(() => undefined);
+
+      let pos = req.offset;
+      while (pos < stat.size) {
+        if (this.cancelled || this.conn.closed) return -1;
+        await this.ctx.whenRunning();
+        const want = Math.min(READ_CHUNK_BYTES, stat.size - pos);
+        const frame = allocDataFrame(want);
+        const { bytesRead } = await handle.read(frame, 5, want, pos);
+        if (bytesRead === 0) return fileError(ErrorCode.FILE_CHANGED, 'the file shrank while it was being sent');
+        inline?.update(frame.subarray(5, 5 + bytesRead));
+        pos += bytesRead;
+        await this.conn.sendFrame(bytesRead === want ? frame : finishDataFrame(frame, bytesRead));
+      }
+      const after = await handle.stat();
+      if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
+        return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
+      }
+      const sha256 = inline ? inline.digest('hex') : (cached ?? (await background!));
+      this.ctx.hashes.set(absPath, stat, sha256);
+      this.send({ type: 'FILE_END', path: req.path, sha256 });
+      return stat.size - req.offset;
+    } catch (err) {
+      if (this.conn.closed) return -1;
+      const e = err as PssError;
+      return fileError(e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// What the server shares: one folder (recursively) or one file. Every path a client
+// names is checked here against the share root, segment by segment with lstat, so a
+// symlink, a name outside the share or the server's own data directory is never served.
+import { constants as fsc, type Stats } from 'node:fs';
+import { lstat, open, opendir, realpath, type FileHandle } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { MAX_SHARED_FILES } from '../constants';
+import { ErrorCode, PssError } from '../errors';
+import type { FileEntry, ShareKind } from '../protocol/messages';
+import { pathProblem, segmentProblem } from '../protocol/path-rules';
+
+export interface OpenedFile {
+  handle: FileHandle;
+  stat: Stats;
+  absPath: string;
+}
+
+/** Not followed on the last segment: a file swapped for a link after the checks is refused. */
+const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
+}
+
+export class Share {
+  private constructor(
+    readonly kind: ShareKind,
+    /** Real path of the shared folder, or of the shared file. */
+    readonly root: string,
+    private readonly dataDir: string,
+  ) {}
+
+  /** Display name: the folder's or the file's own name. */
+  get name(): string {
+    return basename(this.root);
+  }
+
+  /**
+   * Opens a share after checking it exists, is a folder or a regular file, and is not the
+   * data directory or inside it (the private key lives there).
+   */
+  static async open(path: string, dataDir: string): Promise<Share> {
+    let root: string;
+    let st: Stats;
+    try {
+      root = await realpath(path);
+      st = await lstat(root);
+    } catch {
+      throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: it does not exist or cannot be read`);
+    }
+    const realData = await realpath(dataDir).catch(() => dataDir);
+    if (isInside(realData, root)) {
+      throw new PssError(ErrorCode.SHARE_INVALID, `refusing to share ${path}: it is the data directory or inside it`);
+    }
+    if (st.isDirectory()) return new Share('directory', root, realData);
+    if (st.isFile()) return new Share('file', root, realData);
+    throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: not a folder or a regular file`);
+  }
+
+  /** Every shareable file, sorted by path. Skips links, special files, bad names, the data dir. */
+  async list(): Promise<FileEntry[]> {
+    if (this.kind === 'file') {
+      const st = await lstat(this.root);
+      if (!st.isFile()) return [];
+      return [{ path: this.name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) }];
+    }
+    const out: FileEntry[] = [];
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      if (isInside(this.dataDir, dir)) return;
+      let handle;
+      try {
+        handle = await opendir(dir);
+      } catch {
+        return; // unreadable folders are simply not shared
+      }
+      for await (const dirent of handle) {
+        if (segmentProblem(dirent.name)) continue;
+        const wire = prefix ? `${prefix}/${dirent.name}` : dirent.name;
+        const abs = join(dir, dirent.name);
+        if (dirent.isDirectory()) {
+          await walk(abs, wire);
+        } else if (dirent.isFile()) {
+          if (pathProblem(wire)) continue;
+          const st = await lstat(abs).catch(() => undefined);
+          if (!st?.isFile()) continue;
+          if (out.length >= MAX_SHARED_FILES) {
+            throw new PssError(ErrorCode.SHARE_INVALID, `the share holds more than ${MAX_SHARED_FILES} files`);
+          }
+          out.push({ path: wire, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+        }
+      }
+    };
+    await walk(this.root, '');
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return out;
+  }
+
+  /**
+   * Opens a shared file by its wire path (§5). Every segment is lstat-ed: a symbolic link
+   * anywhere on the way, a special file, or the data directory is NOT_FOUND or BAD_PATH.
+   */
+  async openFile(wirePath: string): Promise<OpenedFile> {
+    const problem = pathProblem(wirePath);
+    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
+    const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    let absPath: string;
+    if (this.kind === 'file') {
+      if (wirePath !== this.name) throw notFound();
+      absPath = this.root;
+    } else {
+      const segments = wirePath.split('/');
+      absPath = this.root;
+      for (let i = 0; i < segments.length; i++) {
+        absPath = join(absPath, segments[i]!);
+        const st = await lstat(absPath).catch(() => undefined);
+        const last = i === segments.length - 1;
+        if (!st || st.isSymbolicLink()) throw notFound();
+        if (last ? !st.isFile() : !st.isDirectory()) throw notFound();
+        if (isInside(this.dataDir, absPath)) throw notFound();
+      }
+    }
+    let handle: FileHandle;
+    try {
+      handle = await open(absPath, fsc.O_RDONLY | O_NOFOLLOW);
+    } catch {
+      throw notFound();
+    }
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      throw notFound();
+    }
+    return { handle, stat, absPath };
+  }
+}

@@ -1,0 +1,115 @@
+// A TLS socket speaking the framed protocol (PROTOCOL.md §2), shared by the server's
+// sessions and the client. It owns decoding and write backpressure; the owner decides
+// what messages mean.
+import type { TLSSocket } from 'node:tls';
+import { ErrorCode, PssError } from '../errors';
+import { FrameDecoder } from '../protocol/decoder';
+import { encodeControl } from '../protocol/frames';
+
+export interface FrameHandlers {
+  control(message: unknown): void;
+  data(bytes: Buffer, frameEnd: boolean): void;
+  /** A frame or message broke the protocol, or a handler threw. Called before closed(). */
+  failure(err: PssError): void;
+  /** Called once. `err` is set when the connection did not end cleanly. */
+  closed(err: PssError | undefined): void;
+}
+
+export class FramedSocket {
+  private readonly decoder = new FrameDecoder();
+  private closeError: PssError | undefined;
+  private isClosed = false;
+  private drainWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+
+  constructor(
+    readonly socket: TLSSocket,
+    private readonly handlers: FrameHandlers,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.settleDrain());
+    socket.on('timeout', () => this.destroy(new PssError(ErrorCode.TIMEOUT, 'connection timed out')));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.closeError ??= new PssError(ErrorCode.CONNECTION_LOST, `connection lost: ${err.code ?? err.message}`, { cause: err });
+    });
+    socket.on('end', () => {
+      // The peer finished; a half-open socket is of no use in this protocol.
+      if (!this.decoder.idle) this.closeError ??= new PssError(ErrorCode.CONNECTION_LOST, 'connection closed mid-frame');
+      socket.end();
+    });
+    socket.on('close', () => {
+      this.isClosed = true;
+      const err = this.closeError ?? (socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+      this.settleDrain(err ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+      this.handlers.closed(err);
+    });
+  }
+
+  get closed(): boolean {
+    return this.isClosed || this.socket.destroyed;
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? 'unknown';
+  }
+
+  /** Sends one control message. Control traffic is small, so it does not wait for drain. */
+  send(message: object): void {
+    if (this.closed) return;
+    this.socket.write(encodeControl(message));
+  }
+
+  /** Sends a control message and waits for the socket to take more (for long replies). */
+  sendAwait(message: object): Promise<void> {
+    return this.sendFrame(encodeControl(message));
+  }
+
+  /** Writes a ready-made frame, resolving when the socket can take more. */
+  async sendFrame(frame: Buffer): Promise<void> {
+    if (this.closed) throw this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed');
+    if (this.socket.write(frame)) return;
+    await new Promise<void>((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  }
+
+  /** Sends a last message (if any) and closes once it is flushed. */
+  end(message?: object): void {
+    if (this.closed) return;
+    if (message) this.send(message);
+    this.socket.end();
+    // A peer that never reads must not keep the socket forever.
+    setTimeout(() => this.socket.destroy(), 5_000).unref();
+  }
+
+  destroy(err?: PssError): void {
+    if (err) this.closeError ??= err;
+    this.socket.destroy();
+  }
+
+  /** Stops reading (backpressure towards the peer) until resume(). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.decoder.push(chunk, (item) => {
+        if (item.kind === 'control') this.handlers.control(item.message);
+        else this.handlers.data(item.bytes, item.frameEnd);
+      });
+    } catch (err) {
+      const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, String((err as Error)?.message ?? err));
+      this.closeError ??= e;
+      this.socket.pause();
+      this.handlers.failure(e);
+    }
+  }
+
+  private settleDrain(err?: Error): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) (err ? w.reject(err) : w.resolve());
+  }
+}
