@@ -1,10 +1,10 @@
 // One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
 import { createHash, randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION, READ_CHUNK_BYTES } from '../constants';
+import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
-import { allocDataFrame, finishDataFrame } from '../protocol/frames';
+import { ChunkReader } from './chunk-reader';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
 import type { ServerContext } from './server-context';
@@ -225,24 +225,23 @@ export class Session {
       this.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
       this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
 
-      // A whole-file send hashes as it streams; a resume needs the digest of bytes it does
-      // not send, so it comes from the cache or from a worker reading beside the stream.
-      const inline = req.offset === 0 ? createHash('sha256') : undefined;
-      const cached = inline ? undefined : this.ctx.hashes.get(absPath, stat);
+      // A whole-file send hashes as it streams unless the digest is cached; a resume needs
+      // the digest of bytes it does not send, so it comes from the cache or from a worker
+      // reading beside the stream.
+      const cached = this.ctx.hashes.get(absPath, stat);
+      const inline = cached === undefined && req.offset === 0 ? createHash('sha256') : undefined;
       const background = inline || cached ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
       background?.catch(() => undefined);
 
-      let pos = req.offset;
-      while (pos < stat.size) {
+      const reader = new ChunkReader(handle, req.offset, stat.size);
+      for (;;) {
         if (this.cancelled || this.conn.closed) return -1;
         await this.ctx.whenRunning();
-        const want = Math.min(READ_CHUNK_BYTES, stat.size - pos);
-        const frame = allocDataFrame(want);
-        const { bytesRead } = await handle.read(frame, 5, want, pos);
-        if (bytesRead === 0) return fileError(ErrorCode.FILE_CHANGED, 'the file shrank while it was being sent');
-        inline?.update(frame.subarray(5, 5 + bytesRead));
-        pos += bytesRead;
-        await this.conn.sendFrame(bytesRead === want ? frame : finishDataFrame(frame, bytesRead));
+        const frame = await reader.next();
+        if (!frame) break;
+        inline?.update(frame.subarray(FRAME_HEADER_BYTES));
+        await this.conn.sendFrame(frame);
+        reader.release(frame);
       }
       const after = await handle.stat();
       if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {

@@ -19,14 +19,12 @@ export class FramedSocket {
   private readonly decoder = new FrameDecoder();
   private closeError: PssError | undefined;
   private isClosed = false;
-  private drainWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
   constructor(
     readonly socket: TLSSocket,
     private readonly handlers: FrameHandlers,
   ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.settleDrain());
     socket.on('timeout', () => this.destroy(new PssError(ErrorCode.TIMEOUT, 'connection timed out')));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.closeError ??= new PssError(ErrorCode.CONNECTION_LOST, `connection lost: ${err.code ?? err.message}`, { cause: err });
@@ -39,7 +37,6 @@ export class FramedSocket {
     socket.on('close', () => {
       this.isClosed = true;
       const err = this.closeError ?? (socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
-      this.settleDrain(err ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
       this.handlers.closed(err);
     });
   }
@@ -63,11 +60,18 @@ export class FramedSocket {
     return this.sendFrame(encodeControl(message));
   }
 
-  /** Writes a ready-made frame, resolving when the socket can take more. */
-  async sendFrame(frame: Buffer): Promise<void> {
-    if (this.closed) throw this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed');
-    if (this.socket.write(frame)) return;
-    await new Promise<void>((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
+  /**
+   * Writes a ready-made frame and resolves once the socket has taken its bytes, so the
+   * caller may reuse the buffer and never queues more than it can hold.
+   */
+  sendFrame(frame: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.socket.write(frame, (err) => {
+        if (err) reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, `connection lost: ${err.message}`));
+        else resolve();
+      });
+    });
   }
 
   /** Sends a last message (if any) and closes once it is flushed. */
@@ -107,9 +111,4 @@ export class FramedSocket {
     }
   }
 
-  private settleDrain(err?: Error): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) (err ? w.reject(err) : w.resolve());
-  }
 }
