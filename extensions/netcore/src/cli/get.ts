@@ -15,6 +15,7 @@ export async function getCommand(argv: string[]): Promise<number> {
     all: { type: 'boolean' },
     out: { type: 'string' },
     subfolder: { type: 'string' },
+    stdout: { type: 'boolean' },
   });
   const [target, ...names] = positionals;
   if (!values.all && names.length === 0) throw usage('name the files or folders to get, or use --all');
@@ -25,6 +26,8 @@ export async function getCommand(argv: string[]): Promise<number> {
     if (problem) throw usage(`--subfolder must be a plain folder name (${problem})`);
     destination = join(destination, values.subfolder);
   }
+  const toStdout = values.stdout === true;
+  if (toStdout && (values.all || names.length !== 1 || values.json)) throw usage('--stdout takes exactly one file, without --all or --json');
   const json = values.json === true;
   const connection = await connectAndLogin(target, values);
   const pool = new WorkerPool();
@@ -43,6 +46,7 @@ export async function getCommand(argv: string[]): Promise<number> {
       }
       bar?.clear();
       if (o.status === 'failed') process.stderr.write(`✗ ${o.path}: ${o.message} [${o.code}]\n`);
+      else if (toStdout) return;
       else if (o.status === 'skipped') process.stdout.write(`= ${o.path} (${o.message})\n`);
       else process.stdout.write(`✓ ${o.path}${o.resumedFrom ? ` (resumed at ${formatBytes(o.resumedFrom)})` : ''}\n`);
     };
@@ -54,13 +58,14 @@ export async function getCommand(argv: string[]): Promise<number> {
       onFile: report,
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       signal: abort.signal,
+      ...(toStdout ? { output: process.stdout } : {}),
     }).run();
     bar?.clear();
     const failed = result.files.filter((f) => f.status === 'failed');
     const seconds = result.durationMs / 1000;
     if (json) {
       process.stdout.write(JSON.stringify({ event: 'done', ok: result.ok, files: result.files.length, failed: failed.length, bytes: result.bytes, durationMs: result.durationMs, destination }) + '\n');
-    } else {
+    } else if (!toStdout) {
       process.stdout.write(
         `${result.files.length - failed.length} of ${result.files.length} files in ${destination}, ` +
           `${formatBytes(result.bytes)} in ${formatDuration(seconds)} (${formatRate(seconds > 0 ? result.bytes / seconds : 0)})\n`,

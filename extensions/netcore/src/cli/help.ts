@@ -71,6 +71,8 @@ Options:
   --all                   download every shared file
   --out DIR               destination folder (default: the current folder)
   --subfolder NAME        put the files in a new sub-folder NAME of --out
+  --stdout                write the one named file to standard output instead
+                          (checked all the same; nothing is resumed)
 ${CLIENT_TRUST}
 ${DATA_DIR}
   --json                  print one JSON object per file and a summary, no bar

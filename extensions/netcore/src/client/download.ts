@@ -4,6 +4,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
 import { dirname, relative, sep, isAbsolute } from 'node:path';
+import type { Writable } from 'node:stream';
 import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
@@ -12,7 +13,8 @@ import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partLength, partPath, readPartMeta, writePartMeta } from './part-files';
 import { etaSeconds, SpeedMeter, type DownloadProgress } from './progress';
-import { FileSink } from './file-sink';
+import { FileSink, type Sink } from './file-sink';
+import { StreamSink } from './stream-sink';
 
 export interface FileOutcome {
   path: string;
@@ -43,6 +45,11 @@ export interface DownloadOptions {
   onProgress?: (progress: DownloadProgress) => void;
   onFile?: (outcome: FileOutcome) => void;
   signal?: AbortSignal;
+  /**
+   * Sends the one selected file to this stream instead of the destination (no .part, no
+   * resume); its size and SHA-256 are still checked.
+   */
+  output?: Writable;
 }
 
 interface Item {
@@ -56,7 +63,7 @@ interface Item {
 interface Current {
   item: Item;
   begin: Extract<ServerMessage, { type: 'FILE_BEGIN' }>;
-  sink: FileSink;
+  sink: Sink;
   hash: Hash | undefined;
   received: number;
 }
@@ -142,6 +149,14 @@ export class Download {
 
   /** Decides, before anything is requested, where each file goes and where it resumes. */
   private async plan(): Promise<Item[]> {
+    if (this.options.output) {
+      if (this.options.entries.length !== 1) throw new PssError(ErrorCode.BAD_ARGUMENT, 'only one file can go to standard output');
+      const entry = this.options.entries[0]!;
+      const item: Item = { entry, target: '-', offset: 0 };
+      this.totalBytes = entry.size;
+      this.items.set(entry.path, item);
+      return [item];
+    }
     const destination = this.options.destination;
     await mkdir(destination, { recursive: true }).catch((err) => {
       throw fromFsError(err, `cannot create ${destination}`, ErrorCode.WRITE_FAILED);
@@ -224,13 +239,17 @@ export class Download {
     if (m.offset !== item.offset || m.offset > m.size) {
       throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${m.path} has the wrong offset`);
     }
-    // Record the version this .part belongs to before any byte of it reaches the disk.
-    const metaWritten =
-      m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs });
-    const sink = new FileSink(partPath(item.target), m.offset, metaWritten, (err) => this.onSinkError(err));
+    const sink = this.options.output ? new StreamSink(this.options.output) : this.openPart(item, m);
     this.current = { item, begin: m, sink, hash: m.offset === 0 ? createHash('sha256') : undefined, received: 0 };
     this.totalBytes += m.size - item.entry.size;
     this.emitProgress(false);
+  }
+
+  private openPart(item: Item, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>): FileSink {
+    // Record the version this .part belongs to before any byte of it reaches the disk.
+    const metaWritten =
+      m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs });
+    return new FileSink(partPath(item.target), m.offset, metaWritten, (err) => this.onSinkError(err));
   }
 
   private onData(bytes: Buffer, _frameEnd: boolean): void {
@@ -267,8 +286,13 @@ export class Download {
       // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
       const actual = cur.hash ? cur.hash.digest('hex') : await this.options.pool.hashFile(part);
       if (actual !== expected) {
+        if (this.options.output) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; discard the output`);
         await discardPart(item.target);
         throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; the partial copy was discarded`);
+      }
+      if (this.options.output) {
+        this.record({ path, status: 'done', target: '-', bytes: cur.received });
+        return;
       }
       const mtime = new Date(begin.mtimeMs);
       await utimes(part, mtime, mtime);

@@ -7,7 +7,17 @@ import { ErrorCode, fromFsError, type PssError } from '../errors';
 
 const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
 
-export class FileSink {
+/** Where a download's bytes go: a .part file, or a stream for `--stdout`. */
+export interface Sink {
+  /** Returns false when the caller should pause its source until `drained` fires. */
+  write(bytes: Buffer, drained: () => void): boolean;
+  /** Everything written and durable; throws the first write error. */
+  finish(): Promise<void>;
+  /** Stops; what was written stays. */
+  abort(): Promise<void>;
+}
+
+export class FileSink implements Sink {
   private readonly opened: Promise<FileHandle>;
   private chain: Promise<void> = Promise.resolve();
   private block: Buffer | undefined;
