@@ -314,7 +314,7 @@ export class Download {
     const code = m.code as ErrorCode;
     const finish = async () => {
       if (cur && cur.item === item) await cur.sink.abort();
-      let message = m.message;
+      let message = code === ErrorCode.CANCELLED ? 'cancelled; run again to resume' : m.message;
       // The partial copy belongs to a version that no longer exists: keeping it helps no one.
       if (code === ErrorCode.FILE_CHANGED) {
         await discardPart(item.target);

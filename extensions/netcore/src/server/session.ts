@@ -235,8 +235,10 @@ export class Session {
 
       const reader = new ChunkReader(handle, req.offset, stat.size);
       for (;;) {
-        if (this.cancelled || this.conn.closed) return -1;
         await this.ctx.whenRunning();
+        if (this.conn.closed) return -1;
+        // The client must learn the file ended early before DOWNLOAD_DONE closes the batch.
+        if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
         const frame = await reader.next();
         if (!frame) break;
         inline?.update(frame.subarray(FRAME_HEADER_BYTES));
