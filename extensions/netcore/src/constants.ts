@@ -12,6 +12,9 @@ export const DEFAULT_BIND_ADDRESS = '0.0.0.0';
 export const DEFAULT_MAX_CLIENTS = 10;
 export const MAX_MAX_CLIENTS = 1000;
 
+/** TLS 1.3 suites for the main and chat ports, preferred first. */
+export const MAIN_PORT_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+
 // Framing (PROTOCOL.md §2).
 export const FRAME_HEADER_BYTES = 5;
 export const MAX_CONTROL_PAYLOAD_BYTES = 1 << 20;

@@ -3,7 +3,7 @@
 // errors end only that socket).
 import { once } from 'node:events';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { HELLO_TIMEOUT_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { HELLO_TIMEOUT_MS, MAIN_PORT_CIPHERS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
@@ -55,6 +55,9 @@ export class FileServer {
       key: options.keyPem,
       // We own both ends of the main port (DESIGN §2).
       minVersion: 'TLSv1.3',
+      // AES-128-GCM first: as strong as this link needs and cheaper per byte than AES-256.
+      ciphers: MAIN_PORT_CIPHERS,
+      honorCipherOrder: true,
       handshakeTimeout: timeouts.handshakeMs,
     });
     this.tls.on('secureConnection', (socket) => this.accept(socket));
