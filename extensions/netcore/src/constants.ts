@@ -76,3 +76,5 @@ export const PROGRESS_INTERVAL_MS = 250;
 export const SPEED_WINDOW_MS = 3_000;
 
 export const HASH_WORKERS_MAX = 2;
+/** Files at least this big are hashed in a worker while they stream. */
+export const HASH_OFFLOAD_MIN_BYTES = 8 * READ_CHUNK_BYTES;

@@ -7,7 +7,17 @@ import { runCli } from './cli';
 if (!isMainThread) {
   runWorker();
 } else {
+  let finished = false;
+  // If the event loop ever empties before the command finishes, that is a bug; it must
+  // never look like success.
+  process.on('beforeExit', () => {
+    if (finished) return;
+    finished = true;
+    process.stderr.write('pss: stopped unexpectedly before finishing [INTERNAL]\n');
+    process.exitCode = 1;
+  });
   void runCli(process.argv.slice(2)).then((code) => {
+    finished = true;
     process.exitCode = code;
   });
 }

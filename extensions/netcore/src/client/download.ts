@@ -1,7 +1,6 @@
 // Downloads a selection into a destination (DESIGN §3): every name is re-validated and
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
 // place only after its size and SHA-256 match what the server sent.
-import { createHash, type Hash } from 'node:crypto';
 import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
 import { dirname, relative, sep, isAbsolute } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -9,6 +8,7 @@ import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import { resolveInside } from '../protocol/path-rules';
+import { digestFor, type BlockDigest } from '../workers/digest';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partLength, partPath, readPartMeta, writePartMeta } from './part-files';
@@ -64,7 +64,8 @@ interface Current {
   item: Item;
   begin: Extract<ServerMessage, { type: 'FILE_BEGIN' }>;
   sink: Sink;
-  hash: Hash | undefined;
+  /** Set for a whole-file transfer; a resume re-reads the file at the end instead. */
+  digest: BlockDigest | undefined;
   received: number;
 }
 
@@ -239,17 +240,18 @@ export class Download {
     if (m.offset !== item.offset || m.offset > m.size) {
       throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${m.path} has the wrong offset`);
     }
-    const sink = this.options.output ? new StreamSink(this.options.output) : this.openPart(item, m);
-    this.current = { item, begin: m, sink, hash: m.offset === 0 ? createHash('sha256') : undefined, received: 0 };
+    const digest = m.offset === 0 ? digestFor(this.options.pool, m.size) : undefined;
+    const sink = this.options.output ? new StreamSink(this.options.output, digest) : this.openPart(item, m, digest);
+    this.current = { item, begin: m, sink, digest, received: 0 };
     this.totalBytes += m.size - item.entry.size;
     this.emitProgress(false);
   }
 
-  private openPart(item: Item, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>): FileSink {
+  private openPart(item: Item, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>, digest: BlockDigest | undefined): FileSink {
     // Record the version this .part belongs to before any byte of it reaches the disk.
     const metaWritten =
       m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs });
-    return new FileSink(partPath(item.target), m.offset, metaWritten, (err) => this.onSinkError(err));
+    return new FileSink(partPath(item.target), m.offset, metaWritten, digest, (err) => this.onSinkError(err));
   }
 
   private onData(bytes: Buffer, _frameEnd: boolean): void {
@@ -258,7 +260,6 @@ export class Download {
     if (cur.begin.offset + cur.received + bytes.length > cur.begin.size) {
       throw new PssError(ErrorCode.INTEGRITY_FAILED, `${cur.item.entry.path}: the server sent more bytes than the file has`);
     }
-    cur.hash?.update(bytes);
     cur.received += bytes.length;
     this.receivedBytes += bytes.length;
     this.doneBytes += bytes.length;
@@ -284,7 +285,7 @@ export class Download {
       const length = begin.offset + cur.received;
       if (length !== begin.size) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: got ${length} of ${begin.size} bytes`);
       // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
-      const actual = cur.hash ? cur.hash.digest('hex') : await this.options.pool.hashFile(part);
+      const actual = cur.digest ? await cur.digest.digest() : await this.options.pool.hashFile(part);
       if (actual !== expected) {
         if (this.options.output) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; discard the output`);
         await discardPart(item.target);

@@ -1,9 +1,11 @@
 // Writes one downloading file: copies the small pieces TLS delivers into 1 MiB blocks,
-// writes them in order at explicit positions, and tells the caller to pause the socket
-// while too much is waiting for the disk (memory stays bounded whatever the file size).
+// writes them in order at explicit positions, hands each written block to the digest,
+// and tells the caller to pause the socket while too much is waiting (memory stays
+// bounded whatever the file size).
 import { open, type FileHandle } from 'node:fs/promises';
 import { READ_CHUNK_BYTES } from '../constants';
-import { ErrorCode, fromFsError, type PssError } from '../errors';
+import { ErrorCode, fromFsError, PssError } from '../errors';
+import type { BlockDigest } from '../workers/digest';
 
 const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
 
@@ -11,42 +13,28 @@ const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
 export interface Sink {
   /** Returns false when the caller should pause its source until `drained` fires. */
   write(bytes: Buffer, drained: () => void): boolean;
-  /** Everything written and durable; throws the first write error. */
+  /** Everything written, hashed and durable; throws the first error. */
   finish(): Promise<void>;
   /** Stops; what was written stays. */
   abort(): Promise<void>;
 }
 
-export class FileSink implements Sink {
-  private readonly opened: Promise<FileHandle>;
-  private chain: Promise<void> = Promise.resolve();
+/**
+ * The block bookkeeping both sinks share: filling, recycling, the digest hand-off and the
+ * high-water mark. Subclasses say how a full block is written.
+ */
+export abstract class BlockSink implements Sink {
+  protected failure: PssError | undefined;
   private block: Buffer | undefined;
-  /** Written blocks come back here: a fresh 1 MiB buffer per block costs page faults. */
-  private readonly spare: Buffer[] = [];
   private fill = 0;
-  private position: number;
+  /** Written and hashed blocks come back here: a fresh 1 MiB buffer costs page faults. */
+  private readonly spare: Buffer[] = [];
   private pending = 0;
-  private failure: PssError | undefined;
+  private readonly returning = new Set<Promise<void>>();
   private onDrain: (() => void) | undefined;
 
-  /** `offset` > 0 appends to an existing partial file; 0 truncates it. */
-  constructor(
-    readonly path: string,
-    offset: number,
-    /** Settles before the file is opened (the .part.json sidecar is written first). */
-    before: Promise<void>,
-    private readonly onError: (err: PssError) => void,
-  ) {
-    this.position = offset;
-    this.opened = before.then(() => open(path, offset > 0 ? 'r+' : 'w', 0o644));
-    this.opened.catch((err) => this.setFailure(err));
-  }
+  constructor(private readonly digest: BlockDigest | undefined) {}
 
-  get error(): PssError | undefined {
-    return this.failure;
-  }
-
-  /** Returns false when the caller should pause its source until `drained` fires. */
   write(bytes: Buffer, drained: () => void): boolean {
     if (this.failure) return true;
     let pos = 0;
@@ -63,13 +51,103 @@ export class FileSink implements Sink {
     return false;
   }
 
-  /** Writes what is left, fsyncs and closes. Throws the first write error. */
   async finish(): Promise<void> {
     this.flushBlock();
-    await this.chain;
+    await this.drainWrites();
+    await Promise.all(this.returning);
+    if (this.failure) throw this.failure;
+  }
+
+  async abort(): Promise<void> {
+    this.block = undefined;
+    this.fill = 0;
+    this.digest?.drop();
+    await this.drainWrites();
+  }
+
+  /** Writes `data` (a view of a block); resolves when the block may be hashed. */
+  protected abstract writeBlock(data: Buffer): Promise<void>;
+  /** Resolves when every writeBlock call has settled. */
+  protected abstract drainWrites(): Promise<void>;
+
+  protected setFailure(err: unknown): void {
+    if (this.failure) return;
+    this.failure = err instanceof PssError ? err : fromFsError(err, 'cannot write the download', ErrorCode.WRITE_FAILED);
+    this.fireDrain();
+  }
+
+  private flushBlock(): void {
+    const block = this.block;
+    if (!block || this.fill === 0) return;
+    const data = block.subarray(0, this.fill);
+    // Read before the hand-over: a transferred buffer reports length 0.
+    const length = this.fill;
+    this.block = undefined;
+    this.fill = 0;
+    this.pending += length;
+    const done = this.writeBlock(data).then(
+      async () => {
+        if (this.failure || !this.digest) return block;
+        // Ordered: writeBlock calls settle in the order they were made.
+        // `block` is detached by the hand-over; the returned view carries its memory.
+        const back = await this.digest.update(data);
+        return Buffer.from(back.buffer, back.byteOffset, READ_CHUNK_BYTES);
+      },
+      (err) => {
+        this.setFailure(err);
+        return block;
+      },
+    );
+    const settled = done
+      .then(
+        (b) => void this.spare.push(b),
+        (err) => this.setFailure(err),
+      )
+      .finally(() => {
+        this.returning.delete(settled);
+        this.pending -= length;
+        if (this.pending < HIGH_WATER_BYTES / 2) this.fireDrain();
+      });
+    this.returning.add(settled);
+  }
+
+  private fireDrain(): void {
+    const cb = this.onDrain;
+    this.onDrain = undefined;
+    cb?.();
+  }
+}
+
+export class FileSink extends BlockSink {
+  private readonly opened: Promise<FileHandle>;
+  private chain: Promise<void> = Promise.resolve();
+  private position: number;
+
+  /**
+   * `offset` > 0 appends to an existing partial file; 0 truncates it. `before` settles
+   * before the file is opened (the .part.json sidecar is written first).
+   */
+  constructor(
+    readonly path: string,
+    offset: number,
+    before: Promise<void>,
+    digest: BlockDigest | undefined,
+    private readonly onError: (err: PssError) => void,
+  ) {
+    super(digest);
+    this.position = offset;
+    this.opened = before.then(() => open(path, offset > 0 ? 'r+' : 'w', 0o644));
+    this.opened.catch((err) => this.setFailure(err));
+  }
+
+  get error(): PssError | undefined {
+    return this.failure;
+  }
+
+  override async finish(): Promise<void> {
     const handle = await this.opened.catch(() => undefined);
     try {
-      if (this.failure) throw this.failure;
+      await super.finish();
       await handle!.sync();
     } catch (err) {
       this.setFailure(err);
@@ -79,53 +157,35 @@ export class FileSink implements Sink {
     }
   }
 
-  /** Stops writing; the partial file keeps what reached the disk. */
-  async abort(): Promise<void> {
-    this.block = undefined;
-    this.fill = 0;
-    await this.chain;
+  override async abort(): Promise<void> {
+    await super.abort();
     const handle = await this.opened.catch(() => undefined);
     await handle?.close().catch(() => undefined);
   }
 
-  private flushBlock(): void {
-    if (!this.block || this.fill === 0) return;
-    const block = this.block;
-    const data = block.subarray(0, this.fill);
-    const at = this.position;
-    this.position += this.fill;
-    this.pending += this.fill;
-    this.block = undefined;
-    this.fill = 0;
-    this.chain = this.chain.then(async () => {
-      try {
-        if (this.failure) return;
-        const handle = await this.opened;
-        let done = 0;
-        while (done < data.length) {
-          const { bytesWritten } = await handle.write(data, done, data.length - done, at + done);
-          done += bytesWritten;
-        }
-      } catch (err) {
-        this.setFailure(err);
-      } finally {
-        this.spare.push(block);
-        this.pending -= data.length;
-        if (this.onDrain && this.pending < HIGH_WATER_BYTES / 2) {
-          const cb = this.onDrain;
-          this.onDrain = undefined;
-          cb();
-        }
-      }
-    });
+  protected override setFailure(err: unknown): void {
+    if (this.failure) return;
+    super.setFailure(err instanceof PssError ? err : fromFsError(err, `cannot write ${this.path}`, ErrorCode.WRITE_FAILED));
+    this.onError(this.failure!);
   }
 
-  private setFailure(err: unknown): void {
-    if (this.failure) return;
-    this.failure = fromFsError(err, `cannot write ${this.path}`, ErrorCode.WRITE_FAILED);
-    this.onError(this.failure);
-    const cb = this.onDrain;
-    this.onDrain = undefined;
-    cb?.();
+  protected writeBlock(data: Buffer): Promise<void> {
+    const at = this.position;
+    this.position += data.length;
+    const step = this.chain.then(async () => {
+      if (this.failure) throw this.failure;
+      const handle = await this.opened;
+      let done = 0;
+      while (done < data.length) {
+        const { bytesWritten } = await handle.write(data, done, data.length - done, at + done);
+        done += bytesWritten;
+      }
+    });
+    this.chain = step.catch(() => undefined);
+    return step;
+  }
+
+  protected drainWrites(): Promise<void> {
+    return this.chain;
   }
 }

@@ -1,9 +1,10 @@
 // One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
+import { digestFor } from '../workers/digest';
 import { ChunkReader } from './chunk-reader';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
@@ -216,6 +217,11 @@ export class Session {
       return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
     }
     const { handle, stat, absPath } = opened;
+    // A whole-file send hashes as it streams unless the digest is cached; a resume needs
+    // the digest of bytes it does not send, so it comes from the cache or from a worker
+    // reading beside the stream.
+    const cached = this.ctx.hashes.get(absPath, stat);
+    const digest = cached === undefined && req.offset === 0 ? digestFor(this.ctx.pool, stat.size) : undefined;
     try {
       const mtimeMs = Math.trunc(stat.mtimeMs);
       if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
@@ -225,15 +231,11 @@ export class Session {
       this.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
       this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
 
-      // A whole-file send hashes as it streams unless the digest is cached; a resume needs
-      // the digest of bytes it does not send, so it comes from the cache or from a worker
-      // reading beside the stream.
-      const cached = this.ctx.hashes.get(absPath, stat);
-      const inline = cached === undefined && req.offset === 0 ? createHash('sha256') : undefined;
-      const background = inline || cached ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
+      const background = digest || cached ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
       background?.catch(() => undefined);
 
       const reader = new ChunkReader(handle, req.offset, stat.size);
+      const hashing: Promise<void>[] = [];
       for (;;) {
         await this.ctx.whenRunning();
         if (this.conn.closed) return -1;
@@ -241,15 +243,23 @@ export class Session {
         if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
         const frame = await reader.next();
         if (!frame) break;
-        inline?.update(frame.subarray(FRAME_HEADER_BYTES));
         await this.conn.sendFrame(frame);
-        reader.release(frame);
+        if (digest) {
+          // Hashing runs in a worker while the next frame goes out; the buffer comes back after.
+          const hashed = digest.update(frame.subarray(FRAME_HEADER_BYTES)).then((back) => reader.release(back));
+          hashed.catch(() => undefined);
+          hashing.push(hashed);
+          if (hashing.length > 2) await hashing.shift();
+        } else {
+          reader.release(frame);
+        }
       }
+      await Promise.all(hashing);
       const after = await handle.stat();
       if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
         return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
       }
-      const sha256 = inline ? inline.digest('hex') : (cached ?? (await background!));
+      const sha256 = digest ? await digest.digest() : (cached ?? (await background!));
       this.ctx.hashes.set(absPath, stat, sha256);
       this.send({ type: 'FILE_END', path: req.path, sha256 });
       return stat.size - req.offset;
@@ -258,6 +268,7 @@ export class Session {
       const e = err as PssError;
       return fileError(e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
     } finally {
+      digest?.drop();
       await handle.close().catch(() => undefined);
     }
   }

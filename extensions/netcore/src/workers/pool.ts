@@ -1,24 +1,27 @@
-// A small worker_threads pool for CPU work that is not on the streaming path (DESIGN §3):
-// hashing whole files for the server's hash cache and re-hashing a .part prefix on resume.
-// Workers start from the same bundle as the main thread (DESIGN §5).
+// A small worker_threads pool for hashing that should not load the event loop
+// (DESIGN §3): whole files (the server's hash cache, a resumed .part) and streams of
+// 1 MiB blocks that are being sent or written. Workers start from the same bundle as the
+// main thread (DESIGN §5).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HASH_WORKERS_MAX } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
+import type { BlockDigest } from './digest';
 import type { WorkerReply, WorkerTask } from './tasks';
 
 declare const __PSS_BUNDLED__: boolean | undefined;
 
-interface Job {
-  task: WorkerTask;
-  resolve: (value: string) => void;
+type TaskBody = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;
+
+interface Pending {
+  resolve: (value: string | Uint8Array | null) => void;
   reject: (err: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
-  job: Job | undefined;
+  pending: Map<number, Pending>;
 }
 
 function spawn(): Worker {
@@ -28,10 +31,41 @@ function spawn(): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true });
 }
 
+/** A SHA-256 computed in a worker from blocks handed over in order. */
+export class HashStream implements BlockDigest {
+  private dropped = false;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly slot: Slot,
+    private readonly stream: number,
+  ) {}
+
+  /**
+   * The view's memory moves to the worker (no copy) and comes back: the result is a view
+   * of the same bytes, which the caller may reuse. The caller must not touch `view` (or
+   * anything sharing its memory) until then.
+   */
+  async update(view: Uint8Array): Promise<Uint8Array> {
+    return (await this.pool.call(this.slot, { kind: 'stream-update', stream: this.stream, data: view }, [view.buffer as ArrayBuffer])) as Uint8Array;
+  }
+
+  async digest(): Promise<string> {
+    this.dropped = true;
+    return (await this.pool.call(this.slot, { kind: 'stream-digest', stream: this.stream })) as string;
+  }
+
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.pool.call(this.slot, { kind: 'stream-drop', stream: this.stream }).catch(() => undefined);
+  }
+}
+
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
   private readonly size: number;
+  private nextId = 1;
   private closed = false;
 
   constructor(size = Math.min(HASH_WORKERS_MAX, Math.max(1, availableParallelism() - 1))) {
@@ -39,67 +73,65 @@ export class WorkerPool {
   }
 
   /** SHA-256 (hex) of bytes [start, end) of a file; the whole file by default. */
-  hashFile(path: string, start = 0, end?: number): Promise<string> {
-    const task: WorkerTask = { kind: 'hash-file', path, start };
-    if (end !== undefined) task.end = end;
-    return this.run(task);
+  async hashFile(path: string, start = 0, end?: number): Promise<string> {
+    const task: TaskBody = end === undefined ? { kind: 'hash-file', path, start } : { kind: 'hash-file', path, start, end };
+    return (await this.call(this.pick(), task)) as string;
   }
 
-  /** Idempotent: rejects queued jobs and stops the workers. */
+  /** A digest fed block by block; all of a stream's blocks go to one worker, in order. */
+  openHashStream(): HashStream {
+    return new HashStream(this, this.pick(), this.nextId++);
+  }
+
+  /** Idempotent: rejects what is pending and stops the workers. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const err = new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
-    for (const job of this.queue.splice(0)) job.reject(err);
     await Promise.all(
-      this.slots.map(async (slot) => {
-        slot.job?.reject(err);
-        slot.job = undefined;
+      this.slots.splice(0).map(async (slot) => {
+        for (const p of slot.pending.values()) p.reject(err);
+        slot.pending.clear();
         await slot.worker.terminate();
       }),
     );
-    this.slots.length = 0;
   }
 
-  private run(task: WorkerTask): Promise<string> {
+  /** @internal Sends one task to a worker. */
+  call(slot: Slot, body: TaskBody, transfer: ArrayBuffer[] = []): Promise<string | Uint8Array | null> {
     if (this.closed) return Promise.reject(new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed'));
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
-      this.pump();
+      // A worker with work keeps the process alive; an idle one does not.
+      if (slot.pending.size === 0) slot.worker.ref();
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ ...body, id } as WorkerTask, transfer);
     });
   }
 
-  private pump(): void {
-    while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.job === undefined);
-      if (!slot) {
-        if (this.slots.length >= this.size) return;
-        slot = this.addSlot();
-      }
-      const job = this.queue.shift()!;
-      slot.job = job;
-      slot.worker.postMessage(job.task);
-    }
+  /** A new worker while under the size, else the least busy one. */
+  private pick(): Slot {
+    if (this.closed) throw new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
+    if (this.slots.length < this.size) return this.addSlot();
+    return this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
   private addSlot(): Slot {
-    const slot: Slot = { worker: spawn(), job: undefined };
+    const slot: Slot = { worker: spawn(), pending: new Map() };
     slot.worker.unref();
     slot.worker.on('message', (reply: WorkerReply) => {
-      const job = slot.job;
-      slot.job = undefined;
-      if (job) {
-        if (reply.ok) job.resolve(reply.value);
-        else job.reject(deserializeError(reply.error));
-      }
-      this.pump();
+      const p = slot.pending.get(reply.id);
+      if (!p) return;
+      slot.pending.delete(reply.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      if (reply.ok) p.resolve(reply.value);
+      else p.reject(deserializeError(reply.error));
     });
     const fail = (err: Error) => {
       const idx = this.slots.indexOf(slot);
       if (idx >= 0) this.slots.splice(idx, 1);
-      slot.job?.reject(new PssError(ErrorCode.INTERNAL, `worker failed: ${err.message}`));
-      slot.job = undefined;
-      if (!this.closed) this.pump();
+      for (const p of slot.pending.values()) p.reject(new PssError(ErrorCode.INTERNAL, `hash worker failed: ${err.message}`));
+      slot.pending.clear();
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => {

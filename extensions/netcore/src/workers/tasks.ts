@@ -1,7 +1,15 @@
-// Messages between the pool and its workers. Errors cross the thread boundary as
-// { name, code, message } (STYLE: errors that cross a boundary are serialised).
+// Messages between the pool and its workers. Every task carries an id and every reply
+// names it, because a worker interleaves tasks (a file hash waits on reads while stream
+// blocks keep arriving). Errors cross the thread boundary as { name, code, message }.
 import type { SerializedError } from '../errors';
 
-export type WorkerTask = { kind: 'hash-file'; path: string; start: number; end?: number };
+export type WorkerTask =
+  | { kind: 'hash-file'; id: number; path: string; start: number; end?: number }
+  /** Adds a block to stream `stream`'s digest; the block is transferred and sent back. */
+  | { kind: 'stream-update'; id: number; stream: number; data: Uint8Array }
+  | { kind: 'stream-digest'; id: number; stream: number }
+  | { kind: 'stream-drop'; id: number; stream: number };
 
-export type WorkerReply = { ok: true; value: string } | { ok: false; error: SerializedError };
+export type WorkerReply =
+  | { id: number; ok: true; value: string | Uint8Array | null }
+  | { id: number; ok: false; error: SerializedError };

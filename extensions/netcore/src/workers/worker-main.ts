@@ -1,6 +1,6 @@
 // The worker side of the pool. In the bundle, main.ts calls runWorker() when it is not
 // the main thread; from sources, pool.ts loads this file directly.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { READ_CHUNK_BYTES } from '../constants';
@@ -26,19 +26,39 @@ async function hashFile(path: string, start: number, end: number | undefined): P
   }
 }
 
-async function handle(task: WorkerTask): Promise<WorkerReply> {
+const streams = new Map<number, Hash>();
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(message, transfer);
+}
+
+async function handle(task: WorkerTask): Promise<void> {
   try {
-    if (task.kind === 'hash-file') return { ok: true, value: await hashFile(task.path, task.start, task.end) };
-    throw new PssError(ErrorCode.INTERNAL, `unknown worker task`);
+    switch (task.kind) {
+      case 'hash-file':
+        return reply({ id: task.id, ok: true, value: await hashFile(task.path, task.start, task.end) });
+      case 'stream-update': {
+        let hash = streams.get(task.stream);
+        if (!hash) streams.set(task.stream, (hash = createHash('sha256')));
+        hash.update(task.data);
+        return reply({ id: task.id, ok: true, value: task.data }, [task.data.buffer as ArrayBuffer]);
+      }
+      case 'stream-digest': {
+        const hash = streams.get(task.stream) ?? createHash('sha256');
+        streams.delete(task.stream);
+        return reply({ id: task.id, ok: true, value: hash.digest('hex') });
+      }
+      case 'stream-drop':
+        streams.delete(task.stream);
+        return reply({ id: task.id, ok: true, value: null });
+    }
   } catch (err) {
-    return { ok: false, error: fromFsError(err, 'hashing failed', ErrorCode.READ_FAILED).toJSON() };
+    reply({ id: task.id, ok: false, error: fromFsError(err, 'hashing failed', ErrorCode.READ_FAILED).toJSON() });
   }
 }
 
 export function runWorker(): void {
-  parentPort!.on('message', (task: WorkerTask) => {
-    void handle(task).then((reply) => parentPort!.postMessage(reply));
-  });
+  parentPort!.on('message', (task: WorkerTask) => void handle(task));
 }
 
 if (!isMainThread && typeof __PSS_BUNDLED__ === 'undefined') runWorker();
