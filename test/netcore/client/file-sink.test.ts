@@ -1,0 +1,111 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FileSink } from '../../../extensions/netcore/src/client/file-sink';
+import { StreamSink } from '../../../extensions/netcore/src/client/stream-sink';
+import { InlineDigest } from '../../../extensions/netcore/src/workers/digest';
+import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
+import type { PssError } from '../../../extensions/netcore/src/errors';
+
+/** Feeds `data` in pieces of random sizes (like TLS records), honouring backpressure. */
+async function feed(sink: { write(b: Buffer, drained: () => void): boolean }, data: Buffer): Promise<void> {
+  let pos = 0;
+  while (pos < data.length) {
+    const n = Math.min(data.length - pos, 1 + Math.floor(Math.random() * 40_000));
+    let drained!: () => void;
+    const wait = new Promise<void>((r) => (drained = r));
+    const ok = sink.write(data.subarray(pos, pos + n), drained);
+    pos += n;
+    if (!ok) await wait;
+  }
+}
+
+let dir = '';
+test.before.each(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pss-sink-'));
+});
+test.after.each(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a file sink writes every byte in order and its worker digest matches', async () => {
+  const pool = new WorkerPool();
+  try {
+    const data = randomBytes(9 * 1024 * 1024 + 333);
+    const digest = pool.openHashStream();
+    const sink = new FileSink(join(dir, 'f.part'), 0, Promise.resolve(), digest, () => undefined);
+    await feed(sink, data);
+    await sink.finish();
+    assert.ok((await readFile(join(dir, 'f.part'))).equals(data));
+    assert.is(await digest.digest(), createHash('sha256').update(data).digest('hex'));
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a file sink resumes at an offset without touching the bytes before it', async () => {
+  const head = randomBytes(100_000);
+  const tail = randomBytes(2 * 1024 * 1024 + 5);
+  await writeFile(join(dir, 'r.part'), head);
+  const sink = new FileSink(join(dir, 'r.part'), head.length, Promise.resolve(), undefined, () => undefined);
+  await feed(sink, tail);
+  await sink.finish();
+  assert.ok((await readFile(join(dir, 'r.part'))).equals(Buffer.concat([head, tail])));
+});
+
+test('the sidecar write happens before the file is opened', async () => {
+  const order: string[] = [];
+  const before = new Promise<void>((r) => setTimeout(() => (order.push('meta'), r()), 20));
+  const sink = new FileSink(join(dir, 'm.part'), 0, before, new InlineDigest(), () => undefined);
+  sink.write(Buffer.from('x'), () => undefined);
+  await sink.finish();
+  order.push(existsSync(join(dir, 'm.part')) ? 'file' : 'none');
+  assert.equal(order, ['meta', 'file']);
+});
+
+test('a full disk is DISK_FULL, reported once, and finish throws it', async () => {
+  if (!existsSync('/dev/full')) return;
+  const errors: PssError[] = [];
+  const sink = new FileSink('/dev/full', 0, Promise.resolve(), undefined, (e) => errors.push(e));
+  sink.write(randomBytes(3 * 1024 * 1024), () => undefined);
+  const err = (await sink.finish().catch((e) => e)) as PssError;
+  assert.is(err.code, 'DISK_FULL');
+  assert.is(errors.length, 1);
+  assert.is(errors[0]!.code, 'DISK_FULL');
+});
+
+test('memory stays bounded: a sink that cannot write asks the source to pause', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const sink = new FileSink(join(dir, 'slow.part'), 0, gate, undefined, () => undefined);
+  let paused = false;
+  for (let i = 0; i < 64 && !paused; i++) paused = !sink.write(Buffer.alloc(256 * 1024), () => undefined);
+  assert.ok(paused, 'the sink asked for a pause before 16 MiB were buffered');
+  release();
+  await sink.finish();
+});
+
+test('a stream sink passes the bytes through in order with the digest intact', async () => {
+  const pool = new WorkerPool();
+  try {
+    const data = randomBytes(8 * 1024 * 1024 + 99);
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+    const digest = pool.openHashStream();
+    const sink = new StreamSink(out, digest);
+    await feed(sink, data);
+    await sink.finish();
+    assert.ok(Buffer.concat(chunks).equals(data));
+    assert.is(await digest.digest(), createHash('sha256').update(data).digest('hex'));
+  } finally {
+    await pool.close();
+  }
+});
+
+test.run();
