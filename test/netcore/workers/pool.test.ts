@@ -43,7 +43,7 @@ test('a hash stream moves each block to the worker and gives the same memory bac
   try {
     const stream = pool.openHashStream();
     const expected = createHash('sha256');
-    let block = Buffer.allocUnsafe(1 << 20);
+    let block: Buffer = Buffer.allocUnsafe(1 << 20);
     for (let i = 0; i < 4; i++) {
       block.fill(i + 1);
       expected.update(block.subarray(0, 1000 + i));
