@@ -60,6 +60,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const password = passwordFromEnv(values['password-env']);
   const port = intOption(values.port, '--port', 5000);
   const maxClients = intOption(values['max-clients'], '--max-clients', DEFAULT_MAX_CLIENTS);
+  // Listen for the stop signal before anything is printed: a script may send it as soon
+  // as it reads the ready line.
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const dataDir = await dataDirFrom(values['data-dir']);
   // The ready line comes first (scripts wait for it); entries logged while starting wait.
   let early: LogEntry[] | undefined = [];
@@ -92,11 +98,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   for (const entry of early) printLog(entry, json);
   early = undefined;
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stop;
   await server.close();
   if (json) process.stdout.write(JSON.stringify({ event: 'stopped' }) + '\n');
   return 0;

@@ -64,6 +64,9 @@ function openTls(address: ServerAddress, timeoutMs: number): Promise<TLSSocket> 
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
+      // Until the framed connection takes over (the user may still be deciding whether to
+      // trust the server), a reset is noticed through `destroyed`, not thrown.
+      socket.on('error', () => undefined);
       resolve(socket);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
@@ -130,6 +133,7 @@ export class ServerConnection {
         }
         await options.pins.pin(hostPort, fingerprint256);
       }
+      if (socket.destroyed) throw new PssError(ErrorCode.CONNECTION_LOST, `${hostPort} closed the connection`);
     } catch (err) {
       socket.destroy();
       throw err;

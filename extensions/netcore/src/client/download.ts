@@ -2,7 +2,7 @@
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
 // place only after its size and SHA-256 match what the server sent.
 import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
-import { dirname, relative, sep, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
@@ -72,6 +72,26 @@ interface Current {
 function inside(root: string, child: string): boolean {
   const rel = relative(root, child);
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
+
+/**
+ * Creates the folders from `root` down to `dir` one by one, refusing any that exists as a
+ * link: `mkdir -p` would happily create folders wherever a link points.
+ */
+async function makeFolders(root: string, dir: string): Promise<void> {
+  let current = root;
+  for (const segment of relative(root, dir).split(sep).filter(Boolean)) {
+    current = join(current, segment);
+    let st = await lstat(current).catch(() => undefined);
+    if (!st) {
+      await mkdir(current).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      st = await lstat(current);
+    }
+    if (st.isSymbolicLink()) throw new PssError(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link');
+    if (!st.isDirectory()) throw new PssError(ErrorCode.WRITE_FAILED, `${segment} is in the way and is not a folder`);
+  }
 }
 
 export class Download {
@@ -174,8 +194,8 @@ export class Download {
         continue;
       }
       try {
-        await mkdir(dirname(target), { recursive: true });
-        // A folder in the destination that is a link to elsewhere must not be written through.
+        await makeFolders(root, dirname(target));
+        // Belt and braces: whatever the walk saw, the folder must really be inside.
         if (!inside(root, await realpath(dirname(target)))) {
           fail(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link out of the destination');
           continue;

@@ -2,12 +2,14 @@
 // writes them in order at explicit positions, hands each written block to the digest,
 // and tells the caller to pause the socket while too much is waiting (memory stays
 // bounded whatever the file size).
+import { constants as fsc } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, fromFsError, PssError } from '../errors';
 import type { BlockDigest } from '../workers/digest';
 
 const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
+const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
 
 /** Where a download's bytes go: a .part file, or a stream for `--stdout`. */
 export interface Sink {
@@ -136,7 +138,9 @@ export class FileSink extends BlockSink {
   ) {
     super(digest);
     this.position = offset;
-    this.opened = before.then(() => open(path, offset > 0 ? 'r+' : 'w', 0o644));
+    // Never through a link: a planted `name.part` link must not redirect the download.
+    const flags = offset > 0 ? fsc.O_RDWR | O_NOFOLLOW : fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | O_NOFOLLOW;
+    this.opened = before.then(() => open(path, flags, 0o644));
     this.opened.catch((err) => this.setFailure(err));
   }
 
@@ -165,7 +169,14 @@ export class FileSink extends BlockSink {
 
   protected override setFailure(err: unknown): void {
     if (this.failure) return;
-    super.setFailure(err instanceof PssError ? err : fromFsError(err, `cannot write ${this.path}`, ErrorCode.WRITE_FAILED));
+    const code = (err as NodeJS.ErrnoException)?.code;
+    const failure =
+      err instanceof PssError
+        ? err
+        : code === 'ELOOP'
+          ? new PssError(ErrorCode.BAD_PATH, `refused: ${this.path} or its .json sidecar is a link`)
+          : fromFsError(err, `cannot write ${this.path}`, ErrorCode.WRITE_FAILED);
+    super.setFailure(failure);
     this.onError(this.failure!);
   }
 

@@ -84,6 +84,15 @@ function wirePath(o: Obj, key: string): string {
   return v as string;
 }
 
+/**
+ * Names an unknown `type` for the error message. String() is not safe here: a parsed
+ * object may carry a non-callable `toString`, and converting it would throw a TypeError
+ * instead of the BAD_MESSAGE the peer is owed.
+ */
+function describeType(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+}
+
 function optional<T>(o: Obj, key: string, read: (o: Obj, key: string) => T): T | undefined {
   return o[key] === undefined ? undefined : read(o, key);
 }
@@ -136,7 +145,7 @@ export function parseClientMessage(value: unknown): ClientMessage {
     case 'BYE':
       return { type: 'BYE' };
     default:
-      return bad(`unknown message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+      return bad(`unknown message type ${describeType(o.type)}`);
   }
 }
 
@@ -214,6 +223,6 @@ export function parseServerMessage(value: unknown): ServerMessage {
     case 'PONG':
       return { type: 'PONG', id: uint(o, 'id') };
     default:
-      return bad(`unknown message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+      return bad(`unknown message type ${describeType(o.type)}`);
   }
 }

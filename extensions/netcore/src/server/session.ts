@@ -23,6 +23,7 @@ export class Session {
   private busy = false;
   private cancelled = false;
   private loginInFlight = false;
+  private deadline: NodeJS.Timeout | undefined;
 
   constructor(
     socket: TLSSocket,
@@ -35,11 +36,12 @@ export class Session {
       data: () => this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'clients do not send data frames')),
       failure: (err) => this.fail(err),
       closed: (err) => {
+        clearTimeout(this.deadline);
         this.log(LogCategory.CONNECTION, err ? `disconnected: ${err.message}` : 'disconnected');
         this.onClosed(this);
       },
     });
-    socket.setTimeout(ctx.timeouts.helloMs);
+    this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
   }
 
@@ -54,6 +56,19 @@ export class Session {
 
   get isBusy(): boolean {
     return this.busy;
+  }
+
+  /**
+   * The handshake and the login each get a fixed time, whatever the client sends meanwhile
+   * (a socket timeout would restart on every byte).
+   */
+  private armDeadline(ms: number, why: string): void {
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => {
+      this.log(LogCategory.SECURITY, `dropped: ${why}`);
+      this.close(ErrorCode.TIMEOUT, why);
+    }, ms);
+    this.deadline.unref();
   }
 
   private send(message: ServerMessage): void {
@@ -87,6 +102,8 @@ export class Session {
       case 'LOGIN':
         return void this.onLogin(msg.password);
       case 'PING':
+        // Before login a PING could hold a slot open forever; only sessions may keep alive.
+        if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
         return this.send({ type: 'PONG', id: msg.id });
       case 'BYE':
         return this.conn.end();
@@ -110,7 +127,7 @@ export class Session {
     const base = { type: 'WELCOME', version: PROTOCOL_VERSION, server: `pss/${PRODUCT_VERSION}`, sessionId: this.id } as const;
     if (this.ctx.password) {
       this.phase = 'login';
-      this.conn.socket.setTimeout(this.ctx.timeouts.loginMs);
+      this.armDeadline(this.ctx.timeouts.loginMs, 'no login in time');
       this.send({ ...base, auth: 'password' });
     } else {
       this.authenticated();
@@ -121,6 +138,7 @@ export class Session {
   private authenticated(): void {
     this.phase = 'ready';
     this.token = randomBytes(32).toString('base64url');
+    clearTimeout(this.deadline);
     this.conn.socket.setTimeout(this.ctx.timeouts.idleMs);
   }
 

@@ -54,7 +54,12 @@ export class Share {
       throw new PssError(ErrorCode.SHARE_INVALID, `refusing to share ${path}: it is the data directory or inside it`);
     }
     if (st.isDirectory()) return new Share('directory', root, realData);
-    if (st.isFile()) return new Share('file', root, realData);
+    if (st.isFile()) {
+      // Clients would refuse the name (§5), so say so now rather than share nothing.
+      const problem = segmentProblem(basename(root));
+      if (problem) throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: its name is not portable (${problem}); rename it`);
+      return new Share('file', root, realData);
+    }
     throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: not a folder or a regular file`);
   }
 
