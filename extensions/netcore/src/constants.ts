@@ -29,6 +29,11 @@ export const MAX_PATH_DEPTH = 128;
 export const MAX_FILES_PER_REQUEST = 10_000;
 export const MAX_DISPLAY_NAME_CHARS = 64;
 export const MAX_PASSWORD_BYTES = 1024;
+export const MAX_CHAT_CHARS = 4000;
+/** Messages kept per session for the chat window. */
+export const CHAT_HISTORY_MAX = 1000;
+/** Session updates are coalesced to at most one per this interval. */
+export const SESSION_EVENT_INTERVAL_MS = 250;
 export const MAX_SHARED_FILES = 1_000_000;
 
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */

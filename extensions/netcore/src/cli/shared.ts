@@ -72,7 +72,7 @@ export async function connectAndLogin(target: string | undefined, flags: ClientF
     if (err.code === ErrorCode.PIN_UNKNOWN) {
       throw new PssError(
         ErrorCode.PIN_UNKNOWN,
-        `${err.message}\nCompare it with the fingerprint the server shows, then run again with --fingerprint <that value> (or --trust-new).`,
+        `${err.message}; if it matches what the server shows, run again with --fingerprint <it> or --trust-new`,
       );
     }
     throw err;

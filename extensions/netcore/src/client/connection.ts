@@ -90,14 +90,23 @@ export class ServerConnection {
   private readonly inbox: ServerMessage[] = [];
   private failure: PssError | undefined;
   private receiver: StreamReceiver | undefined;
+  private lastFrameAt = Date.now();
+  private pinged = false;
+  private pausedByUs = false;
+  private watchdog: NodeJS.Timeout | undefined;
+  private pingId = 0;
 
   private constructor(socket: TLSSocket, hostPort: string, fingerprint256: string, replyTimeoutMs: number) {
     this.hostPort = hostPort;
     this.fingerprint256 = fingerprint256;
     this.replyTimeoutMs = replyTimeoutMs;
     this.conn = new FramedSocket(socket, {
-      control: (raw) => this.onControl(raw),
+      control: (raw) => {
+        this.sawFrame();
+        this.onControl(raw);
+      },
       data: (bytes, end) => {
+        this.sawFrame();
         if (!this.receiver) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'data arrived outside a download');
         this.receiver.data(bytes, end);
       },
@@ -175,12 +184,15 @@ export class ServerConnection {
    */
   attach(receiver: StreamReceiver): void {
     this.receiver = receiver;
+    this.startWatchdog();
     for (const m of this.inbox.splice(0)) receiver.control(m);
     if (this.failure) receiver.closed(this.failure);
   }
 
   release(): void {
     this.receiver = undefined;
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
   }
 
   send(message: object): void {
@@ -189,10 +201,13 @@ export class ServerConnection {
 
   /** Backpressure: stop reading from the server while the disk catches up. */
   pause(): void {
+    this.pausedByUs = true;
     this.conn.pause();
   }
 
   resume(): void {
+    this.pausedByUs = false;
+    this.lastFrameAt = Date.now();
     this.conn.resume();
   }
 
@@ -225,7 +240,36 @@ export class ServerConnection {
     }
   }
 
+  private sawFrame(): void {
+    this.lastFrameAt = Date.now();
+    this.pinged = false;
+  }
+
+  /**
+   * During a download nothing else would notice a server that froze or a link that died
+   * without a reset. After a quiet spell we PING (a paused server still answers); a second
+   * spell without any frame ends the download with TIMEOUT.
+   */
+  private startWatchdog(): void {
+    clearInterval(this.watchdog);
+    this.lastFrameAt = Date.now();
+    this.pinged = false;
+    const quietMs = this.replyTimeoutMs;
+    this.watchdog = setInterval(() => {
+      if (this.pausedByUs || this.failure) return;
+      const quiet = Date.now() - this.lastFrameAt;
+      if (quiet >= 2 * quietMs) {
+        this.fail(new PssError(ErrorCode.TIMEOUT, `${this.hostPort} sent nothing for ${Math.round(quiet / 1000)} s`));
+      } else if (quiet >= quietMs && !this.pinged) {
+        this.pinged = true;
+        this.conn.send({ type: 'PING', id: ++this.pingId });
+      }
+    }, Math.max(20, Math.floor(quietMs / 4)));
+    this.watchdog.unref();
+  }
+
   private fail(err: PssError): void {
+    clearInterval(this.watchdog);
     this.failure ??= err;
     this.conn.destroy(err);
     if (this.receiver) this.receiver.closed(this.failure);

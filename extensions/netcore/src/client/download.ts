@@ -12,7 +12,8 @@ import { digestFor, type BlockDigest } from '../workers/digest';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partLength, partPath, readPartMeta, writePartMeta } from './part-files';
-import { etaSeconds, SpeedMeter, type DownloadProgress } from './progress';
+import { SpeedMeter } from '../transport/speed-meter';
+import { etaSeconds, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
 

@@ -1,5 +1,4 @@
-// Speed and ETA over a sliding window, so one stall or burst does not swing the figures.
-import { SPEED_WINDOW_MS } from '../constants';
+// Download progress as the client reports it, and the ETA from a speed.
 
 export interface DownloadProgress {
   /** File being received, if any. */
@@ -14,27 +13,6 @@ export interface DownloadProgress {
   bytesPerSecond: number;
   /** Seconds left at the current speed; undefined while the speed is unknown. */
   etaSeconds: number | undefined;
-}
-
-export class SpeedMeter {
-  private readonly samples: Array<{ t: number; bytes: number }> = [];
-  private total = 0;
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  add(bytes: number): void {
-    this.total += bytes;
-  }
-
-  /** Bytes per second over the last few seconds. */
-  rate(): number {
-    const t = this.now();
-    this.samples.push({ t, bytes: this.total });
-    while (this.samples.length > 2 && t - this.samples[0]!.t > SPEED_WINDOW_MS) this.samples.shift();
-    const first = this.samples[0]!;
-    const dt = t - first.t;
-    return dt > 0 ? ((this.total - first.bytes) * 1000) / dt : 0;
-  }
 }
 
 export function etaSeconds(remainingBytes: number, bytesPerSecond: number): number | undefined {

@@ -7,7 +7,7 @@ import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../constants';
 const RESERVED_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 // C0 controls, DEL, C1 controls; and characters Windows forbids in names.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const FORBIDDEN_CHAR = /[\u0000-\u001f\u007f-\u009f<>:"|?*\\]/;
+const FORBIDDEN_CHAR = /[\u0000-\u001f\u007f-\u009f<>:"|?*\\/]/;
 
 /** Why a single path segment is unacceptable, or undefined when it is fine. */
 export function segmentProblem(segment: string): string | undefined {

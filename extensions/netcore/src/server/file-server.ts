@@ -3,13 +3,15 @@
 // errors end only that socket).
 import { once } from 'node:events';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { HELLO_TIMEOUT_MS, MAIN_PORT_CIPHERS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { timingSafeEqual } from 'node:crypto';
+import { HELLO_TIMEOUT_MS, MAIN_PORT_CIPHERS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
 import { LoginThrottle, type PasswordVerifier } from './auth';
 import { HashCache } from './hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
+import { EventCoalescer } from './event-coalescer';
 import { Session } from './session';
 import type { Share } from './share';
 
@@ -23,6 +25,18 @@ export interface FileServerOptions {
   pool: WorkerPool;
   log: LogSink;
   timeouts?: Partial<ServerTimeouts>;
+  /** Sessions appearing, changing (coalesced) and going. */
+  onSession?: (event: SessionEvent) => void;
+}
+
+export type SessionEvent =
+  | { type: 'added' | 'changed'; session: Session }
+  | { type: 'removed'; session: Session; reason: string };
+
+function tokensEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export class FileServer {
@@ -31,8 +45,12 @@ export class FileServer {
   private readonly ctx: ServerContext;
   private paused: { promise: Promise<void>; release: () => void } | undefined;
   private closing: Promise<void> | undefined;
+  private readonly coalescer: EventCoalescer<Session>;
 
   constructor(private readonly options: FileServerOptions) {
+    this.coalescer = new EventCoalescer<Session>(SESSION_EVENT_INTERVAL_MS, (s) => {
+      if (this.sessions.has(s.id)) options.onSession?.({ type: 'changed', session: s });
+    });
     const timeouts: ServerTimeouts = {
       handshakeMs: TLS_HANDSHAKE_TIMEOUT_MS,
       helloMs: HELLO_TIMEOUT_MS,
@@ -49,6 +67,8 @@ export class FileServer {
       timeouts,
       log: options.log,
       whenRunning: () => this.paused?.promise ?? Promise.resolve(),
+      isPaused: () => this.paused !== undefined,
+      sessionChanged: (session) => this.coalescer.touch(session),
     };
     this.tls = createServer({
       cert: options.certPem,
@@ -69,6 +89,20 @@ export class FileServer {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  list(): Session[] {
+    return [...this.sessions.values()];
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The logged-in session a chat token belongs to. */
+  findByToken(token: string): Session | undefined {
+    for (const s of this.sessions.values()) if (s.token !== undefined && s.authenticated && tokensEqual(s.token, token)) return s;
+    return undefined;
   }
 
   /** Resolves with the bound port once listening. */
@@ -92,11 +126,19 @@ export class FileServer {
     let release!: () => void;
     const promise = new Promise<void>((r) => (release = r));
     this.paused = { promise, release };
+    this.refreshAll();
   }
 
   resume(): void {
-    this.paused?.release();
+    if (!this.paused) return;
+    this.paused.release();
     this.paused = undefined;
+    this.refreshAll();
+  }
+
+  /** Every session's status shows Pause and Resume at once. */
+  private refreshAll(): void {
+    for (const s of this.sessions.values()) this.coalescer.touch(s);
   }
 
   get isPaused(): boolean {
@@ -110,18 +152,24 @@ export class FileServer {
       const closed = new Promise<void>((r) => this.tls.close(() => r()));
       for (const s of this.sessions.values()) s.close(ErrorCode.SHUTTING_DOWN, 'the server is shutting down');
       await closed;
+      this.coalescer.close();
     })();
     return this.closing;
   }
 
   private accept(socket: TLSSocket): void {
     socket.setNoDelay(true);
-    const session = new Session(socket, this.ctx, (s) => this.sessions.delete(s.id));
+    const session = new Session(socket, this.ctx, (s, reason) => {
+      if (!this.sessions.delete(s.id)) return;
+      this.coalescer.forget(s);
+      this.options.onSession?.({ type: 'removed', session: s, reason });
+    });
     if (this.sessions.size >= this.options.maxClients) {
       this.options.log(makeEntry(LogCategory.CONNECTION, `refused: server full (${this.options.maxClients} clients)`, { address: session.address }));
       session.close(ErrorCode.SERVER_FULL, `the server is full (${this.options.maxClients} clients at most)`);
       return;
     }
     this.sessions.set(session.id, session);
+    this.options.onSession?.({ type: 'added', session });
   }
 }

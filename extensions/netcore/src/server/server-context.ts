@@ -3,6 +3,7 @@ import type { LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
 import type { LoginThrottle, PasswordVerifier } from './auth';
 import type { HashCache } from './hash-cache';
+import type { Session } from './session';
 import type { Share } from './share';
 
 export interface ServerTimeouts {
@@ -22,4 +23,7 @@ export interface ServerContext {
   log: LogSink;
   /** Resolves at once while the server runs; waits while it is paused. */
   whenRunning(): Promise<void>;
+  isPaused(): boolean;
+  /** A session's visible state changed (the server coalesces these). */
+  sessionChanged(session: Session): void;
 }

@@ -6,6 +6,7 @@ import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
 import { ChunkReader } from './chunk-reader';
+import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
 import type { ServerContext } from './server-context';
@@ -18,6 +19,9 @@ export class Session {
   readonly connectedAt = Date.now();
   name = '';
   token: string | undefined;
+  /** The chat-port connection authorized by this session's token, if one is open. */
+  chat: FramedSocket | undefined;
+  readonly activity: SessionActivity;
   private phase: Phase = 'hello';
   private readonly conn: FramedSocket;
   private busy = false;
@@ -28,17 +32,22 @@ export class Session {
   constructor(
     socket: TLSSocket,
     private readonly ctx: ServerContext,
-    private readonly onClosed: (session: Session) => void,
+    private readonly onClosed: (session: Session, reason: string) => void,
   ) {
     this.address = socket.remoteAddress ?? 'unknown';
+    this.activity = new SessionActivity(() => ctx.sessionChanged(this));
     this.conn = new FramedSocket(socket, {
       control: (m) => this.onControl(m),
       data: () => this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'clients do not send data frames')),
       failure: (err) => this.fail(err),
       closed: (err) => {
         clearTimeout(this.deadline);
+        this.cancelled = true;
+        this.chat?.end();
+        this.activity.setStatus('disconnected');
+        const reason = err ? err.message : 'disconnected';
         this.log(LogCategory.CONNECTION, err ? `disconnected: ${err.message}` : 'disconnected');
-        this.onClosed(this);
+        this.onClosed(this, reason);
       },
     });
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
@@ -56,6 +65,26 @@ export class Session {
 
   get isBusy(): boolean {
     return this.busy;
+  }
+
+  get authenticated(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** The administrator's Disconnect: every port of this session closes, with the reason. */
+  disconnect(reason: string): void {
+    this.log(LogCategory.CONNECTION, `disconnected by the administrator: ${reason}`);
+    const message = { type: 'ERROR', code: ErrorCode.DISCONNECTED, message: reason };
+    this.chat?.end(message);
+    this.close(ErrorCode.DISCONNECTED, reason);
+  }
+
+  /** A warning the client shows prominently: over chat when it is open, else the main port. */
+  warn(text: string): void {
+    const message = { type: 'WARN_S2C', text, time: new Date().toISOString() };
+    if (this.chat && !this.chat.closed) this.chat.send(message);
+    else this.conn.send(message);
+    this.log(LogCategory.SECURITY, `warning sent: ${text}`);
   }
 
   /**
@@ -130,13 +159,14 @@ export class Session {
       this.armDeadline(this.ctx.timeouts.loginMs, 'no login in time');
       this.send({ ...base, auth: 'password' });
     } else {
-      this.authenticated();
+      this.onAuthenticated();
       this.send({ ...base, auth: 'none', token: this.token! });
     }
   }
 
-  private authenticated(): void {
+  private onAuthenticated(): void {
     this.phase = 'ready';
+    this.activity.setStatus('idle');
     this.token = randomBytes(32).toString('base64url');
     clearTimeout(this.deadline);
     this.conn.socket.setTimeout(this.ctx.timeouts.idleMs);
@@ -158,7 +188,7 @@ export class Session {
     if (this.conn.closed) return;
     if (ok) {
       this.ctx.throttle.succeed(this.address);
-      this.authenticated();
+      this.onAuthenticated();
       this.log(LogCategory.AUTHENTICATION, 'login succeeded');
       this.send({ type: 'LOGIN_OK', token: this.token! });
       return;
@@ -176,6 +206,7 @@ export class Session {
     this.cancelled = false;
     try {
       await work();
+      this.activity.setStatus('idle');
     } catch (err) {
       const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, String((err as Error)?.message ?? err));
       if (!this.conn.closed) {
@@ -188,7 +219,12 @@ export class Session {
   }
 
   private async list(): Promise<void> {
-    const entries = await this.ctx.share.list();
+    const skipped: string[] = [];
+    const entries = await this.ctx.share.list((path, problem) => skipped.push(`${path} (${problem})`));
+    if (skipped.length > 0) {
+      const shown = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : '');
+      this.log(LogCategory.FILE_TRANSFER, `not offered, names other systems cannot store: ${shown}`);
+    }
     const share = { kind: this.ctx.share.kind, name: this.ctx.share.name };
     // Pages keep every control frame far below its cap, whatever the share holds.
     let page: FileEntry[] = [];
@@ -247,6 +283,7 @@ export class Session {
       }
       if (req.offset > stat.size) return fileError(ErrorCode.FILE_CHANGED, 'the offset is past the end of the file');
       this.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
+      this.activity.beginFile(req.path, stat.size, req.offset);
       this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
 
       const background = digest || cached ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
@@ -262,6 +299,7 @@ export class Session {
         const frame = await reader.next();
         if (!frame) break;
         await this.conn.sendFrame(frame);
+        this.activity.sent(frame.length - FRAME_HEADER_BYTES);
         if (digest) {
           // Hashing runs in a worker while the next frame goes out; the buffer comes back after.
           const hashed = digest.update(frame.subarray(FRAME_HEADER_BYTES)).then((back) => reader.release(back));

@@ -63,8 +63,11 @@ export class Share {
     throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: not a folder or a regular file`);
   }
 
-  /** Every shareable file, sorted by path. Skips links, special files, bad names, the data dir. */
-  async list(): Promise<FileEntry[]> {
+  /**
+   * Every shareable file, sorted by path. Skips links, special files, the data dir, and
+   * names a client could not write (§5); those are passed to `skipped` so they can be logged.
+   */
+  async list(skipped: (wirePath: string, problem: string) => void = () => undefined): Promise<FileEntry[]> {
     if (this.kind === 'file') {
       const st = await lstat(this.root);
       if (!st.isFile()) return [];
@@ -80,13 +83,21 @@ export class Share {
         return; // unreadable folders are simply not shared
       }
       for await (const dirent of handle) {
-        if (segmentProblem(dirent.name)) continue;
         const wire = prefix ? `${prefix}/${dirent.name}` : dirent.name;
+        const problem = segmentProblem(dirent.name);
+        if (problem) {
+          skipped(wire, problem);
+          continue;
+        }
         const abs = join(dir, dirent.name);
         if (dirent.isDirectory()) {
           await walk(abs, wire);
         } else if (dirent.isFile()) {
-          if (pathProblem(wire)) continue;
+          const pathIssue = pathProblem(wire);
+          if (pathIssue) {
+            skipped(wire, pathIssue);
+            continue;
+          }
           const st = await lstat(abs).catch(() => undefined);
           if (!st?.isFile()) continue;
           if (out.length >= MAX_SHARED_FILES) {

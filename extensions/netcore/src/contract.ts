@@ -1,0 +1,206 @@
+// The one contract between the desktop UI and netcore (DESIGN §1). Types only: the UI
+// imports it with `import type`, the core implements it, tests drive the core through it.
+// Every command has a payload and a result; every event has a payload. Errors come back as
+// { code, message } with codes from errors.ts.
+import type { ErrorCode } from './errors';
+import type { LogCategory, LogEntry } from './logs/log-entry';
+import type { FileEntry, ShareKind } from './protocol/messages';
+
+export type { ErrorCode, FileEntry, LogCategory, LogEntry, ShareKind };
+
+// ---- Server side -------------------------------------------------------------------------
+
+export interface ServerSettings {
+  /** A folder (shared recursively) or a single file. */
+  sharePath: string;
+  /** Main port; chat is port + 1 and web is port + 2. 0 picks free ports. */
+  port: number;
+  maxClients: number;
+  /** Set to require a password; it is hashed at once and never stored. */
+  password?: string;
+  /** Address to listen on; all interfaces by default. */
+  bind?: string;
+}
+
+export type ServerState = 'stopped' | 'starting' | 'running' | 'paused' | 'stopping';
+
+export interface ServerStatus {
+  state: ServerState;
+  mainPort: number | null;
+  chatPort: number | null;
+  webPort: number | null;
+  /** Addresses a client on the LAN can use ("Server IP"). */
+  addresses: string[];
+  /** Certificate fingerprint, `AB:CD:…`, and its short grouped form. */
+  fingerprint: string | null;
+  shortFingerprint: string | null;
+  share: { path: string; kind: ShareKind } | null;
+  passwordRequired: boolean;
+  maxClients: number;
+  sessions: number;
+}
+
+export type SessionStatus = 'authenticating' | 'idle' | 'downloading' | 'paused' | 'disconnected';
+
+/** One connected client (its own id: two clients behind one address are two sessions). */
+export interface SessionInfo {
+  id: string;
+  kind: 'desktop' | 'web';
+  address: string;
+  /** The name the client sent (its host name), or its address. */
+  name: string;
+  connectedAt: string;
+  status: SessionStatus;
+  currentFile: string | null;
+  /** 0–100 for the current file. */
+  progress: number;
+  /** Bytes sent in this session. */
+  bytesSent: number;
+  bytesPerSecond: number;
+  /** Chat is open for this session (its chat connection is authorized). */
+  chatReady: boolean;
+  unread: number;
+}
+
+export interface ChatMessage {
+  id: number;
+  sessionId: string;
+  /** Who wrote it. */
+  from: 'server' | 'client';
+  text: string;
+  time: string;
+}
+
+export interface LogQuery {
+  categories?: LogCategory[];
+  text?: string;
+  /** ISO date-times, inclusive. */
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export type LogExportFormat = 'xlsx' | 'txt' | 'csv';
+
+// ---- Client side -------------------------------------------------------------------------
+
+export type ClientPhase =
+  | 'disconnected'
+  | 'connecting'
+  /** First contact: the UI shows `fingerprint` and asks before anything is sent. */
+  | 'awaiting-trust'
+  | 'awaiting-password'
+  | 'connected'
+  | 'downloading';
+
+export interface ClientState {
+  phase: ClientPhase;
+  server: string | null;
+  fingerprint: string | null;
+  shortFingerprint: string | null;
+  /** Set while the last download ended with failures; Retry resumes them. */
+  canRetry: boolean;
+  chatReady: boolean;
+  unread: number;
+  /** Human-readable status line. */
+  status: string;
+}
+
+export interface DownloadRequest {
+  /** Files or folders (a folder takes everything below it); empty means everything. */
+  paths: string[];
+  destination: string;
+  /** A new sub-folder of `destination` to download into. */
+  subfolder?: string;
+}
+
+export interface FileOutcomeInfo {
+  path: string;
+  status: 'done' | 'skipped' | 'failed';
+  code?: ErrorCode;
+  message?: string;
+}
+
+export interface DownloadSummary {
+  ok: boolean;
+  cancelled: boolean;
+  files: FileOutcomeInfo[];
+  bytes: number;
+  durationMs: number;
+  destination: string;
+}
+
+export interface TransferProgress {
+  currentPath: string | null;
+  fileBytes: number;
+  fileSize: number;
+  doneBytes: number;
+  totalBytes: number;
+  filesDone: number;
+  filesTotal: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+// ---- Commands: name → payload and result ---------------------------------------------
+
+export interface Commands {
+  'server.start': { payload: ServerSettings; result: ServerStatus };
+  'server.stop': { payload: Record<string, never>; result: ServerStatus };
+  'server.pause': { payload: Record<string, never>; result: ServerStatus };
+  'server.resume': { payload: Record<string, never>; result: ServerStatus };
+  'server.status': { payload: Record<string, never>; result: ServerStatus };
+  'server.sessions': { payload: Record<string, never>; result: SessionInfo[] };
+  'session.disconnect': { payload: { sessionId: string; reason?: string }; result: void };
+  'session.warn': { payload: { sessionId: string; text: string }; result: void };
+  'chat.send': { payload: { sessionId: string; text: string }; result: ChatMessage };
+  'chat.history': { payload: { sessionId: string }; result: ChatMessage[] };
+  'chat.markRead': { payload: { sessionId: string }; result: { unread: number; totalUnread: number } };
+  'logs.query': { payload: LogQuery; result: LogEntry[] };
+  'logs.export': { payload: { format: LogExportFormat; filePath: string; query?: LogQuery }; result: { path: string; rows: number; bytes: number } };
+
+  'client.connect': { payload: { host: string; port: number; displayName?: string }; result: ClientState };
+  'client.trust': { payload: { accept: boolean }; result: ClientState };
+  'client.login': { payload: { password: string }; result: ClientState };
+  'client.list': { payload: Record<string, never>; result: { share: { kind: ShareKind; name: string }; entries: FileEntry[] } };
+  'client.download': { payload: DownloadRequest; result: DownloadSummary };
+  'client.cancel': { payload: Record<string, never>; result: void };
+  'client.retry': { payload: Record<string, never>; result: DownloadSummary };
+  'client.disconnect': { payload: Record<string, never>; result: ClientState };
+  'client.chat.send': { payload: { text: string }; result: ChatMessage };
+  'client.chat.markRead': { payload: Record<string, never>; result: { unread: number } };
+}
+
+export type CommandName = keyof Commands;
+export type CommandPayload<N extends CommandName> = Commands[N]['payload'];
+export type CommandResult<N extends CommandName> = Commands[N]['result'];
+
+// ---- Events: name → payload ------------------------------------------------------------
+
+export interface Events {
+  'server.status': ServerStatus;
+  'session.added': SessionInfo;
+  /** Coalesced: a few per second per session at most. */
+  'session.changed': SessionInfo;
+  'session.removed': { id: string; reason: string };
+  'chat.message': ChatMessage & { unread: number; totalUnread: number };
+  'log.entry': LogEntry;
+
+  'client.state': ClientState;
+  'client.progress': TransferProgress;
+  'client.file': FileOutcomeInfo;
+  /** The server administrator's warning: shown prominently. */
+  'client.warning': { text: string; time: string };
+  'client.chat': ChatMessage & { unread: number };
+  /** The server ended this client's session (disconnect, shutdown). */
+  'client.disconnected': { code: ErrorCode; message: string };
+}
+
+export type EventName = keyof Events;
+
+/** What travels over the IPC: a request, its answer, or an event. */
+export type Envelope =
+  | { kind: 'request'; id: number; command: CommandName; payload: unknown }
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: { code: ErrorCode; message: string } }
+  | { kind: 'event'; event: EventName; payload: unknown };

@@ -1,0 +1,71 @@
+// A download must not wait forever on a server that stopped answering (a frozen host, a
+// dropped link with no reset), yet a server paused on purpose - which still answers PING -
+// must not be mistaken for a dead one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
+import { startFakeServer, type FakeServer } from '../../support/fake-server';
+import { assertTreeMatches, writeRandomFile } from '../../support/file-tree';
+import { connectClient, downloadInto } from '../../support/test-client';
+import { startTestServer, type TestServer } from '../../support/test-server';
+import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { delay, waitUntil } from '../../support/wait';
+
+const REPLY_TIMEOUT_MS = 500;
+
+let base = '';
+const closers: Array<() => Promise<void>> = [];
+const connections: ServerConnection[] = [];
+
+test.before.each(async () => {
+  base = await makeTempDir('stalled');
+});
+
+test.after.each(async () => {
+  for (const c of connections.splice(0)) c.destroy();
+  for (const close of closers.splice(0)) await close();
+  await removeDir(base);
+});
+
+async function connect(port: number): Promise<ServerConnection> {
+  const c = await connectClient(port, { pinsDir: await makeSubDir(base, 'pins'), replyTimeoutMs: REPLY_TIMEOUT_MS });
+  connections.push(c);
+  return c;
+}
+
+test('a server that goes silent mid-file (and ignores PING) ends the download with TIMEOUT', async () => {
+  const frozen: FakeServer = await startFakeServer(async (peer) => {
+    await peer.welcome();
+    await peer.next();
+    peer.send({ type: 'FILE_BEGIN', path: 'file.bin', size: 1000, mtimeMs: 1_700_000_000_000, offset: 0 });
+    peer.sendData(Buffer.alloc(100, 1));
+    // Then nothing, with the connection left open.
+  });
+  closers.push(() => frozen.close());
+  const c = await connect(frozen.port);
+  const result = await downloadInto(c, [{ path: 'file.bin', size: 1000, mtimeMs: 1_700_000_000_000 }], join(base, 'dest'), {}, 5_000);
+  assert.is(result.ok, false);
+  assert.is(result.files[0]!.code, 'TIMEOUT');
+});
+
+test('a server paused for longer than the reply timeout is waited for, and the download completes', async () => {
+  const share = join(base, 'share');
+  const facts = await writeRandomFile(join(share, 'file.bin'), 3 << 20, 1_690_000_000.5);
+  const s: TestServer = await startTestServer({ sharePath: share });
+  closers.push(() => s.close());
+  const c = await connect(s.port);
+  const { entries } = await c.list();
+  s.server.files.pause();
+  const dest = join(base, 'dest');
+  const download = downloadInto(c, entries, dest, {}, 15_000);
+  await waitUntil(async () => (await lstat(join(dest, 'file.bin.part')).catch(() => undefined)) !== undefined, 'the file has begun');
+  await delay(REPLY_TIMEOUT_MS * 3);
+  s.server.files.resume();
+  const result = await download;
+  assert.ok(result.ok, JSON.stringify(result.files));
+  await assertTreeMatches(dest, new Map([['file.bin', facts]]));
+});
+
+test.run();

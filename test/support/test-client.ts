@@ -1,0 +1,58 @@
+// The engine's own client, driven in this process: a connection that pins through a
+// KnownServers file in a test folder, and a download with its own worker pool.
+import { KnownServers } from '../../extensions/netcore/src/certs/known-servers';
+import { ServerConnection, type ConnectOptions } from '../../extensions/netcore/src/client/connection';
+import { Download, type DownloadOptions, type DownloadResult } from '../../extensions/netcore/src/client/download';
+import type { FileEntry } from '../../extensions/netcore/src/protocol/messages';
+import { WorkerPool } from '../../extensions/netcore/src/workers/pool';
+import { within } from './wait';
+
+export interface ClientOptions {
+  /** Where known-servers.json lives. */
+  pinsDir: string;
+  trustNew?: ConnectOptions['trustNew'];
+  expectFingerprint?: string;
+  password?: string;
+  replyTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+/** Connects to 127.0.0.1:`port` (trusting an unknown server unless told otherwise) and logs in. */
+export async function connectClient(port: number, options: ClientOptions): Promise<ServerConnection> {
+  const connection = await within(
+    ServerConnection.open({
+      address: { host: '127.0.0.1', port },
+      pins: new KnownServers(options.pinsDir),
+      displayName: 'integration test',
+      trustNew: options.trustNew ?? (() => true),
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      replyTimeoutMs: options.replyTimeoutMs ?? 10_000,
+      ...(options.expectFingerprint !== undefined ? { expectFingerprint: options.expectFingerprint } : {}),
+    }),
+    15_000,
+    `connecting to 127.0.0.1:${port}`,
+  );
+  try {
+    await within(connection.login(options.password), 15_000, 'logging in');
+  } catch (err) {
+    connection.destroy();
+    throw err;
+  }
+  return connection;
+}
+
+/** Runs one download with a pool of its own; the pool is closed whatever happens. */
+export async function downloadInto(
+  connection: ServerConnection,
+  entries: FileEntry[],
+  destination: string,
+  extra: Partial<Omit<DownloadOptions, 'connection' | 'entries' | 'destination' | 'pool'>> = {},
+  timeoutMs = 30_000,
+): Promise<DownloadResult> {
+  const pool = new WorkerPool();
+  try {
+    return await within(new Download({ connection, entries, destination, pool, ...extra }).run(), timeoutMs, 'the download');
+  } finally {
+    await pool.close();
+  }
+}

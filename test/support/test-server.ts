@@ -1,0 +1,64 @@
+// A real server in this process, on 127.0.0.1 and a free port, with its own data folder
+// and every log entry kept for assertions.
+import type { LogEntry } from '../../extensions/netcore/src/logs/log-entry';
+import type { ThrottleOptions } from '../../extensions/netcore/src/server/auth';
+import type { ServerTimeouts } from '../../extensions/netcore/src/server/server-context';
+import { startServer, type RunningServer } from '../../extensions/netcore/src/server/start-server';
+import { makeTempDir, removeDir } from './temp-dir';
+
+export interface TestServerOptions {
+  sharePath: string;
+  /** A folder of its own is made (and removed on close) when this is left out. */
+  dataDir?: string;
+  port?: number;
+  password?: string;
+  maxClients?: number;
+  throttle?: Partial<ThrottleOptions>;
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  port: number;
+  dataDir: string;
+  logs: LogEntry[];
+  /** Idempotent; removes the data folder when the helper made it. */
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await makeTempDir('server-data'));
+  const logs: LogEntry[] = [];
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      sharePath: options.sharePath,
+      dataDir,
+      port: options.port ?? 0,
+      bind: '127.0.0.1',
+      maxClients: options.maxClients ?? 10,
+      log: (entry) => logs.push(entry),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    });
+  } catch (err) {
+    if (ownDataDir) await removeDir(dataDir);
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    port: server.mainPort,
+    dataDir,
+    logs,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        if (ownDataDir) await removeDir(dataDir);
+      })();
+      return closing;
+    },
+  };
+}
