@@ -28,6 +28,7 @@ function printHuman(server: RunningServer): void {
     'Pro Secure Suite server is running.',
     `  Sharing      ${server.share.root} (${server.share.kind})`,
     `  Server IP    ${hosts.map((h) => `${h}:${server.mainPort}`).join(', ')}`,
+    `  Chat port    ${server.chatPort}`,
     `  Password     ${server.passwordRequired ? 'required' : 'not required'}`,
     `  Fingerprint  ${server.fingerprint256}`,
     `               (short form ${shortFingerprint(server.fingerprint256)})`,

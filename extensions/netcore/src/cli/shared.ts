@@ -77,6 +77,7 @@ export async function connectAndLogin(target: string | undefined, flags: ClientF
     }
     throw err;
   });
+  connection.onWarning = ({ text }) => process.stderr.write(`\n⚠ warning from the server: ${text}\n`);
   try {
     if (connection.auth === 'password' && password === undefined) {
       throw new PssError(ErrorCode.AUTH_REQUIRED, `${connection.hostPort} requires a password: pass it with --password-env VAR`);

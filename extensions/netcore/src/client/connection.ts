@@ -95,6 +95,10 @@ export class ServerConnection {
   private pausedByUs = false;
   private watchdog: NodeJS.Timeout | undefined;
   private pingId = 0;
+  /** Warnings from the server's operator (WARN_S2C), whenever they arrive. */
+  onWarning: (warning: { text: string; time: string }) => void = () => undefined;
+  /** The connection ended; `err` says why (DISCONNECTED, SHUTTING_DOWN, CONNECTION_LOST, …). */
+  onClosed: (err: PssError) => void = () => undefined;
 
   private constructor(socket: TLSSocket, hostPort: string, fingerprint256: string, replyTimeoutMs: number) {
     this.hostPort = hostPort;
@@ -230,6 +234,10 @@ export class ServerConnection {
 
   private onControl(raw: unknown): void {
     const message = parseServerMessage(raw);
+    if (message.type === 'WARN_S2C') return this.onWarning({ text: message.text, time: message.time });
+    // An ERROR nobody is waiting for (the operator's Disconnect, a shutdown) ends it now,
+    // with its own reason rather than a bare "connection closed".
+    if (message.type === 'ERROR' && !this.receiver && !this.waiter) return this.fail(deserializeError(message));
     if (this.receiver) return this.receiver.control(message);
     if (this.waiter) {
       const w = this.waiter;
@@ -270,12 +278,14 @@ export class ServerConnection {
 
   private fail(err: PssError): void {
     clearInterval(this.watchdog);
+    const first = this.failure === undefined;
     this.failure ??= err;
     this.conn.destroy(err);
     if (this.receiver) this.receiver.closed(this.failure);
     const w = this.waiter;
     this.waiter = undefined;
     w?.reject(this.failure);
+    if (first) this.onClosed(this.failure);
   }
 
   private next(): Promise<ServerMessage> {

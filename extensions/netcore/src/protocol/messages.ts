@@ -6,6 +6,7 @@ import {
   MAX_PASSWORD_BYTES,
 } from '../constants';
 import { ErrorCode, PssError, isErrorCode } from '../errors';
+import { chatText } from './chat-messages';
 import { pathProblem } from './path-rules';
 
 export interface FileEntry {
@@ -44,7 +45,8 @@ export type ServerMessage =
   | { type: 'FILE_ERROR'; path: string; code: string; message: string }
   | { type: 'DOWNLOAD_DONE'; files: number; bytes: number; cancelled: boolean }
   | { type: 'ERROR'; code: string; message: string; retryAfterMs?: number }
-  | { type: 'PONG'; id: number };
+  | { type: 'PONG'; id: number }
+  | { type: 'WARN_S2C'; text: string; time: string };
 
 type Obj = Record<string, unknown>;
 
@@ -222,6 +224,11 @@ export function parseServerMessage(value: unknown): ServerMessage {
     }
     case 'PONG':
       return { type: 'PONG', id: uint(o, 'id') };
+    case 'WARN_S2C': {
+      const time = str(o, 'time', 64);
+      if (Number.isNaN(Date.parse(time))) bad('time must be an ISO date-time');
+      return { type: 'WARN_S2C', text: chatText(o.text), time };
+    }
     default:
       return bad(`unknown message type ${describeType(o.type)}`);
   }

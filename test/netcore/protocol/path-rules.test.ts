@@ -1,0 +1,225 @@
+// The one rule for names on the wire (PROTOCOL.md §5): hostile paths are refused,
+// unusual but honest names pass, and nothing that passes can land outside its root.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
+import {
+  isSafeRelativePath,
+  parentFolders,
+  pathProblem,
+  resolveInside,
+  segmentProblem,
+} from '../../../extensions/netcore/src/protocol/path-rules';
+
+const ROOT = resolve('/srv/share');
+
+function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel !== '' && rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel);
+}
+
+const segmentOf = (bytes: number, unit = 'a') => unit.repeat(bytes / Buffer.byteLength(unit));
+
+const hostile: Array<[string, unknown]> = [
+  ['parent', '..'],
+  ['current', '.'],
+  ['parent in the middle', 'a/../b'],
+  ['parent at the end', 'a/b/..'],
+  ['absolute', '/etc/passwd'],
+  ['root alone', '/'],
+  ['UNC with slashes', '//server/share/x'],
+  ['drive and slash', 'C:/x'],
+  ['drive-relative', 'C:x'],
+  ['drive alone', 'c:'],
+  ['backslash separator', 'a\\b'],
+  ['backslash parent', '..\\x'],
+  ['UNC with backslashes', '\\\\server\\share'],
+  ['NUL', 'a\u0000b'],
+  ['SOH', '\u0001'],
+  ['tab', 'a\tb'],
+  ['line feed', 'a\nb.txt'],
+  ['carriage return', 'a\r'],
+  ['escape (terminal control)', 'x\u001b[31m.txt'],
+  ['DEL', 'a\u007f'],
+  ['C1 NEL', 'a\u0085b'],
+  ['C1 CSI', '\u009b2J'],
+  ['CON', 'CON'],
+  ['con.txt', 'con.txt'],
+  ['PRN', 'prn'],
+  ['AUX with two extensions', 'aux.tar.gz'],
+  ['NUL in a folder', 'docs/Nul.md'],
+  ['LPT1', 'LPT1'],
+  ['COM9', 'com9.log'],
+  ['COM superscript one', 'COM¹'],
+  ['CONIN$', 'CONIN$'],
+  ['device name with a space before the dot', 'con .txt'],
+  ['device name as a folder', 'aux/readme.txt'],
+  ['trailing dot', 'name.'],
+  ['trailing dots', 'name...'],
+  ['trailing space', 'name '],
+  ['trailing dot on a folder', 'dir./x'],
+  ['empty', ''],
+  ['empty segment', 'a//b'],
+  ['trailing slash', 'a/'],
+  ['leading ./', './a'],
+  ['. segment in the middle', 'a/./b'],
+  ['less-than', 'a<b'],
+  ['greater-than', 'a>b'],
+  ['colon (alternate data stream)', 'file.txt:secret'],
+  // Windows cannot store a double quote in a name, so a portable name cannot carry one.
+  ['double quote', 'it\'s "x".txt'],
+  ['pipe', 'a|b'],
+  ['question mark', 'why?.txt'],
+  ['asterisk', '*.txt'],
+  [`${MAX_NAME_BYTES + 1}-byte ASCII name`, segmentOf(MAX_NAME_BYTES + 1)],
+  ['256-byte UTF-8 name', segmentOf(256, 'é')],
+  [`${MAX_PATH_BYTES + 1}-byte path`, Array.from({ length: 17 }, () => segmentOf(240)).join('/') + 'a'],
+  [`${MAX_PATH_DEPTH + 1} levels`, Array.from({ length: MAX_PATH_DEPTH + 1 }, () => 'd').join('/')],
+  ['lone high surrogate', 'a\ud800.txt'],
+  ['lone low surrogate', '\udc00'],
+  ['surrogates in the wrong order', '\udc00\ud800'],
+  ['not a string', 42],
+  ['null', null],
+  ['an array', ['a', 'b']],
+];
+
+const fine: Array<[string, string]> = [
+  ['plain', 'readme.txt'],
+  ['nested', 'docs/2024/report.pdf'],
+  ['spaces', 'my documents/holiday photo 01.jpg'],
+  ['leading space', ' leading.txt'],
+  ['accents', 'Ünïcödé café.txt'],
+  ['decomposed accents', 'cafe\u0301.txt'],
+  ['Persian', 'سلام دنیا.txt'],
+  ['Persian with a zero-width non-joiner', 'می‌خواهم.md'],
+  ['Chinese', '文件/报告.docx'],
+  ['emoji', '🎉 party 😀.png'],
+  ['apostrophe and parentheses', "it's (x).txt"],
+  ['punctuation', '#%&+=;@.txt'],
+  ['more punctuation', "a_b-c~d!e$f'g,h[i]j{k}l^m`n.txt"],
+  [`${MAX_NAME_BYTES}-byte UTF-8 name`, segmentOf(254, 'é') + 'a'],
+  [`${MAX_NAME_BYTES}-byte name of four-byte characters and ASCII`, '😀'.repeat(63) + 'abc'],
+  ['dot file', '.hidden'],
+  ['dot folder', '.config/app.json'],
+  ['several dots', 'a.b.c'],
+  ['two dots inside', 'a..b'],
+  ['three dots inside', 'x...y.txt'],
+  ['device name as a longer word', 'console.log'],
+  ['device name with a suffix', 'aux1.txt'],
+  ['COM with two digits', 'COM10'],
+  ['device name later in the name', 'my-con.txt'],
+  ['tilde', '~backup'],
+  [`${MAX_PATH_BYTES}-byte path`, Array.from({ length: 17 }, () => segmentOf(240)).join('/')],
+  [`${MAX_PATH_DEPTH} levels`, Array.from({ length: MAX_PATH_DEPTH }, () => 'd').join('/')],
+];
+
+test('the fixtures are the sizes they claim', () => {
+  assert.is(Buffer.byteLength(segmentOf(254, 'é') + 'a'), MAX_NAME_BYTES);
+  assert.is(Buffer.byteLength('😀'.repeat(63) + 'abc'), MAX_NAME_BYTES);
+  assert.is(Buffer.byteLength(segmentOf(256, 'é')), 256);
+  assert.is(Buffer.byteLength(Array.from({ length: 17 }, () => segmentOf(240)).join('/')), MAX_PATH_BYTES);
+});
+
+test('hostile paths are refused, and resolveInside refuses them too', () => {
+  for (const [what, path] of hostile) {
+    assert.type(pathProblem(path), 'string', what);
+    assert.not.ok(isSafeRelativePath(path), what);
+    if (typeof path === 'string') assert.is(resolveInside(ROOT, path), undefined, what);
+  }
+});
+
+test('unusual but honest names are accepted and resolve inside the root', () => {
+  for (const [what, path] of fine) {
+    assert.is(pathProblem(path), undefined, `${what}: ${pathProblem(path)}`);
+    assert.ok(isSafeRelativePath(path), what);
+    const target = resolveInside(ROOT, path);
+    assert.is(target, join(ROOT, ...path.split('/')), what);
+    assert.ok(isInside(ROOT, target!), what);
+  }
+});
+
+test('segmentProblem judges a single name', () => {
+  assert.is(segmentProblem('a.txt'), undefined);
+  assert.type(segmentProblem(''), 'string');
+  assert.type(segmentProblem('..'), 'string');
+  assert.type(segmentProblem('lpt3.txt'), 'string');
+  assert.type(segmentProblem('a\\b'), 'string');
+});
+
+test('resolveInside works the same under a root with unusual characters', () => {
+  const root = resolve('/home/مریم/My Files (2)');
+  assert.is(resolveInside(root, 'a/b.txt'), join(root, 'a', 'b.txt'));
+  assert.is(resolveInside(root, '../My Files (2)/a'), undefined);
+});
+
+test('parentFolders lists the folders a path needs, outermost first', () => {
+  assert.equal(parentFolders('a/b/c.txt'), ['a', 'a/b']);
+  assert.equal(parentFolders('c.txt'), []);
+  assert.equal(parentFolders('x/y'), ['x']);
+});
+
+// ---- properties ---------------------------------------------------------------------
+
+// Fragments that are known trouble, mixed with arbitrary text, so the generator reaches
+// the edge cases far more often than uniform random strings would.
+const trouble = fc.constantFrom(
+  '..', '.', '/', '//', '\\', ':', 'C:', 'c:/', ' ', '\u0000', '\n', '\u001f', '\u007f', '\u0085',
+  'con', 'CON', 'aux.', 'nul', 'lpt1', 'com¹', '\ud800', '\udc00', '😀', 'é', 'a', 'b', 'x.txt', '~', '$',
+);
+const pathLike = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.array(fc.oneof(trouble, fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join('')),
+);
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+test('property: whatever pathProblem accepts is inside the root, with no .., backslash or control character', () => {
+  fc.assert(
+    fc.property(pathLike, (path) => {
+      if (pathProblem(path) !== undefined) {
+        assert.is(resolveInside(ROOT, path), undefined);
+        return;
+      }
+      const target = resolveInside(ROOT, path);
+      assert.ok(target !== undefined && isInside(ROOT, target), `${JSON.stringify(path)} resolves to ${target}`);
+      const segments = path.split('/');
+      assert.not.ok(segments.includes('..'), 'a .. segment');
+      assert.not.ok(segments.includes('.') || segments.includes(''), 'an empty or . segment');
+      assert.not.ok(path.includes('\\'), 'a backslash');
+      assert.not.ok(CONTROL.test(path), 'a control character');
+      assert.not.ok(path.startsWith('/') || /^[a-z]:/i.test(path), 'absolute or drive-qualified');
+      assert.ok(Buffer.byteLength(path) <= MAX_PATH_BYTES);
+      assert.ok(segments.every((s) => Buffer.byteLength(s) <= MAX_NAME_BYTES));
+      // A name that survives the wire must survive a UTF-8 round trip unchanged.
+      assert.is(Buffer.from(path).toString(), path);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+// Characters every supported file system stores as they are. The dot and the space are
+// allowed inside a name but never at its end (Windows would drop them).
+const inner = fc.constantFrom(
+  'a', 'Z', '0', '9', '_', '-', '#', '%', '&', '+', '=', ';', '@', '(', ')', '[', ']', "'", '!', '~', ',', '.', ' ',
+  'é', 'ß', 'ж', 'س', 'ل', 'ا', 'م', '文', '😀', '🎉',
+);
+const last = fc.constantFrom('a', 'Z', '0', '_', ')', 'é', 'م', '文', '😀');
+const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+const safeSegment = fc
+  .tuple(fc.string({ unit: inner, maxLength: 40 }), last)
+  .map(([body, end]) => body + end)
+  .filter((s) => !RESERVED.test(s.split('.')[0]!.trimEnd()));
+
+test('property: any path of safe segments is accepted and resolves to root + segments', () => {
+  fc.assert(
+    fc.property(fc.array(safeSegment, { minLength: 1, maxLength: 10 }), (segments) => {
+      const path = segments.join('/');
+      assert.is(pathProblem(path), undefined, `${JSON.stringify(path)}: ${pathProblem(path)}`);
+      assert.is(resolveInside(ROOT, path), join(ROOT, ...segments));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test.run();
