@@ -1,8 +1,8 @@
 // `pss serve`: share until SIGINT/SIGTERM, printing the ready line and log entries.
-import { networkInterfaces } from 'node:os';
 import { shortFingerprint } from '../certs/certificate';
 import { DEFAULT_MAX_CLIENTS } from '../constants';
 import type { LogEntry } from '../logs/log-entry';
+import { lanAddresses } from '../server/lan-addresses';
 import { startServer, type RunningServer } from '../server/start-server';
 import { dataDirFrom, parse, passwordFromEnv, usage } from './shared';
 
@@ -10,16 +10,6 @@ function intOption(value: string | undefined, name: string, fallback: number): n
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw usage(`${name} must be a whole number`);
   return Number(value);
-}
-
-/** Addresses a client on the LAN can use, most useful first. */
-function lanAddresses(bind: string): string[] {
-  if (bind !== '0.0.0.0' && bind !== '::') return [bind];
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address);
-  }
-  return out.length > 0 ? out : ['127.0.0.1'];
 }
 
 function printHuman(server: RunningServer): void {

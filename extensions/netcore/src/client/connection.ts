@@ -47,7 +47,7 @@ export interface StreamReceiver {
   closed(err: PssError): void;
 }
 
-function openTls(address: ServerAddress, timeoutMs: number): Promise<TLSSocket> {
+export function openTls(address: ServerAddress, timeoutMs: number): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     // The certificate is self-signed: chain validation is off and the pin below is the
     // check. (checkServerIdentity is never called when rejectUnauthorized is false.)
@@ -84,6 +84,9 @@ export class ServerConnection {
   sessionId = '';
   /** Authorizes the chat port; set once logged in. */
   token: string | undefined;
+  /** Where the server's chat port listens, as WELCOME said. */
+  chatPort: number | undefined;
+  readonly address: ServerAddress;
   private readonly conn: FramedSocket;
   private readonly replyTimeoutMs: number;
   private waiter: { resolve: (m: ServerMessage) => void; reject: (e: PssError) => void } | undefined;
@@ -100,7 +103,8 @@ export class ServerConnection {
   /** The connection ended; `err` says why (DISCONNECTED, SHUTTING_DOWN, CONNECTION_LOST, …). */
   onClosed: (err: PssError) => void = () => undefined;
 
-  private constructor(socket: TLSSocket, hostPort: string, fingerprint256: string, replyTimeoutMs: number) {
+  private constructor(socket: TLSSocket, address: ServerAddress, hostPort: string, fingerprint256: string, replyTimeoutMs: number) {
+    this.address = address;
     this.hostPort = hostPort;
     this.fingerprint256 = fingerprint256;
     this.replyTimeoutMs = replyTimeoutMs;
@@ -151,7 +155,7 @@ export class ServerConnection {
       socket.destroy();
       throw err;
     }
-    const connection = new ServerConnection(socket, hostPort, socket.getPeerCertificate().fingerprint256, options.replyTimeoutMs ?? CLIENT_REPLY_TIMEOUT_MS);
+    const connection = new ServerConnection(socket, options.address, hostPort, socket.getPeerCertificate().fingerprint256, options.replyTimeoutMs ?? CLIENT_REPLY_TIMEOUT_MS);
     await connection.hello(options.displayName);
     return connection;
   }
@@ -230,6 +234,7 @@ export class ServerConnection {
     this.auth = welcome.auth;
     this.sessionId = welcome.sessionId;
     this.token = welcome.token;
+    this.chatPort = welcome.chatPort;
   }
 
   private onControl(raw: unknown): void {

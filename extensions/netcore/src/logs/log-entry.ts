@@ -9,8 +9,18 @@ export const LogCategory = {
   SECURITY: 'Security',
   SECURITY_ALERT: 'Security Alert',
   ERROR: 'Error',
+  WEB: 'Web',
 } as const;
 export type LogCategory = (typeof LogCategory)[keyof typeof LogCategory];
+
+/** Every category, in the order a filter list shows them. */
+export const LOG_CATEGORIES: readonly LogCategory[] = Object.freeze(Object.values(LogCategory));
+
+const KNOWN_CATEGORIES = new Set<string>(LOG_CATEGORIES);
+
+export function isLogCategory(value: unknown): value is LogCategory {
+  return typeof value === 'string' && KNOWN_CATEGORIES.has(value);
+}
 
 export interface LogEntry {
   /** ISO 8601 date-time. */

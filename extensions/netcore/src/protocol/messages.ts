@@ -37,7 +37,7 @@ export type ClientMessage =
 export type ShareKind = 'directory' | 'file';
 
 export type ServerMessage =
-  | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string }
+  | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string; chatPort?: number }
   | { type: 'LOGIN_OK'; token: string }
   | { type: 'FILE_LIST'; share: { kind: ShareKind; name: string }; entries: FileEntry[]; done: boolean }
   | { type: 'FILE_BEGIN'; path: string; size: number; mtimeMs: number; offset: number }
@@ -180,6 +180,11 @@ export function parseServerMessage(value: unknown): ServerMessage {
       };
       const token = optional(o, 'token', (x, k) => str(x, k, 256));
       if (token !== undefined) msg.token = token;
+      const chatPort = optional(o, 'chatPort', uint);
+      if (chatPort !== undefined) {
+        if (chatPort < 1 || chatPort > 65535) bad('chatPort is not a port');
+        msg.chatPort = chatPort;
+      }
       return msg;
     }
     case 'LOGIN_OK':

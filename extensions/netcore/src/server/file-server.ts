@@ -45,6 +45,8 @@ export class FileServer {
   private readonly ctx: ServerContext;
   private paused: { promise: Promise<void>; release: () => void } | undefined;
   private closing: Promise<void> | undefined;
+  /** Announced in WELCOME so clients find the chat port whatever it is. */
+  chatPort: number | undefined;
   private readonly coalescer: EventCoalescer<Session>;
 
   constructor(private readonly options: FileServerOptions) {
@@ -68,6 +70,7 @@ export class FileServer {
       log: options.log,
       whenRunning: () => this.paused?.promise ?? Promise.resolve(),
       isPaused: () => this.paused !== undefined,
+      chatPort: () => this.chatPort,
       sessionChanged: (session) => this.coalescer.touch(session),
     };
     this.tls = createServer({

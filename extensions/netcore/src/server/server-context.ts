@@ -24,6 +24,8 @@ export interface ServerContext {
   /** Resolves at once while the server runs; waits while it is paused. */
   whenRunning(): Promise<void>;
   isPaused(): boolean;
+  /** The chat port clients should use, once it listens. */
+  chatPort(): number | undefined;
   /** A session's visible state changed (the server coalesces these). */
   sessionChanged(session: Session): void;
 }

@@ -153,7 +153,14 @@ export class Session {
       return this.fail(new PssError(ErrorCode.UNSUPPORTED_VERSION, `this server speaks protocol version ${PROTOCOL_VERSION}`));
     }
     this.name = msg.name.trim() || this.address;
-    const base = { type: 'WELCOME', version: PROTOCOL_VERSION, server: `pss/${PRODUCT_VERSION}`, sessionId: this.id } as const;
+    const chatPort = this.ctx.chatPort();
+    const base = {
+      type: 'WELCOME',
+      version: PROTOCOL_VERSION,
+      server: `pss/${PRODUCT_VERSION}`,
+      sessionId: this.id,
+      ...(chatPort ? { chatPort } : {}),
+    } as const;
     if (this.ctx.password) {
       this.phase = 'login';
       this.armDeadline(this.ctx.timeouts.loginMs, 'no login in time');

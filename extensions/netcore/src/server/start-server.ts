@@ -146,6 +146,7 @@ export class RunningServer {
     });
     try {
       this.chatPort = await this.chatServer.listen(port === 0 ? 0 : port + CHAT_PORT_OFFSET, this.bind);
+      this.files.chatPort = this.chatPort;
     } catch (err) {
       await this.files.close();
       throw err;

@@ -83,6 +83,11 @@ export class WorkerPool {
     return new HashStream(this, this.pick(), this.nextId++);
   }
 
+  /** The .xlsx file of a log export, built in a worker from JSON rows (logs/xlsx-workbook.ts); `rows` is handed over. */
+  async buildLogWorkbook(rows: Uint8Array): Promise<Uint8Array> {
+    return (await this.call(this.pick(), { kind: 'build-log-workbook', rows }, [rows.buffer as ArrayBuffer])) as Uint8Array;
+  }
+
   /** Idempotent: rejects what is pending and stops the workers. */
   async close(): Promise<void> {
     if (this.closed) return;

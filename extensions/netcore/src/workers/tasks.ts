@@ -8,7 +8,9 @@ export type WorkerTask =
   /** Adds a block to stream `stream`'s digest; the block is transferred and sent back. */
   | { kind: 'stream-update'; id: number; stream: number; data: Uint8Array }
   | { kind: 'stream-digest'; id: number; stream: number }
-  | { kind: 'stream-drop'; id: number; stream: number };
+  | { kind: 'stream-drop'; id: number; stream: number }
+  /** Builds a log export's .xlsx file from JSON rows (logs/xlsx-workbook.ts); bytes are transferred both ways. */
+  | { kind: 'build-log-workbook'; id: number; rows: Uint8Array };
 
 export type WorkerReply =
   | { id: number; ok: true; value: string | Uint8Array | null }

@@ -5,6 +5,7 @@ import { open } from 'node:fs/promises';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, fromFsError, PssError } from '../errors';
+import { buildLogWorkbookFromJson } from '../logs/xlsx-workbook';
 import type { WorkerReply, WorkerTask } from './tasks';
 
 async function hashFile(path: string, start: number, end: number | undefined): Promise<string> {
@@ -51,10 +52,23 @@ async function handle(task: WorkerTask): Promise<void> {
       case 'stream-drop':
         streams.delete(task.stream);
         return reply({ id: task.id, ok: true, value: null });
+      case 'build-log-workbook':
+        return replyWorkbook(task.id, task.rows);
     }
   } catch (err) {
     reply({ id: task.id, ok: false, error: fromFsError(err, 'hashing failed', ErrorCode.READ_FAILED).toJSON() });
   }
+}
+
+function replyWorkbook(id: number, rows: Uint8Array): void {
+  let file: Uint8Array;
+  try {
+    file = buildLogWorkbookFromJson(rows);
+  } catch (err) {
+    const message = `building the log workbook failed: ${(err as Error)?.message ?? String(err)}`;
+    return reply({ id, ok: false, error: new PssError(ErrorCode.INTERNAL, message).toJSON() });
+  }
+  reply({ id, ok: true, value: file }, [file.buffer as ArrayBuffer]);
 }
 
 export function runWorker(): void {

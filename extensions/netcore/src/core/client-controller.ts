@@ -1,0 +1,264 @@
+// The desktop client's side of the core: one server connection at a time, the trust
+// prompt, login, listing, downloads with retry, chat and warnings. It speaks in contract
+// terms (commands in, events out) and knows nothing of the UI.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { shortFingerprint } from '../certs/certificate';
+import type { KnownServers } from '../certs/known-servers';
+import { ChatClient } from '../client/chat-client';
+import { ServerConnection } from '../client/connection';
+import { Download } from '../client/download';
+import { selectEntries } from '../client/selection';
+import { hostPortKey } from '../client/server-address';
+import type { ChatMessage, ClientPhase, ClientState, DownloadRequest, DownloadSummary, Events, FileEntry, ShareKind } from '../contract';
+import { ErrorCode, PssError } from '../errors';
+import { segmentProblem } from '../protocol/path-rules';
+import type { WorkerPool } from '../workers/pool';
+
+type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
+
+export class ClientController {
+  private phase: ClientPhase = 'disconnected';
+  private server: { host: string; port: number; displayName: string } | undefined;
+  private fingerprint: string | undefined;
+  private connection: ServerConnection | undefined;
+  private chat: ChatClient | undefined;
+  private trustDecision: ((accept: boolean) => void) | undefined;
+  /** Kept in memory only, so Retry can log in again after a lost connection. */
+  private password: string | undefined;
+  private listing: { share: { kind: ShareKind; name: string }; entries: FileEntry[] } | undefined;
+  private download: Download | undefined;
+  private lastRequest: DownloadRequest | undefined;
+  private canRetry = false;
+  private unread = 0;
+  private readonly history: ChatMessage[] = [];
+  private status = 'Not connected';
+
+  constructor(
+    private readonly pins: KnownServers,
+    private readonly pool: WorkerPool,
+    private readonly emit: Emit,
+  ) {}
+
+  state(): ClientState {
+    return {
+      phase: this.phase,
+      server: this.server ? hostPortKey(this.server) : null,
+      fingerprint: this.fingerprint ?? null,
+      shortFingerprint: this.fingerprint ? shortFingerprint(this.fingerprint) : null,
+      canRetry: this.canRetry,
+      chatReady: this.chat !== undefined && !this.chat.closed,
+      unread: this.unread,
+      status: this.status,
+    };
+  }
+
+  async connect(host: string, port: number, displayName = hostname()): Promise<ClientState> {
+    if (this.phase !== 'disconnected') this.disconnect();
+    this.server = { host, port, displayName };
+    this.password = undefined;
+    this.canRetry = false;
+    await this.open();
+    return this.state();
+  }
+
+  trust(accept: boolean): ClientState {
+    const decide = this.trustDecision;
+    if (!decide) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'no certificate is waiting for a decision');
+    this.trustDecision = undefined;
+    decide(accept);
+    return this.state();
+  }
+
+  async login(password: string): Promise<ClientState> {
+    const conn = this.requireConnection('awaiting-password');
+    try {
+      await conn.login(password);
+    } catch (err) {
+      const e = err as PssError;
+      if (e.code === ErrorCode.AUTH_FAILED) {
+        // The server closes after a wrong password; reconnect so the user can try again.
+        await this.open();
+        this.update(this.phase, 'Wrong password; try again');
+      }
+      throw e;
+    }
+    this.password = password;
+    this.connected();
+    return this.state();
+  }
+
+  async list(): Promise<{ share: { kind: ShareKind; name: string }; entries: FileEntry[] }> {
+    const conn = this.requireConnection('connected');
+    this.listing = await conn.list();
+    this.update('connected', `${this.listing.entries.length} files shared by ${this.server!.host}`);
+    return this.listing;
+  }
+
+  async startDownload(request: DownloadRequest): Promise<DownloadSummary> {
+    let destination = request.destination;
+    if (request.subfolder !== undefined && request.subfolder !== '') {
+      const problem = segmentProblem(request.subfolder);
+      if (problem) throw new PssError(ErrorCode.BAD_ARGUMENT, `the sub-folder name is not usable (${problem})`);
+      destination = join(destination, request.subfolder);
+    }
+    this.lastRequest = request;
+    const conn = this.requireConnection('connected');
+    this.listing ??= await conn.list();
+    const entries = selectEntries(this.listing.entries, request.paths, request.paths.length === 0);
+    this.update('downloading', `Downloading ${entries.length} files`);
+    const download = new Download({
+      connection: conn,
+      entries,
+      destination,
+      pool: this.pool,
+      onProgress: (p) => this.emit('client.progress', { ...p, currentPath: p.currentPath ?? null, etaSeconds: p.etaSeconds ?? null }),
+      onFile: (o) => this.emit('client.file', { path: o.path, status: o.status, ...(o.code ? { code: o.code } : {}), ...(o.message ? { message: o.message } : {}) }),
+    });
+    this.download = download;
+    try {
+      const result = await download.run();
+      this.canRetry = !result.ok;
+      const failed = result.files.filter((f) => f.status === 'failed').length;
+      const phase = this.connection && !this.connection.closed ? 'connected' : 'disconnected';
+      this.update(phase, result.ok ? `Downloaded ${result.files.length} files` : result.cancelled ? 'Download cancelled' : `${failed} files failed; Retry resumes them`);
+      return {
+        ok: result.ok,
+        cancelled: result.cancelled,
+        files: result.files.map((f) => ({ path: f.path, status: f.status, ...(f.code ? { code: f.code } : {}), ...(f.message ? { message: f.message } : {}) })),
+        bytes: result.bytes,
+        durationMs: result.durationMs,
+        destination,
+      };
+    } finally {
+      this.download = undefined;
+    }
+  }
+
+  cancel(): void {
+    this.download?.cancel();
+  }
+
+  /** Runs the last download again, reconnecting first when the connection was lost. */
+  async retry(): Promise<DownloadSummary> {
+    if (!this.lastRequest) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'there is no download to retry');
+    if (!this.connection || this.connection.closed) {
+      await this.open();
+      if (this.phase === 'awaiting-password') {
+        if (this.password === undefined) throw new PssError(ErrorCode.AUTH_REQUIRED, 'log in again to retry');
+        await this.login(this.password);
+      }
+    }
+    this.listing = undefined;
+    return this.startDownload(this.lastRequest);
+  }
+
+  sendChat(text: string): ChatMessage {
+    if (!this.chat || this.chat.closed) throw new PssError(ErrorCode.CHAT_CLOSED, 'the chat is not connected');
+    this.chat.send(text);
+    const message: ChatMessage = { id: -(this.history.length + 1), sessionId: this.connection?.sessionId ?? '', from: 'client', text, time: new Date().toISOString() };
+    this.history.push(message);
+    return message;
+  }
+
+  markChatRead(): { unread: number } {
+    this.unread = 0;
+    this.emit('client.state', this.state());
+    return { unread: 0 };
+  }
+
+  disconnect(): ClientState {
+    this.trustDecision?.(false);
+    this.trustDecision = undefined;
+    this.download?.cancel();
+    this.chat?.close();
+    this.chat = undefined;
+    this.connection?.close();
+    this.connection = undefined;
+    this.listing = undefined;
+    this.update('disconnected', 'Disconnected');
+    return this.state();
+  }
+
+  private async open(): Promise<void> {
+    const server = this.server!;
+    this.chat?.close();
+    this.chat = undefined;
+    this.update('connecting', `Connecting to ${hostPortKey(server)}…`);
+    try {
+      const conn = await ServerConnection.open({
+        address: { host: server.host, port: server.port },
+        pins: this.pins,
+        displayName: server.displayName,
+        trustNew: (decision) =>
+          new Promise<boolean>((resolve) => {
+            this.fingerprint = decision.fingerprint256;
+            this.trustDecision = resolve;
+            this.update('awaiting-trust', 'First connection: compare the fingerprint with the server before trusting it');
+          }),
+      });
+      this.connection = conn;
+      this.fingerprint = conn.fingerprint256;
+      conn.onWarning = (w) => this.emit('client.warning', w);
+      conn.onClosed = (err) => this.lost(conn, err);
+      if (conn.auth === 'password') this.update('awaiting-password', 'The server requires a password');
+      else this.connected();
+    } catch (err) {
+      const e = err as PssError;
+      this.update('disconnected', e.message);
+      throw e;
+    }
+  }
+
+  private connected(): void {
+    this.update('connected', `Connected to ${this.server ? hostPortKey(this.server) : ''}`);
+    void this.openChat();
+  }
+
+  private async openChat(): Promise<void> {
+    const conn = this.connection;
+    if (!conn) return;
+    try {
+      const chat = await ChatClient.open(conn, {
+        message: (m) => {
+          const message: ChatMessage = { ...m, sessionId: conn.sessionId, from: 'server' };
+          this.history.push(message);
+          this.unread++;
+          this.emit('client.chat', { ...message, unread: this.unread });
+        },
+        warning: (w) => this.emit('client.warning', w),
+        closed: () => {
+          if (this.chat === chat) this.emit('client.state', this.state());
+        },
+      });
+      if (this.connection !== conn || conn.closed) return chat.close();
+      this.chat = chat;
+      this.emit('client.state', this.state());
+    } catch {
+      // Downloads work without chat; the state shows it as unavailable.
+    }
+  }
+
+  private lost(conn: ServerConnection, err: PssError): void {
+    if (this.connection !== conn) return;
+    this.chat?.close();
+    this.chat = undefined;
+    if (err.code === ErrorCode.DISCONNECTED || err.code === ErrorCode.SHUTTING_DOWN) {
+      this.emit('client.disconnected', { code: err.code, message: err.message });
+    }
+    if (this.download) this.canRetry = true;
+    this.update('disconnected', err.message);
+  }
+
+  private requireConnection(phase: ClientPhase): ServerConnection {
+    if (!this.connection || this.connection.closed) throw new PssError(ErrorCode.CONNECTION_LOST, 'not connected to a server');
+    if (this.phase !== phase) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `not possible while ${this.phase}`);
+    return this.connection;
+  }
+
+  private update(phase: ClientPhase, status: string): void {
+    this.phase = phase;
+    this.status = status;
+    this.emit('client.state', this.state());
+  }
+}
