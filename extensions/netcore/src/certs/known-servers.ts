@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { KNOWN_SERVERS_FILE } from '../constants';
-import { writeFileAtomic } from '../data-dir';
+import { ensureDataDir, writeFileAtomic } from '../data-dir';
 import { ErrorCode, PssError, fromFsError } from '../errors';
 import { normalizeFingerprint } from './certificate';
 
@@ -175,6 +175,8 @@ export class KnownServers {
     const sorted: Record<string, KnownServer> = {};
     for (const key of Object.keys(servers).sort()) sorted[key] = servers[key]!;
     const body: StoreFile = { version: STORE_VERSION, servers: sorted };
+    // The first pin may come before anything else made the data directory.
+    await ensureDataDir(path.dirname(this.file));
     await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`, 0o600);
   }
 

@@ -1,7 +1,10 @@
 // `pss serve`: share until SIGINT/SIGTERM, printing the ready line and log entries.
 import { shortFingerprint } from '../certs/certificate';
 import { DEFAULT_MAX_CLIENTS } from '../constants';
+import { join } from 'node:path';
 import type { LogEntry } from '../logs/log-entry';
+import { LOG_DIR_NAME } from '../logs/log-limits';
+import { LogStore } from '../logs/log-store';
 import { lanAddresses } from '../server/lan-addresses';
 import { startServer, type RunningServer } from '../server/start-server';
 import { dataDirFrom, parse, passwordFromEnv, usage } from './shared';
@@ -60,6 +63,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const dataDir = await dataDirFrom(values['data-dir']);
   // The ready line comes first (scripts wait for it); entries logged while starting wait.
   let early: LogEntry[] | undefined = [];
+  // The same log the desktop app keeps: in memory and in the data directory's logs/ folder.
+  const logs = new LogStore({ dir: join(dataDir, LOG_DIR_NAME) });
+  logs.subscribe((entry) => (early ? early.push(entry) : printLog(entry, json)));
   const server = await startServer({
     sharePath: positionals[0]!,
     dataDir,
@@ -67,7 +73,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxClients,
     ...(values.bind ? { bind: values.bind } : {}),
     ...(password !== undefined ? { password } : {}),
-    log: (entry) => (early ? early.push(entry) : printLog(entry, json)),
+    log: logs.sink,
+  }).catch(async (err) => {
+    await logs.close();
+    throw err;
   });
   if (json) {
     process.stdout.write(
@@ -91,6 +100,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   early = undefined;
   await stop;
   await server.close();
+  await logs.close();
   if (json) process.stdout.write(JSON.stringify({ event: 'stopped' }) + '\n');
   return 0;
 }

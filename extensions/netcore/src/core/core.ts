@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { shortFingerprint } from '../certs/certificate';
 import { KnownServers } from '../certs/known-servers';
 import { DEFAULT_MAX_CLIENTS } from '../constants';
+import { ensureDataDir } from '../data-dir';
 import type { CommandName, CommandPayload, CommandResult, Commands, Events, ServerState, ServerStatus } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { exportLogs, LOG_EXPORT_FORMATS } from '../logs/export';
 import { isLogCategory, LogCategory, makeEntry, type LogEntry } from '../logs/log-entry';
+import { LOG_DIR_NAME } from '../logs/log-limits';
 import { LogStore, type LogQuery } from '../logs/log-store';
 import { lanAddresses } from '../server/lan-addresses';
 import { startServer, type RunningServer } from '../server/start-server';
@@ -38,7 +40,7 @@ export class Core {
   private closed = false;
 
   constructor(private readonly options: CoreOptions) {
-    this.logs = new LogStore(options.memoryLogOnly ? {} : { dir: join(options.dataDir, 'logs') });
+    this.logs = new LogStore(options.memoryLogOnly ? {} : { dir: join(options.dataDir, LOG_DIR_NAME) });
     this.logs.subscribe((entry) => options.emit('log.entry', entry));
     this.client = new ClientController(new KnownServers(options.dataDir), this.pool, options.emit);
     const c = this.client;
@@ -107,7 +109,7 @@ export class Core {
     try {
       this.server = await startServer({
         ...settings,
-        dataDir: this.options.dataDir,
+        dataDir: await ensureDataDir(this.options.dataDir),
         log: this.logs.sink,
         events: this.options.emit,
       });
