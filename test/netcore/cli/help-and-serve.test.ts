@@ -120,7 +120,7 @@ test('serve on a port already in use exits 1 with PORT_IN_USE', async () => {
   try {
     const r = await pss(['serve', share, '--port', String(holder.port), '--bind', '127.0.0.1', '--data-dir', join(base, 'd3')]);
     assert.is(r.code, 1);
-    assert.equal(linesOf(r.stderr), [`pss: port ${holder.port} on 127.0.0.1 is already in use [PORT_IN_USE]`]);
+    assert.equal(linesOf(r.stderr), [`pss: the main port ${holder.port} on 127.0.0.1 is already in use [PORT_IN_USE]`]);
   } finally {
     await holder.close();
   }

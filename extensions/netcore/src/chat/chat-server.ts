@@ -1,14 +1,14 @@
 // The chat port (PROTOCOL.md §9): TLS 1.3, the same framing, control frames only. A chat
 // connection is authorized by the token of a logged-in main-port session — never by the
 // address it comes from — and lives and dies with that session.
-import { once } from 'node:events';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { HELLO_TIMEOUT_MS, MAIN_PORT_CIPHERS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import type { Server, TLSSocket } from 'node:tls';
+import { HELLO_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { parseChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
 import type { Session } from '../server/session';
 import { FramedSocket } from '../transport/framed-socket';
+import { createTlsListener, listenOn } from '../transport/tls-listener';
 
 export interface ChatServerOptions {
   certPem: string;
@@ -29,31 +29,18 @@ export class ChatServer {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ChatServerOptions) {
-    this.tls = createServer({
-      cert: options.certPem,
-      key: options.keyPem,
-      minVersion: 'TLSv1.3',
-      ciphers: MAIN_PORT_CIPHERS,
-      honorCipherOrder: true,
-      handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
-    });
-    this.tls.on('secureConnection', (socket) => this.accept(socket));
-    this.tls.on('tlsClientError', (err, socket) => {
-      options.log(makeEntry(LogCategory.SECURITY, `chat TLS handshake failed: ${err.message}`, { address: socket.remoteAddress ?? 'unknown' }));
-      socket.destroy();
+    this.tls = createTlsListener({
+      certPem: options.certPem,
+      keyPem: options.keyPem,
+      handshakeTimeoutMs: TLS_HANDSHAKE_TIMEOUT_MS,
+      label: 'chat',
+      log: options.log,
+      accept: (socket) => this.accept(socket),
     });
   }
 
-  async listen(port: number, host: string): Promise<number> {
-    this.tls.listen(port, host);
-    try {
-      await once(this.tls, 'listening');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new PssError(ErrorCode.PORT_IN_USE, `chat port ${port} on ${host} is not available: ${e.code ?? e.message}`);
-    }
-    const address = this.tls.address();
-    return typeof address === 'object' && address ? address.port : port;
+  listen(port: number, host: string): Promise<number> {
+    return listenOn(this.tls, port, host, 'chat');
   }
 
   close(): Promise<void> {

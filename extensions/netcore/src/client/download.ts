@@ -393,7 +393,7 @@ export class Download {
     const cur = this.current;
     const rate = this.meter.rate();
     onProgress({
-      currentPath: cur?.item.entry.path,
+      currentPath: cur?.item.entry.path ?? null,
       fileBytes: cur ? cur.begin.offset + cur.received : 0,
       fileSize: cur?.begin.size ?? 0,
       doneBytes: this.doneBytes,

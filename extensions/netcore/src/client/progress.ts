@@ -1,21 +1,11 @@
-// Download progress as the client reports it, and the ETA from a speed.
+// Download progress as the client reports it (the contract's TransferProgress), and the
+// ETA from a speed.
+import type { TransferProgress } from '../contract';
 
-export interface DownloadProgress {
-  /** File being received, if any. */
-  currentPath: string | undefined;
-  fileBytes: number;
-  fileSize: number;
-  /** Bytes on disk across the whole selection (resumed prefixes included). */
-  doneBytes: number;
-  totalBytes: number;
-  filesDone: number;
-  filesTotal: number;
-  bytesPerSecond: number;
-  /** Seconds left at the current speed; undefined while the speed is unknown. */
-  etaSeconds: number | undefined;
-}
+export type DownloadProgress = TransferProgress;
 
-export function etaSeconds(remainingBytes: number, bytesPerSecond: number): number | undefined {
+/** Seconds left at `bytesPerSecond`; null while the speed is unknown. */
+export function etaSeconds(remainingBytes: number, bytesPerSecond: number): number | null {
   if (remainingBytes <= 0) return 0;
-  return bytesPerSecond > 0 ? remainingBytes / bytesPerSecond : undefined;
+  return bytesPerSecond > 0 ? remainingBytes / bytesPerSecond : null;
 }

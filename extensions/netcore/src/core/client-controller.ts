@@ -112,7 +112,7 @@ export class ClientController {
       entries,
       destination,
       pool: this.pool,
-      onProgress: (p) => this.emit('client.progress', { ...p, currentPath: p.currentPath ?? null, etaSeconds: p.etaSeconds ?? null }),
+      onProgress: (p) => this.emit('client.progress', p),
       onFile: (o) => this.emit('client.file', { path: o.path, status: o.status, ...(o.code ? { code: o.code } : {}), ...(o.message ? { message: o.message } : {}) }),
     });
     this.download = download;

@@ -1,16 +1,16 @@
 // The main-port TLS server: accepts sessions, enforces max clients, and keeps one bad or
 // silent connection from stalling anyone else (each handshake has its own timeout and
 // errors end only that socket).
-import { once } from 'node:events';
-import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { Server, TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
-import { HELLO_TIMEOUT_MS, MAIN_PORT_CIPHERS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
-import { ErrorCode, PssError } from '../errors';
+import { HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
 import { LoginThrottle, type PasswordVerifier } from './auth';
 import { HashCache } from './hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
+import { createTlsListener, listenOn } from '../transport/tls-listener';
 import { EventCoalescer } from './event-coalescer';
 import { Session } from './session';
 import type { Share } from './share';
@@ -73,20 +73,13 @@ export class FileServer {
       chatPort: () => this.chatPort,
       sessionChanged: (session) => this.coalescer.touch(session),
     };
-    this.tls = createServer({
-      cert: options.certPem,
-      key: options.keyPem,
-      // We own both ends of the main port (DESIGN §2).
-      minVersion: 'TLSv1.3',
-      // AES-128-GCM first: as strong as this link needs and cheaper per byte than AES-256.
-      ciphers: MAIN_PORT_CIPHERS,
-      honorCipherOrder: true,
-      handshakeTimeout: timeouts.handshakeMs,
-    });
-    this.tls.on('secureConnection', (socket) => this.accept(socket));
-    this.tls.on('tlsClientError', (err, socket) => {
-      this.options.log(makeEntry(LogCategory.SECURITY, `TLS handshake failed: ${err.message}`, { address: socket.remoteAddress ?? 'unknown' }));
-      socket.destroy();
+    this.tls = createTlsListener({
+      certPem: options.certPem,
+      keyPem: options.keyPem,
+      handshakeTimeoutMs: timeouts.handshakeMs,
+      label: 'main',
+      log: options.log,
+      accept: (socket) => this.accept(socket),
     });
   }
 
@@ -109,18 +102,8 @@ export class FileServer {
   }
 
   /** Resolves with the bound port once listening. */
-  async listen(port: number, host: string): Promise<number> {
-    this.tls.listen(port, host);
-    try {
-      await once(this.tls, 'listening');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'EADDRINUSE') throw new PssError(ErrorCode.PORT_IN_USE, `port ${port} on ${host} is already in use`);
-      if (e.code === 'EACCES') throw new PssError(ErrorCode.PORT_IN_USE, `no permission to listen on port ${port}`);
-      throw new PssError(ErrorCode.BAD_ARGUMENT, `cannot listen on ${host}:${port}: ${e.message}`);
-    }
-    const address = this.tls.address();
-    return typeof address === 'object' && address ? address.port : port;
+  listen(port: number, host: string): Promise<number> {
+    return listenOn(this.tls, port, host, 'main');
   }
 
   /** Transfers stop reading and sending until resume(); new downloads wait too. */

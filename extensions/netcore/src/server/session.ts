@@ -153,6 +153,7 @@ export class Session {
       return this.fail(new PssError(ErrorCode.UNSUPPORTED_VERSION, `this server speaks protocol version ${PROTOCOL_VERSION}`));
     }
     this.name = msg.name.trim() || this.address;
+    this.ctx.sessionChanged(this);
     const chatPort = this.ctx.chatPort();
     const base = {
       type: 'WELCOME',
