@@ -8,13 +8,14 @@
 //           the shared file over and over;
 //   probe   one more client, also downloading, that sends BENCH_CHAT_MESSAGES messages one
 //           after another and times each answer.
-// The probe runs twice in the same run: first with no load (the baseline), then with the
-// load. It prints p50/p95/p99/max for both, and the ratio of the loaded p99 to the
-// baseline. Target: loaded p99 < 25 ms.
+// The probe runs three times in the same run: with no load (the baseline), with the load at
+// normal priority, and with the load at nice 19 (standing in for clients whose CPU work
+// happens on their own machines). It prints p50/p95/p99/max for each and the ratio of the
+// loaded p99s to the baseline. Target: loaded p99 < 25 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -80,7 +81,10 @@ async function downloadLoop(client: Client, pool: WorkerPool, stopped: () => boo
   }
 }
 
-async function loadRole(port: number, dir: string, count: number): Promise<void> {
+async function loadRole(port: number, dir: string, count: number, nice: boolean): Promise<void> {
+  // On a LAN these clients' CPU work happens on their own machines; here it shares the
+  // server's two cores. The "nice" run lowers their priority to stand in for that.
+  if (nice) setPriority(19);
   const pool = new WorkerPool();
   let stop = false;
   process.once('SIGTERM', () => (stop = true));
@@ -167,21 +171,33 @@ async function orchestrate(): Promise<void> {
     procs.push(idle.proc);
     const baseline = await idle.next();
 
-    const load = child('load', [String(port), dir, String(CLIENTS - 1)]);
-    procs.push(load.proc);
-    await load.next();
-    await new Promise((r) => setTimeout(r, 2_000));
-    const busy = child('probe', [String(port), dir, 'download']);
-    procs.push(busy.proc);
-    const loaded = await busy.next();
+    const underLoad = async (nice: boolean) => {
+      const load = child('load', [String(port), dir, String(CLIENTS - 1), nice ? 'nice' : 'normal']);
+      procs.push(load.proc);
+      await load.next();
+      await new Promise((r) => setTimeout(r, 2_000));
+      const probe = child('probe', [String(port), dir, 'download']);
+      procs.push(probe.proc);
+      const result = await probe.next();
+      await stop(probe.proc);
+      await stop(load.proc);
+      return result;
+    };
+    const loaded = await underLoad(false);
+    const loadedNice = await underLoad(true);
 
+    const row = (label: string, r: Record<string, unknown>) =>
+      `  ${label.padEnd(58)} p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  p99 ${fmt(r.p99)}  max ${fmt(r.max)}`;
+    const verdict = (r: Record<string, unknown>) => ((r.p99 as number) < TARGET_P99_MS ? 'met' : 'MISSED');
     process.stdout.write(
       [
         `chat round trip, ${loaded.n} messages each (client → chat port → core → chat port → client)`,
-        `  baseline (1 client, nothing else running): p50 ${fmt(baseline.p50)}  p95 ${fmt(baseline.p95)}  p99 ${fmt(baseline.p99)}  max ${fmt(baseline.max)}`,
-        `  ${CLIENTS} clients connected, all downloading:    p50 ${fmt(loaded.p50)}  p95 ${fmt(loaded.p95)}  p99 ${fmt(loaded.p99)}  max ${fmt(loaded.max)}`,
-        `  ratio loaded/baseline p99: ${((loaded.p99 as number) / (baseline.p99 as number)).toFixed(2)}x`,
-        `  target p99 < ${TARGET_P99_MS} ms under load: ${(loaded.p99 as number) < TARGET_P99_MS ? 'met' : 'MISSED'}`,
+        row('baseline: 1 client, nothing else running', baseline),
+        row(`${CLIENTS} clients downloading, load at normal priority`, loaded),
+        row(`${CLIENTS} clients downloading, load at nice 19`, loadedNice),
+        `  ratio p99 loaded/baseline: ${((loaded.p99 as number) / (baseline.p99 as number)).toFixed(1)}x (normal), ${((loadedNice.p99 as number) / (baseline.p99 as number)).toFixed(1)}x (nice)`,
+        `  target p99 < ${TARGET_P99_MS} ms: ${verdict(loaded)} at normal priority, ${verdict(loadedNice)} with the load niced`,
+        '  (all processes share 2 cores: the 99 load clients decrypt and hash on the server machine too)',
         '',
       ].join('\n'),
     );
@@ -196,7 +212,7 @@ const main =
   role === 'server'
     ? () => serverRole(args[0]!)
     : role === 'load'
-      ? () => loadRole(Number(args[0]), args[1]!, Number(args[2]))
+      ? () => loadRole(Number(args[0]), args[1]!, Number(args[2]), args[3] === 'nice')
       : role === 'probe'
         ? () => probeRole(Number(args[0]), args[1]!, args[2] === 'download')
         : orchestrate;

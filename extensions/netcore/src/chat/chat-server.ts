@@ -92,6 +92,9 @@ export class ChatServer {
           session.chat = undefined;
           this.options.onChatChange(session);
         }
+        // A closed socket can outlive its connection inside Node for a while; it must not
+        // keep the session with it.
+        session = undefined;
       },
     });
     this.open.add(conn);

@@ -98,6 +98,7 @@ export class ServerConnection {
   private pausedByUs = false;
   private watchdog: NodeJS.Timeout | undefined;
   private pingId = 0;
+  private closeReported = false;
   /** Warnings from the server's operator (WARN_S2C), whenever they arrive. */
   onWarning: (warning: { text: string; time: string }) => void = () => undefined;
   /** The connection ended; `err` says why (DISCONNECTED, SHUTTING_DOWN, CONNECTION_LOST, …). */
@@ -243,6 +244,8 @@ export class ServerConnection {
     // An ERROR nobody is waiting for (the operator's Disconnect, a shutdown) ends it now,
     // with its own reason rather than a bare "connection closed".
     if (message.type === 'ERROR' && !this.receiver && !this.waiter) return this.fail(deserializeError(message));
+    // The close that follows an ERROR must report the ERROR's code, not "connection lost".
+    if (message.type === 'ERROR') this.failure ??= deserializeError(message);
     if (this.receiver) return this.receiver.control(message);
     if (this.waiter) {
       const w = this.waiter;
@@ -283,14 +286,16 @@ export class ServerConnection {
 
   private fail(err: PssError): void {
     clearInterval(this.watchdog);
-    const first = this.failure === undefined;
     this.failure ??= err;
     this.conn.destroy(err);
     if (this.receiver) this.receiver.closed(this.failure);
     const w = this.waiter;
     this.waiter = undefined;
     w?.reject(this.failure);
-    if (first) this.onClosed(this.failure);
+    if (!this.closeReported) {
+      this.closeReported = true;
+      this.onClosed(this.failure);
+    }
   }
 
   private next(): Promise<ServerMessage> {

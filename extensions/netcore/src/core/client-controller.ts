@@ -102,8 +102,8 @@ export class ClientController {
       if (problem) throw new PssError(ErrorCode.BAD_ARGUMENT, `the sub-folder name is not usable (${problem})`);
       destination = join(destination, request.subfolder);
     }
-    this.lastRequest = request;
     const conn = this.requireConnection('connected');
+    this.lastRequest = request;
     this.listing ??= await conn.list();
     const entries = selectEntries(this.listing.entries, request.paths, request.paths.length === 0);
     this.update('downloading', `Downloading ${entries.length} files`);
@@ -141,7 +141,7 @@ export class ClientController {
 
   /** Runs the last download again, reconnecting first when the connection was lost. */
   async retry(): Promise<DownloadSummary> {
-    if (!this.lastRequest) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'there is no download to retry');
+    if (!this.lastRequest || !this.server) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'there is no download to retry');
     if (!this.connection || this.connection.closed) {
       await this.open();
       if (this.phase === 'awaiting-password') {
@@ -218,8 +218,9 @@ export class ClientController {
   private async openChat(): Promise<void> {
     const conn = this.connection;
     if (!conn) return;
+    let chat: ChatClient | undefined;
     try {
-      const chat = await ChatClient.open(conn, {
+      chat = await ChatClient.open(conn, {
         message: (m) => {
           const message: ChatMessage = { ...m, sessionId: conn.sessionId, from: 'server' };
           this.history.push(message);
@@ -228,7 +229,8 @@ export class ClientController {
         },
         warning: (w) => this.emit('client.warning', w),
         closed: () => {
-          if (this.chat === chat) this.emit('client.state', this.state());
+          // May fire while ChatClient.open is still running, before `chat` is set.
+          if (chat && this.chat === chat) this.emit('client.state', this.state());
         },
       });
       if (this.connection !== conn || conn.closed) return chat.close();

@@ -78,7 +78,8 @@ export class Core {
   /** Runs one command. Failures are PssErrors with a code from errors.ts. */
   async handle<N extends CommandName>(command: N, payload: CommandPayload<N>): Promise<CommandResult<N>> {
     if (this.closed) throw new PssError(ErrorCode.SHUTTING_DOWN, 'netcore is shutting down');
-    const handler = this.handlers[command] as Handler<N> | undefined;
+    // Own names only: "toString" or "__proto__" are not commands.
+    const handler = this.isCommand(command) ? (this.handlers[command] as Handler<N>) : undefined;
     if (!handler) throw new PssError(ErrorCode.BAD_MESSAGE, `unknown command ${JSON.stringify(String(command)).slice(0, 60)}`);
     if (typeof payload !== 'object' || payload === null) throw new PssError(ErrorCode.BAD_MESSAGE, 'the payload must be an object');
     return handler(payload);

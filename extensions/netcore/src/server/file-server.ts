@@ -71,7 +71,7 @@ export class FileServer {
       whenRunning: () => this.paused?.promise ?? Promise.resolve(),
       isPaused: () => this.paused !== undefined,
       chatPort: () => this.chatPort,
-      sessionChanged: (session) => this.coalescer.touch(session),
+      sessionChanged: (session) => this.touch(session),
     };
     this.tls = createTlsListener({
       certPem: options.certPem,
@@ -93,6 +93,11 @@ export class FileServer {
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
+  }
+
+  /** Reports a change of a live session (coalesced); a session that is gone is ignored. */
+  touch(session: Session): void {
+    if (this.sessions.has(session.id)) this.coalescer.touch(session);
   }
 
   /** The logged-in session a chat token belongs to. */

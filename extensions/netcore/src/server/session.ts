@@ -28,6 +28,8 @@ export class Session {
   private cancelled = false;
   private loginInFlight = false;
   private deadline: NodeJS.Timeout | undefined;
+  /** Why the server ended this session, when it did. */
+  private closeReason: string | undefined;
 
   constructor(
     socket: TLSSocket,
@@ -45,8 +47,8 @@ export class Session {
         this.cancelled = true;
         this.chat?.end();
         this.activity.setStatus('disconnected');
-        const reason = err ? err.message : 'disconnected';
-        this.log(LogCategory.CONNECTION, err ? `disconnected: ${err.message}` : 'disconnected');
+        const reason = this.closeReason ?? (err ? err.message : 'disconnected');
+        this.log(LogCategory.CONNECTION, `disconnected: ${reason}`);
         this.onClosed(this, reason);
       },
     });
@@ -57,6 +59,7 @@ export class Session {
   /** Ends the session with a reason the client shows (server full, shutting down, …). */
   close(code: ErrorCode, message: string, retryAfterMs?: number): void {
     this.cancelled = true;
+    this.closeReason ??= message;
     const m: ServerMessage = { type: 'ERROR', code, message };
     if (retryAfterMs !== undefined) m.retryAfterMs = retryAfterMs;
     this.send(m);
@@ -113,6 +116,7 @@ export class Session {
     const category = err.code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.SECURITY;
     this.log(category, `protocol error ${err.code}: ${err.message}`);
     this.cancelled = true;
+    this.closeReason ??= `protocol error: ${err.message}`;
     this.send({ type: 'ERROR', code: err.code, message: err.message });
     this.conn.end();
   }

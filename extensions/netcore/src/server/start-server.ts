@@ -4,14 +4,13 @@
 import { loadOrCreateIdentity } from '../certs/certificate';
 import { ChatServer } from '../chat/chat-server';
 import { ChatStore } from '../chat/chat-store';
-import { CHAT_PORT_OFFSET, DEFAULT_BIND_ADDRESS, DEFAULT_MAIN_PORT, MAX_MAX_CLIENTS, SESSION_EVENT_INTERVAL_MS } from '../constants';
+import { CHAT_PORT_OFFSET, DEFAULT_BIND_ADDRESS, DEFAULT_MAIN_PORT, MAX_MAX_CLIENTS } from '../constants';
 import type { ChatMessage, Events, SessionInfo } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { chatText, type ChatServerMessage } from '../protocol/chat-messages';
 import { WorkerPool } from '../workers/pool';
 import { DEFAULT_THROTTLE, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
-import { EventCoalescer } from './event-coalescer';
 import { FileServer, type SessionEvent } from './file-server';
 import type { ServerTimeouts } from './server-context';
 import type { Session } from './session';
@@ -53,7 +52,6 @@ export class RunningServer {
     readonly files: FileServer,
     private readonly pool: WorkerPool,
     private readonly settings: ServerSettings,
-    private readonly chatChanges: EventCoalescer<Session>,
     private readonly identity: { certPem: string; keyPem: string },
   ) {}
 
@@ -111,9 +109,9 @@ export class RunningServer {
   }
 
   markRead(sessionId: string): { unread: number; totalUnread: number } {
+    this.session(sessionId);
     this.chats.markRead(sessionId);
-    const session = this.files.get(sessionId);
-    if (session) this.chatChanges.touch(session);
+    this.files.touch(this.session(sessionId));
     return { unread: 0, totalUnread: this.chats.totalUnread() };
   }
 
@@ -125,7 +123,6 @@ export class RunningServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([this.files.close(), this.chatServer.close()]);
-      this.chatChanges.close();
       await this.pool.close();
       this.log(LogCategory.SERVER_STATUS, 'server stopped');
     })();
@@ -140,7 +137,7 @@ export class RunningServer {
       keyPem: this.identity.keyPem,
       findByToken: (token) => this.files.findByToken(token),
       onMessage: (session, text) => this.fromClient(session, text),
-      onChatChange: (session) => this.chatChanges.touch(session),
+      onChatChange: (session) => this.files.touch(session),
       log: this.settings.log,
       ...(this.settings.timeouts?.helloMs ? { helloTimeoutMs: this.settings.timeouts.helloMs } : {}),
     });
@@ -158,7 +155,6 @@ export class RunningServer {
     const emit = this.settings.events;
     if (event.type === 'removed') {
       this.chats.forget(event.session.id);
-      this.chatChanges.forget(event.session);
       emit?.('session.removed', { id: event.session.id, reason: event.reason });
       return;
     }
@@ -169,7 +165,7 @@ export class RunningServer {
     const message = this.chats.add(session.id, 'client', text);
     this.log(LogCategory.CHAT, `from ${session.name}: ${text}`, session);
     this.settings.events?.('chat.message', { ...message, unread: this.chats.unread(session.id), totalUnread: this.chats.totalUnread() });
-    this.chatChanges.touch(session);
+    this.files.touch(session);
   }
 
   private session(id: string): Session {
@@ -214,14 +210,10 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     onSession: (event) => server?.onSession(event),
     ...(settings.timeouts ? { timeouts: settings.timeouts } : {}),
   });
-  const chatChanges = new EventCoalescer<Session>(SESSION_EVENT_INTERVAL_MS, (s) => {
-    if (files.get(s.id)) settings.events?.('session.changed', server!.info(s));
-  });
-  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, chatChanges, identity);
+  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity);
   try {
     await server.listen(port);
   } catch (err) {
-    chatChanges.close();
     await pool.close();
     throw err;
   }

@@ -19,6 +19,7 @@ export class FramedSocket {
   private readonly decoder = new FrameDecoder();
   private closeError: PssError | undefined;
   private isClosed = false;
+  private endTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly socket: TLSSocket,
@@ -36,13 +37,15 @@ export class FramedSocket {
     });
     socket.on('close', () => {
       this.isClosed = true;
+      clearTimeout(this.endTimer);
       const err = this.closeError ?? (socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
       this.handlers.closed(err);
     });
   }
 
+  /** True once closing began on our side too: nothing more may be written. */
   get closed(): boolean {
-    return this.isClosed || this.socket.destroyed;
+    return this.isClosed || this.socket.destroyed || this.socket.writableEnded;
   }
 
   get remoteAddress(): string {
@@ -80,7 +83,8 @@ export class FramedSocket {
     if (message) this.send(message);
     this.socket.end();
     // A peer that never reads must not keep the socket forever.
-    setTimeout(() => this.socket.destroy(), 5_000).unref();
+    this.endTimer = setTimeout(() => this.socket.destroy(), 5_000);
+    this.endTimer.unref();
   }
 
   destroy(err?: PssError): void {
