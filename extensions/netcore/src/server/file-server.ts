@@ -3,7 +3,7 @@
 // errors end only that socket).
 import type { Server, TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
-import { HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { FRAMES_PER_TURN, HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
@@ -12,6 +12,7 @@ import { HashCache } from './hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
 import { createTlsListener, listenOn } from '../transport/tls-listener';
 import { EventCoalescer } from './event-coalescer';
+import { TurnBudget } from './turn-budget';
 import { Session } from './session';
 import type { Share } from './share';
 
@@ -70,6 +71,7 @@ export class FileServer {
       log: options.log,
       whenRunning: () => this.paused?.promise ?? Promise.resolve(),
       isPaused: () => this.paused !== undefined,
+      turns: new TurnBudget(FRAMES_PER_TURN),
       chatPort: () => this.chatPort,
       sessionChanged: (session) => this.touch(session),
     };

@@ -5,6 +5,7 @@ import type { LoginThrottle, PasswordVerifier } from './auth';
 import type { HashCache } from './hash-cache';
 import type { Session } from './session';
 import type { Share } from './share';
+import type { TurnBudget } from './turn-budget';
 
 export interface ServerTimeouts {
   handshakeMs: number;
@@ -24,6 +25,8 @@ export interface ServerContext {
   /** Resolves at once while the server runs; waits while it is paused. */
   whenRunning(): Promise<void>;
   isPaused(): boolean;
+  /** Data frames per event-loop turn, shared by every session. */
+  turns: TurnBudget;
   /** The chat port clients should use, once it listens. */
   chatPort(): number | undefined;
   /** A session's visible state changed (the server coalesces these). */

@@ -310,6 +310,7 @@ export class Session {
         if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
         const frame = await reader.next();
         if (!frame) break;
+        await this.ctx.turns.take();
         await this.conn.sendFrame(frame);
         this.activity.sent(frame.length - FRAME_HEADER_BYTES);
         if (digest) {
