@@ -38,6 +38,19 @@ export interface ServerStatus {
   passwordRequired: boolean;
   maxClients: number;
   sessions: number;
+  /**
+   * Web access for browsers and phones, one entry per LAN address: the https URL and a QR
+   * code of it (SVG markup) that also carries the certificate fingerprint. Empty when the
+   * web port is not serving.
+   */
+  webAccess: WebAccessInfo[];
+}
+
+export interface WebAccessInfo {
+  url: string;
+  /** What the QR code encodes: the URL plus the fingerprint for the phone to compare. */
+  qrText: string;
+  qrSvg: string;
 }
 
 export type SessionStatus = 'authenticating' | 'idle' | 'downloading' | 'paused' | 'disconnected';

@@ -158,6 +158,7 @@ export class Core {
       passwordRequired: s?.passwordRequired ?? false,
       maxClients: s?.maxClients ?? this.lastSettings.maxClients,
       sessions: s?.files.sessionCount ?? 0,
+      webAccess: [],
     };
   }
 
