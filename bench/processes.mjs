@@ -253,3 +253,18 @@ export class MemoryWatch {
     clearInterval(this.timer);
   }
 }
+
+/** Linux reports process CPU times in USER_HZ ticks, 100 per second on every architecture it exposes to /proc. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a running process has used so far, from /proc; undefined elsewhere. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}

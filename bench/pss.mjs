@@ -111,3 +111,17 @@ export async function pssGet({ ctx, file, mode, outDir, timeoutMs }) {
     if (nullFd !== undefined) closeSync(nullFd);
   }
 }
+
+const READER = join(dirname(fileURLToPath(import.meta.url)), 'main-port-reader.mjs');
+
+/**
+ * One read of `file` from the main port by the bare reader: wall time (spawn to exit, as
+ * for curl) and the reader's own time from connecting to the last byte.
+ */
+export async function mainPortRead({ ctx, file, timeoutMs }) {
+  ctx.server.assertRunning();
+  const r = await runChecked(process.execPath, [READER, String(ctx.port), ctx.fingerprint, file.name], { timeoutMs });
+  const line = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+  if (line.bytes !== file.size) throw new MeasurementError(`the main-port reader received ${line.bytes} bytes, expected ${file.size}`);
+  return { seconds: r.elapsedMs / 1000, toolSeconds: line.seconds };
+}

@@ -73,14 +73,24 @@ export function printReport({ config, file, smallFile, m, all, info, elapsedS })
     say(`  scp followed by a system-wide \`sync\` (as durable as pss's fsync): ${medianRate(m.scp.durableSamples)} MiB/s (context only)`);
   }
   if (info.pssCipher) say(`  pss main port negotiated ${info.pssCipher}`);
+  if (m.curl.serverCpuSamples.length > 0 && m.mainPort.serverCpuSamples.length > 0) {
+    const perGiB = (c) => median(c.serverCpuSamples) / (file.size / 2 ** 30);
+    say(`  server CPU per GiB sent (user + system): openssl s_server ${perGiB(m.curl).toFixed(2)} s, pss main port ${perGiB(m.mainPort).toFixed(2)} s`);
+    say(`    = the main port needs ${(perGiB(m.mainPort) / perGiB(m.curl)).toFixed(2)}x the CPU of the raw TLS server for the same bytes`);
+  }
+  if (m.mainPort.toolSamples.length > 0) {
+    say(`  bare main-port reader's own time (connect to last byte): ${medianRate(m.mainPort.toolSamples)} MiB/s (no process start)`);
+  }
   say('  untimed first download per method: checks the result (pss: SHA-256 of the delivered bytes vs the source) and warms up');
 
   say();
   say('== ratios ==');
   say(ratioLine('pss-get/scp (to disk)', rate(m.pssDisk), rate(m.scp), '1.0'));
   say('    pss get --out on disk (.part, fsync, verified, renamed) vs scp into the same file system');
-  say(ratioLine('pss/openssl+curl (raw stream, both to /dev/null)', rate(m.pssNull), rate(m.curl), '0.85'));
-  say('    main port: pss get --stdout > /dev/null vs curl -o /dev/null');
+  say(ratioLine('main port/openssl+curl (raw stream, both to /dev/null)', rate(m.mainPort), rate(m.curl), '0.85'));
+  say('    main port read by a bare protocol client that drops the bytes vs curl -o /dev/null');
+  say(ratioLine('pss get/openssl+curl (verified stream, both to /dev/null)', rate(m.pssNull), rate(m.curl), '0.85'));
+  say('    pss get --stdout > /dev/null (SHA-256 checked) vs curl -o /dev/null');
   say(ratioLine('pss/openssl+curl (pss file on tmpfs, verified+renamed)', rate(m.pssTmpfs), rate(m.curl), '0.85'));
   say('    main port: pss get --out into tmpfs vs curl -o /dev/null');
 

@@ -15,8 +15,8 @@ import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_DIR, cachedRandomFile, fileSystemType, makeTempDir, removeTempDirs, sha256File, warmRead } from './fixtures.mjs';
 import { curlOnce, startOpenSsl } from './openssl-curl.mjs';
-import { checkPssCli, mainPortCipher, pssGet, startPss } from './pss.mjs';
-import { isStopping, killAllNow, MeasurementError, run, runChecked, stopAll } from './processes.mjs';
+import { checkPssCli, mainPortCipher, mainPortRead, pssGet, startPss } from './pss.mjs';
+import { cpuSeconds, isStopping, killAllNow, MeasurementError, run, runChecked, stopAll } from './processes.mjs';
 import { fixed, mibPerSecond, printReport, say } from './report.mjs';
 import { ensureOpenSsh, scpOnce, startSshd } from './scp.mjs';
 
@@ -57,6 +57,8 @@ function method(key, label, measures) {
     toolSamples: [],
     /** scp only: the run plus a sync right after it. */
     durableSamples: [],
+    /** The serving process's CPU seconds per timed run (where it is read). */
+    serverCpuSamples: [],
     /** pss only: peak RSS (KiB) of client and server per large-file run. */
     clientPeaks: [],
     serverPeaks: [],
@@ -151,6 +153,11 @@ async function prepare(config) {
         'pss get --stdout -> /dev/null',
         'the main-port stream with stdout sent to /dev/null: no file; pss still checks size + SHA-256',
       ),
+      mainPort: method(
+        'mainPort',
+        'main port -> bare reader',
+        'the pss server\'s main port read by bench/main-port-reader.mjs, a bare protocol client that counts and drops the DATA bytes (no hash, no file), as curl drops the raw stream',
+      ),
     },
   };
   bench.all = Object.values(bench.m);
@@ -174,6 +181,10 @@ async function prepare(config) {
 // Each contender starts its server, then makes one untimed download that checks the
 // result (byte count, and SHA-256 for pss) and warms up whatever the contender caches.
 
+function recordServerCpu(c, before, after) {
+  if (before !== undefined && after !== undefined) c.serverCpuSamples.push(after - before);
+}
+
 async function startCurlBaseline(bench, state) {
   const { m, file, config } = bench;
   try {
@@ -183,8 +194,10 @@ async function startCurlBaseline(bench, state) {
     fail(m.curl, err);
   }
   m.curl.timed = async () => {
+    const before = cpuSeconds(state.openssl.server.pid);
     const r = await curlOnce({ port: state.openssl.port, file, timeoutMs: config.timeoutMs });
     m.curl.toolSamples.push(r.toolSeconds);
+    recordServerCpu(m.curl, before, cpuSeconds(state.openssl.server.pid));
     return r.seconds;
   };
 }
@@ -213,7 +226,7 @@ async function startScpBaseline(bench, state) {
 
 async function startPssContender(bench, state) {
   const { m, file, smallFile, config, out } = bench;
-  const contenders = [m.pssDisk, m.pssTmpfs, m.pssNull];
+  const contenders = [m.pssDisk, m.pssTmpfs, m.pssNull, m.mainPort];
   try {
     const cli = await checkPssCli();
     if (!cli.hasStdout) skip(m.pssNull, 'this pss get has no --stdout option');
@@ -222,12 +235,28 @@ async function startPssContender(bench, state) {
   } catch (err) {
     for (const c of contenders) fail(c, err);
   }
+  const verified = contenders.filter((c) => c !== m.mainPort);
+  m.mainPort.timed = async () => {
+    const before = cpuSeconds(state.pss.server.pid);
+    const r = await mainPortRead({ ctx: state.pss, file, timeoutMs: config.timeoutMs });
+    m.mainPort.toolSamples.push(r.toolSeconds);
+    recordServerCpu(m.mainPort, before, cpuSeconds(state.pss.server.pid));
+    return r.seconds;
+  };
+  if (m.mainPort.status === 'ok') {
+    try {
+      await m.mainPort.timed();
+      m.mainPort.toolSamples.length = 0;
+    } catch (err) {
+      fail(m.mainPort, err);
+    }
+  }
   const get = {
     pssDisk: (f) => pssGet({ ctx: state.pss, file: f, mode: 'out', outDir: out.pssDisk, timeoutMs: config.timeoutMs }),
     pssTmpfs: (f) => pssGet({ ctx: state.pss, file: f, mode: 'out', outDir: out.pssTmpfs, timeoutMs: config.timeoutMs }),
     pssNull: (f) => pssGet({ ctx: state.pss, file: f, mode: 'null', timeoutMs: config.timeoutMs }),
   };
-  for (const c of contenders) {
+  for (const c of verified) {
     c.timed = async () => {
       const r = await get[c.key](file);
       c.clientPeaks.push(r.clientPeakKiB);
