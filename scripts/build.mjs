@@ -6,11 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-mkdirSync(join(root, 'dist'), { recursive: true });
+// The bundle lives inside the extension's folder: `neu build` ships extensions/ with the
+// app, and neutralino.config.json starts it from there.
+const BUNDLE = join(root, 'extensions/netcore/dist/netcore.cjs');
+mkdirSync(dirname(BUNDLE), { recursive: true });
 
 await build({
   entryPoints: [join(root, 'extensions/netcore/src/main.ts')],
-  outfile: join(root, 'dist/netcore.cjs'),
+  outfile: BUNDLE,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -19,4 +22,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { __PSS_BUNDLED__: 'true' },
+  // ws loads these optional native helpers when they are installed and works without them.
+  external: ['bufferutil', 'utf-8-validate'],
 });
+
+// The desktop UI is built with the engine, so `npm run build`, `npm start` and `npm test` all see it.
+await import('./build-ui.mjs');

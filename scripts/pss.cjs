@@ -5,7 +5,7 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
 
-const bundle = join(__dirname, '..', 'dist', 'netcore.cjs');
+const bundle = join(__dirname, '..', 'extensions', 'netcore', 'dist', 'netcore.cjs');
 if (!existsSync(bundle)) {
   execFileSync(process.execPath, [join(__dirname, 'build.mjs')], { stdio: 'inherit' });
 }

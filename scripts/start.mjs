@@ -1,19 +1,18 @@
-// `npm start`: runs the desktop app when the Neutralino binaries are present, and says
-// plainly what to do when they are not (they come from `npx neu update`, which needs
-// internet access, and live in bin/, which is never committed).
-import { existsSync, readdirSync } from 'node:fs';
+// `npm start` (after `npm run build`): runs the desktop app with `neu run` when bin/ has the
+// Neutralino binary for this machine, and says plainly what to do when it does not (the
+// binaries come from `npx neu update`, which needs internet access, and live in bin/, which
+// is never committed).
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { binaryName, hasBinary, ROOT } from './neutralino-binaries.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const binDir = join(root, 'bin');
-const binaries = existsSync(binDir) ? readdirSync(binDir).filter((f) => f.startsWith('neutralino-')) : [];
-
-if (binaries.length === 0) {
+if (!hasBinary()) {
+  const name = binaryName();
   process.stdout.write(
     [
-      'The desktop shell is not installed: bin/ has no Neutralino binaries.',
+      name === undefined
+        ? `Neutralino has no desktop binary for ${process.platform}/${process.arch}, so the desktop app cannot run here.`
+        : `The desktop shell is not installed: bin/${name} is missing.`,
       'On a machine with internet access run `npx neu update` once, then `npm start` again.',
       '',
       'The engine works without it, from the command line:',
@@ -26,6 +25,8 @@ if (binaries.length === 0) {
   process.exit(0);
 }
 
-const neu = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'neu.cmd' : 'neu');
-const child = spawn(neu, ['run'], { cwd: root, stdio: 'inherit' });
+const neu = join(ROOT, 'node_modules', '@neutralinojs', 'neu', 'bin', 'neu.js');
+// The app's own shutdown (windowClose → netcore stops → the page exits) is the normal end;
+// Ctrl+C here reaches neu and the app as well.
+const child = spawn(process.execPath, [neu, 'run', '--disable-auto-reload'], { cwd: ROOT, stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { within } from './wait';
 
-export const CLI_BUNDLE = resolve(__dirname, '..', '..', 'dist', 'netcore.cjs');
+export const CLI_BUNDLE = resolve(__dirname, '..', '..', 'extensions', 'netcore', 'dist', 'netcore.cjs');
 
 export interface CliOptions {
   cwd: string;

@@ -3,6 +3,7 @@
 import type { LogEntry } from '../../extensions/netcore/src/logs/log-entry';
 import type { ThrottleOptions } from '../../extensions/netcore/src/server/auth';
 import type { ServerTimeouts } from '../../extensions/netcore/src/server/server-context';
+import type { WebTimeouts } from '../../extensions/netcore/src/web/web-context';
 import { startServer, type RunningServer } from '../../extensions/netcore/src/server/start-server';
 import { makeTempDir, removeDir } from './temp-dir';
 
@@ -15,11 +16,14 @@ export interface TestServerOptions {
   maxClients?: number;
   throttle?: Partial<ThrottleOptions>;
   timeouts?: Partial<ServerTimeouts>;
+  webTimeouts?: Partial<WebTimeouts>;
 }
 
 export interface TestServer {
   server: RunningServer;
   port: number;
+  /** The web port (HTTPS for browsers). */
+  webPort: number;
   dataDir: string;
   logs: LogEntry[];
   /** Idempotent; removes the data folder when the helper made it. */
@@ -42,6 +46,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       ...(options.password !== undefined ? { password: options.password } : {}),
       ...(options.throttle ? { throttle: options.throttle } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.webTimeouts ? { webTimeouts: options.webTimeouts } : {}),
     });
   } catch (err) {
     if (ownDataDir) await removeDir(dataDir);
@@ -51,6 +56,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   return {
     server,
     port: server.mainPort,
+    webPort: server.webPort!,
     dataDir,
     logs,
     close() {

@@ -83,6 +83,32 @@ export const PART_META_SUFFIX = '.part.json';
 export const PROGRESS_INTERVAL_MS = 250;
 export const SPEED_WINDOW_MS = 3_000;
 
+// Web port (PROTOCOL.md §10).
+/** TLS 1.2 suites the web port offers to older browsers (TLS 1.3 uses Node's defaults). */
+export const WEB_PORT_TLS12_CIPHERS = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
+/** All request headers must arrive within this time of the first byte. */
+export const WEB_HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request (headers and a form body) must arrive within this time. */
+export const WEB_REQUEST_TIMEOUT_MS = 30_000;
+/** An idle keep-alive connection is closed after this long. */
+export const WEB_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** A connection that moves no byte for this long (a reader that stopped reading) is dropped. */
+export const WEB_SOCKET_IDLE_MS = 60_000;
+/** How often the header and request deadlines are checked. */
+export const WEB_DEADLINE_CHECK_MS = 1_000;
+/** A browser session with no request and no download for this long ends. */
+export const WEB_SESSION_IDLE_MS = 15 * 60_000;
+/** How long a disconnected browser still gets the administrator's reason. */
+export const WEB_REVOKED_MEMORY_MS = 15 * 60_000;
+export const WEB_MAX_CONNECTIONS = 1024;
+export const WEB_MAX_HEADER_BYTES = 16 * 1024;
+export const WEB_MAX_LOGIN_FORM_BYTES = 8 * 1024;
+/** A ZIP selection form: up to MAX_FILES_PER_REQUEST paths. */
+export const WEB_MAX_SELECTION_FORM_BYTES = 4 * 1024 * 1024;
+/** The `__Host-` prefix makes browsers insist on Secure, Path=/ and no Domain. */
+export const WEB_SESSION_COOKIE = '__Host-pss-session';
+export const WEB_SESSION_COOKIE_BYTES = 32;
+
 export const HASH_WORKERS_MAX = 2;
 /** Files at least this big are hashed in a worker while they stream. */
 export const HASH_OFFLOAD_MIN_BYTES = 8 * READ_CHUNK_BYTES;

@@ -217,3 +217,14 @@ export type Envelope =
   | { kind: 'response'; id: number; ok: true; result: unknown }
   | { kind: 'response'; id: number; ok: false; error: { code: ErrorCode; message: string } }
   | { kind: 'event'; event: EventName; payload: unknown };
+
+/**
+ * What the UI holds to talk to netcore, whatever carries the messages (Neutralino's
+ * extension IPC in the app, a direct Core in tests). A failed command rejects with an
+ * error carrying `code` (from errors.ts) and `message`.
+ */
+export interface NetcoreApi {
+  request<N extends CommandName>(command: N, payload: CommandPayload<N>): Promise<CommandResult<N>>;
+  /** Subscribes to one event; returns the function that unsubscribes. */
+  on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void;
+}

@@ -75,6 +75,15 @@ function osConfigRoot(
   return p.join(home, '.config');
 }
 
+/**
+ * The folder holding the app. The bundle runs from <app>/extensions/netcore/dist (where
+ * Neutralino's release keeps extensions) and the sources sit in <app>/extensions/netcore/src,
+ * so both find it three levels up.
+ */
+export function defaultAppDir(): string {
+  return path.resolve(__dirname, '..', '..', '..');
+}
+
 /** Creates the data directory (owner-only when new) and returns its real path. */
 export async function ensureDataDir(dir: string): Promise<string> {
   try {

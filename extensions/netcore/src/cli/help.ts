@@ -35,6 +35,8 @@ Prints the addresses, ports and the certificate fingerprint to give to clients.
 
 Options:
   --port N                main port (default 5000; 0 picks a free port)
+  --web-port N            HTTPS port for browsers (default: the main port + 2;
+                          0 picks a free port)
   --max-clients N         most clients connected at once (default 10)
   --password-env VAR      require the password held in environment variable VAR
   --bind ADDR             address to listen on (default 0.0.0.0, all interfaces)

@@ -22,6 +22,7 @@ function printHuman(server: RunningServer): void {
     `  Sharing      ${server.share.root} (${server.share.kind})`,
     `  Server IP    ${hosts.map((h) => `${h}:${server.mainPort}`).join(', ')}`,
     `  Chat port    ${server.chatPort}`,
+    ...server.webAccess.map((w, i) => `  ${i === 0 ? 'Web access' : '          '}   ${w.url}`),
     `  Password     ${server.passwordRequired ? 'required' : 'not required'}`,
     `  Fingerprint  ${server.fingerprint256}`,
     `               (short form ${shortFingerprint(server.fingerprint256)})`,
@@ -43,6 +44,7 @@ function printLog(entry: LogEntry, json: boolean): void {
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     port: { type: 'string' },
+    'web-port': { type: 'string' },
     'max-clients': { type: 'string' },
     'password-env': { type: 'string' },
     'data-dir': { type: 'string' },
@@ -54,6 +56,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const password = passwordFromEnv(values['password-env']);
   const port = intOption(values.port, '--port', 5000);
   const maxClients = intOption(values['max-clients'], '--max-clients', DEFAULT_MAX_CLIENTS);
+  const webPort = values['web-port'] === undefined ? undefined : intOption(values['web-port'], '--web-port', 0);
   // Listen for the stop signal before anything is printed: a script may send it as soon
   // as it reads the ready line.
   const stop = new Promise<void>((resolve) => {
@@ -71,6 +74,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     dataDir,
     port,
     maxClients,
+    ...(webPort !== undefined ? { webPort } : {}),
     ...(values.bind ? { bind: values.bind } : {}),
     ...(password !== undefined ? { password } : {}),
     log: logs.sink,
@@ -85,6 +89,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         mainPort: server.mainPort,
         chatPort: server.chatPort,
         webPort: server.webPort,
+        webUrls: server.webAccess.map((w) => w.url),
         fingerprint: server.fingerprint256,
         bind: server.bind,
         addresses: lanAddresses(server.bind),

@@ -1,11 +1,10 @@
 // Option handling shared by the client commands: data directory, trust and password.
-import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeFingerprint } from '../certs/certificate';
 import { KnownServers } from '../certs/known-servers';
 import { ServerConnection } from '../client/connection';
 import { parseServerAddress } from '../client/server-address';
-import { ensureDataDir, resolveDataDir } from '../data-dir';
+import { defaultAppDir, ensureDataDir, resolveDataDir } from '../data-dir';
 import { ErrorCode, PssError } from '../errors';
 import { hostname } from 'node:os';
 
@@ -23,9 +22,7 @@ export function parse<T extends ParseArgsConfig['options']>(argv: string[], opti
 }
 
 export async function dataDirFrom(flag: string | undefined): Promise<string> {
-  // The bundle sits in dist/ (or is the executable itself): the app folder is one up.
-  const appDir = dirname(__dirname);
-  return ensureDataDir(resolveDataDir({ flag, env: process.env, appDir }));
+  return ensureDataDir(resolveDataDir({ flag, env: process.env, appDir: defaultAppDir() }));
 }
 
 export function passwordFromEnv(variable: string | undefined): string | undefined {

@@ -157,8 +157,8 @@ export class Core {
       share: s ? { path: s.share.root, kind: s.share.kind } : null,
       passwordRequired: s?.passwordRequired ?? false,
       maxClients: s?.maxClients ?? this.lastSettings.maxClients,
-      sessions: s?.files.sessionCount ?? 0,
-      webAccess: [],
+      sessions: s?.sessionCount ?? 0,
+      webAccess: s?.webAccess ?? [],
     };
   }
 

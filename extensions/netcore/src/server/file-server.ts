@@ -28,6 +28,8 @@ export interface FileServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Sessions appearing, changing (coalesced) and going. */
   onSession?: (event: SessionEvent) => void;
+  /** Sessions on other ports (the web port) that count against maxClients too. */
+  otherSessions?: () => number;
 }
 
 export type SessionEvent =
@@ -138,6 +140,11 @@ export class FileServer {
     return this.paused !== undefined;
   }
 
+  /** Resolves at once while running; while paused, once resumed. */
+  whenRunning(): Promise<void> {
+    return this.paused?.promise ?? Promise.resolve();
+  }
+
   /** Idempotent: refuses new connections, tells every client why, and waits for them. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -157,7 +164,7 @@ export class FileServer {
       this.coalescer.forget(s);
       this.options.onSession?.({ type: 'removed', session: s, reason });
     });
-    if (this.sessions.size >= this.options.maxClients) {
+    if (this.sessions.size + (this.options.otherSessions?.() ?? 0) >= this.options.maxClients) {
       this.options.log(makeEntry(LogCategory.CONNECTION, `refused: server full (${this.options.maxClients} clients)`, { address: session.address }));
       session.close(ErrorCode.SERVER_FULL, `the server is full (${this.options.maxClients} clients at most)`);
       return;

@@ -67,8 +67,9 @@ export class Share {
    * Every shareable file, sorted by path. Skips links, special files, the data dir, and
    * names a client could not write (§5); those are passed to `skipped` so they can be logged.
    */
-  async list(skipped: (wirePath: string, problem: string) => void = () => undefined): Promise<FileEntry[]> {
+  async list(skipped: (wirePath: string, problem: string) => void = () => undefined, under = ''): Promise<FileEntry[]> {
     if (this.kind === 'file') {
+      if (under !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${under}`);
       const st = await lstat(this.root);
       if (!st.isFile()) return [];
       return [{ path: this.name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) }];
@@ -107,9 +108,59 @@ export class Share {
         }
       }
     };
-    await walk(this.root, '');
+    await walk(under === '' ? this.root : await this.resolve(under, 'directory'), under);
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return out;
+  }
+
+  /**
+   * One folder's own contents (the web page's view): sub-folders by name and files, both
+   * sorted, with the same exclusions as list(). '' is the share's root.
+   */
+  async listFolder(wirePath: string): Promise<{ folders: string[]; files: FileEntry[] }> {
+    if (this.kind === 'file') {
+      if (wirePath !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${wirePath}`);
+      return { folders: [], files: await this.list() };
+    }
+    const dir = wirePath === '' ? this.root : await this.resolve(wirePath, 'directory');
+    const folders: string[] = [];
+    const files: FileEntry[] = [];
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch {
+      throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${wirePath}`);
+    }
+    for await (const dirent of handle) {
+      const wire = wirePath ? `${wirePath}/${dirent.name}` : dirent.name;
+      if (segmentProblem(dirent.name) || pathProblem(wire)) continue;
+      const abs = join(dir, dirent.name);
+      if (isInside(this.dataDir, abs)) continue;
+      if (dirent.isDirectory()) folders.push(dirent.name);
+      else if (dirent.isFile()) {
+        const st = await lstat(abs).catch(() => undefined);
+        if (st?.isFile()) files.push({ path: wire, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+      }
+    }
+    const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    folders.sort(byName);
+    files.sort((a, b) => byName(a.path, b.path));
+    return { folders, files };
+  }
+
+  /** What a wire path names in the share: a file, a folder ('' is the root), or nothing. */
+  async kindOf(wirePath: string): Promise<'file' | 'directory' | undefined> {
+    if (wirePath === '') return this.kind === 'directory' ? 'directory' : undefined;
+    if (this.kind === 'file') return wirePath === this.name ? 'file' : undefined;
+    for (const want of ['file', 'directory'] as const) {
+      try {
+        await this.resolve(wirePath, want);
+        return want;
+      } catch (err) {
+        if ((err as PssError).code === ErrorCode.BAD_PATH) throw err;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -117,24 +168,15 @@ export class Share {
    * anywhere on the way, a special file, or the data directory is NOT_FOUND or BAD_PATH.
    */
   async openFile(wirePath: string): Promise<OpenedFile> {
-    const problem = pathProblem(wirePath);
-    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
     const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
     let absPath: string;
     if (this.kind === 'file') {
+      const problem = pathProblem(wirePath);
+      if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
       if (wirePath !== this.name) throw notFound();
       absPath = this.root;
     } else {
-      const segments = wirePath.split('/');
-      absPath = this.root;
-      for (let i = 0; i < segments.length; i++) {
-        absPath = join(absPath, segments[i]!);
-        const st = await lstat(absPath).catch(() => undefined);
-        const last = i === segments.length - 1;
-        if (!st || st.isSymbolicLink()) throw notFound();
-        if (last ? !st.isFile() : !st.isDirectory()) throw notFound();
-        if (isInside(this.dataDir, absPath)) throw notFound();
-      }
+      absPath = await this.resolve(wirePath, 'file');
     }
     let handle: FileHandle;
     try {
@@ -148,5 +190,28 @@ export class Share {
       throw notFound();
     }
     return { handle, stat, absPath };
+  }
+
+  /**
+   * The absolute path of a wire path inside a shared folder, checked segment by segment
+   * with lstat: a link on the way, the wrong kind of entry or the data directory is
+   * NOT_FOUND; a path that breaks §5 is BAD_PATH.
+   */
+  private async resolve(wirePath: string, want: 'file' | 'directory'): Promise<string> {
+    const problem = pathProblem(wirePath);
+    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
+    const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    const segments = wirePath.split('/');
+    let absPath = this.root;
+    for (let i = 0; i < segments.length; i++) {
+      absPath = join(absPath, segments[i]!);
+      const st = await lstat(absPath).catch(() => undefined);
+      const last = i === segments.length - 1;
+      if (!st || st.isSymbolicLink()) throw notFound();
+      const wantFile = last && want === 'file';
+      if (wantFile ? !st.isFile() : !st.isDirectory()) throw notFound();
+      if (isInside(this.dataDir, absPath)) throw notFound();
+    }
+    return absPath;
   }
 }

@@ -1,17 +1,37 @@
 // Puts a running server together from its settings: identity, share, password, the main
-// port and the chat port, and gives the administrator's actions one place (sessions,
-// disconnect, warn, pause, chat). The CLI and the desktop core both start servers here.
-import { loadOrCreateIdentity } from '../certs/certificate';
+// port, the chat port and the web port, and gives the administrator's actions one place
+// (sessions, disconnect, warn, pause, chat). The CLI and the desktop core both start
+// servers here.
+import { loadOrCreateIdentity, shortFingerprint } from '../certs/certificate';
 import { ChatServer } from '../chat/chat-server';
 import { ChatStore } from '../chat/chat-store';
-import { CHAT_PORT_OFFSET, DEFAULT_BIND_ADDRESS, DEFAULT_MAIN_PORT, MAX_MAX_CLIENTS } from '../constants';
-import type { ChatMessage, Events, SessionInfo } from '../contract';
+import {
+  CHAT_PORT_OFFSET,
+  DEFAULT_BIND_ADDRESS,
+  DEFAULT_MAIN_PORT,
+  MAX_MAX_CLIENTS,
+  TLS_HANDSHAKE_TIMEOUT_MS,
+  WEB_HEADERS_TIMEOUT_MS,
+  WEB_KEEP_ALIVE_TIMEOUT_MS,
+  WEB_PORT_OFFSET,
+  WEB_REQUEST_TIMEOUT_MS,
+  WEB_SESSION_IDLE_MS,
+  WEB_SOCKET_IDLE_MS,
+} from '../constants';
+import type { ChatMessage, Events, SessionInfo, WebAccessInfo } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { chatText, type ChatServerMessage } from '../protocol/chat-messages';
+import type { WebTimeouts } from '../web/web-context';
+import { IdleSockets } from '../web/idle-sockets';
+import { WebServer } from '../web/web-server';
+import { WebSession } from '../web/web-session';
+import { WebSessions, type WebSessionEvent } from '../web/web-sessions';
+import { webAccessFor } from '../web/web-access';
 import { WorkerPool } from '../workers/pool';
 import { DEFAULT_THROTTLE, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
 import { FileServer, type SessionEvent } from './file-server';
+import { lanAddresses } from './lan-addresses';
 import type { ServerTimeouts } from './server-context';
 import type { Session } from './session';
 import { Share } from './share';
@@ -22,6 +42,8 @@ export interface ServerSettings {
   sharePath: string;
   dataDir: string;
   port?: number;
+  /** The web port; by default the main port + 2 (a free port when the main port is 0). */
+  webPort?: number;
   bind?: string;
   maxClients: number;
   /** Clear text only long enough to hash it. */
@@ -31,16 +53,21 @@ export interface ServerSettings {
   events?: ServerEventSink;
   throttle?: Partial<ThrottleOptions>;
   timeouts?: Partial<ServerTimeouts>;
+  webTimeouts?: Partial<WebTimeouts>;
 }
 
 export class RunningServer {
-  /** Not served yet: the web port arrives with its own service. */
-  readonly webPort: number | null = null;
   private readonly chats = new ChatStore();
   private closing: Promise<void> | undefined;
   private chatServer!: ChatServer;
+  private webServer: WebServer | undefined;
   chatPort = 0;
   mainPort = 0;
+  webPort: number | null = null;
+  /** The web page's URL on each LAN address, with a QR code (for the administrator's UI). */
+  webAccess: WebAccessInfo[] = [];
+  /** Browsers and cookie-less downloads on the web port. */
+  readonly web: WebSessions;
 
   /** @internal Use startServer(). */
   constructor(
@@ -53,50 +80,76 @@ export class RunningServer {
     private readonly pool: WorkerPool,
     private readonly settings: ServerSettings,
     private readonly identity: { certPem: string; keyPem: string },
-  ) {}
+    private readonly password: PasswordVerifier | undefined,
+    private readonly throttle: LoginThrottle,
+  ) {
+    this.web = new WebSessions({
+      idleMs: settings.webTimeouts?.sessionIdleMs ?? WEB_SESSION_IDLE_MS,
+      hasRoom: () => this.files.sessionCount + this.web.count < this.maxClients,
+      onEvent: (event) => this.onSession(event),
+      log: settings.log,
+    });
+  }
 
   get paused(): boolean {
     return this.files.isPaused;
   }
 
+  /** Every session on every port: desktop clients first, then web sessions. */
   sessions(): SessionInfo[] {
-    return this.files.list().map((s) => this.info(s));
+    return [...this.files.list(), ...this.web.list()].map((s) => this.info(s));
   }
 
-  info(s: Session): SessionInfo {
+  /** How many sessions count against max clients. */
+  get sessionCount(): number {
+    return this.files.sessionCount + this.web.count;
+  }
+
+  info(s: Session | WebSession): SessionInfo {
+    const web = s instanceof WebSession;
     return {
       id: s.id,
-      kind: 'desktop',
+      kind: web ? 'web' : 'desktop',
       address: s.address,
       name: s.name || s.address,
       connectedAt: new Date(s.connectedAt).toISOString(),
-      ...s.activity.snapshot(this.files.isPaused),
-      chatReady: s.chat !== undefined && !s.chat.closed,
+      ...(web ? s.snapshot(this.files.isPaused) : s.activity.snapshot(this.files.isPaused)),
+      chatReady: !web && s.chat !== undefined && !s.chat.closed,
       unread: this.chats.unread(s.id),
     };
   }
 
   disconnect(sessionId: string, reason = 'disconnected by the server administrator'): void {
-    this.session(sessionId).disconnect(reason);
+    const s = this.session(sessionId);
+    if (s instanceof WebSession) this.web.disconnect(s, reason);
+    else s.disconnect(reason);
   }
 
+  /** A browser gets the warning on the next page it loads; a desktop client at once. */
   warn(sessionId: string, text: string): void {
-    this.session(sessionId).warn(chatText(text));
+    const s = this.session(sessionId);
+    const body = chatText(text);
+    if (!(s instanceof WebSession)) return s.warn(body);
+    s.warnings.push(body);
+    this.log(LogCategory.SECURITY, `warning for the next page: ${body}`, s);
   }
 
   pause(): void {
     this.files.pause();
+    this.web.refreshAll();
     this.log(LogCategory.SERVER_STATUS, 'server paused: transfers hold where they are');
   }
 
   resume(): void {
     this.files.resume();
+    this.web.refreshAll();
     this.log(LogCategory.SERVER_STATUS, 'server resumed');
   }
 
   chatSend(sessionId: string, text: string): ChatMessage {
     const session = this.session(sessionId);
     const body = chatText(text);
+    if (session instanceof WebSession) throw new PssError(ErrorCode.CHAT_CLOSED, `${session.name} is a browser and has no chat`);
     if (!session.chat || session.chat.closed) throw new PssError(ErrorCode.CHAT_CLOSED, `${session.name} has no chat open`);
     const message = this.chats.add(sessionId, 'server', body);
     session.chat.send({ type: 'MSG_S2C', id: message.id, text: message.text, time: message.time } satisfies ChatServerMessage);
@@ -109,9 +162,10 @@ export class RunningServer {
   }
 
   markRead(sessionId: string): { unread: number; totalUnread: number } {
-    this.session(sessionId);
+    const s = this.session(sessionId);
     this.chats.markRead(sessionId);
-    this.files.touch(this.session(sessionId));
+    if (s instanceof WebSession) this.web.touch(s);
+    else this.files.touch(s);
     return { unread: 0, totalUnread: this.chats.totalUnread() };
   }
 
@@ -119,10 +173,10 @@ export class RunningServer {
     return this.chats.totalUnread();
   }
 
-  /** Idempotent: tells every client why, then stops both ports and the workers. */
+  /** Idempotent: tells every client why, then stops every port and the workers. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all([this.files.close(), this.chatServer.close()]);
+      await Promise.all([this.files.close(), this.chatServer.close(), this.webServer?.close()]);
       await this.pool.close();
       this.log(LogCategory.SERVER_STATUS, 'server stopped');
     })();
@@ -130,7 +184,7 @@ export class RunningServer {
   }
 
   /** @internal */
-  async listen(port: number): Promise<void> {
+  async listen(port: number, webPort: number): Promise<void> {
     this.mainPort = await this.files.listen(port, this.bind);
     this.chatServer = new ChatServer({
       certPem: this.identity.certPem,
@@ -148,10 +202,46 @@ export class RunningServer {
       await this.files.close();
       throw err;
     }
+    const web = new WebServer({ certPem: this.identity.certPem, keyPem: this.identity.keyPem, ctx: this.webContext() });
+    try {
+      this.webPort = await web.listen(webPort, this.bind);
+      this.webServer = web;
+      this.webAccess = await webAccessFor(lanAddresses(this.bind), this.webPort, this.fingerprint256);
+    } catch (err) {
+      await Promise.all([this.files.close(), this.chatServer.close(), web.close()]);
+      this.web.close('the server did not start');
+      throw err;
+    }
   }
 
-  /** @internal Session events from the main port, turned into contract events. */
-  onSession(event: SessionEvent): void {
+  private webContext() {
+    const t = this.settings.webTimeouts ?? {};
+    const socketIdleMs = t.socketIdleMs ?? WEB_SOCKET_IDLE_MS;
+    return {
+      share: this.share,
+      fingerprint: this.fingerprint256,
+      shortFingerprint: shortFingerprint(this.fingerprint256),
+      password: this.password,
+      throttle: this.throttle,
+      sessions: this.web,
+      maxClients: this.maxClients,
+      timeouts: {
+        handshakeMs: t.handshakeMs ?? this.settings.timeouts?.handshakeMs ?? TLS_HANDSHAKE_TIMEOUT_MS,
+        headersMs: t.headersMs ?? WEB_HEADERS_TIMEOUT_MS,
+        requestMs: t.requestMs ?? WEB_REQUEST_TIMEOUT_MS,
+        keepAliveMs: t.keepAliveMs ?? WEB_KEEP_ALIVE_TIMEOUT_MS,
+        socketIdleMs,
+        sessionIdleMs: t.sessionIdleMs ?? WEB_SESSION_IDLE_MS,
+      },
+      log: this.settings.log,
+      idle: new IdleSockets(socketIdleMs),
+      whenRunning: () => this.files.whenRunning(),
+      isPaused: () => this.files.isPaused,
+    };
+  }
+
+  /** @internal Session events from the main and web ports, turned into contract events. */
+  onSession(event: SessionEvent | WebSessionEvent): void {
     const emit = this.settings.events;
     if (event.type === 'removed') {
       this.chats.forget(event.session.id);
@@ -168,13 +258,13 @@ export class RunningServer {
     this.files.touch(session);
   }
 
-  private session(id: string): Session {
-    const s = this.files.get(id);
+  private session(id: string): Session | WebSession {
+    const s = this.files.get(id) ?? this.web.get(id);
     if (!s) throw new PssError(ErrorCode.NOT_FOUND, `no connected client with session id ${id}`);
     return s;
   }
 
-  private log(category: LogCategory, message: string, session?: Session): void {
+  private log(category: LogCategory, message: string, session?: Session | WebSession): void {
     this.settings.log(makeEntry(category, message, session ? { sessionId: session.id, address: session.address } : {}));
   }
 }
@@ -185,8 +275,12 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     throw new PssError(ErrorCode.BAD_ARGUMENT, `max clients must be a whole number from 1 to ${MAX_MAX_CLIENTS}`);
   }
   const port = settings.port ?? DEFAULT_MAIN_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535 - CHAT_PORT_OFFSET) {
+  if (!Number.isInteger(port) || port < 0 || port > 65535 - Math.max(CHAT_PORT_OFFSET, WEB_PORT_OFFSET)) {
     throw new PssError(ErrorCode.BAD_ARGUMENT, `not a usable port: ${port}`);
+  }
+  const webPort = settings.webPort ?? (port === 0 ? 0 : port + WEB_PORT_OFFSET);
+  if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535) {
+    throw new PssError(ErrorCode.BAD_ARGUMENT, `not a usable web port: ${webPort}`);
   }
   if (settings.password !== undefined && settings.password.length === 0) {
     throw new PssError(ErrorCode.BAD_ARGUMENT, 'the password is empty');
@@ -208,15 +302,16 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     pool,
     log: settings.log,
     onSession: (event) => server?.onSession(event),
+    otherSessions: () => server?.web.count ?? 0,
     ...(settings.timeouts ? { timeouts: settings.timeouts } : {}),
   });
-  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity);
+  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, password, throttle);
   try {
-    await server.listen(port);
+    await server.listen(port, webPort);
   } catch (err) {
     await pool.close();
     throw err;
   }
-  settings.log(makeEntry(LogCategory.SERVER_STATUS, `server started on ${bind}:${server.mainPort} (chat ${server.chatPort}), sharing ${share.root}`));
+  settings.log(makeEntry(LogCategory.SERVER_STATUS, `server started on ${bind}:${server.mainPort} (chat ${server.chatPort}, web ${server.webPort}), sharing ${share.root}`));
   return server;
 }

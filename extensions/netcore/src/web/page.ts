@@ -1,0 +1,191 @@
+// The server-rendered pages: the folder listing, the login form and the short message
+// pages. Phone first, one stylesheet and one script from /assets/ (no inline code, so the
+// CSP forbids all of it), and every name escaped by html``. Without JavaScript the pages
+// still navigate, filter (by submitting), download files and ZIP a ticked selection.
+import type { FileEntry } from '../protocol/messages';
+import { html, type SafeHtml } from './html';
+import { WEB_TEXT as T } from './messages';
+import { fileUrl, folderUrl } from './web-path';
+
+export interface PageChrome {
+  shareName: string;
+  fingerprint: string;
+  shortFingerprint: string;
+  /** Shows the Log out button. */
+  loggedIn: boolean;
+  warnings?: readonly string[];
+}
+
+export interface ListingView extends PageChrome {
+  /** The folder shown, as a wire path; '' is the root. */
+  folder: string;
+  folders: readonly string[];
+  files: readonly FileEntry[];
+  filter: string;
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+export function formatSize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
+}
+
+function formatDate(ms: number): { iso: string; text: string } {
+  const d = new Date(ms);
+  const iso = d.toISOString();
+  return { iso, text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` };
+}
+
+const FOLDER_ICON = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h5l2 2h8A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z"/></svg>`;
+const FILE_ICON = html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm7 1.5V9h4.5"/></svg>`;
+
+function layout(title: string, chrome: PageChrome | undefined, body: SafeHtml): string {
+  const header = chrome
+    ? html`<header class="bar">
+<a class="brand" href="/browse/">${chrome.shareName}</a>
+${chrome.loggedIn ? html`<form method="post" action="/logout" class="logout"><button type="submit" class="button quiet">${T.logOut}</button></form>` : ''}
+</header>`
+    : html`<header class="bar"><span class="brand">${T.appName}</span></header>`;
+  const warnings = (chrome?.warnings ?? []).map(
+    (w) => html`<div class="warning" role="alert"><strong>${T.warning}:</strong> ${w}</div>`,
+  );
+  const footer = chrome
+    ? html`<footer class="fingerprint">
+<p>${T.fingerprint}:</p>
+<p><code id="fingerprint">${chrome.fingerprint}</code></p>
+<p>${T.shortForm}: <code>${chrome.shortFingerprint}</code></p>
+<p class="hint">${T.fingerprintHelp}</p>
+</footer>`
+    : '';
+  return html`<!doctype html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="dark">
+<meta name="referrer" content="no-referrer">
+<title>${title} · ${T.appName}</title>
+<link rel="stylesheet" href="/assets/app.css">
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+<script src="/assets/app.js" defer></script>
+</head>
+<body>
+${header}
+<main>
+${warnings}
+${body}
+</main>
+${footer}
+</body>
+</html>
+`.text;
+}
+
+function breadcrumbs(shareName: string, folder: string): SafeHtml {
+  const parts = folder === '' ? [] : folder.split('/');
+  const crumbs = [html`<a href="${folderUrl('')}">${shareName}</a>`];
+  parts.forEach((name, i) => {
+    const path = parts.slice(0, i + 1).join('/');
+    crumbs.push(i === parts.length - 1 ? html`<span aria-current="page">${name}</span>` : html`<a href="${folderUrl(path)}">${name}</a>`);
+  });
+  return html`<nav class="crumbs" aria-label="${T.breadcrumbs}">${crumbs.map((c, i) => (i === 0 ? c : html`<span class="sep">/</span>${c}`))}</nav>`;
+}
+
+function matches(name: string, filter: string): boolean {
+  return filter === '' || name.toLowerCase().includes(filter.toLowerCase());
+}
+
+export function renderListing(view: ListingView): string {
+  const prefix = view.folder === '' ? '' : `${view.folder}/`;
+  const folders = view.folders.filter((n) => matches(n, view.filter));
+  const files = view.files.filter((f) => matches(f.path.slice(prefix.length), view.filter));
+  const folderRows = folders.map((name) => {
+    const path = prefix + name;
+    return html`<li class="row" data-name="${name.toLowerCase()}">
+<input type="checkbox" name="f" value="${path}" aria-label="${T.selectItem(name)}">
+<a class="name" href="${folderUrl(path)}">${FOLDER_ICON}<span>${name}</span></a>
+<span class="meta">${T.folder}</span>
+</li>`;
+  });
+  const fileRows = files.map((f) => {
+    const name = f.path.slice(prefix.length);
+    const date = formatDate(f.mtimeMs);
+    return html`<li class="row" data-name="${name.toLowerCase()}">
+<input type="checkbox" name="f" value="${f.path}" aria-label="${T.selectItem(name)}">
+<a class="name" href="${fileUrl(f.path)}" download>${FILE_ICON}<span>${name}</span></a>
+<span class="meta"><span class="size">${formatSize(f.size)}</span> <time datetime="${date.iso}">${date.text}</time></span>
+</li>`;
+  });
+  const total = view.folders.length + view.files.length;
+  const shown = folders.length + files.length;
+  const empty = total === 0 ? T.emptyFolder : shown === 0 ? T.noMatch : '';
+  const title = view.folder === '' ? view.shareName : view.folder.split('/').at(-1)!;
+  const body = html`${breadcrumbs(view.shareName, view.folder)}
+<form class="filter" method="get" role="search">
+<label for="filter" class="visually-hidden">${T.filterLabel}</label>
+<input type="search" id="filter" name="q" value="${view.filter}" placeholder="${T.filterLabel}" autocomplete="off" spellcheck="false">
+<button type="submit" class="button quiet" id="filter-button">${T.filterButton}</button>
+${view.filter ? html`<a class="button quiet" href="?">${T.clearFilter}</a>` : ''}
+</form>
+<form id="pick" method="post" action="/zip">
+<input type="hidden" name="dir" value="${view.folder}">
+<div class="tools">
+<label class="select-all" hidden><input type="checkbox" id="select-all"> ${T.selectAll}</label>
+<span class="count" id="count">${T.counted(folders.length, files.length)}</span>
+</div>
+<ul class="list" id="list">
+${folderRows}${fileRows}
+</ul>
+<p class="empty" id="empty"${empty ? '' : html` hidden`}>${empty || T.noMatch}</p>
+<div class="actions">
+<button type="submit" class="button primary" id="zip-selected">${T.downloadSelected}</button>
+${total > 0 ? html`<a class="button" id="zip-folder" href="/zip?path=${encodeURIComponent(view.folder)}">${T.downloadFolder}</a>` : ''}
+</div>
+<p class="notice" id="notice" role="status" hidden>${T.nothingSelectedHint}</p>
+</form>`;
+  return layout(title, view, body);
+}
+
+export interface LoginView {
+  next: string;
+  error?: string;
+  fingerprint: string;
+  shortFingerprint: string;
+  shareName: string;
+}
+
+export function renderLogin(view: LoginView): string {
+  const body = html`<form class="login" method="post" action="/login">
+<h1>${T.loginTitle}</h1>
+<p>${T.loginPrompt}</p>
+${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
+<input type="hidden" name="next" value="${view.next}">
+<label for="password">${T.password}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required autofocus>
+<label class="show-password" hidden><input type="checkbox" id="show-password"> ${T.showPassword}</label>
+<button type="submit" class="button primary">${T.logIn}</button>
+</form>`;
+  return layout(T.loginTitle, { ...view, loggedIn: false }, body);
+}
+
+export interface MessageView {
+  title: string;
+  message: string;
+  link?: { href: string; text: string };
+  chrome?: PageChrome;
+}
+
+export function renderMessage(view: MessageView): string {
+  const body = html`<section class="message">
+<h1>${view.title}</h1>
+<p>${view.message}</p>
+${view.link ? html`<p><a class="button" href="${view.link.href}">${view.link.text}</a></p>` : ''}
+</section>`;
+  return layout(view.title, view.chrome, body);
+}

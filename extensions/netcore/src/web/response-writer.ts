@@ -1,0 +1,91 @@
+// Writing a download to a response: a byte range of a file, or any stream (a ZIP). Both
+// respect backpressure (memory does not grow with the file or with a slow reader), stop
+// reading and sending while the server is paused, and report every chunk for progress.
+import type { FileHandle } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { FRAME_HEADER_BYTES } from '../constants';
+import { ChunkReader } from '../server/chunk-reader';
+import type { IdleSockets } from './idle-sockets';
+
+export interface WriteControl {
+  whenRunning(): Promise<void>;
+  isPaused(): boolean;
+  /** The idle-connection watch, which a download waiting out a pause is exempt from. */
+  idle: IdleSockets;
+  onBytes(bytes: number): void;
+}
+
+/** Resolves when the response can take more, or when it is gone (then `false`). */
+function writable(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+function closed(res: ServerResponse): Promise<undefined> {
+  return res.destroyed ? Promise.resolve(undefined) : new Promise((resolve) => res.once('close', () => resolve(undefined)));
+}
+
+/** Holds while the server is paused; a paused download must not time out. */
+async function holdWhilePaused(res: ServerResponse, control: WriteControl): Promise<void> {
+  if (!control.isPaused()) return;
+  control.idle.hold(res.socket);
+  try {
+    await Promise.race([control.whenRunning(), closed(res)]);
+  } finally {
+    control.idle.release(res.socket);
+  }
+}
+
+function finish(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    res.once('close', () => resolve(res.writableFinished));
+    res.end();
+  });
+}
+
+/**
+ * Sends bytes [start, end) of an open file. Reads run one chunk ahead into reused 1 MiB
+ * buffers, each given back once the socket has taken it. Resolves true when every byte
+ * went out and the response ended, false when the client went away first.
+ */
+export async function writeFileRange(res: ServerResponse, handle: FileHandle, start: number, end: number, control: WriteControl): Promise<boolean> {
+  const reader = new ChunkReader(handle, start, end);
+  const gone = closed(res);
+  for (;;) {
+    await holdWhilePaused(res, control);
+    if (res.destroyed) return false;
+    const frame = await Promise.race([reader.next(), gone]);
+    if (frame === undefined) {
+      if (res.destroyed) return false;
+      break;
+    }
+    const payload = frame.subarray(FRAME_HEADER_BYTES);
+    const more = res.write(payload, () => reader.release(frame));
+    control.onBytes(payload.length);
+    if (!more && !(await writable(res))) return false;
+  }
+  return finish(res);
+}
+
+/** Sends a whole stream (a ZIP being built); the stream is read only as fast as it is sent. */
+export async function writeStream(res: ServerResponse, source: AsyncIterable<Buffer>, control: WriteControl): Promise<boolean> {
+  for await (const chunk of source) {
+    await holdWhilePaused(res, control);
+    if (res.destroyed) return false;
+    const more = res.write(chunk);
+    control.onBytes(chunk.length);
+    if (!more && !(await writable(res))) return false;
+  }
+  return finish(res);
+}

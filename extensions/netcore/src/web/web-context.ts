@@ -1,0 +1,49 @@
+// What the web routes need from the server, and nothing more.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LogSink } from '../logs/log-entry';
+import type { LoginThrottle, PasswordVerifier } from '../server/auth';
+import type { Share } from '../server/share';
+import type { IdleSockets } from './idle-sockets';
+import type { WebSession } from './web-session';
+import type { WebSessions } from './web-sessions';
+
+export interface WebTimeouts {
+  handshakeMs: number;
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+  /** A connection moving no byte for this long is dropped. */
+  socketIdleMs: number;
+  /** A browser session with nothing happening for this long ends. */
+  sessionIdleMs: number;
+}
+
+export interface WebContext {
+  share: Share;
+  fingerprint: string;
+  shortFingerprint: string;
+  password: PasswordVerifier | undefined;
+  throttle: LoginThrottle;
+  sessions: WebSessions;
+  maxClients: number;
+  timeouts: WebTimeouts;
+  log: LogSink;
+  /** Drops connections that move no byte for timeouts.socketIdleMs. */
+  idle: IdleSockets;
+  whenRunning(): Promise<void>;
+  isPaused(): boolean;
+}
+
+/** One request on its way through the routes. */
+export interface WebRequest {
+  ctx: WebContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  address: string;
+  method: string;
+  /** The raw path, before any decoding. */
+  pathname: string;
+  /** The raw query, without '?'. */
+  query: string;
+  session: WebSession | undefined;
+}

@@ -1,0 +1,74 @@
+// The web port (PROTOCOL.md §10): HTTPS for browsers with the server's certificate, TLS
+// 1.2 and 1.3, and deadlines at every step so that a slow or silent client (slowloris,
+// a reader that stops reading) holds nothing for long.
+import { createServer, type Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { MAIN_PORT_CIPHERS, WEB_DEADLINE_CHECK_MS, WEB_MAX_CONNECTIONS, WEB_MAX_HEADER_BYTES, WEB_PORT_TLS12_CIPHERS } from '../constants';
+import { LogCategory, makeEntry } from '../logs/log-entry';
+import { listenOn } from '../transport/tls-listener';
+import { handleRequest } from './router';
+import type { WebContext } from './web-context';
+
+export interface WebServerOptions {
+  certPem: string;
+  keyPem: string;
+  ctx: WebContext;
+}
+
+export class WebServer {
+  private readonly https: Server;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: WebServerOptions) {
+    const { ctx } = options;
+    const t = ctx.timeouts;
+    this.https = createServer(
+      {
+        cert: options.certPem,
+        key: options.keyPem,
+        minVersion: 'TLSv1.2',
+        // The TLS 1.3 suites in the main port's order (AES-128-GCM first), then the
+        // ECDHE-ECDSA suites a TLS 1.2 browser may need; nothing without forward secrecy.
+        ciphers: `${MAIN_PORT_CIPHERS}:${WEB_PORT_TLS12_CIPHERS}`,
+        honorCipherOrder: true,
+        handshakeTimeout: t.handshakeMs,
+        headersTimeout: t.headersMs,
+        requestTimeout: t.requestMs,
+        keepAliveTimeout: t.keepAliveMs,
+        connectionsCheckingInterval: Math.min(WEB_DEADLINE_CHECK_MS, t.headersMs),
+        maxHeaderSize: WEB_MAX_HEADER_BYTES,
+      },
+      (req, res) => handleRequest(ctx, req, res),
+    );
+    this.https.maxConnections = WEB_MAX_CONNECTIONS;
+    this.https.on('secureConnection', (socket: TLSSocket) => {
+      socket.setNoDelay(true);
+      ctx.idle.track(socket);
+    });
+    // A malformed request or a missed header/request deadline. Node's default answer
+    // (a 408/400 written before closing) can leave a TLS connection open, so it is
+    // destroyed outright.
+    this.https.on('clientError', (_err, socket) => socket.destroy());
+    this.https.on('tlsClientError', (err, socket) => {
+      ctx.log(makeEntry(LogCategory.SECURITY, `web port: TLS handshake failed: ${err.message}`, { address: socket.remoteAddress ?? 'unknown' }));
+      socket.destroy();
+    });
+  }
+
+  /** Resolves with the bound port once listening. */
+  listen(port: number, host: string): Promise<number> {
+    return listenOn(this.https, port, host, 'web');
+  }
+
+  /** Idempotent: ends every web session and download, then every connection. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.https.close(() => resolve()));
+      this.options.ctx.sessions.close('the server is shutting down');
+      this.https.closeAllConnections();
+      this.options.ctx.idle.close();
+      await closed;
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,53 @@
+// The Launcher: Launch Server, Launch Client, EXIT.
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ServerState } from '../../../../extensions/netcore/src/contract';
+import { emit } from '../components/emit';
+import type { Screen } from '../controllers/app-controller';
+import { t } from '../i18n/i18n';
+import { serverStateLabel } from '../i18n/labels';
+import { launcherViewStyles } from './launcher-view.styles';
+
+export interface NavigateDetail {
+  screen: Screen;
+}
+
+@customElement('pss-launcher-view')
+export class PssLauncherView extends LitElement {
+  static override styles = launcherViewStyles;
+
+  /** The server's state, to say when it is still sharing. */
+  @property({ attribute: 'server-state' }) serverState: ServerState = 'stopped';
+
+  protected override firstUpdated(): void {
+    this.renderRoot.querySelector<HTMLElement>('[data-testid="launcher-server"]')?.focus();
+  }
+
+  override render() {
+    return html`<main class="card" aria-labelledby="title">
+      <div class="lock" aria-hidden="true">🔐</div>
+      <h1 id="title">${t('app.name')}</h1>
+      <p>${t('launcher.tagline')}</p>
+      <button class="primary big" data-testid="launcher-server" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'server' })}>
+        🖥️ ${t('launcher.server')}
+      </button>
+      <button class="primary big" data-testid="launcher-client" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'client' })}>
+        💻 ${t('launcher.client')}
+      </button>
+      ${this.serverState !== 'stopped'
+        ? html`<div class="running" role="status" data-testid="launcher-server-state">${t('launcher.serverState', { state: serverStateLabel(this.serverState) })}</div>`
+        : nothing}
+      <button class="danger" data-testid="launcher-exit" @click=${() => emit<null>(this, 'pss-exit', null)}>${t('launcher.exit')}</button>
+    </main>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pss-launcher-view': PssLauncherView;
+  }
+  interface HTMLElementEventMap {
+    'pss-navigate': CustomEvent<NavigateDetail>;
+    'pss-exit': CustomEvent<null>;
+  }
+}

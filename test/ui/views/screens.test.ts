@@ -1,0 +1,249 @@
+// Every screen of the desktop UI in Chromium, on a fake engine: what each shows, keyboard
+// typing into the Server IP box, a 100,000-file tree and a 20,000-row log that draw only
+// what is in view, the 🔴 markers, the trust prompt and the changed-certificate alarm.
+// Screenshots go to test-artifacts/ (git-ignored).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { build } from 'esbuild';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } from '../../support/browser';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const ORIGIN = 'http://ui.test';
+
+let browser: BrowserHandle | undefined;
+let recorded: RecordedPage | undefined;
+let page: Page;
+
+const id = (testid: string) => page.locator(`[data-testid="${testid}"]`);
+
+async function emit(event: string, payload: unknown): Promise<void> {
+  await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
+}
+
+test.before(async () => {
+  browser = await launchBrowser();
+  if (!browser) return;
+  const bundle = await build({
+    entryPoints: [join(ROOT, 'test/ui/support/page-entry.ts')],
+    tsconfig: join(ROOT, 'resources/ui/tsconfig.json'),
+    bundle: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  const script = bundle.outputFiles[0]!.text;
+  recorded = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = recorded.page;
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/app.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
+    return route.fulfill({ body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8"><script type="module" src="/app.js"></script></head><body></body></html>', contentType: 'text/html' });
+  });
+  await page.goto(`${ORIGIN}/`);
+});
+
+test.after(async () => {
+  await browser?.close();
+});
+
+test('Launcher: Launch Server, Launch Client and EXIT', async () => {
+  if (!browser) return;
+  await id('launcher-server').waitFor();
+  assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), '💻 Launch Client');
+  assert.ok(await id('launcher-exit').isVisible());
+  await saveScreenshot(page, 'ui-launcher');
+});
+
+test('Server, Control Panel: Browse…, Start, addresses, web access QR and fingerprint', async () => {
+  if (!browser) return;
+  await id('launcher-server').click();
+  await id('share-browse').click();
+  await page.waitForFunction(() => document.title !== undefined);
+  assert.is(await id('share-path').inputValue(), '/home/ana/Shared');
+  assert.is(await id('server-port').inputValue(), '5000');
+  await id('require-password').check();
+  await id('server-password').fill('pw');
+  await id('server-password-show').check();
+  assert.is(await id('server-password').getAttribute('type'), 'text', 'Show reveals the password');
+  await id('server-password-confirm').fill('pw');
+  await id('confirm-password').click();
+  await id('password-confirmed').waitFor();
+  await id('server-start').click();
+  await id('server-stop').waitFor();
+  assert.is(await id('server-state').textContent(), 'Running');
+  assert.equal(await id('server-address').allTextContents(), ['192.168.1.20:5000', '10.0.0.4:5000']);
+  assert.is(await id('web-access-url').textContent(), 'https://192.168.1.20:5002/');
+  assert.match((await id('web-access-qr').getAttribute('src'))!, /^data:image\/svg\+xml/);
+  assert.is(await page.evaluate(() => (window as unknown as { qrScriptRan?: boolean }).qrScriptRan), undefined, 'the QR SVG never runs as markup');
+  assert.is(await id('server-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
+  await saveScreenshot(page, 'ui-server-control');
+  await id('server-pause').click();
+  await id('server-resume').waitFor();
+  assert.is(await id('server-state').textContent(), 'Paused');
+  await id('server-resume').click();
+  await id('server-pause').waitFor();
+});
+
+test('Server, Client Management: live table, Send Warning asks for the text', async () => {
+  if (!browser) return;
+  await id('tab-clients').click();
+  await page.locator('[data-testid="session-row"]').first().waitFor();
+  assert.is(await id('session-row').count(), 3);
+  await emit('session.changed', {
+    id: 's2', kind: 'desktop', address: '192.168.1.44', name: 'desk-bob', connectedAt: '2024-05-01T10:02:00.000Z',
+    status: 'downloading', currentFile: 'Videos/talk.mkv', progress: 18, bytesSent: 0, bytesPerSecond: 12_000_000, chatReady: true, unread: 0,
+  });
+  await page.locator('[data-testid="session-row"][data-session-id="s2"] [data-testid="session-status"]').filter({ hasText: 'Downloading' }).waitFor();
+  await page.locator('[data-testid="session-row"][data-session-id="s2"]').click();
+  await id('send-warning').click();
+  await id('warning-prompt-input').fill('Please pause your download');
+  await saveScreenshot(page, 'ui-server-warning-prompt');
+  await id('warning-prompt-submit').click();
+  await id('sessions-notice').waitFor();
+  assert.match((await id('sessions-notice').textContent())!, /sent to desk-bob/);
+  await saveScreenshot(page, 'ui-server-clients');
+});
+
+test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', async () => {
+  if (!browser) return;
+  assert.ok(await id('tab-chats-marker').isVisible(), 'ana has unread messages');
+  await id('tab-chats').click();
+  assert.equal(await id('chat-unread').allTextContents(), ['2']);
+  await saveScreenshot(page, 'ui-server-chats');
+  await page.locator('[data-testid="chat-client"][data-session-id="s1"]').click();
+  await id('open-chat-window').click();
+  await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"]').waitFor();
+  assert.is(await id('tab-chats-marker').count(), 0, 'read once opened');
+  await page.locator('[data-testid="chat-client"][data-session-id="s2"]').click();
+  await page.keyboard.press('Enter');
+  assert.is(await page.locator('pss-chat-window').count(), 2);
+  await emit('chat.message', { id: 50, sessionId: 's1', from: 'client', text: 'Thanks!', time: '2024-05-01T10:06:00.000Z', unread: 1, totalUnread: 1 });
+  await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"]').nth(1).waitFor();
+  assert.is(await id('tab-chats-marker').count(), 0, 'a message to an open window is read');
+  await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-input"]').fill('You are welcome');
+  await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-send"]').click();
+  await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"][data-from="server"]').waitFor();
+  await saveScreenshot(page, 'ui-server-chat-windows');
+  await page.locator('pss-chat-window[data-session-id="s2"] [data-testid="chat-close"]').click();
+  await emit('chat.message', { id: 51, sessionId: 's2', from: 'client', text: 'hello?', time: '2024-05-01T10:07:00.000Z', unread: 1, totalUnread: 1 });
+  await id('tab-chats-marker').waitFor();
+  await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-close"]').click();
+});
+
+test('Server, Logs: 20,000 entries, only visible rows drawn, filters', async () => {
+  if (!browser) return;
+  await id('tab-logs').click();
+  await id('log-row').first().waitFor();
+  assert.is(await id('logs-table').getAttribute('data-count'), '20000');
+  assert.ok((await id('log-row').count()) < 80, 'only the rows in view are in the DOM');
+  assert.match((await id('log-row').first().textContent())!, /event number 19999/, 'newest first');
+  await saveScreenshot(page, 'ui-server-logs');
+  await page.locator('[data-testid="log-category"][data-category="Chat"]').check();
+  await id('log-filter-text').fill('number 1000');
+  await page.waitForFunction(() => true);
+  assert.match((await id('log-count').textContent())!, /Showing \d+ of 20,000/);
+  const categories = await page.locator('[data-testid="log-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-category')));
+  assert.ok(categories.length > 0 && categories.every((c) => c === 'Chat'));
+});
+
+test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async () => {
+  if (!browser) return;
+  await id('back-to-launcher').click();
+  await id('launcher-client').click();
+  await id('client-host').click();
+  await page.keyboard.type('192168.1.20');
+  assert.is(await id('client-host').inputValue(), '192.168.1.20');
+  await id('client-host').fill('');
+  await page.keyboard.type('10001');
+  assert.is(await id('client-host').inputValue(), '100.0.1', 'dots appear while typing');
+  await id('client-host').fill('192.168.1.20');
+  await saveScreenshot(page, 'ui-client-start');
+  await id('client-connect').click();
+  await id('file-row').first().waitFor();
+  assert.is(await id('file-tree').getAttribute('data-count'), '101', '100 folders and a file at the top');
+  await page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-expand"]').click();
+  await page.waitForFunction(() => true);
+  assert.ok((await id('file-row').count()) < 80);
+  await id('select-all').click();
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/);
+  await id('file-tree').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Space');
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,000 files/, 'Space unticks the active row');
+  await id('choose-destination').click();
+  await id('subfolder-enabled').check();
+  await id('subfolder-name').fill('from-ana');
+  await id('subfolder-create').click();
+  assert.match((await id('effective-destination').textContent())!, /\/home\/bob\/Downloads\/from-ana/);
+  await page.evaluate(() => {
+    const t = (window as unknown as { pssTest: { api: { handle(c: string, h: () => Promise<unknown>): void } } }).pssTest;
+    t.api.handle('client.download', () => new Promise((resolve) => Object.assign(window, { finishDownload: resolve })));
+  });
+  await id('download-button').click();
+  await emit('client.progress', { currentPath: 'folder042/file042123.bin', fileBytes: 700, fileSize: 1000, doneBytes: 42 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, filesDone: 42123, filesTotal: 100000, bytesPerSecond: 150 * 1024 ** 2, etaSeconds: 396 });
+  await emit('client.chat', { id: 3, sessionId: 's', from: 'server', text: 'Hi from the admin', time: '2024-05-01T10:08:00.000Z', unread: 1 });
+  await emit('client.warning', { text: 'The server will stop in 5 minutes', time: '2024-05-01T10:08:00.000Z' });
+  await id('progress-eta').filter({ hasText: '6 min 36 s' }).waitFor();
+  assert.is(await id('progress-speed').textContent(), '150 MiB/s');
+  assert.ok(await id('chat-marker').isVisible());
+  assert.match((await id('server-warning').textContent())!, /stop in 5 minutes/);
+  await saveScreenshot(page, 'ui-client-downloading');
+  await id('chat-with-server').click();
+  await id('chat-window').waitFor();
+  assert.is(await id('chat-marker').count(), 0);
+  await saveScreenshot(page, 'ui-client-chat');
+  await page.keyboard.press('Escape');
+  assert.is(await id('chat-window').count(), 0, 'Escape closes the chat window');
+});
+
+test('Client: a failed download turns the button into Retry Download', async () => {
+  if (!browser) return;
+  assert.match((await id('download-button').textContent())!, /Download Selected/);
+  await emit('client.file', { path: 'folder042/file042123.bin', status: 'failed', code: 'CONNECTION_LOST', message: 'the connection was lost' });
+  await emit('client.state', { phase: 'disconnected', server: '192.168.1.20:5000', fingerprint: null, shortFingerprint: null, canRetry: true, chatReady: false, unread: 0, status: '' });
+  await page.evaluate(() => {
+    const finish = (window as unknown as { finishDownload: (s: unknown) => void }).finishDownload;
+    finish({ ok: false, cancelled: false, files: [{ path: 'folder042/file042123.bin', status: 'failed' }], bytes: 0, durationMs: 5, destination: '/home/bob/Downloads/from-ana' });
+  });
+  await id('download-button').filter({ hasText: 'Retry Download' }).waitFor();
+  assert.ok(await id('download-button').isEnabled(), 'Retry works even though the connection is gone');
+  assert.match((await id('download-failures').textContent())!, /file042123\.bin/);
+  await saveScreenshot(page, 'ui-client-retry');
+});
+
+test('Client: first-contact fingerprint prompt and the changed-certificate alarm', async () => {
+  if (!browser) return;
+  assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors so far');
+  await page.reload();
+  await id('launcher-client').waitFor();
+  await page.evaluate(() => {
+    const t = (window as unknown as { pssTest: { api: { handle(c: string, h: () => unknown): void; emit(e: string, p: unknown): void }; clientState: (o: object) => unknown } }).pssTest;
+    t.api.handle('client.connect', () => {
+      t.api.emit('client.state', t.clientState({ phase: 'awaiting-trust', fingerprint: '3A:7F:09:B2:55:E1:D0:C4:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:12:34:56:78:9A:BC:DE:F0', shortFingerprint: '3A7F 09B2 55E1 D0C4' }));
+      return new Promise(() => undefined);
+    });
+  });
+  await id('launcher-client').click();
+  await id('client-host').fill('192.168.1.20');
+  await id('client-connect').click();
+  await id('trust-accept').waitFor();
+  assert.is(await id('trust-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
+  await saveScreenshot(page, 'ui-client-trust');
+  await page.reload();
+  await id('launcher-client').waitFor();
+  await page.evaluate(() => {
+    const t = (window as unknown as { pssTest: { api: { fail(c: string, code: string, m: string): void } } }).pssTest;
+    t.api.fail('client.connect', 'PIN_MISMATCH', 'WARNING: the certificate of 192.168.1.20:5000 has CHANGED. Pinned AA:…, presented BB:…. Someone may be intercepting the connection. Nothing was sent.');
+  });
+  await id('launcher-client').click();
+  await id('client-host').fill('192.168.1.20');
+  await id('client-connect').click();
+  await id('pin-alert').waitFor();
+  assert.match((await id('pin-alert').textContent())!, /has CHANGED/);
+  await saveScreenshot(page, 'ui-client-pin-alert');
+  assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors');
+});
+
+test.run();
