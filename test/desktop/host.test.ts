@@ -99,6 +99,11 @@ test('the native calls the UI makes are answered by the host and recorded', asyn
 
   await pageCall(page, `Neutralino.window.setTitle('Pro Secure Suite — Server')`);
   assert.is(host.window.title, 'Pro Secure Suite — Server');
+  // The library's setSize reads the size first: the app's allow list must let it.
+  await pageCall(page, `Neutralino.window.setSize({ width: 1000, height: 700 })`);
+  assert.equal(host.window.size, { width: 1000, height: 700 });
+  const size = await pageCall<Record<string, unknown>>(page, `Neutralino.window.getSize()`);
+  assert.equal(size, { width: 1000, height: 700, minWidth: 900, minHeight: 600, maxWidth: -1, maxHeight: -1, resizable: true });
   await pageCall(page, `Neutralino.os.showNotification('New message', 'from alpha')`);
   assert.equal(host.callsTo('os.showNotification')[0]!.data, { title: 'New message', content: 'from alpha' });
   await pageCall(page, `Neutralino.storage.setData('settings', JSON.stringify({ port: 5000 }))`);

@@ -81,6 +81,8 @@ export const PART_SUFFIX = '.part';
 /** Beside each .part: the size and mtime it was started against. */
 export const PART_META_SUFFIX = '.part.json';
 export const PROGRESS_INTERVAL_MS = 250;
+/** How often a download reports progress while no bytes arrive. */
+export const PROGRESS_TICK_MS = 1_000;
 export const SPEED_WINDOW_MS = 3_000;
 
 // Web port (PROTOCOL.md §10).

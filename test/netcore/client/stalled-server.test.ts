@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
+import type { TransferProgress } from '../../../extensions/netcore/src/contract';
 import { startFakeServer, type FakeServer } from '../../support/fake-server';
 import { assertTreeMatches, writeRandomFile } from '../../support/file-tree';
 import { connectClient, downloadInto } from '../../support/test-client';
@@ -66,6 +67,38 @@ test('a server paused for longer than the reply timeout is waited for, and the d
   const result = await download;
   assert.ok(result.ok, JSON.stringify(result.files));
   await assertTreeMatches(dest, new Map([['file.bin', facts]]));
+});
+
+test('while a held transfer brings no bytes, progress keeps coming: the speed falls to 0 and the ETA becomes unknown', async () => {
+  const size = 1 << 20;
+  const held: FakeServer = await startFakeServer(async (peer) => {
+    await peer.welcome();
+    await peer.next();
+    peer.send({ type: 'FILE_BEGIN', path: 'file.bin', size, mtimeMs: 1_700_000_000_000, offset: 0 });
+    // A steady trickle, then the server holds the file (as Pause does) and only answers PING.
+    for (let i = 0; i < 8; i++) {
+      peer.sendData(Buffer.alloc(16 * 1024, i));
+      await delay(100);
+    }
+    for (;;) {
+      const m = await peer.next(30_000).catch(() => undefined);
+      if (!m) return;
+      if (m.type === 'PING') peer.send({ type: 'PONG', id: m.id });
+    }
+  });
+  closers.push(() => held.close());
+  const c = await connect(held.port);
+  const seen: TransferProgress[] = [];
+  const download = downloadInto(c, [{ path: 'file.bin', size, mtimeMs: 1_700_000_000_000 }], join(base, 'dest'), { onProgress: (p) => seen.push(p) }, 20_000);
+  await waitUntil(() => seen.some((p) => p.bytesPerSecond > 0), 'a speed while bytes arrive', { timeoutMs: 5_000 });
+  await waitUntil(() => seen.length > 0 && seen[seen.length - 1]!.bytesPerSecond === 0, 'progress to report a speed of 0 while nothing arrives', { timeoutMs: 8_000 });
+  const last = seen[seen.length - 1]!;
+  assert.is(last.fileBytes, 8 * 16 * 1024, 'the bytes so far stay as they were');
+  assert.is(last.currentPath, 'file.bin');
+  assert.is(last.etaSeconds, null);
+  c.destroy();
+  const result = await download;
+  assert.is(result.ok, false);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // Sessions through the contract: two clients from one address are two sessions, each with
 // its own id, name, address and connection time; 'authenticating' until a password login,
-// 'idle' after it; a client that leaves is removed, and only that one.
+// 'idle' after it; a client that leaves is removed, and only that one; the server's status
+// counts them as they come and go.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -85,6 +86,9 @@ test('two clients from one address are two sessions with their own ids, names an
     assert.equal(left.map((s) => s.id), [b.id]);
     assert.equal([...server.sessionView().keys()], [b.id]);
     assert.equal(server.payloads('session.removed', mark).map((r) => r.id), [a.id]);
+    // The status a UI shows ("Connected clients: n") follows every arrival and departure.
+    const counts = server.payloads('server.status').filter((st) => st.state === 'running').map((st) => st.sessions);
+    assert.equal(counts.slice(-3), [1, 2, 1]);
     const listing = await beta.handle('client.list', {});
     assert.equal(listing.entries.map((e) => e.path), ['note.txt']);
   } finally {

@@ -1,7 +1,9 @@
 // The web page in a real browser (Debian's Chromium through playwright-core), on a
 // phone-sized screen: log in, navigate, filter, select, download one file and a ZIP and
 // check their bytes; hostile-looking names stay text (no script runs, no dialog opens);
-// the page causes no CSP violation and no console error; a screenshot is kept.
+// the page causes no CSP violation and no console error; a screenshot is kept. A file
+// named exactly `<img src=x onerror=alert(1)>.png`, which only Windows could not store,
+// is listed as text, filters, downloads byte-exact alone and in a ZIP, and runs nothing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
@@ -15,6 +17,8 @@ import { hasTool, runTool } from '../../support/web-client';
 const PASSWORD = 'open sesame';
 // Names the wire rule allows but that would do harm if a page pasted them in as markup.
 const HOSTILE = ['&lt;img src=x onerror=alert(1)&gt;.png', "x' onmouseover='alert(2)'.txt", '&#60;script&#62;alert(3)&#60;&#47;script&#62;.txt'];
+// Served on the web port although the main port leaves it out (PROTOCOL.md §10.2).
+const MARKUP_NAME = '<img src=x onerror=alert(1)>.png';
 
 let base = '';
 let server: TestServer;
@@ -34,6 +38,7 @@ test.before(async () => {
     files.set(path, await writeRandomFile(join(share, ...path.split('/')), size));
   }
   for (const name of HOSTILE) files.set(name, await writeRandomFile(join(share, name), 10));
+  files.set(MARKUP_NAME, await writeRandomFile(join(share, MARKUP_NAME), 4_321));
   server = await startTestServer({ sharePath: share, password: PASSWORD });
   browser = await launchBrowser();
 });
@@ -128,6 +133,62 @@ test('log in, browse, filter, select, and download a file and a ZIP, byte-exact'
   await Promise.all([page.waitForURL(/\/login$/), page.click('.logout button')]);
   await page.goto(`${origin}/browse/docs/`);
   assert.match(page.url(), /\/login\?next=/, 'logged out');
+  await r.context.close();
+});
+
+test('a file named <img src=x onerror=alert(1)>.png is text, filters, downloads byte-exact and runs nothing', async () => {
+  if (!browser) return;
+  const r = await phonePage();
+  const { page } = r;
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => dialogs.push(d.message()));
+  // A second tripwire: any call of alert, from any script, sets window.__xss.
+  await page.addInitScript({
+    content: `window.__xss = false;
+      var recordAlert = window.alert;
+      window.alert = function (m) { window.__xss = true; return recordAlert(m); };`,
+  });
+  const origin = `https://127.0.0.1:${server.webPort}`;
+  await page.goto(`${origin}/login`);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL(`${origin}/browse/`), page.click('button[type=submit]')]);
+
+  const link = page.locator('#list a.name').filter({ hasText: MARKUP_NAME });
+  assert.is(await link.count(), 1, 'listed once');
+  assert.is(await link.locator('span').textContent(), MARKUP_NAME, 'shown as exactly its name');
+  assert.is(await link.getAttribute('href'), '/files/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png');
+  const row = page.locator('#list li').filter({ hasText: MARKUP_NAME });
+  assert.is(await row.locator('input[type=checkbox]').getAttribute('value'), MARKUP_NAME, 'its checkbox carries the exact name');
+  assert.is(await page.locator('img').count(), 0, 'no img element anywhere on the page');
+  assert.is(await page.locator('[onerror]').count(), 0, 'no onerror attribute anywhere on the page');
+
+  await page.fill('#filter', '<IMG SRC=X ONERROR=');
+  assert.equal(await page.locator('#list li:visible .name span').allTextContents(), [MARKUP_NAME], 'the script filter matches it as text');
+  await page.fill('#filter', '');
+
+  const [single] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const suggested = single.suggestedFilename();
+  assert.ok(suggested.includes('img src=x onerror=alert(1)') && suggested.endsWith('.png'), `saved as ${JSON.stringify(suggested)}`);
+  const saved = join(await makeSubDir(base, 'markup'), 'download.bin');
+  await single.saveAs(saved);
+  assert.ok((await readFile(saved)).equals(await readFile(join(base, 'share', MARKUP_NAME))), 'the file is byte-exact');
+
+  await row.locator('input[type=checkbox]').check();
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.click('#zip-selected')]);
+  const zipPath = join(await makeSubDir(base, 'markup-zip'), 'picked.zip');
+  await zip.saveAs(zipPath);
+  if (hasTool('unzip', ['-v'])) {
+    assert.is((await runTool('unzip', ['-Z1', zipPath])).stdout.toString('utf8').trim(), MARKUP_NAME, 'the ZIP names it exactly');
+    const out = join(base, 'markup-zip-out');
+    assert.is((await runTool('unzip', ['-q', zipPath, '-d', out])).code, 0);
+    assert.ok((await readFile(join(out, MARKUP_NAME))).equals(await readFile(join(base, 'share', MARKUP_NAME))), 'byte-exact in the ZIP');
+  }
+
+  await page.goto(`${origin}/browse/`);
+  await page.hover(`#list a.name >> text=${MARKUP_NAME}`);
+  assert.is(await page.evaluate('window.__xss'), false, 'no alert was called');
+  assert.equal(dialogs, [], 'no dialog opened');
+  await assertClean(r);
   await r.context.close();
 });
 

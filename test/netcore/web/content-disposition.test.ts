@@ -30,6 +30,11 @@ const names = [
   'per%cent%20.txt',
   'Crème brûlée.txt',
   '<img src=x onerror=alert(1)>.png',
+  'a"b.txt',
+  'what?.txt',
+  'CON.txt',
+  'trailing.',
+  'all <>:"|?* of them.txt',
 ];
 
 for (const name of names) {
@@ -38,9 +43,24 @@ for (const name of names) {
     assert.ok(header.startsWith('attachment; '));
     assert.is(extName(header), name);
     assert.ok(/^[\x20-\x7e]*$/.test(header), 'only printable ASCII in the header');
-    assert.not.match(fallback(header), /["\\%]/);
+    assert.not.match(fallback(header), /["\\%<>:|?*/]/);
   });
 }
+
+test('names Windows cannot store: exact in filename*, plain in the fallback', () => {
+  const cases: Array<[string, string, string]> = [
+    ['<img src=x onerror=alert(1)>.png', '_img src=x onerror=alert(1)_.png', "UTF-8''%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png"],
+    ['a"b.txt', 'a_b.txt', "UTF-8''a%22b.txt"],
+    ['what?.txt', 'what_.txt', "UTF-8''what%3F.txt"],
+    ['CON.txt', 'CON.txt', "UTF-8''CON.txt"],
+    ['trailing.', 'trailing.', "UTF-8''trailing."],
+    // '|' is an RFC 8187 attr-char, so it may stand unencoded in filename*.
+    ['x:y*z|w.txt', 'x_y_z_w.txt', "UTF-8''x%3Ay%2Az|w.txt"],
+  ];
+  for (const [name, ascii, ext] of cases) {
+    assert.is(contentDisposition(name), `attachment; filename="${ascii}"; filename*=${ext}`, name);
+  }
+});
 
 test('accented letters keep their base letter in the fallback; other scripts become _', () => {
   assert.is(fallback(contentDisposition('Crème brûlée.txt')), 'Creme brulee.txt');

@@ -32,7 +32,8 @@ test.before(async () => {
   await symlink('../outside', join(share, 'link'));
   await symlink('../secret.txt', join(share, 'secret-link.txt'));
   await symlink('..', join(share, 'sub', 'up'));
-  // A name the wire rule refuses: it exists here but is never offered or served.
+  // A name refused only because Windows could not store it: the web port serves it
+  // (PROTOCOL.md §10.2), and it must not open a way out either.
   await writeFile(join(share, '<img src=x onerror=alert(1)>.png'), 'hostile');
   const dataDir = join(share, '.pss-data');
   await mkdir(dataDir);
@@ -74,7 +75,19 @@ const ATTEMPTS: ReadonlyArray<readonly [string, string]> = [
   ['/files/sub/up/secret.txt', 'a link back up'],
   ['/files/.pss-data/server.key', "the server's private key"],
   ['/files/.pss-data/server.crt', "the server's certificate file"],
-  ['/files/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E.png', 'a name the wire rule refuses'],
+  ['/files/C:%2fetc%2fpasswd', 'drive letter'],
+  ['/files/C%3A/secret.txt', 'encoded drive letter'],
+  ['/files/%3F/../../secret.txt', 'parent after a name Windows cannot store'],
+  ['/files/sub./../../secret.txt', 'parent after a trailing dot'],
+  ['/files/.pss-data./server.key', 'the data folder with a trailing dot'],
+  ['/files/.pss-data%20/server.key', 'the data folder with a trailing space'],
+  ['/files/.pss-data::$DATA/server.key', 'the data folder as an alternate stream'],
+  ['/files/public.txt::$DATA', 'a file as an alternate stream'],
+  ['/files/CON', 'a device name'],
+  ['/browse/.pss-data./', 'folder: the data folder with a trailing dot'],
+  ['/browse/C%3A/', 'folder: drive letter'],
+  ['/zip?path=.pss-data.', 'ZIP: the data folder with a trailing dot'],
+  ['/zip?path=C%3A', 'ZIP: drive letter'],
   ['/browse/../', 'folder: raw parent'],
   ['/browse/%2e%2e/', 'folder: encoded parent'],
   ['/browse/link/', 'folder: a link that leads out'],
@@ -110,16 +123,24 @@ test('a ZIP selection naming anything outside is refused as a whole', async () =
   }
 });
 
+test('a name refused only for Windows is served as itself, and only itself', async () => {
+  const r = await webRequest(server.webPort, certPem, '/files/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png');
+  assert.is(r.status, 200);
+  assert.is(r.text, 'hostile');
+});
+
 test('the listing and a ZIP of the root hold only the plain files', async () => {
   const page = await webRequest(server.webPort, certPem, '/browse/');
   assert.is(page.status, 200);
   assert.ok(page.text.includes('public.txt'));
-  for (const hidden of ['link', 'secret-link.txt', '.pss-data', 'onerror']) assert.not.ok(page.text.includes(`>${hidden}`), hidden);
+  for (const hidden of ['link', 'secret-link.txt', '.pss-data']) assert.not.ok(page.text.includes(`>${hidden}`), hidden);
+  assert.ok(page.text.includes('>&lt;img src=x onerror=alert(1)&gt;.png<'), 'the Windows-only name is listed as text');
+  assert.not.ok(page.text.includes('<img'), 'and never as markup');
   const zip = await webRequest(server.webPort, certPem, '/zip?path=');
   assert.is(zip.status, 200);
   const text = zip.body.toString('latin1');
   assertNothingSecret(text, 'ZIP of the root');
-  assert.ok(text.includes('public.txt') && text.includes('sub/inner.txt'));
+  assert.ok(text.includes('public.txt') && text.includes('sub/inner.txt') && text.includes('<img src=x onerror=alert(1)>.png'));
   assert.not.ok(text.includes('server.key') || text.includes('secret'), 'nothing else is named in the ZIP');
 });
 

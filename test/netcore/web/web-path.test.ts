@@ -1,9 +1,10 @@
 // URL paths of the web port (PROTOCOL.md §10.2): decoded once and strictly, then held to
-// the wire's name rule (§5), so the web port refuses exactly what the main port refuses.
+// the web port's name rule: every safety check of the wire rule (§5), so the web port
+// refuses every traversal the main port refuses, but not the Windows-only checks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { pathProblem } from '../../../extensions/netcore/src/protocol/path-rules';
+import { PORTABLE_NAMES, WEB_NAMES, pathProblem, webNameRule } from '../../../extensions/netcore/src/protocol/path-rules';
 import { encodeWirePath, fileWirePath, folderWirePath, percentDecode } from '../../../extensions/netcore/src/web/web-path';
 
 function refused(fn: () => unknown, what: string): void {
@@ -34,13 +35,16 @@ const hostile: Array<[string, string]> = [
   ['%2fetc%2fpasswd', 'absolute after decoding'],
   ['/etc/passwd', 'absolute'],
   ['C:%2fWindows', 'drive letter'],
+  ['C%3a%2fWindows', 'encoded drive letter'],
+  ['c%3Asecret.txt', 'drive-relative'],
+  ['what%3F/../x', 'parent after a name Windows cannot store'],
+  ['a.%2f..%2f..%2fsecret.txt', 'encoded parents after a trailing dot'],
   ['%', 'lone percent'],
   ['%2', 'short escape'],
   ['%zz', 'bad hex'],
   ['a b', 'raw space'],
   ['a"b', 'raw quote'],
   ['caf\u00e9', 'raw non-ASCII'],
-  ['con.txt', 'device name'],
   ['a//b', 'empty segment'],
   ['', 'nothing'],
 ];
@@ -50,6 +54,30 @@ for (const [tail, why] of hostile) {
     refused(() => fileWirePath(tail), tail);
   });
 }
+
+test('names refused only for Windows portability decode on the web port (not on a Windows server)', () => {
+  const cases: Array<[string, string]> = [
+    ['%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png', '<img src=x onerror=alert(1)>.png'],
+    ['a%22b.txt', 'a"b.txt'],
+    ['what%3F.txt', 'what?.txt'],
+    ['CON.txt', 'CON.txt'],
+    ['con.txt', 'con.txt'],
+    ['trailing.', 'trailing.'],
+    ['dir%7Cx%2A/name%20', 'dir|x*/name '],
+    ['notes:draft', 'notes:draft'],
+  ];
+  const web = webNameRule('linux');
+  for (const [tail, path] of cases) {
+    assert.is(fileWirePath(tail, web), path, tail);
+    refused(() => fileWirePath(tail, PORTABLE_NAMES), `${tail} under the portable rule`);
+    if (!WEB_NAMES.portable) assert.is(fileWirePath(tail), path, tail);
+  }
+  assert.is(folderWirePath('what%3F/', web), 'what?');
+  refused(() => folderWirePath('what%3F/', PORTABLE_NAMES), 'a folder under the portable rule');
+  // On a Windows server those names are a safety matter (a dropped trailing dot, a device).
+  refused(() => fileWirePath('CON.', webNameRule('win32')), 'CON. on a Windows server');
+  refused(() => folderWirePath('notes%3Adraft/', webNameRule('win32')), 'notes:draft/ on a Windows server');
+});
 
 test('%252e is decoded once: it names a file called "%2e", not a parent', () => {
   assert.is(fileWirePath('%252e%252e'), '%2e%2e');
@@ -75,35 +103,42 @@ test('percentDecode is strict', () => {
   refused(() => percentDecode('%4'), '%4');
 });
 
-test('property: every wire path the rule accepts survives encode then decode', () => {
-  const segment = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
+test('property: every path the web rule accepts survives encode then decode', () => {
+  const web = webNameRule('linux');
+  const segment = fc.oneof(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+    fc.string({ unit: fc.constantFrom('<', '>', ':', '"', '|', '?', '*', '.', ' ', 'a', 'CON', 'é', '%', '&', '#'), minLength: 1, maxLength: 8 }),
+  );
   fc.assert(
     fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
       const path = segments.join('/');
-      fc.pre(pathProblem(path) === undefined);
+      fc.pre(pathProblem(path, web) === undefined);
       const encoded = encodeWirePath(path);
       assert.ok(/^[A-Za-z0-9\-._~%/]*$/.test(encoded), encoded);
-      assert.is(fileWirePath(encoded), path);
+      assert.is(fileWirePath(encoded, web), path);
     }),
     { numRuns: 1000 },
   );
 });
 
-test('property: whatever decodes is a path the wire rule accepts', () => {
+test('property: whatever decodes is a path the rule accepts, with no parent, drive, backslash or control character', () => {
   const piece = fc.oneof(
-    fc.constantFrom('..', '.', '/', '%2e', '%2f', '%5c', '%00', '%c0%ae', '%25', 'a', 'b', '%e2%80%ae', '%ef%bf%bd', '%'),
+    fc.constantFrom('..', '.', '/', '%2e', '%2f', '%5c', '%00', '%c0%ae', '%25', 'a', 'b', '%e2%80%ae', '%ef%bf%bd', '%', '%3a', 'C:', '%3f', '%22', '%3c', '%20', 'con'),
     fc.string({ maxLength: 3 }),
   );
   fc.assert(
-    fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), (pieces) => {
+    fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), fc.constantFrom(PORTABLE_NAMES, webNameRule('linux')), (pieces, rule) => {
       let path: string;
       try {
-        path = fileWirePath(pieces.join(''));
+        path = fileWirePath(pieces.join(''), rule);
       } catch (err) {
         assert.is((err as { code?: string }).code, 'BAD_PATH');
         return;
       }
-      assert.is(pathProblem(path), undefined, path);
+      assert.is(pathProblem(path, rule), undefined, path);
+      const segments = path.split('/');
+      assert.not.ok(segments.some((s) => s === '..' || s === '.' || s === '' || /^[a-z]:/i.test(s)), path);
+      assert.not.ok(/[\\\u0000-\u001f\u007f-\u009f]/.test(path), path);
     }),
     { numRuns: 3000 },
   );

@@ -22,7 +22,19 @@ export interface NeutralinoConfig {
   nativeAllowList?: string[];
   nativeBlockList?: string[];
   globalVariables?: Record<string, unknown>;
-  modes?: { window?: { title?: string; exitProcessOnClose?: boolean } };
+  modes?: {
+    window?: {
+      title?: string;
+      exitProcessOnClose?: boolean;
+      width?: number;
+      height?: number;
+      minWidth?: number;
+      minHeight?: number;
+      maxWidth?: number;
+      maxHeight?: number;
+      resizable?: boolean;
+    };
+  };
   extensions?: ExtensionConfig[];
   [key: string]: unknown;
 }

@@ -70,7 +70,8 @@ export class NeutralinoHost {
   /** Messages the host could not parse or that lacked id/method/accessToken (dropped, as Neutralino does). */
   readonly dropped: string[] = [];
   readonly storage = new Map<string, string>();
-  readonly window = { title: '' };
+  /** The native window: its title, and its size once the page has set one. */
+  readonly window: { title: string; size?: { width: number; height: number } } = { title: '' };
   readonly extensions = new Map<string, ExtensionProcess>();
   /** Resolves with the exit code once app.exit is called (or the window closes with exitProcessOnClose). */
   readonly exited: Promise<number>;

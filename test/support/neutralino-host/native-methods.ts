@@ -121,6 +121,21 @@ const METHODS: Record<string, Method> = {
     return ok();
   },
   'window.getTitle': (_data, ctx) => ok(ctx.window.title),
+  // window.cpp getSize: the SizeOptions, -1 where no limit is set. The library's
+  // window.setSize calls it first and sends the result merged with the new size.
+  'window.getSize': (_data, ctx) => {
+    const w = ctx.config.modes?.window ?? {};
+    const n = (v: unknown) => (typeof v === 'number' ? v : -1);
+    return ok({
+      width: ctx.window.size?.width ?? n(w.width),
+      height: ctx.window.size?.height ?? n(w.height),
+      minWidth: n(w.minWidth),
+      minHeight: n(w.minHeight),
+      maxWidth: n(w.maxWidth),
+      maxHeight: n(w.maxHeight),
+      resizable: w.resizable !== false,
+    });
+  },
   'window.setSize': (data, ctx) => {
     const width = (data as { width?: unknown }).width;
     const height = (data as { height?: unknown }).height;

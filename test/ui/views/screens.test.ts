@@ -168,6 +168,19 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.ok((await id('file-row').count()) < 80);
   await id('select-all').click();
   assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/);
+  // The boxes show the selection after a click, not what the browser's own toggle left.
+  assert.ok(await id('select-all').isChecked(), 'Select All shows ticked once clicked');
+  const folder = page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-check"]');
+  const file = page.locator('[data-testid="file-row"][data-path^="folder000/"] [data-testid="file-check"]').first();
+  assert.ok(await file.isChecked());
+  await file.click();
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,000 files/);
+  assert.is(await file.isChecked(), false, 'the clicked box shows unticked');
+  assert.ok(await folder.evaluate((e) => (e as HTMLInputElement).indeterminate), 'its folder shows mixed');
+  assert.ok(await id('select-all').evaluate((e) => (e as HTMLInputElement).indeterminate), 'Select All shows mixed');
+  await file.click();
+  assert.ok(await file.isChecked(), 'the clicked box shows ticked again');
+  assert.ok(await folder.isChecked());
   await id('file-tree').focus();
   await page.keyboard.press('End');
   await page.keyboard.press('Space');

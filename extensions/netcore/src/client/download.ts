@@ -4,7 +4,7 @@
 import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
-import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS } from '../constants';
+import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import { resolveInside } from '../protocol/path-rules';
@@ -117,8 +117,12 @@ export class Download {
     const { connection, signal } = this.options;
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort);
+    let ticker: NodeJS.Timeout | undefined;
     try {
       const pending = await this.plan();
+      // Progress is reported as bytes arrive; while none do (a paused server, a slow disk),
+      // the ticker keeps reporting, so the speed falls to 0 and the ETA becomes unknown.
+      if (this.options.onProgress) ticker = setInterval(() => this.emitProgress(false), PROGRESS_TICK_MS).unref();
       connection.attach({
         control: (m) => this.onControl(m),
         data: (bytes, end) => this.onData(bytes, end),
@@ -134,6 +138,7 @@ export class Download {
       }
       await Promise.all(this.finalizers);
     } finally {
+      clearInterval(ticker);
       signal?.removeEventListener('abort', onAbort);
       connection.release();
     }

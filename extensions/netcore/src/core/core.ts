@@ -112,7 +112,13 @@ export class Core {
         ...settings,
         dataDir: await ensureDataDir(this.options.dataDir),
         log: this.logs.sink,
-        events: this.options.emit,
+        events: (event, payload) => {
+          this.options.emit(event, payload);
+          // The status counts the sessions: a UI showing it learns of each arrival and departure
+          // (while stopping, the final 'stopped' status says there are none).
+          const counted = event === 'session.added' || event === 'session.removed';
+          if (counted && (this.serverState === 'running' || this.serverState === 'paused')) this.options.emit('server.status', this.status());
+        },
       });
     } catch (err) {
       const e = err as PssError;

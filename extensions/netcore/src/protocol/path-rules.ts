@@ -1,34 +1,84 @@
 // The one rule for names that cross the wire (PROTOCOL.md §5). The server checks every
 // requested path with it and the client checks every path the server sends with it, so
 // a name one side accepts is a name the other side can write on any OS.
+//
+// The rule has two parts. The safety checks keep a path inside its root and make it a
+// name at all: no '..' or '.', nothing absolute or drive-qualified, no separator or
+// control character inside a name, no unpaired surrogate, byte and depth limits. The
+// portability checks refuse names that Windows cannot store (`< > : " | ? *`, a trailing
+// dot or space, device names). Both apply on the main port and in the client. The web
+// port (§10.2) hands files to browsers, which choose and clean the saved name
+// themselves, so there only the safety checks apply, unless the server itself runs on
+// Windows, where the portability checks are safety checks too (a trailing dot is
+// dropped, `:` opens an alternate stream, `CON` is a device).
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../constants';
 
-const RESERVED_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
-// C0 controls, DEL, C1 controls; and characters Windows forbids in names.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const FORBIDDEN_CHAR = /[\u0000-\u001f\u007f-\u009f<>:"|?*\\/]/;
+/** Which checks a rule makes besides the safety checks, which every rule makes. */
+export interface NameRule {
+  /** Also refuse names Windows cannot store. */
+  portable: boolean;
+}
 
-/** Why a single path segment is unacceptable, or undefined when it is fine. */
-export function segmentProblem(segment: string): string | undefined {
+/** The wire rule of §5: the main port and the client. */
+export const PORTABLE_NAMES: NameRule = Object.freeze({ portable: true });
+
+/** The web port's rule on a server running on `platform` (§10.2). */
+export function webNameRule(platform: NodeJS.Platform): NameRule {
+  return platform === 'win32' ? PORTABLE_NAMES : Object.freeze({ portable: false });
+}
+
+/** The web port's rule on this server. */
+export const WEB_NAMES: NameRule = webNameRule(process.platform);
+
+const RESERVED_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** C0 controls, DEL, C1 controls, and both separators: never part of a name. */
+const UNSAFE_CHAR = /[\u0000-\u001f\u007f-\u009f\\/]/;
+/** What a Windows path reads as a drive: `C:x` is relative to drive C, `C:/x` absolute. */
+const DRIVE_PREFIX = /^[A-Za-z]:/;
+/** The printable characters Windows forbids in names. */
+export const WINDOWS_FORBIDDEN_CHARS = '<>:"|?*';
+const WINDOWS_CHAR = new RegExp(`[${WINDOWS_FORBIDDEN_CHARS}]`);
+/** Windows drops trailing dots and spaces, so "a." and "a" would be one file there. */
+const WINDOWS_DROPPED_END = /[. ]$/;
+
+/** Why a single path segment is not a safe name on any rule, or undefined. */
+function unsafeSegmentProblem(segment: string): string | undefined {
   if (segment.length === 0) return 'empty name';
   if (segment === '.' || segment === '..') return 'relative segment';
   if (Buffer.byteLength(segment) > MAX_NAME_BYTES) return `name longer than ${MAX_NAME_BYTES} bytes`;
-  if (FORBIDDEN_CHAR.test(segment)) return 'forbidden character';
+  if (UNSAFE_CHAR.test(segment)) return 'forbidden character';
+  if (DRIVE_PREFIX.test(segment)) return 'drive letter';
   if (LONE_SURROGATE.test(segment)) return 'unpaired surrogate';
-  // Windows drops trailing dots and spaces, so "a." and "a" would be one file there.
-  if (/[. ]$/.test(segment)) return 'trailing dot or space';
+  return undefined;
+}
+
+/**
+ * Why Windows could not store a segment as it is, or undefined. These are the checks
+ * the portable rule makes on top of the safety checks, and the only ones it adds.
+ */
+export function windowsNameProblem(segment: string): string | undefined {
+  if (WINDOWS_CHAR.test(segment)) return 'forbidden character';
+  if (WINDOWS_DROPPED_END.test(segment)) return 'trailing dot or space';
   const stem = segment.split('.')[0]!.trimEnd();
   if (RESERVED_DEVICE.test(stem)) return 'reserved device name';
   return undefined;
 }
 
+/** Why a single path segment is unacceptable under `rule`, or undefined when it is fine. */
+export function segmentProblem(segment: string, rule: NameRule = PORTABLE_NAMES): string | undefined {
+  return unsafeSegmentProblem(segment) ?? (rule.portable ? windowsNameProblem(segment) : undefined);
+}
+
 /**
- * Why a relative, '/'-separated path is unacceptable, or undefined when it is fine.
- * Absolute paths, drive letters, '..', backslashes, control characters and device names
- * are all refused; so is anything over the byte and depth limits.
+ * Why a relative, '/'-separated path is unacceptable under `rule` (by default the
+ * portable rule of §5), or undefined when it is fine. Every rule refuses absolute paths,
+ * drive letters, '.' and '..', backslashes, control characters, unpaired surrogates and
+ * anything over the byte and depth limits; the portable rule also refuses names Windows
+ * cannot store.
  */
-export function pathProblem(path: unknown): string | undefined {
+export function pathProblem(path: unknown, rule: NameRule = PORTABLE_NAMES): string | undefined {
   if (typeof path !== 'string') return 'not a string';
   if (path.length === 0) return 'empty path';
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) return `path longer than ${MAX_PATH_BYTES} bytes`;
@@ -36,19 +86,19 @@ export function pathProblem(path: unknown): string | undefined {
   const segments = path.split('/');
   if (segments.length > MAX_PATH_DEPTH) return `deeper than ${MAX_PATH_DEPTH} levels`;
   for (const segment of segments) {
-    const problem = segmentProblem(segment);
+    const problem = segmentProblem(segment, rule);
     if (problem) return problem;
   }
   return undefined;
 }
 
-export function isSafeRelativePath(path: unknown): path is string {
-  return pathProblem(path) === undefined;
+export function isSafeRelativePath(path: unknown, rule: NameRule = PORTABLE_NAMES): path is string {
+  return pathProblem(path, rule) === undefined;
 }
 
 /** Joins a validated wire path onto a local root and proves the result stays inside. */
-export function resolveInside(root: string, wirePath: string): string | undefined {
-  if (!isSafeRelativePath(wirePath)) return undefined;
+export function resolveInside(root: string, wirePath: string, rule: NameRule = PORTABLE_NAMES): string | undefined {
+  if (!isSafeRelativePath(wirePath, rule)) return undefined;
   const target = join(root, ...wirePath.split('/'));
   const rel = relative(root, target);
   if (rel === '' || rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return undefined;

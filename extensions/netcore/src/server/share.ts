@@ -1,13 +1,15 @@
 // What the server shares: one folder (recursively) or one file. Every path a client
 // names is checked here against the share root, segment by segment with lstat, so a
 // symlink, a name outside the share or the server's own data directory is never served.
+// Which names are listed and served follows the share's name rule (§5): the portable
+// rule for the main port, or the web port's rule through withNames() (§10.2).
 import { constants as fsc, type Stats } from 'node:fs';
 import { lstat, open, opendir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import type { FileEntry, ShareKind } from '../protocol/messages';
-import { pathProblem, segmentProblem } from '../protocol/path-rules';
+import { PORTABLE_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
 
 export interface OpenedFile {
   handle: FileHandle;
@@ -29,7 +31,17 @@ export class Share {
     /** Real path of the shared folder, or of the shared file. */
     readonly root: string,
     private readonly dataDir: string,
+    /** The rule every listed and every requested name must pass. */
+    readonly names: NameRule = PORTABLE_NAMES,
   ) {}
+
+  /**
+   * The same share seen through another name rule: the same root, kind and data
+   * directory, and the same link, file-type and data-directory refusals.
+   */
+  withNames(names: NameRule): Share {
+    return names === this.names ? this : new Share(this.kind, this.root, this.dataDir, names);
+  }
 
   /** Display name: the folder's or the file's own name. */
   get name(): string {
@@ -56,7 +68,7 @@ export class Share {
     if (st.isDirectory()) return new Share('directory', root, realData);
     if (st.isFile()) {
       // Clients would refuse the name (§5), so say so now rather than share nothing.
-      const problem = segmentProblem(basename(root));
+      const problem = segmentProblem(basename(root), PORTABLE_NAMES);
       if (problem) throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: its name is not portable (${problem}); rename it`);
       return new Share('file', root, realData);
     }
@@ -65,7 +77,7 @@ export class Share {
 
   /**
    * Every shareable file, sorted by path. Skips links, special files, the data dir, and
-   * names a client could not write (§5); those are passed to `skipped` so they can be logged.
+   * names the share's rule refuses (§5); those are passed to `skipped` so they can be logged.
    */
   async list(skipped: (wirePath: string, problem: string) => void = () => undefined, under = ''): Promise<FileEntry[]> {
     if (this.kind === 'file') {
@@ -85,7 +97,7 @@ export class Share {
       }
       for await (const dirent of handle) {
         const wire = prefix ? `${prefix}/${dirent.name}` : dirent.name;
-        const problem = segmentProblem(dirent.name);
+        const problem = segmentProblem(dirent.name, this.names);
         if (problem) {
           skipped(wire, problem);
           continue;
@@ -94,7 +106,7 @@ export class Share {
         if (dirent.isDirectory()) {
           await walk(abs, wire);
         } else if (dirent.isFile()) {
-          const pathIssue = pathProblem(wire);
+          const pathIssue = pathProblem(wire, this.names);
           if (pathIssue) {
             skipped(wire, pathIssue);
             continue;
@@ -133,7 +145,7 @@ export class Share {
     }
     for await (const dirent of handle) {
       const wire = wirePath ? `${wirePath}/${dirent.name}` : dirent.name;
-      if (segmentProblem(dirent.name) || pathProblem(wire)) continue;
+      if (segmentProblem(dirent.name, this.names) || pathProblem(wire, this.names)) continue;
       const abs = join(dir, dirent.name);
       if (isInside(this.dataDir, abs)) continue;
       if (dirent.isDirectory()) folders.push(dirent.name);
@@ -171,7 +183,7 @@ export class Share {
     const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
     let absPath: string;
     if (this.kind === 'file') {
-      const problem = pathProblem(wirePath);
+      const problem = pathProblem(wirePath, this.names);
       if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
       if (wirePath !== this.name) throw notFound();
       absPath = this.root;
@@ -195,10 +207,10 @@ export class Share {
   /**
    * The absolute path of a wire path inside a shared folder, checked segment by segment
    * with lstat: a link on the way, the wrong kind of entry or the data directory is
-   * NOT_FOUND; a path that breaks §5 is BAD_PATH.
+   * NOT_FOUND; a path the share's rule refuses (§5) is BAD_PATH.
    */
   private async resolve(wirePath: string, want: 'file' | 'directory'): Promise<string> {
-    const problem = pathProblem(wirePath);
+    const problem = pathProblem(wirePath, this.names);
     if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
     const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
     const segments = wirePath.split('/');

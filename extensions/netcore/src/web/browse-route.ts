@@ -20,7 +20,7 @@ export async function browseRoute(w: WebRequest, tail: string): Promise<void> {
   let folder: string;
   let listing;
   try {
-    folder = folderWirePath(tail);
+    folder = folderWirePath(tail, w.ctx.share.names);
     listing = await w.ctx.share.listFolder(folder);
   } catch (err) {
     return sendError(w, err, `/browse/${tail}`);

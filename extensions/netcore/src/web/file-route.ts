@@ -15,14 +15,15 @@ import { fileWirePath } from './web-path';
 export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
   const { ctx, req, res } = w;
   const session = w.session!;
+  let path: string;
   let opened;
   try {
-    opened = await ctx.share.openFile(fileWirePath(tail));
+    path = fileWirePath(tail, ctx.share.names);
+    opened = await ctx.share.openFile(path);
   } catch (err) {
     return sendError(w, err, `/files/${tail}`);
   }
   const { handle, stat } = opened;
-  const path = fileWirePath(tail);
   const who = { sessionId: session.id, address: w.address };
   try {
     const size = stat.size;

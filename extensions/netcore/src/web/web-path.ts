@@ -1,9 +1,10 @@
 // URL paths of the web port (PROTOCOL.md §10.2) to and from wire paths (§5). A request
 // path is percent-decoded exactly once and strictly: a stray '%', bytes that are not
-// UTF-8 (overlong forms included), and anything the wire rule refuses are BAD_PATH, so
-// the web port refuses what the main port refuses and nothing is decoded twice.
+// UTF-8 (overlong forms included), and anything the web port's name rule refuses are
+// BAD_PATH. That rule makes every safety check of the wire rule, so the web port refuses
+// every traversal the main port refuses, and nothing is decoded twice.
 import { ErrorCode, PssError } from '../errors';
-import { pathProblem } from '../protocol/path-rules';
+import { WEB_NAMES, pathProblem, type NameRule } from '../protocol/path-rules';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** What may appear raw in a request path; everything else must be percent-encoded. */
@@ -40,9 +41,9 @@ export function percentDecode(raw: string): string {
  * The wire path of a file URL's tail (`/files/<tail>`). An empty tail is refused: it
  * names no file.
  */
-export function fileWirePath(tail: string): string {
+export function fileWirePath(tail: string, rule: NameRule = WEB_NAMES): string {
   const path = percentDecode(tail);
-  const problem = pathProblem(path);
+  const problem = pathProblem(path, rule);
   if (problem) throw refuse(problem);
   return path;
 }
@@ -51,11 +52,11 @@ export function fileWirePath(tail: string): string {
  * The wire path of a folder URL's tail (`/browse/<tail>`): '' for the share's root, and
  * one trailing slash allowed.
  */
-export function folderWirePath(tail: string): string {
+export function folderWirePath(tail: string, rule: NameRule = WEB_NAMES): string {
   const path = percentDecode(tail);
   if (path === '') return '';
   const bare = path.endsWith('/') ? path.slice(0, -1) : path;
-  const problem = pathProblem(bare);
+  const problem = pathProblem(bare, rule);
   if (problem) throw refuse(problem);
   return bare;
 }

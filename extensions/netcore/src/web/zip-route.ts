@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { MAX_FILES_PER_REQUEST, WEB_MAX_SELECTION_FORM_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry } from '../logs/log-entry';
-import { pathProblem } from '../protocol/path-rules';
+import { pathProblem, type NameRule } from '../protocol/path-rules';
 import { contentDisposition } from './content-disposition';
 import { formValue, formValues, parseForm, readFormBody } from './form-body';
 import { WEB_TEXT as T } from './messages';
@@ -15,9 +15,9 @@ import type { WebRequest } from './web-context';
 import { folderUrl } from './web-path';
 import { buildZip, type ZipItem } from './zip-stream';
 
-function checkedPath(path: string): string {
+function checkedPath(path: string, rule: NameRule): string {
   if (path === '') return path;
-  const problem = pathProblem(path);
+  const problem = pathProblem(path, rule);
   if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
   return path;
 }
@@ -40,7 +40,7 @@ async function collect(w: WebRequest, base: string, selected: readonly string[] 
     return [...items.values()];
   }
   for (const raw of selected) {
-    const path = checkedPath(raw);
+    const path = checkedPath(raw, share.names);
     if (path === '' || !path.startsWith(prefix)) throw new PssError(ErrorCode.BAD_PATH, 'refused path: not inside the folder shown');
     const kind = await share.kindOf(path);
     if (kind === 'directory') await addFolder(path);
@@ -63,14 +63,14 @@ export async function zipRoute(w: WebRequest): Promise<void> {
   try {
     if (w.method === 'POST') {
       const form = parseForm(await readFormBody(w.req, WEB_MAX_SELECTION_FORM_BYTES));
-      base = checkedPath(formValue(form, 'dir') ?? '');
+      base = checkedPath(formValue(form, 'dir') ?? '', ctx.share.names);
       selected = formValues(form, 'f');
       if (selected.length === 0) {
         return sendMessage(w, 400, { title: T.nothingSelected, message: T.nothingSelectedHint, link: { href: folderUrl(base), text: T.backToFiles } });
       }
       if (selected.length > MAX_FILES_PER_REQUEST) throw new PssError(ErrorCode.BAD_MESSAGE, `at most ${MAX_FILES_PER_REQUEST} items may be selected`);
     } else {
-      base = checkedPath(formValue(parseForm(w.query), 'path') ?? '');
+      base = checkedPath(formValue(parseForm(w.query), 'path') ?? '', ctx.share.names);
     }
     items = await collect(w, base, selected);
   } catch (err) {

@@ -1,8 +1,11 @@
 // Available Files: the tree with check boxes. It draws a TreeSelection (logic/file-tree.ts)
 // and reports what the user did; the owner changes the selection and bumps `version`.
 // Keyboard: arrows move, Space checks, Right/Left open and close folders, Enter does both.
+// A click lets the box change, then the selection decides: the boxes are bound live, so
+// whatever the browser did to a box, the next render shows the selection's state.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { t } from '../i18n/i18n';
 import type { TreeSelection, VisibleRow } from '../logic/file-tree';
@@ -109,13 +112,10 @@ export class PssFileTree extends LitElement {
         tabindex="-1"
         aria-hidden="true"
         data-testid="file-check"
-        .checked=${row.check === 'checked'}
-        .indeterminate=${row.check === 'mixed'}
+        .checked=${live(row.check === 'checked')}
+        .indeterminate=${live(row.check === 'mixed')}
         ?disabled=${this.disabled}
-        @click=${(e: Event) => {
-          e.preventDefault();
-          this.toggle(row.index);
-        }}
+        @change=${() => this.toggle(row.index)}
       />
       <span aria-hidden="true">${node.isDir ? '📁' : '📄'}</span>
       <span class="name">${node.name}</span>

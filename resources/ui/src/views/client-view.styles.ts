@@ -59,7 +59,7 @@ export const clientViewStyles = css`
     display: grid;
     grid-template-columns: max-content minmax(0, 1fr);
     gap: 0.3rem 0.8rem;
-    margin: 0;
+    margin-inline: 0;
     font-variant-numeric: tabular-nums;
   }
   .stats dt {

@@ -1,6 +1,7 @@
 // The Client screen.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import '../components/banner';
 import '../components/chat-window';
 import type { PssChatWindow } from '../components/chat-window';
@@ -120,13 +121,10 @@ export class PssClientView extends LitElement {
           ><input
             type="checkbox"
             data-testid="select-all"
-            .checked=${all === 'checked'}
-            .indeterminate=${all === 'mixed'}
+            .checked=${live(all === 'checked')}
+            .indeterminate=${live(all === 'mixed')}
             ?disabled=${!tree || s.downloading}
-            @click=${(e: Event) => {
-              e.preventDefault();
-              c.toggleAll();
-            }}
+            @change=${() => c.toggleAll()}
           />${t('client.files.selectAll')}</label
         >
         <input

@@ -68,7 +68,7 @@ export const serverControlViewStyles = [
       display: grid;
       grid-template-columns: max-content minmax(0, 1fr);
       gap: 0.5rem 1rem;
-      margin: 0;
+      margin: 0.9rem 0 0;
     }
     dt {
       color: var(--pss-muted);

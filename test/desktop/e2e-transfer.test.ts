@@ -1,0 +1,336 @@
+// End to end, the way a person uses the desktop app: two windows of the real UI on two
+// Neutralino test hosts, each with its own real netcore. The server window shares a folder
+// picked in the native folder dialog, with a password; the client window connects to it on
+// 127.0.0.1, compares the fingerprint in the trust prompt with the one the server shows,
+// logs in, picks files and a folder in the tree, downloads into a new sub-folder, and every
+// byte is checked against the share. Pause on the server holds a big transfer where it is
+// and Resume finishes it; a session the administrator cuts mid-file is finished by Retry
+// from where its .part file stopped. Screenshots go to test-artifacts/desktop/.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import type { TransferProgress } from '../../extensions/netcore/src/contract';
+import { IpcEvent } from '../../extensions/netcore/src/ipc';
+import { launchBrowser, type BrowserHandle } from '../support/browser';
+import { closeApp, expectText, freePortTriple, openApp, screenshot, textOf, type AppWindow } from '../support/desktop-app';
+import { sha256File, writeRandomFile, type FileFacts } from '../support/file-tree';
+import { makeTempDir, removeDir } from '../support/temp-dir';
+import { delay, waitUntil } from '../support/wait';
+
+const MIB = 1 << 20;
+const BIG = 'video/big movie 🎬.bin';
+/** Big enough that Pause lands while this file is on its way. */
+const BIG_SIZE = 160 * MIB;
+const PASSWORD = 'correct horse – اسب درست 🐎';
+
+/** The share: names with spaces, Persian and emoji, a nested folder, and one big file. */
+const SHARE_FILES: ReadonlyArray<readonly [string, number]> = [
+  ['Reports 2024/گزارش سالانه.txt', 5_000],
+  ['Reports 2024/Q1 summary (final).csv', 12_345],
+  ['Reports 2024/nested deep/note #1.txt', 20],
+  ['Reports 2024/nested deep/empty.bin', 0],
+  ['📷 photos/🎉 party 2024.jpg', 70_000],
+  ['📷 photos/sunset 🌅.png', 33_000],
+  [BIG, BIG_SIZE],
+  ['notes.txt', 900],
+];
+
+/** What the client ticks in the tree: a folder, one file beside an unticked one, and the big file. */
+const TICKED = ['Reports 2024', '📷 photos/🎉 party 2024.jpg', BIG];
+const SELECTED_FILES = SHARE_FILES.map(([p]) => p).filter((p) => TICKED.some((t) => p === t || p.startsWith(`${t}/`)));
+
+let browser: BrowserHandle | undefined;
+let base = '';
+let share = '';
+let downloads = '';
+let port = 0;
+const facts = new Map<string, FileFacts>();
+let server: AppWindow | undefined;
+let client: AppWindow | undefined;
+
+test.before(async () => {
+  browser = await launchBrowser();
+  if (!browser) return;
+  base = await makeTempDir('e2e-transfer');
+  share = join(base, 'shared folder');
+  downloads = join(base, 'downloads');
+  let seconds = 1_700_000_000.25;
+  for (const [path, size] of SHARE_FILES) {
+    seconds += 3_600;
+    facts.set(path, await writeRandomFile(join(share, ...path.split('/')), size, seconds));
+  }
+  await writeRandomFile(join(downloads, 'already here.txt'), 10);
+  port = await freePortTriple();
+});
+
+test.after(async () => {
+  await Promise.allSettled([server, client].filter((a) => a !== undefined).map((a) => closeApp(a)));
+  await browser?.close();
+  await removeDir(base);
+});
+
+/** The last client.progress event netcore sent to the client's page. */
+function lastProgress(app: AppWindow): TransferProgress | undefined {
+  const sent = app.host.sent;
+  for (let i = sent.length - 1; i >= 0; i--) {
+    const m = sent[i]!.message;
+    if (m.event !== IpcEvent.event) continue;
+    const envelope = m.data as { event?: string; payload?: TransferProgress };
+    if (envelope?.event === 'client.progress') return envelope.payload;
+  }
+  return undefined;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  return (await stat(path).catch(() => undefined))?.size ?? -1;
+}
+
+/** Waits until the file stops growing (two reads 800 ms apart agree) and returns its size. */
+async function settledSize(path: string, what: string): Promise<number> {
+  let last = await sizeOf(path);
+  let settled = -1;
+  await waitUntil(
+    async () => {
+      await delay(800);
+      const now = await sizeOf(path);
+      if (now === last) settled = now;
+      last = now;
+      return settled >= 0;
+    },
+    what,
+    { timeoutMs: 15_000, intervalMs: 0 },
+  );
+  return settled;
+}
+
+
+async function verifyDownloaded(folder: string): Promise<void> {
+  for (const path of SELECTED_FILES) {
+    const target = join(folder, ...path.split('/'));
+    const st = await lstat(target).catch(() => undefined);
+    assert.ok(st?.isFile(), `${path} was downloaded`);
+    const want = facts.get(path)!;
+    assert.is(st!.size, want.size, `${path}: size`);
+    assert.is(await sha256File(target), want.sha256, `${path}: SHA-256`);
+    assert.ok(Math.abs(st!.mtimeMs - want.mtimeMs) < 1, `${path}: modification time kept`);
+  }
+  const left = await readdir(folder, { recursive: true });
+  assert.equal(left.filter((n) => String(n).endsWith('.part') || String(n).endsWith('.part.json')), [], 'no partial files left');
+  for (const [path] of SHARE_FILES) {
+    if (SELECTED_FILES.includes(path)) continue;
+    assert.not.ok(await lstat(join(folder, ...path.split('/'))).catch(() => undefined), `${path} was not ticked and not downloaded`);
+  }
+}
+
+/** Ticks or opens a row of the client's tree, found by its path. */
+function row(app: AppWindow, path: string): Locator {
+  return app.page.locator(`[data-testid="file-row"][data-path="${path.replace(/"/g, '\\"')}"]`);
+}
+
+test('the server window: Launcher, a folder from the native dialog, a password, Start', async () => {
+  if (!browser) return;
+  server = await openApp(browser, { label: 'server', base });
+  const s = server;
+  await screenshot(s, 'launcher');
+  assert.ok(await s.id('launcher-exit').isVisible());
+  await s.id('launcher-server').click();
+  assert.is(s.host.window.title.includes('Server'), true, `window title ${s.host.window.title}`);
+
+  s.dialogs.folder.push(share);
+  await s.id('share-browse').click();
+  await waitUntil(async () => (await s.id('share-path').inputValue()) === share, 'the picked folder to fill the share path');
+  assert.is(s.dialogs.asked[0]?.kind, 'folder');
+
+  await s.id('server-port').fill(String(port));
+  await s.id('server-max-clients').fill('3');
+  await s.id('require-password').check();
+  await s.id('server-password').fill(PASSWORD);
+  await s.id('server-password-show').check();
+  assert.is(await s.id('server-password').getAttribute('type'), 'text', 'Show reveals the password');
+  await s.id('server-password-confirm').fill(PASSWORD);
+  await s.id('confirm-password').click();
+  await s.id('password-confirmed').waitFor();
+  await s.id('server-start').click();
+
+  await s.page.locator('[data-testid="server-state"][data-state="running"]').waitFor({ timeout: 20_000 });
+  assert.is(await textOf(s.id('server-share')), share);
+  assert.is(await textOf(s.id('server-password-required')), 'Required');
+  const addresses = await s.id('server-address').allTextContents();
+  assert.ok(addresses.length > 0 && addresses.every((a) => a.endsWith(`:${port}`)), addresses.join(', '));
+  assert.match(await textOf(s.id('server-fingerprint')), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.ok((await textOf(s.id('server-short-fingerprint'))).length > 0);
+  // The password field is gone from the page once the engine has it.
+  assert.is(await s.id('server-password').inputValue(), '');
+  await screenshot(s, 'server-control');
+});
+
+test('the server shows web access with a QR code for phones', async () => {
+  if (!server) return;
+  const urls = await server.id('web-access-url').allTextContents();
+  assert.ok(urls.length > 0, 'a web address is offered');
+  for (const url of urls) assert.match(url, new RegExp(`^https://[^/]+:${port + 2}/`));
+  assert.match((await server.id('web-access-qr').first().getAttribute('src'))!, /^data:image\/svg\+xml/);
+});
+
+test('the client window: Connect, a trust prompt with the server’s fingerprint, Login, the file tree', async () => {
+  if (!browser || !server) return;
+  client = await openApp(browser, { label: 'client', base });
+  const c = client;
+  await c.id('launcher-client').click();
+  await c.id('client-host').fill('127.0.0.1');
+  assert.is(await c.id('client-host').inputValue(), '127.0.0.1');
+  await c.id('client-port').fill(String(port));
+  await c.id('client-connect').click();
+
+  await c.id('trust-dialog').waitFor({ state: 'visible' });
+  const fingerprint = await textOf(server.id('server-fingerprint'));
+  assert.is(await textOf(c.id('trust-fingerprint')), fingerprint, 'the client shows the fingerprint the server shows');
+  assert.is(await textOf(c.id('trust-short-fingerprint')), await textOf(server.id('server-short-fingerprint')));
+  assert.is(await c.page.locator('[data-testid="client-phase"]').getAttribute('data-state'), 'awaiting-trust');
+  await screenshot(c, 'client-trust');
+  // Nothing is sent before trust: the server has no logged-in session yet.
+  await server.id('tab-clients').click();
+  assert.is(await server.page.locator('[data-testid="session-row"] [data-testid="session-status"]').filter({ hasText: /Idle|Downloading/ }).count(), 0);
+
+  await c.id('trust-accept').click();
+  await c.id('trust-dialog').waitFor({ state: 'hidden' });
+  await c.page.locator('[data-testid="client-phase"][data-state="awaiting-password"]').waitFor();
+  await c.id('client-password').fill('not the password');
+  await c.id('client-login').click();
+  await expectText(c.id('client-error'), /password/i, 'a wrong password to be refused');
+  await c.page.locator('[data-testid="client-phase"][data-state="awaiting-password"]').waitFor();
+  await c.id('client-password-show').check();
+  await c.id('client-password').fill(PASSWORD);
+  await c.id('client-login').click();
+  await c.page.locator('[data-testid="client-phase"][data-state="connected"]').waitFor({ timeout: 15_000 });
+  assert.is(await c.id('client-password').inputValue(), '', 'the password box is cleared after login');
+
+  for (const top of ['Reports 2024', 'video', '📷 photos', 'notes.txt']) await row(c, top).waitFor();
+  await expectText(c.id('client-status'), new RegExp(`${SHARE_FILES.length} files`), 'the status line to count the shared files');
+  // The session shows up, logged in, in the server's Client Management.
+  await expectText(server.page.locator('[data-testid="session-row"] [data-testid="session-status"]'), /Idle/, 'the server to list the client');
+  assert.is(await server.id('session-row').count(), 1);
+  await expectText(server.id('server-statusline'), /Connected clients: 1$/, 'the server’s status line to count the client');
+});
+
+test('the client ticks a folder and files, picks a destination and a new sub-folder, and downloads; Pause holds the big file, Resume finishes it byte-exact', async () => {
+  if (!client || !server) return;
+  const c = client;
+  // Open the folders and tick: a whole folder, one photo of two, the big video.
+  await row(c, '📷 photos').locator('[data-testid="file-expand"]').click();
+  await row(c, 'video').locator('[data-testid="file-expand"]').click();
+  await row(c, 'Reports 2024').locator('[data-testid="file-check"]').click();
+  await row(c, '📷 photos/🎉 party 2024.jpg').locator('[data-testid="file-check"]').click();
+  await row(c, BIG).locator('[data-testid="file-check"]').click();
+  assert.is(await row(c, '📷 photos').locator('[data-testid="file-check"]').evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate), true, 'half a folder shows mixed');
+  await expectText(c.id('selection-summary'), new RegExp(`^Selected ${SELECTED_FILES.length} files`), 'the selection summary');
+
+  c.dialogs.folder.push(downloads);
+  await c.id('choose-destination').click();
+  await waitUntil(async () => (await c.id('destination-path').inputValue()) === downloads, 'the destination to be filled from the folder dialog');
+  await c.id('subfolder-enabled').check();
+  await c.id('subfolder-name').fill('From server – دریافت 📥');
+  await c.id('subfolder-create').click();
+  const into = join(downloads, 'From server – دریافت 📥');
+  await expectText(c.id('effective-destination'), /From server – دریافت 📥/, 'the effective destination to name the sub-folder');
+  await screenshot(c, 'client-connected');
+
+  await c.id('download-button').click();
+  // Pause as soon as the big file is on its way.
+  await c.host.waitFor(() => {
+    const p = lastProgress(c);
+    return p?.currentPath === BIG && p.fileBytes > 0;
+  }, 'the big file to start arriving', 30_000);
+  await server.id('tab-control').click();
+  await server.id('server-pause').click();
+  await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
+  await screenshot(c, 'client-downloading');
+  await server.id('tab-clients').click();
+  await expectText(server.page.locator('[data-testid="session-row"] [data-testid="session-status"]'), /^Paused$/, 'the session status to show Paused');
+  await screenshot(server, 'server-clients');
+
+  const part = join(into, ...`${BIG}.part`.split('/'));
+  const held = await settledSize(part, 'the .part file to stop growing while paused');
+  assert.ok(held > 0 && held < BIG_SIZE, `paused part-way: ${held} of ${BIG_SIZE} bytes`);
+  await delay(1_000);
+  assert.is(await sizeOf(part), held, 'no bytes arrive while the server is paused');
+  const shownBefore = await c.id('progress-file').locator('[role="progressbar"]').getAttribute('aria-valuenow');
+  await delay(500);
+  assert.is(await c.id('progress-file').locator('[role="progressbar"]').getAttribute('aria-valuenow'), shownBefore, 'the file progress bar stands still');
+  assert.ok(Number(shownBefore) < 100, `file progress ${shownBefore}%`);
+  assert.ok(await c.id('download-cancel').isVisible(), 'the download is still running, only held');
+  // With nothing arriving, the client stops claiming a speed and an ETA.
+  await expectText(c.id('progress-speed'), /^0 B\/s$/, 'the speed to fall to 0 while paused');
+  assert.is(await textOf(c.id('progress-eta')), '—');
+
+  await server.id('tab-control').click();
+  await server.id('server-resume').click();
+  await server.page.locator('[data-testid="server-state"][data-state="running"]').waitFor();
+  await c.id('download-cancel').waitFor({ state: 'detached', timeout: 60_000 });
+  await expectText(c.id('client-status'), new RegExp(`Downloaded ${SELECTED_FILES.length} files`), 'the status line to report the finished download');
+  assert.is(await c.id('download-failures').count(), 0);
+  await verifyDownloaded(into);
+  assert.equal((await readdir(downloads)).sort(), ['From server – دریافت 📥', 'already here.txt'].sort(), 'the files went into the new sub-folder only');
+});
+
+test('the administrator cuts the session mid-file; Retry reconnects, logs in again and resumes from the .part file', async () => {
+  if (!client || !server) return;
+  const c = client;
+  await c.id('subfolder-name').fill('second copy');
+  await c.id('subfolder-create').click();
+  const into = join(downloads, 'second copy');
+  await c.id('download-button').click();
+  await c.host.waitFor(() => {
+    const p = lastProgress(c);
+    return p?.currentPath === BIG && p.fileBytes > 0 && p.filesDone > 0;
+  }, 'the big file to start arriving again', 30_000);
+  await server.id('tab-control').click();
+  await server.id('server-pause').click();
+  await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
+  const part = join(into, ...`${BIG}.part`.split('/'));
+  const held = await settledSize(part, 'the .part file to stop growing while paused');
+  assert.ok(held > 0 && held < BIG_SIZE, `paused part-way: ${held} of ${BIG_SIZE} bytes`);
+
+  await server.id('tab-clients').click();
+  await server.id('session-row').first().click();
+  await server.id('disconnect-selected').click();
+  await expectText(server.id('sessions-notice'), /disconnected/i, 'the server to confirm the disconnect');
+  await waitUntil(async () => (await server!.id('session-row').count()) === 0, 'the session to leave the table');
+
+  await expectText(c.id('client-error'), /The server ended the connection: .*administrator/, 'the client to be told why');
+  await c.page.locator('[data-testid="client-phase"][data-state="disconnected"]').waitFor();
+  await expectText(c.id('download-button'), /Retry Download/, 'the big button to offer Retry');
+  await expectText(c.id('client-status'), /Retry Download resumes it/, 'the status line to explain Retry');
+  assert.ok((await c.id('download-failures').count()) === 1, 'the cut file is listed as failed');
+  assert.is(await sizeOf(part), held, 'the partial file stays for the resume');
+  await screenshot(c, 'client-retry');
+
+  await server.id('tab-control').click();
+  await server.id('server-resume').click();
+  await server.page.locator('[data-testid="server-state"][data-state="running"]').waitFor();
+  await c.id('download-button').click();
+  await c.id('download-cancel').waitFor({ state: 'detached', timeout: 60_000 });
+  assert.is(await c.id('trust-dialog').isVisible(), false, 'a pinned server asks no second time');
+  await expectText(c.id('client-status'), new RegExp(`Downloaded ${SELECTED_FILES.length} files`), 'Retry to finish every file');
+  await verifyDownloaded(into);
+
+  // The server's log tells that the big file went from where the .part stopped.
+  await server.id('tab-logs').click();
+  await server.id('log-filter-text').fill('from byte');
+  await expectText(server.id('log-row'), new RegExp(`sending ${BIG.replace(/[()]/g, '\\$&')} from byte ${held}$`), 'the log to show the resume offset');
+});
+
+test('closing both windows: each netcore exits by itself', async () => {
+  if (!client || !server) return;
+  const [a, b] = [client, server];
+  client = undefined;
+  server = undefined;
+  assert.equal(await closeApp(a), { code: 0, signal: null }, a.host.extensions.values().next().value?.output);
+  assert.equal(await closeApp(b), { code: 0, signal: null }, b.host.extensions.values().next().value?.output);
+  assert.equal(a.errors, []);
+  assert.equal(b.errors, []);
+});
+
+test.run();

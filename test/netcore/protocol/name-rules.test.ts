@@ -1,0 +1,207 @@
+// The wire rule split in two (PROTOCOL.md §5, §10.2): the safety checks every rule makes,
+// and the Windows-portability checks only the portable rule adds. The web port's rule
+// refuses nothing the portable rule accepts, refuses every traversal for the same reason,
+// and differs from it by exactly the names Windows cannot store.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
+import {
+  PORTABLE_NAMES,
+  WEB_NAMES,
+  isSafeRelativePath,
+  pathProblem,
+  resolveInside,
+  segmentProblem,
+  webNameRule,
+  windowsNameProblem,
+  type NameRule,
+} from '../../../extensions/netcore/src/protocol/path-rules';
+
+const ROOT = resolve('/srv/share');
+/** The web rule of a server that does not run on Windows. */
+const WEB: NameRule = webNameRule('linux');
+
+function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel !== '' && rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel);
+}
+
+/** Refused by the portable rule only because Windows could not store them. */
+const WINDOWS_ONLY: Array<[string, string]> = [
+  ['the test name of the web issue', '<img src=x onerror=alert(1)>.png'],
+  ['double quote', 'a"b.txt'],
+  ['question mark', 'what?.txt'],
+  ['device name with an extension', 'CON.txt'],
+  ['trailing dot', 'trailing.'],
+  ['device name alone', 'nul'],
+  ['device name, two extensions', 'aux.tar.gz'],
+  ['COM superscript', 'COM¹.log'],
+  ['device name as a folder', 'lpt1/readme.txt'],
+  ['trailing dots', 'name...'],
+  ['three dots', '...'],
+  ['trailing space', 'name '],
+  ['trailing space on a folder', 'dir /x'],
+  ['less-than and greater-than', 'a<b>c'],
+  ['pipe', 'a|b'],
+  ['asterisk', '*.txt'],
+  ['colon inside a name', 'file.txt:secret'],
+  ['colon at the end', 'notes:'],
+  ['colon after two letters (not a drive)', 'ab:c'],
+  ['all of them in a folder', 'dir<>:"|?*./f. '],
+];
+
+/** Refused by every rule, for the same reason. */
+const UNSAFE: Array<[string, unknown]> = [
+  ['parent', '..'],
+  ['current', '.'],
+  ['parent in the middle', 'a/../b'],
+  ['parent at the end', 'a/b/..'],
+  ['absolute', '/etc/passwd'],
+  ['root alone', '/'],
+  ['UNC with slashes', '//server/share/x'],
+  ['drive and slash', 'C:/x'],
+  ['drive-relative', 'C:x'],
+  ['drive alone', 'c:'],
+  ['drive in a folder', 'a/Z:b'],
+  ['backslash separator', 'a\\b'],
+  ['backslash parent', '..\\x'],
+  ['UNC with backslashes', '\\\\server\\share'],
+  ['NUL', 'a\u0000b'],
+  ['line feed', 'a\nb.txt'],
+  ['escape', 'x\u001b[31m.txt'],
+  ['DEL', 'a\u007f'],
+  ['C1 CSI', '\u009b2J'],
+  ['empty', ''],
+  ['empty segment', 'a//b'],
+  ['trailing slash', 'a/'],
+  ['leading ./', './a'],
+  [`${MAX_NAME_BYTES + 1}-byte name`, 'a'.repeat(MAX_NAME_BYTES + 1)],
+  [`${MAX_PATH_BYTES + 1}-byte path`, Array.from({ length: 17 }, () => 'a'.repeat(240)).join('/') + 'a'],
+  [`${MAX_PATH_DEPTH + 1} levels`, Array.from({ length: MAX_PATH_DEPTH + 1 }, () => 'd').join('/')],
+  ['lone high surrogate', 'a\ud800.txt'],
+  ['lone low surrogate', '\udc00'],
+  ['not a string', 42],
+  ['null', null],
+];
+
+test('the default rule is the portable one', () => {
+  assert.is(PORTABLE_NAMES.portable, true);
+  for (const [what, path] of [...WINDOWS_ONLY, ...UNSAFE]) {
+    assert.is(pathProblem(path), pathProblem(path, PORTABLE_NAMES), what);
+    if (typeof path === 'string') assert.is(segmentProblem(path), segmentProblem(path, PORTABLE_NAMES), what);
+  }
+});
+
+test('the web rule skips the Windows checks, except on a server that runs on Windows', () => {
+  assert.is(webNameRule('linux').portable, false);
+  assert.is(webNameRule('darwin').portable, false);
+  assert.is(webNameRule('freebsd').portable, false);
+  assert.is(webNameRule('win32'), PORTABLE_NAMES);
+  assert.is(WEB_NAMES.portable, process.platform === 'win32');
+});
+
+test('names refused only for Windows: refused by the portable rule, accepted by the web rule, inside the root', () => {
+  for (const [what, path] of WINDOWS_ONLY) {
+    assert.type(pathProblem(path), 'string', what);
+    assert.not.ok(isSafeRelativePath(path), what);
+    assert.is(resolveInside(ROOT, path), undefined, what);
+    assert.is(pathProblem(path, WEB), undefined, `${what}: ${pathProblem(path, WEB)}`);
+    assert.ok(isSafeRelativePath(path, WEB), what);
+    const target = resolveInside(ROOT, path, WEB);
+    assert.is(target, join(ROOT, ...path.split('/')), what);
+    assert.ok(isInside(ROOT, target!), what);
+    assert.ok(path.split('/').some((s) => windowsNameProblem(s) !== undefined), `${what}: no Windows problem`);
+  }
+});
+
+test('unsafe paths: both rules refuse them, for the same reason', () => {
+  for (const [what, path] of UNSAFE) {
+    const portable = pathProblem(path);
+    assert.type(portable, 'string', what);
+    assert.is(pathProblem(path, WEB), portable, what);
+    assert.not.ok(isSafeRelativePath(path, WEB), what);
+    if (typeof path === 'string') assert.is(resolveInside(ROOT, path, WEB), undefined, what);
+  }
+  // A Windows-only name earlier on the path does not let a later parent through.
+  for (const path of ['what?/../x', 'CON/..', 'a./../../etc/passwd', '<x>/C:/y']) {
+    assert.type(pathProblem(path, WEB), 'string', path);
+    assert.is(resolveInside(ROOT, path, WEB), undefined, path);
+  }
+  assert.is(pathProblem('C:x', WEB), 'drive letter');
+  assert.is(pathProblem('a/../b', WEB), 'relative segment');
+  assert.is(pathProblem('a\\b', WEB), 'forbidden character');
+});
+
+test('windowsNameProblem names each Windows-only fault and nothing else', () => {
+  assert.is(windowsNameProblem('a<b'), 'forbidden character');
+  assert.is(windowsNameProblem('a.'), 'trailing dot or space');
+  assert.is(windowsNameProblem('a '), 'trailing dot or space');
+  assert.is(windowsNameProblem('Con .txt'), 'reserved device name');
+  for (const fine of ['readme.txt', 'console.log', 'COM10', '.hidden', 'a b', '%2e', '😀', 'a..b']) assert.is(windowsNameProblem(fine), undefined, fine);
+});
+
+// ---- properties ---------------------------------------------------------------------
+
+// Known trouble of both kinds, mixed with arbitrary text.
+const trouble = fc.constantFrom(
+  '..', '.', '/', '//', '\\', ':', 'C:', 'c:/', ' ', '\u0000', '\n', '\u001f', '\u007f', '\u0085', '\ud800', '\udc00',
+  '<', '>', '"', '|', '?', '*', 'con', 'CON', 'aux.', 'nul', 'lpt1', 'com¹', '😀', 'é', 'a', 'b', 'x.txt', '~', '$',
+);
+const pathLike = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.array(fc.oneof(trouble, fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join('')),
+);
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+test('property: whatever the web rule refuses, the portable rule refuses too', () => {
+  fc.assert(
+    fc.property(fc.oneof(pathLike, fc.anything()), (path) => {
+      if (pathProblem(path, WEB) !== undefined) assert.type(pathProblem(path), 'string', JSON.stringify(path));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('property: the portable rule refuses exactly what the web rule refuses plus names with a Windows-only fault', () => {
+  fc.assert(
+    fc.property(pathLike, (path) => {
+      const portableRefuses = pathProblem(path) !== undefined;
+      const webRefuses = pathProblem(path, WEB) !== undefined;
+      const windowsFault = path.split('/').some((s) => windowsNameProblem(s) !== undefined);
+      assert.is(portableRefuses, webRefuses || windowsFault, JSON.stringify(path));
+      // Segment by segment too: the portable rule adds the Windows checks and nothing else.
+      for (const s of path.split('/')) {
+        assert.is(segmentProblem(s) !== undefined, segmentProblem(s, WEB) !== undefined || windowsNameProblem(s) !== undefined, JSON.stringify(s));
+      }
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('property: whatever the web rule accepts is inside the root, with no .., drive, backslash or control character', () => {
+  fc.assert(
+    fc.property(pathLike, (path) => {
+      if (pathProblem(path, WEB) !== undefined) {
+        assert.is(resolveInside(ROOT, path, WEB), undefined);
+        return;
+      }
+      const target = resolveInside(ROOT, path, WEB);
+      assert.ok(target !== undefined && isInside(ROOT, target), `${JSON.stringify(path)} resolves to ${target}`);
+      const segments = path.split('/');
+      assert.not.ok(segments.includes('..') || segments.includes('.') || segments.includes(''), 'a .., . or empty segment');
+      assert.not.ok(path.includes('\\'), 'a backslash');
+      assert.not.ok(CONTROL.test(path), 'a control character');
+      assert.not.ok(path.startsWith('/'), 'absolute');
+      assert.not.ok(segments.some((s) => /^[a-z]:/i.test(s)), 'drive-qualified');
+      assert.ok(Buffer.byteLength(path) <= MAX_PATH_BYTES);
+      assert.ok(segments.length <= MAX_PATH_DEPTH);
+      assert.ok(segments.every((s) => Buffer.byteLength(s) <= MAX_NAME_BYTES));
+      assert.is(Buffer.from(path).toString(), path);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test.run();

@@ -1,0 +1,149 @@
+// The whole desktop app for end-to-end tests: the real UI (resources/ui, as built) served by
+// the Neutralino test host, the real @neutralinojs/lib in the page and the real netcore the
+// host starts. Each window has its own data folder and its own dialog answers; the test
+// drives it only through what a person can see and click.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConsoleMessage, Locator, Page } from 'playwright-core';
+import { NETCORE_EXTENSION_ID } from '../../extensions/netcore/src/ipc';
+import { ARTIFACTS_DIR, type BrowserHandle } from './browser';
+import { NeutralinoHost, type DialogHandlers } from './neutralino-host';
+import { waitUntil } from './wait';
+
+/** Screenshots of the desktop app (git-ignored). */
+export const DESKTOP_ARTIFACTS = join(ARTIFACTS_DIR, 'desktop');
+
+export const VIEWPORT = { width: 1280, height: 800 } as const;
+
+/** What the next native dialog answers; each answer is used once. */
+export class DialogAnswers {
+  readonly folder: string[] = [];
+  readonly save: string[] = [];
+  readonly asked: { kind: 'folder' | 'save'; options: Record<string, unknown> }[] = [];
+
+  handlers(): DialogHandlers {
+    return {
+      folder: (options) => {
+        this.asked.push({ kind: 'folder', options });
+        return this.folder.shift() ?? '';
+      },
+      save: (options) => {
+        this.asked.push({ kind: 'save', options });
+        return this.save.shift() ?? '';
+      },
+    };
+  }
+}
+
+export interface AppWindow {
+  label: string;
+  host: NeutralinoHost;
+  page: Page;
+  dialogs: DialogAnswers;
+  dataDir: string;
+  console: ConsoleMessage[];
+  errors: Error[];
+  /** A control by its data-testid (shadow roots are pierced). */
+  id(testid: string): Locator;
+}
+
+export interface OpenAppOptions {
+  label: string;
+  /** Holds the window's data folder. */
+  base: string;
+  /** Neutralino's storage as an earlier run left it (the host keeps it in memory). */
+  storage?: ReadonlyMap<string, string>;
+}
+
+/** Starts a host with the app's own neutralino.config.json, opens its page and waits until the UI and netcore are up. */
+export async function openApp(browser: BrowserHandle, options: OpenAppOptions): Promise<AppWindow> {
+  const dataDir = join(options.base, `data-${options.label}`);
+  await mkdir(dataDir, { recursive: true });
+  const dialogs = new DialogAnswers();
+  const host = await NeutralinoHost.start({ extensionEnv: { PSS_DATA_DIR: dataDir }, dialogs: dialogs.handlers() });
+  try {
+    for (const [key, value] of options.storage ?? []) host.storage.set(key, value);
+    const { page, console, errors } = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(host.url);
+    await host.waitFor(() => host.appConnections === 1 && host.connectedExtensions().includes(NETCORE_EXTENSION_ID), `the ${options.label} page and netcore to connect`, 20_000);
+    await page.locator('[data-testid="launcher-server"]').waitFor({ timeout: 20_000 });
+    return { label: options.label, host, page, dialogs, dataDir, console, errors, id: (testid) => page.locator(`[data-testid="${testid}"]`) };
+  } catch (err) {
+    await host.close(2_000);
+    throw err;
+  }
+}
+
+/**
+ * Closes the window as the app ends: the host stops and drops every socket, and netcore
+ * must then exit by itself with code 0 (the host only kills what is left after the grace).
+ */
+export async function closeApp(app: AppWindow): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const ext = app.host.extensions.get(NETCORE_EXTENSION_ID);
+  await app.page.context().close().catch(() => undefined);
+  await app.host.close(10_000);
+  return ext ? ext.exited : { code: 0, signal: null };
+}
+
+/** Saves the page as test-artifacts/desktop/<name>.png and returns the path. */
+export async function screenshot(app: AppWindow, name: string): Promise<string> {
+  await mkdir(DESKTOP_ARTIFACTS, { recursive: true });
+  const path = join(DESKTOP_ARTIFACTS, `${name}.png`);
+  // Give the page a frame to paint what the last event changed.
+  await app.page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  await app.page.screenshot({ path, fullPage: false, animations: 'disabled', caret: 'hide' });
+  return path;
+}
+
+/** The text of a control, trimmed. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').trim();
+}
+
+/** Waits until the first match of `locator` has text matching `pattern`; returns that text. */
+export async function expectText(locator: Locator, pattern: RegExp, what: string, timeoutMs = 15_000): Promise<string> {
+  let seen: string | undefined;
+  try {
+    await waitUntil(
+      async () => {
+        seen = (await locator.count()) > 0 ? await textOf(locator.first()) : undefined;
+        return seen !== undefined && pattern.test(seen);
+      },
+      what,
+      { timeoutMs, intervalMs: 100 },
+    );
+  } catch {
+    throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}; ${seen === undefined ? 'nothing matched the locator' : `the text was ${JSON.stringify(seen)}`}`);
+  }
+  return seen!;
+}
+
+/** Waits until `locator` matches exactly `n` elements. */
+export async function expectCount(locator: Locator, n: number, what: string, timeoutMs = 15_000): Promise<void> {
+  let seen = -1;
+  try {
+    await waitUntil(async () => (seen = await locator.count()) === n, what, { timeoutMs, intervalMs: 100 });
+  } catch {
+    throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}; ${seen} matched, not ${n}`);
+  }
+}
+
+/** The ports a server started with `port` takes: main, chat (+1) and web (+2). */
+export async function freePortTriple(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const tryListen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(null));
+      s.listen(port, '0.0.0.0', () => {
+        const got = (s.address() as { port: number }).port;
+        s.close(() => resolve(got));
+      });
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await tryListen(0);
+    if (base === null || base > 65_000) continue;
+    if ((await tryListen(base + 1)) !== null && (await tryListen(base + 2)) !== null) return base;
+  }
+  throw new Error('no three free ports in a row');
+}
