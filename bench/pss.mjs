@@ -31,12 +31,9 @@ export async function checkPssCli() {
   return { hasStdout: help.get.includes('--stdout') };
 }
 
-export async function startPss({ shareDir, workDir }) {
-  const dataDir = join(workDir, 'pss-server-data');
-  const clientDataDir = join(workDir, 'pss-client-data');
-  mkdirSync(dataDir, { mode: 0o700 });
-  mkdirSync(clientDataDir, { mode: 0o700 });
-  const server = startServer(process.execPath, [PSS, 'serve', shareDir, '--port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir, '--json']);
+/** Starts `pss serve` with `args` (which end in --json) and waits for its ready line. */
+export async function servePss(args) {
+  const server = startServer(process.execPath, [PSS, 'serve', ...args]);
   const ready = await server.waitForLine((line) => {
     try {
       const message = JSON.parse(line);
@@ -45,6 +42,15 @@ export async function startPss({ shareDir, workDir }) {
       return undefined;
     }
   }, READY_TIMEOUT_MS);
+  return { server, ready };
+}
+
+export async function startPss({ shareDir, workDir }) {
+  const dataDir = join(workDir, 'pss-server-data');
+  const clientDataDir = join(workDir, 'pss-client-data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  mkdirSync(clientDataDir, { mode: 0o700 });
+  const { server, ready } = await servePss([shareDir, '--port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir, '--json']);
   if (!Number.isInteger(ready.mainPort) || typeof ready.fingerprint !== 'string') {
     throw new MeasurementError(`pss serve printed an incomplete ready line: ${JSON.stringify(ready)}`);
   }

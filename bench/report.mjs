@@ -4,6 +4,9 @@ const MiB = 1 << 20;
 
 export const say = (line = '') => process.stdout.write(line + '\n');
 
+/** Progress and problems, on stderr so that they stay out of the results. */
+export const note = (line) => process.stderr.write(`bench: ${line}\n`);
+
 export function median(values) {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);

@@ -13,21 +13,15 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { intEnv } from './env.mjs';
 import { CACHE_DIR, cachedRandomFile, fileSystemType, makeTempDir, removeTempDirs, sha256File, warmRead } from './fixtures.mjs';
 import { curlOnce, startOpenSsl } from './openssl-curl.mjs';
 import { checkPssCli, mainPortCipher, mainPortRead, pssGet, startPss } from './pss.mjs';
 import { cpuSeconds, isStopping, killAllNow, MeasurementError, run, runChecked, stopAll } from './processes.mjs';
-import { fixed, mibPerSecond, printReport, say } from './report.mjs';
+import { fixed, mibPerSecond, note, printReport, say } from './report.mjs';
 import { ensureOpenSsh, scpOnce, startSshd } from './scp.mjs';
 
 const SYNC_TIMEOUT_MS = 120_000;
-
-function intEnv(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new MeasurementError(`${name} must be a whole number >= 1, got ${JSON.stringify(raw)}`);
-  return Number(raw);
-}
 
 function readConfig() {
   const sizeMiB = intEnv('BENCH_SIZE_MIB', 1024);
@@ -40,8 +34,6 @@ function readConfig() {
     timeoutMs: intEnv('BENCH_TIMEOUT_S', 60 + Math.ceil(sizeMiB / 2)) * 1000,
   };
 }
-
-const note = (line) => process.stderr.write(`bench: ${line}\n`);
 
 /** One contender: its label, what it measures, and its state through the run. */
 function method(key, label, measures) {

@@ -14,19 +14,10 @@ import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachedRandomFile, makeTempDir, removeTempDirs, warmRead } from './fixtures.mjs';
 import { startNginx } from './nginx.mjs';
-import { killAllNow, MeasurementError, MemoryWatch, run, runChecked, startServer, stopAll } from './processes.mjs';
-import { fixed, median, mib, mibPerSecond, ratioLine, say, table } from './report.mjs';
-
-const PSS = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', 'scripts', 'pss.cjs');
-const READY_TIMEOUT_MS = 30_000;
-const note = (line) => process.stderr.write(`bench: ${line}\n`);
-
-function intEnv(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new MeasurementError(`${name} must be a whole number >= 1, got ${JSON.stringify(raw)}`);
-  return Number(raw);
-}
+import { intEnv } from './env.mjs';
+import { killAllNow, MeasurementError, MemoryWatch, run, runChecked, stopAll } from './processes.mjs';
+import { servePss } from './pss.mjs';
+import { fixed, median, mib, mibPerSecond, note, ratioLine, say, table } from './report.mjs';
 
 function config() {
   const sizeMiB = intEnv('BENCH_SIZE_MIB', 1024);
@@ -69,15 +60,7 @@ async function curlCheck(certFile, url, timeoutMs) {
 async function startPss(shareDir, workDir) {
   const dataDir = join(workDir, 'pss-data');
   mkdirSync(dataDir, { mode: 0o700 });
-  const server = startServer(process.execPath, [PSS, 'serve', shareDir, '--port', '0', '--web-port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir, '--json']);
-  const ready = await server.waitForLine((line) => {
-    try {
-      const m = JSON.parse(line);
-      return m.event === 'ready' ? m : undefined;
-    } catch {
-      return undefined;
-    }
-  }, READY_TIMEOUT_MS);
+  const { server, ready } = await servePss([shareDir, '--port', '0', '--web-port', '0', '--bind', '127.0.0.1', '--data-dir', dataDir, '--json']);
   if (!Number.isInteger(ready.webPort)) throw new MeasurementError(`pss serve reported no web port: ${JSON.stringify(ready)}`);
   return { server, webPort: ready.webPort, certFile: join(dataDir, 'server.crt'), keyFile: join(dataDir, 'server.key'), memory: new MemoryWatch(server.pid) };
 }

@@ -15,9 +15,9 @@ import { delimiter, join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import * as XLSX from 'xlsx';
 import { launchBrowser, type BrowserHandle } from '../support/browser';
-import { closeApp, expectCount, expectText, openApp, screenshot, textOf, type AppWindow } from '../support/desktop-app';
+import { closeApp, closeEverything, expectCount, expectText, openApp, screenshot, textOf, type AppWindow } from '../support/desktop-app';
 import { writeRandomFile } from '../support/file-tree';
-import { makeSubDir, makeTempDir, removeDir } from '../support/temp-dir';
+import { makeSubDir, makeTempDir } from '../support/temp-dir';
 import { waitUntil } from '../support/wait';
 
 const HEADER = ['Date/Time', 'Category', 'Session', 'Client Address', 'Details'];
@@ -39,13 +39,7 @@ test.before(async () => {
   await writeRandomFile(join(base, 'share', 'data', 'table 1.csv'), 40_000);
 });
 
-test.after(async () => {
-  await Promise.allSettled([server, alpha, beta].filter((a) => a !== undefined).map((a) => closeApp(a)));
-  await browser?.close();
-  await removeDir(base);
-});
-
-
+test.after(() => closeEverything(browser, [server, alpha, beta], base));
 
 /** Launch Client, type the address, Connect, accept the fingerprint. */
 async function connectClient(app: AppWindow, port: number): Promise<void> {

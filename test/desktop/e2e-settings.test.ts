@@ -9,9 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NETCORE_EXTENSION_ID } from '../../extensions/netcore/src/ipc';
 import { launchBrowser, type BrowserHandle } from '../support/browser';
-import { closeApp, expectText, freePortTriple, openApp, screenshot, type AppWindow } from '../support/desktop-app';
+import { closeApp, closeEverything, expectText, freePortTriple, openApp, screenshot, type AppWindow } from '../support/desktop-app';
 import { writeRandomFile } from '../support/file-tree';
-import { makeTempDir, removeDir } from '../support/temp-dir';
+import { makeTempDir } from '../support/temp-dir';
 import { waitUntil, within } from '../support/wait';
 
 const PASSWORD = 'never-stored 🔑 رمز';
@@ -36,11 +36,7 @@ test.before(async () => {
   port = await freePortTriple();
 });
 
-test.after(async () => {
-  await Promise.allSettled([first, second].filter((a) => a !== undefined).map((a) => closeApp(a)));
-  await browser?.close();
-  await removeDir(base);
-});
+test.after(() => closeEverything(browser, [first, second], base));
 
 /** Every file below `dir`, with its text. */
 async function filesBelow(dir: string): Promise<Map<string, string>> {

@@ -14,9 +14,9 @@ import type { Locator } from 'playwright-core';
 import type { TransferProgress } from '../../extensions/netcore/src/contract';
 import { IpcEvent } from '../../extensions/netcore/src/ipc';
 import { launchBrowser, type BrowserHandle } from '../support/browser';
-import { closeApp, expectText, freePortTriple, openApp, screenshot, textOf, type AppWindow } from '../support/desktop-app';
+import { closeApp, closeEverything, expectText, freePortTriple, openApp, screenshot, textOf, type AppWindow } from '../support/desktop-app';
 import { sha256File, writeRandomFile, type FileFacts } from '../support/file-tree';
-import { makeTempDir, removeDir } from '../support/temp-dir';
+import { makeTempDir } from '../support/temp-dir';
 import { delay, waitUntil } from '../support/wait';
 
 const MIB = 1 << 20;
@@ -65,11 +65,7 @@ test.before(async () => {
   port = await freePortTriple();
 });
 
-test.after(async () => {
-  await Promise.allSettled([server, client].filter((a) => a !== undefined).map((a) => closeApp(a)));
-  await browser?.close();
-  await removeDir(base);
-});
+test.after(() => closeEverything(browser, [server, client], base));
 
 /** The last client.progress event netcore sent to the client's page. */
 function lastProgress(app: AppWindow): TransferProgress | undefined {
@@ -104,7 +100,6 @@ async function settledSize(path: string, what: string): Promise<number> {
   );
   return settled;
 }
-
 
 async function verifyDownloaded(folder: string): Promise<void> {
   for (const path of SELECTED_FILES) {

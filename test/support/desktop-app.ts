@@ -8,6 +8,7 @@ import type { ConsoleMessage, Locator, Page } from 'playwright-core';
 import { NETCORE_EXTENSION_ID } from '../../extensions/netcore/src/ipc';
 import { ARTIFACTS_DIR, type BrowserHandle } from './browser';
 import { NeutralinoHost, type DialogHandlers } from './neutralino-host';
+import { removeDir } from './temp-dir';
 import { waitUntil } from './wait';
 
 /** Screenshots of the desktop app (git-ignored). */
@@ -83,6 +84,13 @@ export async function closeApp(app: AppWindow): Promise<{ code: number | null; s
   await app.page.context().close().catch(() => undefined);
   await app.host.close(10_000);
   return ext ? ext.exited : { code: 0, signal: null };
+}
+
+/** The end of a test file: every window still open is closed, then the browser, then `base` is removed. */
+export async function closeEverything(browser: BrowserHandle | undefined, apps: ReadonlyArray<AppWindow | undefined>, base: string): Promise<void> {
+  await Promise.allSettled(apps.filter((a) => a !== undefined).map((a) => closeApp(a)));
+  await browser?.close();
+  await removeDir(base);
 }
 
 /** Saves the page as test-artifacts/desktop/<name>.png and returns the path. */

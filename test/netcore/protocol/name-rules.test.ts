@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
 import {
   PORTABLE_NAMES,
@@ -18,15 +18,10 @@ import {
   windowsNameProblem,
   type NameRule,
 } from '../../../extensions/netcore/src/protocol/path-rules';
+import { CONTROL, ROOT, isInside, pathLikeFrom } from '../../support/path-fixtures';
 
-const ROOT = resolve('/srv/share');
 /** The web rule of a server that does not run on Windows. */
 const WEB: NameRule = webNameRule('linux');
-
-function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel !== '' && rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel);
-}
 
 /** Refused by the portable rule only because Windows could not store them. */
 const WINDOWS_ONLY: Array<[string, string]> = [
@@ -149,11 +144,7 @@ const trouble = fc.constantFrom(
   '..', '.', '/', '//', '\\', ':', 'C:', 'c:/', ' ', '\u0000', '\n', '\u001f', '\u007f', '\u0085', '\ud800', '\udc00',
   '<', '>', '"', '|', '?', '*', 'con', 'CON', 'aux.', 'nul', 'lpt1', 'com¹', '😀', 'é', 'a', 'b', 'x.txt', '~', '$',
 );
-const pathLike = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.array(fc.oneof(trouble, fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join('')),
-);
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const pathLike = pathLikeFrom(trouble);
 
 test('property: whatever the web rule refuses, the portable rule refuses too', () => {
   fc.assert(

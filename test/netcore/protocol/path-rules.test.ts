@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
 import {
   isSafeRelativePath,
@@ -12,13 +12,7 @@ import {
   resolveInside,
   segmentProblem,
 } from '../../../extensions/netcore/src/protocol/path-rules';
-
-const ROOT = resolve('/srv/share');
-
-function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel !== '' && rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel);
-}
+import { CONTROL, ROOT, isInside, pathLikeFrom } from '../../support/path-fixtures';
 
 const segmentOf = (bytes: number, unit = 'a') => unit.repeat(bytes / Buffer.byteLength(unit));
 
@@ -162,17 +156,12 @@ test('parentFolders lists the folders a path needs, outermost first', () => {
 
 // ---- properties ---------------------------------------------------------------------
 
-// Fragments that are known trouble, mixed with arbitrary text, so the generator reaches
-// the edge cases far more often than uniform random strings would.
+// Fragments that are known trouble (the generator mixes them with arbitrary text).
 const trouble = fc.constantFrom(
   '..', '.', '/', '//', '\\', ':', 'C:', 'c:/', ' ', '\u0000', '\n', '\u001f', '\u007f', '\u0085',
   'con', 'CON', 'aux.', 'nul', 'lpt1', 'com¹', '\ud800', '\udc00', '😀', 'é', 'a', 'b', 'x.txt', '~', '$',
 );
-const pathLike = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.array(fc.oneof(trouble, fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join('')),
-);
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const pathLike = pathLikeFrom(trouble);
 
 test('property: whatever pathProblem accepts is inside the root, with no .., backslash or control character', () => {
   fc.assert(

@@ -5,9 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeRandomFile } from '../../support/file-tree';
+import { makeEscapeShare } from '../../support/escape-share';
 import { RawConnection, type RawMessage } from '../../support/raw-connection';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
@@ -24,15 +24,7 @@ const raws: RawConnection[] = [];
 
 test.before(async () => {
   base = await makeTempDir('traversal');
-  share = join(base, 'share');
-  await writeFile(join(base, 'secret.txt'), SECRET);
-  await mkdir(join(base, 'outside'));
-  await writeFile(join(base, 'outside', 'secret.txt'), SECRET_TOO);
-  await writeRandomFile(join(share, 'public.txt'), 64);
-  await writeRandomFile(join(share, 'sub', 'inner.txt'), 32);
-  await symlink('../outside', join(share, 'link'));
-  await symlink('../secret.txt', join(share, 'secret-link.txt'));
-  await symlink('..', join(share, 'sub', 'up'));
+  share = await makeEscapeShare(base, { beside: SECRET, behindLink: SECRET_TOO });
   try {
     execFileSync('mkfifo', [join(share, 'fifo')]);
     hasFifo = true;

@@ -5,9 +5,9 @@
 // is ever served; malformed ones are logged as Security Alert.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeRandomFile } from '../../support/file-tree';
+import { makeEscapeShare } from '../../support/escape-share';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { curl, hasTool, webRequest } from '../../support/web-client';
@@ -23,15 +23,7 @@ let keyLine = '';
 
 test.before(async () => {
   base = await makeTempDir('web-traversal');
-  const share = join(base, 'share');
-  await writeFile(join(base, 'secret.txt'), SECRET);
-  await mkdir(join(base, 'outside'));
-  await writeFile(join(base, 'outside', 'secret.txt'), SECRET_TOO);
-  await writeRandomFile(join(share, 'public.txt'), 64);
-  await writeRandomFile(join(share, 'sub', 'inner.txt'), 32);
-  await symlink('../outside', join(share, 'link'));
-  await symlink('../secret.txt', join(share, 'secret-link.txt'));
-  await symlink('..', join(share, 'sub', 'up'));
+  const share = await makeEscapeShare(base, { beside: SECRET, behindLink: SECRET_TOO });
   // A name refused only because Windows could not store it: the web port serves it
   // (PROTOCOL.md §10.2), and it must not open a way out either.
   await writeFile(join(share, '<img src=x onerror=alert(1)>.png'), 'hostile');

@@ -1,11 +1,8 @@
 // The real app (every view and component) in a test page, on a FakeNetcore and FakeShell
 // instead of Neutralino. The test drives it through `window.pssTest`.
 import type { FileEntry, LogEntry } from '../../../extensions/netcore/src/contract';
-import { createServices } from '../../../resources/ui/src/app/services';
-import { AppController } from '../../../resources/ui/src/controllers/app-controller';
+import { adoptThemeTokens, mountApp } from '../../../resources/ui/src/app/mount';
 import { stoppedStatus } from '../../../resources/ui/src/controllers/server-control-controller';
-import { themeTokens } from '../../../resources/ui/src/styles/theme';
-import '../../../resources/ui/src/views/app-view';
 import { FakeNetcore } from './fake-netcore';
 import { FakeShell } from './fake-shell';
 import { clientState, serverStatus, session } from './samples';
@@ -32,8 +29,7 @@ function logs(count: number): LogEntry[] {
 }
 
 async function boot(): Promise<void> {
-  const sheet = themeTokens.styleSheet;
-  if (sheet) document.adoptedStyleSheets = [sheet];
+  adoptThemeTokens();
   const api = new FakeNetcore();
   const shell = new FakeShell();
   const running = serverStatus({
@@ -67,13 +63,7 @@ async function boot(): Promise<void> {
     .handle('client.chat.markRead', () => ({ unread: 0 }))
     .handle('client.disconnect', () => clientState({ phase: 'disconnected' }));
   shell.folderAnswers.push('/home/ana/Shared', '/home/bob/Downloads');
-  const services = await createServices(api, shell);
-  const app = new AppController(api, shell, services.settings);
-  const root = document.createElement('pss-app');
-  root.services = services;
-  root.app = app;
-  document.body.replaceChildren(root);
-  await app.start();
+  const app = await mountApp(api, shell);
   Object.assign(window, { pssTest: { api, shell, app, clientState, running } });
 }
 

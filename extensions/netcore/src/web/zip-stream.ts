@@ -47,7 +47,6 @@ export function needsZip64End(items: readonly ZipItem[]): boolean {
   return bytes >= CENTRAL_DIRECTORY_ZIP64_FROM;
 }
 
-
 export function buildZip(share: Share, items: readonly ZipItem[]): ZipBuild {
   const zip = new ZipFile();
   const open = new Set<ReadStream>();

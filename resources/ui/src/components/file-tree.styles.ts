@@ -1,16 +1,9 @@
 import { css } from 'lit';
-import { controls } from '../styles/theme';
-import { virtualListStyles } from './virtual-list.styles';
+import { listOwnerStyles } from './virtual-list.styles';
 
 export const fileTreeStyles = [
-  controls,
-  virtualListStyles,
+  ...listOwnerStyles,
   css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      min-block-size: 0;
-    }
     pss-virtual-list {
       flex: 1 1 auto;
       min-block-size: 8rem;

@@ -1,32 +1,22 @@
 // The Server IP box: monospace, dots inserted while digits are typed (logic/ip-auto-dot),
 // host names and pasted addresses left alone.
-import { LitElement, html } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import { autoDot } from '../logic/ip-auto-dot';
 import { emit } from './emit';
 import { ipInputStyles } from './ip-input.styles';
+import { PssTextBoxElement } from './text-box-element';
 
 export interface IpChangeDetail {
   value: string;
 }
 
 @customElement('pss-ip-input')
-export class PssIpInput extends LitElement {
+export class PssIpInput extends PssTextBoxElement {
   static override styles = ipInputStyles;
 
-  @query('input') private input!: HTMLInputElement;
-
-  /** The address shown. */
-  @property() value = '';
-  /** The accessible name of the box. */
-  @property() label = '';
-  @property({ type: Boolean }) disabled = false;
   /** The test hook put on the inner input. */
   @property() testid = 'ip-input';
-
-  override focus(): void {
-    this.input?.focus();
-  }
 
   private onInput(e: InputEvent): void {
     const input = e.target as HTMLInputElement;

@@ -1,15 +1,10 @@
 import { css } from 'lit';
-import { controls } from '../styles/theme';
-import { virtualListStyles } from './virtual-list.styles';
+import { listOwnerStyles } from './virtual-list.styles';
 
 export const logTableStyles = [
-  controls,
-  virtualListStyles,
+  ...listOwnerStyles,
   css`
     :host {
-      display: flex;
-      flex-direction: column;
-      min-block-size: 0;
       background: var(--pss-input);
       border: 1px solid var(--pss-border);
       border-radius: var(--pss-radius);

@@ -1,36 +1,26 @@
 // A password box with a Show toggle. The value lives with whoever owns the field; this
 // element only reports edits and Enter.
-import { LitElement, html } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { t } from '../i18n/i18n';
 import { emit } from './emit';
 import { passwordFieldStyles } from './password-field.styles';
+import { PssTextBoxElement } from './text-box-element';
 
 export interface PasswordChangeDetail {
   value: string;
 }
 
 @customElement('pss-password-field')
-export class PssPasswordField extends LitElement {
+export class PssPasswordField extends PssTextBoxElement {
   static override styles = passwordFieldStyles;
-
-  @query('input') private input!: HTMLInputElement;
 
   @state() private shown = false;
 
-  /** The password typed so far. */
-  @property() value = '';
-  /** The accessible name of the box. */
-  @property() label = '';
-  @property({ type: Boolean }) disabled = false;
   /** Offer the Show toggle. */
   @property({ type: Boolean, attribute: 'show-toggle' }) showToggle = false;
   /** Test hook prefix: `<testid>` on the box, `<testid>-show` on the toggle. */
   @property() testid = 'password';
-
-  override focus(): void {
-    this.input?.focus();
-  }
 
   private onInput(e: Event): void {
     this.value = (e.target as HTMLInputElement).value;

@@ -1,5 +1,6 @@
 // Styles of pss-virtual-list, included by each owner (the list has no shadow root).
 import { css } from 'lit';
+import { controls } from '../styles/theme';
 
 export const virtualListStyles = css`
     pss-virtual-list {
@@ -40,3 +41,19 @@ export const virtualListStyles = css`
       color: var(--pss-muted);
     }
   `;
+
+/**
+ * Where an owner's styles start: the shared controls, the list's styles, and a host that
+ * stacks its parts in a column that may shrink.
+ */
+export const listOwnerStyles = [
+  controls,
+  virtualListStyles,
+  css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-block-size: 0;
+    }
+  `,
+];

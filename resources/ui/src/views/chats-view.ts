@@ -2,10 +2,10 @@
 // Chat Window. The windows themselves float over every tab (see server-view.ts).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../components/banner';
 import type { ChatsController } from '../controllers/chats-controller';
 import { t } from '../i18n/i18n';
 import { unreadFor } from '../logic/unread';
+import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
 
@@ -49,7 +49,7 @@ export class PssChatsView extends LitElement {
         </button>
         <span class="count">${t('chats.hint')}</span>
       </div>
-      ${s.error ? html`<pss-banner kind="error" data-testid="chats-error">${s.error}</pss-banner>` : nothing}
+      ${outcomeBanners('chats', { error: s.error })}
       <ul class="clients fill" role="listbox" aria-label=${t('chats.list.label')} data-testid="chat-clients">
         ${s.clients.length === 0 ? html`<li class="empty" role="presentation">${t('chats.empty')}</li>` : nothing}
         ${s.clients.map((client, i) => {

@@ -2,11 +2,11 @@
 // Send Warning (which asks for the text).
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import '../components/banner';
 import '../components/session-table';
 import '../components/text-prompt';
 import type { SessionsController } from '../controllers/sessions-controller';
 import { t } from '../i18n/i18n';
+import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
 
@@ -41,8 +41,7 @@ export class PssClientManagementView extends LitElement {
         <button data-testid="send-warning" ?disabled=${!selected || s.busy} @click=${() => (this.asking = true)}>⚠️ ${t('sessions.warn')}</button>
         <span class="count" data-testid="session-count">${t('sessions.count', { n: s.sessions.length })}</span>
       </div>
-      ${s.error ? html`<pss-banner kind="error" data-testid="sessions-error">${s.error}</pss-banner>` : nothing}
-      ${s.notice ? html`<pss-banner kind="success" data-testid="sessions-notice">${s.notice}</pss-banner>` : nothing}
+      ${outcomeBanners('sessions', s)}
       <pss-session-table
         class="fill"
         .sessions=${s.sessions}

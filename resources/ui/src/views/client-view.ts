@@ -17,6 +17,7 @@ import { phaseLabel } from '../i18n/labels';
 import { formatBytes, formatEta, formatPercent, formatSpeed, fraction } from '../logic/format';
 import { clientViewStyles } from './client-view.styles';
 import type { NavigateDetail } from './launcher-view';
+import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { viewStyles } from './view.styles';
 
@@ -287,8 +288,7 @@ export class PssClientView extends LitElement {
           )}
         </div>`
       : nothing}
-    ${s.error ? html`<pss-banner kind="error" data-testid="client-error">${s.error}</pss-banner>` : nothing}
-    ${s.notice ? html`<pss-banner kind="success" data-testid="client-notice">${s.notice}</pss-banner>` : nothing}`;
+    ${outcomeBanners('client', s)}`;
   }
 
   override render() {

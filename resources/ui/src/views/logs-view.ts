@@ -2,11 +2,11 @@
 // Logs… to .xlsx, .txt or .csv.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../components/banner';
 import '../components/log-table';
 import type { LogsController } from '../controllers/logs-controller';
 import { t } from '../i18n/i18n';
 import { categoryLabel, LOG_CATEGORY_ORDER } from '../i18n/labels';
+import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
 
@@ -58,8 +58,7 @@ export class PssLogsView extends LitElement {
         )}
         <span class="count" data-testid="log-count">${t('logs.count', { shown: s.visible.length, total: s.all.length })}</span>
       </div>
-      ${s.error ? html`<pss-banner kind="error" data-testid="logs-error">${s.error}</pss-banner>` : nothing}
-      ${s.notice ? html`<pss-banner kind="success" data-testid="logs-notice">${s.notice}</pss-banner>` : nothing}
+      ${outcomeBanners('logs', s)}
       <pss-log-table class="fill" .entries=${s.visible}></pss-log-table>`;
   }
 }

@@ -1,13 +1,13 @@
 // The server's Control Panel tab.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import '../components/banner';
 import '../components/password-field';
 import '../components/qr-image';
 import type { ServerControlController } from '../controllers/server-control-controller';
 import { t } from '../i18n/i18n';
 import { serverStateLabel } from '../i18n/labels';
 import { serverControlViewStyles } from './server-control-view.styles';
+import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 
 @customElement('pss-server-control-view')
@@ -133,8 +133,7 @@ export class PssServerControlView extends LitElement {
           <strong data-testid="server-state" data-state=${st.state}>${serverStateLabel(st.state)}</strong></span
         >
       </div>
-      ${s.error ? html`<pss-banner kind="error" data-testid="server-error">${s.error}</pss-banner>` : nothing}
-      ${s.notice ? html`<pss-banner kind="success" data-testid="server-notice">${s.notice}</pss-banner>` : nothing}
+      ${outcomeBanners('server', s)}
       ${running ? this.addresses(c) : html`<p class="muted">${t('server.control.idleHint')}</p>`}
     </section>`;
   }
