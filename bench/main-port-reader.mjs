@@ -1,8 +1,9 @@
 // A bare main-port client for the benchmark, written from PROTOCOL.md alone: TLS 1.3, the
 // fingerprint compared before the first frame (§3.1), HELLO, one DOWNLOAD_FILES, and every
-// DATA byte counted and dropped, the way `curl -o /dev/null` treats the raw TLS stream. It
-// measures what the main port can deliver, apart from what `pss get` then does with the
-// bytes (hashing, writing, renaming).
+// DATA byte counted and dropped, the way `curl -o /dev/null` treats the raw TLS stream. Like
+// curl, it reads into one reused buffer (tls.connect's `onread`) rather than a fresh one per
+// TLS record. It measures what the main port can deliver, apart from what `pss get` then
+// does with the bytes (hashing, writing, renaming).
 //
 //   node bench/main-port-reader.mjs <port> <fingerprint256> <path>
 //
@@ -35,7 +36,8 @@ function fail(message) {
 }
 
 const started = process.hrtime.bigint();
-const socket = connect({ host: '127.0.0.1', port: Number(port), rejectUnauthorized: false, minVersion: 'TLSv1.3' });
+const onread = { buffer: Buffer.allocUnsafe(64 * 1024), callback: (n, buffer) => void onChunk(buffer.subarray(0, n)) };
+const socket = connect({ host: '127.0.0.1', port: Number(port), rejectUnauthorized: false, minVersion: 'TLSv1.3', onread });
 socket.setTimeout(TIMEOUT_MS, () => fail('timed out'));
 socket.on('error', (err) => fail(err.message));
 
@@ -53,7 +55,8 @@ socket.once('secureConnect', () => {
   socket.write(frame({ type: 'HELLO', version: 1, client: 'main-port-reader', name: 'bench' }));
 });
 
-socket.on('data', (chunk) => {
+// `chunk` is a view of the reused buffer: whatever is kept is copied.
+function onChunk(chunk) {
   let pos = 0;
   while (pos < chunk.length) {
     if (remaining === 0 && kind === 0) {
@@ -73,7 +76,7 @@ socket.on('data', (chunk) => {
     }
     const take = Math.min(remaining, chunk.length - pos);
     if (kind === DATA) dataBytes += take;
-    else control.push(chunk.subarray(pos, pos + take));
+    else control.push(Buffer.from(chunk.subarray(pos, pos + take)));
     pos += take;
     remaining -= take;
     if (remaining === 0) {
@@ -82,7 +85,8 @@ socket.on('data', (chunk) => {
       kind = 0;
     }
   }
-});
+}
+
 
 function onControl(m) {
   if (m.type === 'ERROR') fail(`${m.code}: ${m.message}`);

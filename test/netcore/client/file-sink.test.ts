@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -56,6 +56,32 @@ test('a file sink resumes at an offset without touching the bytes before it', as
   await feed(sink, tail);
   await sink.finish();
   assert.ok((await readFile(join(dir, 'r.part'))).equals(Buffer.concat([head, tail])));
+});
+
+test('a long file is flushed to the disk in the background while it arrives, and arrives whole', async () => {
+  // Counts datasync calls on every FileHandle for the length of this test.
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+  await probe.close();
+  const original = proto.datasync;
+  let flushes = 0;
+  proto.datasync = function (this: unknown) {
+    flushes += 1;
+    return original.call(this);
+  };
+  try {
+    const data = randomBytes(150 * 1024 * 1024 + 17);
+    const sink = new FileSink(join(dir, 'long.part'), 0, Promise.resolve(), undefined, () => undefined);
+    await feed(sink, data);
+    await sink.finish();
+    // 150 MiB with a flush every 64 MiB: at least one ran while bytes were still arriving.
+    assert.ok(flushes >= 1, `expected background flushes, saw ${flushes}`);
+    const written = await readFile(join(dir, 'long.part'));
+    assert.is(written.length, data.length);
+    assert.is(createHash('sha256').update(written).digest('hex'), createHash('sha256').update(data).digest('hex'));
+  } finally {
+    proto.datasync = original;
+  }
 });
 
 test('the sidecar write happens before the file is opened', async () => {

@@ -17,9 +17,9 @@ export class ChatClient {
 
   static async open(main: ServerConnection, handlers: ChatHandlers, timeoutMs = CLIENT_REPLY_TIMEOUT_MS): Promise<ChatClient> {
     if (!main.token || !main.chatPort) throw new PssError(ErrorCode.CHAT_CLOSED, 'this server offers no chat');
-    const socket = await openTls({ host: main.address.host, port: main.chatPort }, timeoutMs);
+    const { socket, tap } = await openTls({ host: main.address.host, port: main.chatPort }, timeoutMs);
     // The chat port must present the very certificate the main port did.
-    if (socket.getPeerCertificate().fingerprint256 !== main.fingerprint256) {
+    if (socket.getPeerCertificate()?.fingerprint256 !== main.fingerprint256) {
       socket.destroy();
       throw new PssError(ErrorCode.PIN_MISMATCH, 'the chat port presented another certificate than the main port; nothing was sent');
     }
@@ -52,7 +52,7 @@ export class ChatClient {
         settle?.reject(why);
         handlers.closed(why);
       },
-    });
+    }, tap);
     const timer = setTimeout(() => conn.destroy(new PssError(ErrorCode.TIMEOUT, 'the chat port did not answer')), timeoutMs);
     conn.send({ type: 'CHAT_HELLO', token: main.token });
     try {

@@ -1,10 +1,11 @@
 // A client's connection to a server's main port: TLS, certificate pinning BEFORE anything
 // is sent (DESIGN §2), handshake, login and listing. Downloads use it through download.ts.
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { CLIENT_CONNECT_TIMEOUT_MS, CLIENT_REPLY_TIMEOUT_MS, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import { parseServerMessage, type FileEntry, type ServerMessage, type ShareKind } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
+import { ReadTap } from '../transport/read-tap';
 import { hostPortKey, type ServerAddress } from './server-address';
 
 /** What the client knows about a server's certificate before deciding to trust it. */
@@ -47,16 +48,27 @@ export interface StreamReceiver {
   closed(err: PssError): void;
 }
 
-export function openTls(address: ServerAddress, timeoutMs: number): Promise<TLSSocket> {
+/** A client socket whose decrypted bytes arrive through `tap` (give it to FramedSocket). */
+export interface TappedSocket {
+  socket: TLSSocket;
+  tap: ReadTap;
+}
+
+export function openTls(address: ServerAddress, timeoutMs: number): Promise<TappedSocket> {
   return new Promise((resolve, reject) => {
+    const tap = new ReadTap();
     // The certificate is self-signed: chain validation is off and the pin below is the
     // check. (checkServerIdentity is never called when rejectUnauthorized is false.)
-    const socket = tlsConnect({
+    const options: ConnectionOptions & { onread: ReadTap['onread'] } = {
       host: address.host,
       port: address.port,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.3',
-    });
+      // Node has taken `onread` in tls.connect since 15.1; its type definitions lack it.
+      onread: tap.onread,
+    };
+    const socket = tlsConnect(options);
+    tap.bind(socket);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new PssError(ErrorCode.TIMEOUT, `no answer from ${hostPortKey(address)} within ${timeoutMs / 1000} s`));
@@ -67,7 +79,7 @@ export function openTls(address: ServerAddress, timeoutMs: number): Promise<TLSS
       // Until the framed connection takes over (the user may still be deciding whether to
       // trust the server), a reset is noticed through `destroyed`, not thrown.
       socket.on('error', () => undefined);
-      resolve(socket);
+      resolve({ socket, tap });
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -104,7 +116,7 @@ export class ServerConnection {
   /** The connection ended; `err` says why (DISCONNECTED, SHUTTING_DOWN, CONNECTION_LOST, …). */
   onClosed: (err: PssError) => void = () => undefined;
 
-  private constructor(socket: TLSSocket, address: ServerAddress, hostPort: string, fingerprint256: string, replyTimeoutMs: number) {
+  private constructor({ socket, tap }: TappedSocket, address: ServerAddress, hostPort: string, fingerprint256: string, replyTimeoutMs: number) {
     this.address = address;
     this.hostPort = hostPort;
     this.fingerprint256 = fingerprint256;
@@ -121,15 +133,17 @@ export class ServerConnection {
       },
       failure: (err) => this.fail(err),
       closed: (err) => this.fail(err ?? new PssError(ErrorCode.CONNECTION_LOST, 'the server closed the connection')),
-    });
+    }, tap);
   }
 
   /** Connects, checks the pin, and says HELLO. Nothing is sent before the pin is checked. */
   static async open(options: ConnectOptions): Promise<ServerConnection> {
     const hostPort = hostPortKey(options.address);
-    const socket = await openTls(options.address, options.connectTimeoutMs ?? CLIENT_CONNECT_TIMEOUT_MS);
+    const tapped = await openTls(options.address, options.connectTimeoutMs ?? CLIENT_CONNECT_TIMEOUT_MS);
+    const { socket } = tapped;
+    // Read now: a socket the server has closed meanwhile no longer reports its certificate.
+    const fingerprint256 = socket.getPeerCertificate()?.fingerprint256;
     try {
-      const fingerprint256 = socket.getPeerCertificate().fingerprint256;
       if (!fingerprint256) throw new PssError(ErrorCode.PIN_MISMATCH, 'the server presented no certificate');
       if (options.expectFingerprint !== undefined && options.expectFingerprint !== fingerprint256) {
         throw new PssError(
@@ -151,12 +165,13 @@ export class ServerConnection {
         }
         await options.pins.pin(hostPort, fingerprint256);
       }
-      if (socket.destroyed) throw new PssError(ErrorCode.CONNECTION_LOST, `${hostPort} closed the connection`);
+      // A server that closed after saying why (SERVER_FULL) is heard out below.
+      if (socket.destroyed && !tapped.tap.holdsEarly) throw new PssError(ErrorCode.CONNECTION_LOST, `${hostPort} closed the connection`);
     } catch (err) {
       socket.destroy();
       throw err;
     }
-    const connection = new ServerConnection(socket, options.address, hostPort, socket.getPeerCertificate().fingerprint256, options.replyTimeoutMs ?? CLIENT_REPLY_TIMEOUT_MS);
+    const connection = new ServerConnection(tapped, options.address, hostPort, fingerprint256, options.replyTimeoutMs ?? CLIENT_REPLY_TIMEOUT_MS);
     await connection.hello(options.displayName);
     return connection;
   }

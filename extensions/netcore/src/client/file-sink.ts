@@ -9,6 +9,11 @@ import { ErrorCode, fromFsError, PssError } from '../errors';
 import type { BlockDigest } from '../workers/digest';
 
 const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
+/**
+ * Every this many bytes written, the file's data is flushed to the disk in the background,
+ * so the fsync before the rename finds little left to do instead of the whole file.
+ */
+const EARLY_FLUSH_BYTES = 64 * READ_CHUNK_BYTES;
 const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
 
 /** Where a download's bytes go: a .part file, or a stream for `--stdout`. */
@@ -124,6 +129,9 @@ export class FileSink extends BlockSink {
   private readonly opened: Promise<FileHandle>;
   private chain: Promise<void> = Promise.resolve();
   private position: number;
+  private unflushed = 0;
+  /** The background flush under way, if any (one at a time). */
+  private flushing: Promise<void> | undefined;
 
   /**
    * `offset` > 0 appends to an existing partial file; 0 truncates it. `before` settles
@@ -152,6 +160,8 @@ export class FileSink extends BlockSink {
     const handle = await this.opened.catch(() => undefined);
     try {
       await super.finish();
+      await this.flushing;
+      if (this.failure) throw this.failure;
       await handle!.sync();
     } catch (err) {
       this.setFailure(err);
@@ -163,6 +173,7 @@ export class FileSink extends BlockSink {
 
   override async abort(): Promise<void> {
     await super.abort();
+    await this.flushing;
     const handle = await this.opened.catch(() => undefined);
     await handle?.close().catch(() => undefined);
   }
@@ -191,6 +202,8 @@ export class FileSink extends BlockSink {
         const { bytesWritten } = await handle.write(data, done, data.length - done, at + done);
         done += bytesWritten;
       }
+      this.unflushed += data.length;
+      if (this.unflushed >= EARLY_FLUSH_BYTES && !this.flushing) this.flushEarly(handle);
     });
     this.chain = step.catch(() => undefined);
     return step;
@@ -198,5 +211,19 @@ export class FileSink extends BlockSink {
 
   protected drainWrites(): Promise<void> {
     return this.chain;
+  }
+
+  /** Starts writing back what is written so far; the writes go on meanwhile. */
+  private flushEarly(handle: FileHandle): void {
+    this.unflushed = 0;
+    this.flushing = handle.datasync().then(
+      () => {
+        this.flushing = undefined;
+      },
+      (err) => {
+        this.flushing = undefined;
+        this.setFailure(err);
+      },
+    );
   }
 }

@@ -5,9 +5,11 @@ import type { TLSSocket } from 'node:tls';
 import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
+import type { ReadTap } from './read-tap';
 
 export interface FrameHandlers {
   control(message: unknown): void;
+  /** `bytes` may be a view of a reused read buffer: copy what must outlive the call. */
   data(bytes: Buffer, frameEnd: boolean): void;
   /** A frame or message broke the protocol, or a handler threw. Called before closed(). */
   failure(err: PssError): void;
@@ -24,8 +26,11 @@ export class FramedSocket {
   constructor(
     readonly socket: TLSSocket,
     private readonly handlers: FrameHandlers,
+    /** Set when the socket was opened with the tap's `onread`: chunks come from it, not 'data'. */
+    tap?: ReadTap,
   ) {
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (tap) tap.attach((chunk) => this.onData(chunk));
+    else socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('timeout', () => this.destroy(new PssError(ErrorCode.TIMEOUT, 'connection timed out')));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.closeError ??= new PssError(ErrorCode.CONNECTION_LOST, `connection lost: ${err.code ?? err.message}`, { cause: err });
@@ -35,12 +40,10 @@ export class FramedSocket {
       if (!this.decoder.idle) this.closeError ??= new PssError(ErrorCode.CONNECTION_LOST, 'connection closed mid-frame');
       socket.end();
     });
-    socket.on('close', () => {
-      this.isClosed = true;
-      clearTimeout(this.endTimer);
-      const err = this.closeError ?? (socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
-      this.handlers.closed(err);
-    });
+    socket.on('close', () => this.onSocketClose());
+    // Read through a tap, the peer may have sent its last bytes and closed before this
+    // object existed; the tap hands those bytes over first, then this reports the close.
+    if (socket.closed) setImmediate(() => this.onSocketClose());
   }
 
   /** True once closing began on our side too: nothing more may be written. */
@@ -99,6 +102,14 @@ export class FramedSocket {
 
   resume(): void {
     this.socket.resume();
+  }
+
+  private onSocketClose(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    clearTimeout(this.endTimer);
+    const err = this.closeError ?? (this.socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+    this.handlers.closed(err);
   }
 
   private onData(chunk: Buffer): void {
