@@ -18,8 +18,9 @@ export async function startOpenSsl({ servedDir, workDir }) {
     { timeoutMs: START_TIMEOUT_MS },
   );
   const port = await freePort();
-  // -WWW serves paths relative to the working directory.
-  const args = ['s_server', '-WWW', '-accept', `127.0.0.1:${port}`, '-tls1_3', '-cert', cert, '-key', key, '-quiet'];
+  // -WWW serves paths relative to the working directory. The cipher is the one the main
+  // port prefers (AES-128-GCM), so both streams pay the same for encryption.
+  const args = ['s_server', '-WWW', '-accept', `127.0.0.1:${port}`, '-tls1_3', '-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-cert', cert, '-key', key, '-quiet'];
   const server = startServer('openssl', args, { cwd: servedDir });
   await waitForPort(port, server, START_TIMEOUT_MS);
   return { port, server };
