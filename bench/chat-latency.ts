@@ -147,7 +147,8 @@ function child(role: string, args: string[]): { proc: ChildProcess; next: () => 
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.pid === undefined) return;
+  // A child that already ended (by itself or by a signal) emits no second 'exit'.
+  if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
   const exited = new Promise((r) => proc.once('exit', r));
   proc.kill('SIGTERM');
   const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);

@@ -37,7 +37,7 @@ export const SESSION_EVENT_INTERVAL_MS = 250;
 export const MAX_SHARED_FILES = 1_000_000;
 
 /** Data frames all sessions together may send per event-loop turn (server/turn-budget.ts). */
-export const FRAMES_PER_TURN = 4;
+export const FRAMES_PER_TURN = 2;
 
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */
 export const READ_CHUNK_BYTES = 1 << 20;
