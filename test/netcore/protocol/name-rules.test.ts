@@ -18,72 +18,14 @@ import {
   windowsNameProblem,
   type NameRule,
 } from '../../../extensions/netcore/src/protocol/path-rules';
-import { CONTROL, ROOT, isInside, pathLikeFrom } from '../../support/path-fixtures';
+import { CONTROL, ROOT, UNSAFE_PATHS, WINDOWS_ONLY_PATHS, isInside, pathLikeFrom } from '../../support/path-fixtures';
 
 /** The web rule of a server that does not run on Windows. */
 const WEB: NameRule = webNameRule('linux');
 
-/** Refused by the portable rule only because Windows could not store them. */
-const WINDOWS_ONLY: Array<[string, string]> = [
-  ['the test name of the web issue', '<img src=x onerror=alert(1)>.png'],
-  ['double quote', 'a"b.txt'],
-  ['question mark', 'what?.txt'],
-  ['device name with an extension', 'CON.txt'],
-  ['trailing dot', 'trailing.'],
-  ['device name alone', 'nul'],
-  ['device name, two extensions', 'aux.tar.gz'],
-  ['COM superscript', 'COM¹.log'],
-  ['device name as a folder', 'lpt1/readme.txt'],
-  ['trailing dots', 'name...'],
-  ['three dots', '...'],
-  ['trailing space', 'name '],
-  ['trailing space on a folder', 'dir /x'],
-  ['less-than and greater-than', 'a<b>c'],
-  ['pipe', 'a|b'],
-  ['asterisk', '*.txt'],
-  ['colon inside a name', 'file.txt:secret'],
-  ['colon at the end', 'notes:'],
-  ['colon after two letters (not a drive)', 'ab:c'],
-  ['all of them in a folder', 'dir<>:"|?*./f. '],
-];
-
-/** Refused by every rule, for the same reason. */
-const UNSAFE: Array<[string, unknown]> = [
-  ['parent', '..'],
-  ['current', '.'],
-  ['parent in the middle', 'a/../b'],
-  ['parent at the end', 'a/b/..'],
-  ['absolute', '/etc/passwd'],
-  ['root alone', '/'],
-  ['UNC with slashes', '//server/share/x'],
-  ['drive and slash', 'C:/x'],
-  ['drive-relative', 'C:x'],
-  ['drive alone', 'c:'],
-  ['drive in a folder', 'a/Z:b'],
-  ['backslash separator', 'a\\b'],
-  ['backslash parent', '..\\x'],
-  ['UNC with backslashes', '\\\\server\\share'],
-  ['NUL', 'a\u0000b'],
-  ['line feed', 'a\nb.txt'],
-  ['escape', 'x\u001b[31m.txt'],
-  ['DEL', 'a\u007f'],
-  ['C1 CSI', '\u009b2J'],
-  ['empty', ''],
-  ['empty segment', 'a//b'],
-  ['trailing slash', 'a/'],
-  ['leading ./', './a'],
-  [`${MAX_NAME_BYTES + 1}-byte name`, 'a'.repeat(MAX_NAME_BYTES + 1)],
-  [`${MAX_PATH_BYTES + 1}-byte path`, Array.from({ length: 17 }, () => 'a'.repeat(240)).join('/') + 'a'],
-  [`${MAX_PATH_DEPTH + 1} levels`, Array.from({ length: MAX_PATH_DEPTH + 1 }, () => 'd').join('/')],
-  ['lone high surrogate', 'a\ud800.txt'],
-  ['lone low surrogate', '\udc00'],
-  ['not a string', 42],
-  ['null', null],
-];
-
 test('the default rule is the portable one', () => {
   assert.is(PORTABLE_NAMES.portable, true);
-  for (const [what, path] of [...WINDOWS_ONLY, ...UNSAFE]) {
+  for (const [what, path] of [...WINDOWS_ONLY_PATHS, ...UNSAFE_PATHS]) {
     assert.is(pathProblem(path), pathProblem(path, PORTABLE_NAMES), what);
     if (typeof path === 'string') assert.is(segmentProblem(path), segmentProblem(path, PORTABLE_NAMES), what);
   }
@@ -98,7 +40,7 @@ test('the web rule skips the Windows checks, except on a server that runs on Win
 });
 
 test('names refused only for Windows: refused by the portable rule, accepted by the web rule, inside the root', () => {
-  for (const [what, path] of WINDOWS_ONLY) {
+  for (const [what, path] of WINDOWS_ONLY_PATHS) {
     assert.type(pathProblem(path), 'string', what);
     assert.not.ok(isSafeRelativePath(path), what);
     assert.is(resolveInside(ROOT, path), undefined, what);
@@ -112,7 +54,7 @@ test('names refused only for Windows: refused by the portable rule, accepted by 
 });
 
 test('unsafe paths: both rules refuse them, for the same reason', () => {
-  for (const [what, path] of UNSAFE) {
+  for (const [what, path] of UNSAFE_PATHS) {
     const portable = pathProblem(path);
     assert.type(portable, 'string', what);
     assert.is(pathProblem(path, WEB), portable, what);

@@ -56,6 +56,21 @@ test('a server that floods before anyone reads is held back, and reading resumes
   assert.ok(Buffer.concat(seen).equals(Buffer.concat(sent)), 'nothing lost, nothing reordered');
 });
 
+test('a reader that pauses while taking the early bytes keeps the socket paused', async () => {
+  const tap = new ReadTap();
+  const { socket, calls } = fakeSocket();
+  tap.bind(socket);
+  for (let i = 0; i < 20; i++) deliver(tap, randomBytes(16 * 1024));
+  let taken = 0;
+  tap.attach(() => {
+    taken += 1;
+    if (taken === 1) socket.pause();
+  });
+  await Promise.resolve();
+  assert.is(taken, 20);
+  assert.equal(calls, ['pause', 'resume', 'pause'], "the reader's pause comes last");
+});
+
 test('over real TLS, a client reading through the tap receives every byte exactly', async () => {
   const identityDir = await makeTempDir('tap-identity');
   const { keyPem: key, certPem: cert } = await loadOrCreateIdentity(identityDir);

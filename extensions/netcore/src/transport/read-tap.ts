@@ -50,18 +50,18 @@ export class ReadTap {
       return;
     }
     queueMicrotask(() => {
-      // Chunks arriving meanwhile join the queue, so the order holds.
-      while (this.early.length > 0) {
-        const early = this.early;
-        this.early = [];
-        this.earlyBytes = 0;
-        for (const chunk of early) reader(chunk);
-      }
-      this.reader = reader;
+      // Reading resumes first, so a reader that pauses while taking the early bytes
+      // (backpressure) keeps the socket paused.
       if (this.heldEarly) {
         this.heldEarly = false;
         this.socket?.resume();
       }
+      const early = this.early;
+      this.early = [];
+      this.earlyBytes = 0;
+      // No socket callback runs inside this loop, so nothing can slip in between.
+      for (const chunk of early) reader(chunk);
+      this.reader = reader;
     });
   }
 
