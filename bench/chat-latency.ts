@@ -27,7 +27,7 @@ import { Core } from '../extensions/netcore/src/core/core';
 import { WorkerPool } from '../extensions/netcore/src/workers/pool';
 
 const CLIENTS = Number(process.env.BENCH_CHAT_CLIENTS ?? 100);
-const MESSAGES = Number(process.env.BENCH_CHAT_MESSAGES ?? 300);
+const MESSAGES = Number(process.env.BENCH_CHAT_MESSAGES ?? 1000);
 const FILE_MIB = Number(process.env.BENCH_CHAT_FILE_MIB ?? 16);
 const TARGET_P99_MS = 25;
 const STEP_TIMEOUT_MS = 120_000;

@@ -42,6 +42,13 @@ export const FRAMES_PER_TURN = 2;
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */
 export const READ_CHUNK_BYTES = 1 << 20;
 
+/** Idle 1 MiB frames the server keeps for reuse (server/chunk-reader.ts); more go to the GC. */
+export const FRAME_POOL_MAX_FREE = 256;
+/** Pooled buffers idle this long are released (transport/buffer-pool.ts). */
+export const POOL_TRIM_INTERVAL_MS = 10_000;
+/** Idle 1 MiB blocks downloads keep for reuse (client/file-sink.ts). */
+export const BLOCK_POOL_MAX_FREE = 16;
+
 // Timeouts.
 export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 export const HELLO_TIMEOUT_MS = 10_000;

@@ -4,8 +4,9 @@
 // bounded whatever the file size).
 import { constants as fsc } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { READ_CHUNK_BYTES } from '../constants';
+import { BLOCK_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, fromFsError, PssError } from '../errors';
+import { BufferPool } from '../transport/buffer-pool';
 import type { BlockDigest } from '../workers/digest';
 
 const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
@@ -15,6 +16,8 @@ const HIGH_WATER_BYTES = 4 * READ_CHUNK_BYTES;
  */
 const EARLY_FLUSH_BYTES = 64 * READ_CHUNK_BYTES;
 const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
+/** Written and hashed blocks come back here for the next block of any download. */
+const processBlocks = new BufferPool(READ_CHUNK_BYTES, BLOCK_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS);
 
 /** Where a download's bytes go: a .part file, or a stream for `--stdout`. */
 export interface Sink {
@@ -34,8 +37,6 @@ export abstract class BlockSink implements Sink {
   protected failure: PssError | undefined;
   private block: Buffer | undefined;
   private fill = 0;
-  /** Written and hashed blocks come back here: a fresh 1 MiB buffer costs page faults. */
-  private readonly spare: Buffer[] = [];
   private pending = 0;
   private readonly returning = new Set<Promise<void>>();
   private onDrain: (() => void) | undefined;
@@ -46,7 +47,7 @@ export abstract class BlockSink implements Sink {
     if (this.failure) return true;
     let pos = 0;
     while (pos < bytes.length) {
-      this.block ??= this.spare.pop() ?? Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      this.block ??= processBlocks.take();
       const take = Math.min(bytes.length - pos, this.block.length - this.fill);
       bytes.copy(this.block, this.fill, pos, pos + take);
       this.fill += take;
@@ -107,7 +108,7 @@ export abstract class BlockSink implements Sink {
     );
     const settled = done
       .then(
-        (b) => void this.spare.push(b),
+        (b) => processBlocks.give(b),
         (err) => this.setFailure(err),
       )
       .finally(() => {

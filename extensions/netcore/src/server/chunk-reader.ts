@@ -1,18 +1,17 @@
-// Reads a file as ready-to-send data frames, one read ahead of the sender, reusing a few
-// 1 MiB buffers: a fresh 1 MiB buffer per read costs page faults, and waiting for each
-// read after each send leaves the socket idle.
+// Reads a file as ready-to-send data frames, one read ahead of the sender. Frame memory
+// comes from a pool shared by every sender in the process (main port and web port).
 import type { FileHandle } from 'node:fs/promises';
-import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../constants';
+import { FRAME_HEADER_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { allocDataFrame, finishDataFrame } from '../protocol/frames';
+import { BufferPool } from '../transport/buffer-pool';
 
-/** One being read, one being sent, one being hashed, one spare. */
-const BUFFERS = 4;
 const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
 
+/** Full-size data frames for every sender in the process. */
+const processFrames = new BufferPool(FRAME_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, () => allocDataFrame(READ_CHUNK_BYTES));
+
 export class ChunkReader {
-  private readonly free: Buffer[] = [];
-  private readonly waiting: Array<(buf: Buffer) => void> = [];
   private ahead: Promise<Buffer | undefined> | undefined;
   private position: number;
 
@@ -20,9 +19,9 @@ export class ChunkReader {
     private readonly handle: FileHandle,
     start: number,
     private readonly end: number,
+    private readonly frames: BufferPool = processFrames,
   ) {
     this.position = start;
-    for (let i = 0; i < BUFFERS; i++) this.free.push(allocDataFrame(READ_CHUNK_BYTES));
   }
 
   /** The next frame, or undefined at the end. Starts reading the one after. */
@@ -37,16 +36,16 @@ export class ChunkReader {
     return frame;
   }
 
-  /**
-   * Gives back a frame's memory once nothing uses it any more (sent, and hashed). The view
-   * may be of memory that came back from a worker, so the buffer is rebuilt from it.
-   */
+  /** Gives a frame from next() back to the pool once nothing uses it any more. */
   release(view: Uint8Array): void {
-    if (view.buffer.byteLength !== FRAME_BYTES) return;
-    const buf = Buffer.from(view.buffer, 0, FRAME_BYTES);
-    const waiter = this.waiting.shift();
-    if (waiter) waiter(buf);
-    else this.free.push(buf);
+    this.frames.give(view);
+  }
+
+  /** The sender stopped early: the frame read ahead goes back to the pool when it lands. */
+  close(): void {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    ahead?.then((frame) => frame && this.frames.give(frame)).catch(() => undefined);
   }
 
   private async read(): Promise<Buffer | undefined> {
@@ -54,9 +53,18 @@ export class ChunkReader {
     const want = Math.min(READ_CHUNK_BYTES, this.end - this.position);
     const at = this.position;
     this.position += want;
-    const buf = this.free.pop() ?? (await new Promise<Buffer>((r) => this.waiting.push(r)));
-    const { bytesRead } = await this.handle.read(buf, FRAME_HEADER_BYTES, want, at);
-    if (bytesRead < want) throw new PssError(ErrorCode.FILE_CHANGED, 'the file shrank while it was being sent');
+    const buf = this.frames.take();
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await this.handle.read(buf, FRAME_HEADER_BYTES, want, at));
+    } catch (err) {
+      this.frames.give(buf);
+      throw err;
+    }
+    if (bytesRead < want) {
+      this.frames.give(buf);
+      throw new PssError(ErrorCode.FILE_CHANGED, 'the file shrank while it was being sent');
+    }
     return finishDataFrame(buf, want);
   }
 }

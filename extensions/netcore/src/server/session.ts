@@ -1,11 +1,13 @@
 // One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
 import { ChunkReader } from './chunk-reader';
+import type { PendingDigest } from './hash-cache';
 import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
@@ -268,6 +270,18 @@ export class Session {
     if (!this.conn.closed) this.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.cancelled });
   }
 
+  /**
+   * The digest another session is computing for the file this one just streamed. If it is
+   * not known yet, a worker also hashes the file (once, for every session waiting on it)
+   * and whichever finishes first answers: a fast client never waits for a slow one.
+   */
+  private async sharedDigest(shared: PendingDigest, absPath: string, stat: Stats): Promise<string> {
+    if (shared.value !== undefined) return shared.value;
+    const never = new Promise<never>(() => undefined);
+    const own = this.ctx.hashes.computeOnce(absPath, stat, () => this.ctx.pool.hashFile(absPath, 0, stat.size));
+    return Promise.race([shared.promise.catch(() => never), own]);
+  }
+
   /** Streams one file; returns the bytes sent, or -1 when the file was refused. */
   private async sendOne(req: FileRequest): Promise<number> {
     const fileError = (code: ErrorCode, message: string): number => {
@@ -283,11 +297,15 @@ export class Session {
       return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
     }
     const { handle, stat, absPath } = opened;
-    // A whole-file send hashes as it streams unless the digest is cached; a resume needs
-    // the digest of bytes it does not send, so it comes from the cache or from a worker
+    // A whole-file send hashes as it streams unless the digest is cached or another
+    // session is hashing the same file right now; a resume needs the digest of bytes it
+    // does not send, so it comes from the cache, from that other session or from a worker
     // reading beside the stream.
     const cached = this.ctx.hashes.get(absPath, stat);
-    const digest = cached === undefined && req.offset === 0 ? digestFor(this.ctx.pool, stat.size) : undefined;
+    const shared = cached === undefined ? this.ctx.hashes.pending(absPath, stat) : undefined;
+    const digest = cached === undefined && shared === undefined && req.offset === 0 ? digestFor(this.ctx.pool, stat.size) : undefined;
+    const announced = digest ? this.ctx.hashes.begin(absPath, stat) : undefined;
+    const reader = new ChunkReader(handle, req.offset, stat.size);
     try {
       const mtimeMs = Math.trunc(stat.mtimeMs);
       if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
@@ -298,10 +316,9 @@ export class Session {
       this.activity.beginFile(req.path, stat.size, req.offset);
       this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
 
-      const background = digest || cached ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
+      const background = digest || cached || shared ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
       background?.catch(() => undefined);
 
-      const reader = new ChunkReader(handle, req.offset, stat.size);
       const hashing: Promise<void>[] = [];
       for (;;) {
         await this.ctx.whenRunning();
@@ -328,7 +345,8 @@ export class Session {
       if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
         return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
       }
-      const sha256 = digest ? await digest.digest() : (cached ?? (await background!));
+      const sha256 = digest ? await digest.digest() : (cached ?? (shared ? await this.sharedDigest(shared, absPath, stat) : await background!));
+      announced?.finish(sha256);
       this.ctx.hashes.set(absPath, stat, sha256);
       this.send({ type: 'FILE_END', path: req.path, sha256 });
       return stat.size - req.offset;
@@ -337,6 +355,8 @@ export class Session {
       const e = err as PssError;
       return fileError(e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
     } finally {
+      reader.close();
+      announced?.abandon();
       digest?.drop();
       await handle.close().catch(() => undefined);
     }

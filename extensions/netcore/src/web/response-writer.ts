@@ -62,20 +62,24 @@ function finish(res: ServerResponse): Promise<boolean> {
 export async function writeFileRange(res: ServerResponse, handle: FileHandle, start: number, end: number, control: WriteControl): Promise<boolean> {
   const reader = new ChunkReader(handle, start, end);
   const gone = closed(res);
-  for (;;) {
-    await holdWhilePaused(res, control);
-    if (res.destroyed) return false;
-    const frame = await Promise.race([reader.next(), gone]);
-    if (frame === undefined) {
+  try {
+    for (;;) {
+      await holdWhilePaused(res, control);
       if (res.destroyed) return false;
-      break;
+      const frame = await Promise.race([reader.next(), gone]);
+      if (frame === undefined) {
+        if (res.destroyed) return false;
+        break;
+      }
+      const payload = frame.subarray(FRAME_HEADER_BYTES);
+      const more = res.write(payload, () => reader.release(frame));
+      control.onBytes(payload.length);
+      if (!more && !(await writable(res))) return false;
     }
-    const payload = frame.subarray(FRAME_HEADER_BYTES);
-    const more = res.write(payload, () => reader.release(frame));
-    control.onBytes(payload.length);
-    if (!more && !(await writable(res))) return false;
+    return await finish(res);
+  } finally {
+    reader.close();
   }
-  return finish(res);
 }
 
 /** Sends a whole stream (a ZIP being built); the stream is read only as fast as it is sent. */
