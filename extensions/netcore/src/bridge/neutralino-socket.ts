@@ -9,9 +9,14 @@
 //        {"event":"<name>","data":…}
 // A call whose id is not a string is dropped by Neutralino without an answer.
 import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { ErrorCode, PssError } from '../errors';
 import type { Handshake } from './stdin-handshake';
+
+/** Loaded on first use: only the desktop app's bridge needs it, and the CLI starts faster without it. */
+function webSocketClass(): typeof WebSocket {
+  return require('ws') as typeof WebSocket;
+}
 
 /** websocketpp's limit in Neutralino; larger messages close the connection (1009). */
 export const NEUTRALINO_MAX_MESSAGE_BYTES = 32_000_000;
@@ -73,7 +78,7 @@ export async function connectNeutralino(handshake: Handshake, options: ConnectOp
  */
 function openOnce(url: string, handshakeTimeout: number): Promise<{ ws: WebSocket; early: string[] }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout, perMessageDeflate: false, maxPayload: NEUTRALINO_MAX_MESSAGE_BYTES });
+    const ws = new (webSocketClass())(url, { handshakeTimeout, perMessageDeflate: false, maxPayload: NEUTRALINO_MAX_MESSAGE_BYTES });
     const early: string[] = [];
     const keep = (raw: WebSocket.RawData, isBinary: boolean) => {
       if (!isBinary) early.push(raw.toString());
@@ -125,7 +130,7 @@ export class NeutralinoSocket {
   }
 
   get open(): boolean {
-    return !this.isClosed && this.ws.readyState === WebSocket.OPEN;
+    return !this.isClosed && this.ws.readyState === this.ws.OPEN;
   }
 
   /** Bytes queued for sending and not yet handed to the OS. */
@@ -156,7 +161,7 @@ export class NeutralinoSocket {
 
   /** Idempotent. Resolves once the socket is closed. */
   async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CONNECTING || this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'netcore is closing');
+    if (this.ws.readyState === this.ws.CONNECTING || this.ws.readyState === this.ws.OPEN) this.ws.close(1000, 'netcore is closing');
     const timer = setTimeout(() => this.ws.terminate(), 2_000);
     await this.closed;
     clearTimeout(timer);

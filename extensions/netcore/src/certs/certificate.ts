@@ -7,10 +7,16 @@ import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { generate } from 'selfsigned';
+import type * as Selfsigned from 'selfsigned';
 import { CERT_FILE, CERT_VALIDITY_DAYS, KEY_FILE, PRODUCT_NAME } from '../constants';
 import { writeFileAtomic } from '../data-dir';
 import { ErrorCode, PssError, fromFsError } from '../errors';
+
+/** Loaded on first use: only a server's first start makes a certificate, and loading it
+ * costs every command (and every worker thread) a noticeable part of its start-up. */
+function selfsigned(): typeof Selfsigned {
+  return require('selfsigned') as typeof Selfsigned;
+}
 
 export interface ServerIdentity {
   certPem: string;
@@ -99,7 +105,7 @@ function checkIdentity(certPem: string, keyPem: string, files: IdentityFiles): S
 async function createIdentity(): Promise<{ certPem: string; keyPem: string }> {
   const now = Date.now();
   try {
-    const pems = await generate([{ name: 'commonName', value: PRODUCT_NAME }], {
+    const pems = await selfsigned().generate([{ name: 'commonName', value: PRODUCT_NAME }], {
       keyType: 'ec',
       curve: 'P-256',
       algorithm: 'sha256',
