@@ -47,7 +47,7 @@ export const FRAME_POOL_MAX_FREE = 256;
 /** Pooled buffers idle this long are released (transport/buffer-pool.ts). */
 export const POOL_TRIM_INTERVAL_MS = 10_000;
 /** Idle 1 MiB blocks downloads keep for reuse (client/file-sink.ts). */
-export const BLOCK_POOL_MAX_FREE = 16;
+export const BLOCK_POOL_MAX_FREE = 24;
 
 // Timeouts.
 export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
