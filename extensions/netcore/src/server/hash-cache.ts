@@ -59,18 +59,14 @@ export class HashCache {
     const key = keyOf(absPath, st);
     let running = this.reading.get(key);
     if (!running) {
-      running = compute().then(
-        (sha256) => {
-          this.set(absPath, st, sha256);
-          return sha256;
-        },
-      );
-      const done = running;
-      running.then(
-        () => this.reading.get(key) === done && this.reading.delete(key),
-        () => this.reading.get(key) === done && this.reading.delete(key),
-      );
-      this.reading.set(key, running);
+      const started = compute().then((sha256) => {
+        this.set(absPath, st, sha256);
+        return sha256;
+      });
+      const forget = () => this.reading.get(key) === started && this.reading.delete(key);
+      started.then(forget, forget);
+      this.reading.set(key, started);
+      running = started;
     }
     return running;
   }
