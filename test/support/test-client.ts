@@ -5,6 +5,7 @@ import { ServerConnection, type ConnectOptions } from '../../extensions/netcore/
 import { Download, type DownloadOptions, type DownloadResult } from '../../extensions/netcore/src/client/download';
 import type { FileEntry } from '../../extensions/netcore/src/protocol/messages';
 import { WorkerPool } from '../../extensions/netcore/src/workers/pool';
+import { makeSubDir } from './temp-dir';
 import { within } from './wait';
 
 export interface ClientOptions {
@@ -39,6 +40,26 @@ export async function connectClient(port: number, options: ClientOptions): Promi
     throw err;
   }
   return connection;
+}
+
+/**
+ * The connections one test file opens, each with a pins folder of its own under the
+ * folder `parent()` names at connect time; closeAll() (after each test) ends them all.
+ */
+export class OpenClients {
+  private readonly open: ServerConnection[] = [];
+
+  constructor(private readonly parent: () => string) {}
+
+  async connect(port: number, extra: Omit<ClientOptions, 'pinsDir'> = {}): Promise<ServerConnection> {
+    const c = await connectClient(port, { pinsDir: await makeSubDir(this.parent(), 'pins'), ...extra });
+    this.open.push(c);
+    return c;
+  }
+
+  closeAll(): void {
+    for (const c of this.open.splice(0)) c.destroy();
+  }
 }
 
 /** Runs one download with a pool of its own; the pool is closed whatever happens. */

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import { selectEntries } from '../../../extensions/netcore/src/client/selection';
 import { assertTreeMatches, makeShareTree, partFilesIn, TREE_UNLISTED, writeRandomFile, type FileFacts, type ShareTree } from '../../support/file-tree';
-import { connectClient, downloadInto } from '../../support/test-client';
+import { downloadInto, OpenClients } from '../../support/test-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { makeTempDir, removeDir } from '../../support/temp-dir';
 
 let base = '';
 let tree: ShareTree;
 let server: TestServer;
-const connections: ServerConnection[] = [];
+const clients = new OpenClients(() => base);
 const extraServers: TestServer[] = [];
 
 test.before(async () => {
@@ -24,7 +24,7 @@ test.before(async () => {
 });
 
 test.after.each(() => {
-  for (const c of connections.splice(0)) c.destroy();
+  clients.closeAll();
 });
 
 test.after(async () => {
@@ -33,11 +33,7 @@ test.after(async () => {
   await removeDir(base);
 });
 
-async function connect(port = server.port): Promise<ServerConnection> {
-  const c = await connectClient(port, { pinsDir: await makeSubDir(base, 'pins') });
-  connections.push(c);
-  return c;
-}
+const connect = (port = server.port): Promise<ServerConnection> => clients.connect(port);
 
 test('the listing holds every shareable file with its size and truncated mtime, sorted', async () => {
   const c = await connect();

@@ -12,8 +12,8 @@ import type { FileEntry } from '../../../extensions/netcore/src/protocol/message
 import { startFakeServer, type FakePeer, type FakeServer } from '../../support/fake-server';
 import { contentsOf, snapshotTree } from '../../support/file-tree';
 import type { RawMessage } from '../../support/raw-connection';
-import { connectClient, downloadInto } from '../../support/test-client';
-import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { downloadInto, OpenClients } from '../../support/test-client';
+import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { rejection } from '../../support/wait';
 
 let base = '';
@@ -22,7 +22,7 @@ let dest = '';
 let outside = '';
 let before: ReturnType<typeof contentsOf>;
 const fakes: FakeServer[] = [];
-const connections: ServerConnection[] = [];
+const clients = new OpenClients(() => base);
 
 test.before.each(async () => {
   base = await makeTempDir('hostile');
@@ -40,7 +40,7 @@ test.before.each(async () => {
 });
 
 test.after.each(async () => {
-  for (const c of connections.splice(0)) c.destroy();
+  clients.closeAll();
   for (const f of fakes.splice(0)) await f.close();
   await removeDir(base);
 });
@@ -58,11 +58,7 @@ async function fake(script: (peer: FakePeer) => Promise<void>): Promise<FakeServ
   return f;
 }
 
-async function connect(f: FakeServer): Promise<ServerConnection> {
-  const c = await connectClient(f.port, { pinsDir: await makeSubDir(base, 'pins'), replyTimeoutMs: 5_000 });
-  connections.push(c);
-  return c;
-}
+const connect = (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 });
 
 const listing = (entries: object[]) => ({ type: 'FILE_LIST', share: { kind: 'directory', name: 'evil' }, entries, done: true });
 const entry = (path: string, size = 5): FileEntry => ({ path, size, mtimeMs: 1_700_000_000_000 });

@@ -9,32 +9,28 @@ import type { ServerConnection } from '../../../extensions/netcore/src/client/co
 import type { TransferProgress } from '../../../extensions/netcore/src/contract';
 import { startFakeServer, type FakeServer } from '../../support/fake-server';
 import { assertTreeMatches, writeRandomFile } from '../../support/file-tree';
-import { connectClient, downloadInto } from '../../support/test-client';
+import { downloadInto, OpenClients } from '../../support/test-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { delay, waitUntil } from '../../support/wait';
 
 const REPLY_TIMEOUT_MS = 500;
 
 let base = '';
 const closers: Array<() => Promise<void>> = [];
-const connections: ServerConnection[] = [];
+const clients = new OpenClients(() => base);
 
 test.before.each(async () => {
   base = await makeTempDir('stalled');
 });
 
 test.after.each(async () => {
-  for (const c of connections.splice(0)) c.destroy();
+  clients.closeAll();
   for (const close of closers.splice(0)) await close();
   await removeDir(base);
 });
 
-async function connect(port: number): Promise<ServerConnection> {
-  const c = await connectClient(port, { pinsDir: await makeSubDir(base, 'pins'), replyTimeoutMs: REPLY_TIMEOUT_MS });
-  connections.push(c);
-  return c;
-}
+const connect = (port: number): Promise<ServerConnection> => clients.connect(port, { replyTimeoutMs: REPLY_TIMEOUT_MS });
 
 test('a server that goes silent mid-file (and ignores PING) ends the download with TIMEOUT', async () => {
   const frozen: FakeServer = await startFakeServer(async (peer) => {

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import { linesOf, runCli } from '../../support/cli-runner';
 import { writeRandomFile } from '../../support/file-tree';
-import { connectClient } from '../../support/test-client';
+import { OpenClients } from '../../support/test-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { rejection, waitUntil } from '../../support/wait';
 
 let base = '';
 let server: TestServer;
-const connections: ServerConnection[] = [];
+const clients = new OpenClients(() => base);
 
 test.before(async () => {
   base = await makeTempDir('max-clients');
@@ -22,16 +22,12 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  for (const c of connections) c.destroy();
+  clients.closeAll();
   await server?.close();
   await removeDir(base);
 });
 
-async function connect(): Promise<ServerConnection> {
-  const c = await connectClient(server.port, { pinsDir: await makeSubDir(base, 'pins') });
-  connections.push(c);
-  return c;
-}
+const connect = (): Promise<ServerConnection> => clients.connect(server.port);
 
 test('with one place taken, the next client gets SERVER_FULL; once it leaves, a new client gets in', async () => {
   const first = await connect();

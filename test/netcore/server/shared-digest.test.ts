@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
 import { sha256File, writeRandomFile } from '../../support/file-tree';
-import { connectClient, downloadInto } from '../../support/test-client';
+import { downloadInto, OpenClients } from '../../support/test-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { waitUntil } from '../../support/wait';
 
 /** Above the size from which the server hashes in a worker while streaming. */
@@ -18,7 +18,7 @@ const FILE_BYTES = 24 << 20;
 let base = '';
 let server: TestServer;
 let expected = '';
-const connections: ServerConnection[] = [];
+const clients = new OpenClients(() => base);
 const calls = { hashStreams: 0, fileHashes: 0 };
 const original = { openHashStream: WorkerPool.prototype.openHashStream, hashFile: WorkerPool.prototype.hashFile };
 
@@ -45,7 +45,7 @@ test.before.each(() => {
 });
 
 test.after.each(() => {
-  for (const c of connections.splice(0)) c.destroy();
+  clients.closeAll();
 });
 
 test.after(async () => {
@@ -54,16 +54,12 @@ test.after(async () => {
   await removeDir(base);
 });
 
-async function connect(): Promise<ServerConnection> {
-  const c = await connectClient(server.port, { pinsDir: await makeSubDir(base, 'pins') });
-  connections.push(c);
-  return c;
-}
+const connect = (): Promise<ServerConnection> => clients.connect(server.port);
 
 test('four clients downloading one file together all verify it; the server hashes it once', async () => {
-  const clients = await Promise.all([connect(), connect(), connect(), connect()]);
+  const four = await Promise.all([connect(), connect(), connect(), connect()]);
   const results = await Promise.all(
-    clients.map(async (c, i) => {
+    four.map(async (c, i) => {
       const { entries } = await c.list();
       const dest = join(base, `together-${i}`);
       const result = await downloadInto(c, entries, dest);
