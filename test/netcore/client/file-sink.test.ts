@@ -58,29 +58,71 @@ test('a file sink resumes at an offset without touching the bytes before it', as
   assert.ok((await readFile(join(dir, 'r.part'))).equals(Buffer.concat([head, tail])));
 });
 
-test('a long file is flushed to the disk in the background while it arrives, and arrives whole', async () => {
-  // Counts datasync calls on every FileHandle for the length of this test.
+type HandleMethod = 'datasync' | 'write';
+
+/** Counts calls of a FileHandle method (on every handle) while `body` runs. */
+async function countingCalls(method: HandleMethod, body: () => Promise<void>): Promise<number> {
   const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+  const proto = Object.getPrototypeOf(probe) as Record<HandleMethod, (...args: unknown[]) => Promise<unknown>>;
   await probe.close();
-  const original = proto.datasync;
-  let flushes = 0;
-  proto.datasync = function (this: unknown) {
-    flushes += 1;
-    return original.call(this);
+  const original = proto[method];
+  let calls = 0;
+  proto[method] = function (this: unknown, ...args: unknown[]) {
+    calls += 1;
+    return original.apply(this, args);
   };
   try {
-    const data = randomBytes(150 * 1024 * 1024 + 17);
-    const sink = new FileSink(join(dir, 'long.part'), 0, Promise.resolve(), undefined, () => undefined);
-    await feed(sink, data);
-    await sink.finish();
-    // 150 MiB with a flush every 64 MiB: at least one ran while bytes were still arriving.
-    assert.ok(flushes >= 1, `expected background flushes, saw ${flushes}`);
-    const written = await readFile(join(dir, 'long.part'));
-    assert.is(written.length, data.length);
-    assert.is(createHash('sha256').update(written).digest('hex'), createHash('sha256').update(data).digest('hex'));
+    await body();
   } finally {
-    proto.datasync = original;
+    proto[method] = original;
+  }
+  return calls;
+}
+
+for (const where of ['this thread', 'the hash worker'] as const) {
+  test(`a long file written on ${where} is flushed to the disk in the background while it arrives, and arrives whole`, async () => {
+    const pool = new WorkerPool();
+    try {
+      const data = randomBytes(150 * 1024 * 1024 + 17);
+      const digest = where === 'this thread' ? undefined : pool.openHashStream();
+      const flushes = await countingCalls('datasync', async () => {
+        const sink = new FileSink(join(dir, 'long.part'), 0, Promise.resolve(), digest, () => undefined);
+        await feed(sink, data);
+        await sink.finish();
+      });
+      // 150 MiB with a flush every 64 MiB: at least one ran while bytes were still arriving.
+      assert.ok(flushes >= 1, `expected background flushes, saw ${flushes}`);
+      const written = await readFile(join(dir, 'long.part'));
+      assert.is(written.length, data.length);
+      const expected = createHash('sha256').update(data).digest('hex');
+      assert.is(createHash('sha256').update(written).digest('hex'), expected);
+      if (digest) assert.is(await digest.digest(), expected);
+    } finally {
+      await pool.close();
+    }
+  });
+}
+
+test('with a worker digest the worker writes the blocks: the event loop makes no file writes', async () => {
+  const pool = new WorkerPool();
+  try {
+    const data = randomBytes(12 * 1024 * 1024 + 5);
+    const writes = await countingCalls('write', async () => {
+      const sink = new FileSink(join(dir, 'w.part'), 0, Promise.resolve(), pool.openHashStream(), () => undefined);
+      await feed(sink, data);
+      await sink.finish();
+    });
+    assert.is(writes, 0);
+    assert.ok((await readFile(join(dir, 'w.part'))).equals(data));
+    // Without one (a resumed file), the same bytes go through the event loop's writes.
+    const resumed = await countingCalls('write', async () => {
+      const sink = new FileSink(join(dir, 'r.part'), 0, Promise.resolve(), undefined, () => undefined);
+      await feed(sink, data);
+      await sink.finish();
+    });
+    assert.ok(resumed >= 12, `expected a write per block, saw ${resumed}`);
+  } finally {
+    await pool.close();
   }
 });
 
@@ -94,16 +136,25 @@ test('the sidecar write happens before the file is opened', async () => {
   assert.equal(order, ['meta', 'file']);
 });
 
-test('a full disk is DISK_FULL, reported once, and finish throws it', async () => {
-  if (!existsSync('/dev/full')) return;
-  const errors: PssError[] = [];
-  const sink = new FileSink('/dev/full', 0, Promise.resolve(), undefined, (e) => errors.push(e));
-  sink.write(randomBytes(3 * 1024 * 1024), () => undefined);
-  const err = (await sink.finish().catch((e) => e)) as PssError;
-  assert.is(err.code, 'DISK_FULL');
-  assert.is(errors.length, 1);
-  assert.is(errors[0]!.code, 'DISK_FULL');
-});
+for (const where of ['this thread', 'the hash worker'] as const) {
+  test(`a full disk met on ${where} is DISK_FULL, reported once, and finish throws it`, async () => {
+    if (!existsSync('/dev/full')) return;
+    const pool = new WorkerPool();
+    try {
+      const errors: PssError[] = [];
+      const digest = where === 'this thread' ? undefined : pool.openHashStream();
+      const sink = new FileSink('/dev/full', 0, Promise.resolve(), digest, (e) => errors.push(e));
+      sink.write(randomBytes(3 * 1024 * 1024), () => undefined);
+      const err = (await sink.finish().catch((e) => e)) as PssError;
+      assert.is(err.code, 'DISK_FULL');
+      assert.match(err.message, '/dev/full');
+      assert.is(errors.length, 1);
+      assert.is(errors[0]!.code, 'DISK_FULL');
+    } finally {
+      await pool.close();
+    }
+  });
+}
 
 test('memory stays bounded: a sink that cannot write asks the source to pause', async () => {
   let release!: () => void;

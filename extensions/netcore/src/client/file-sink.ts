@@ -1,7 +1,7 @@
 // Writes one downloading file: copies the small pieces TLS delivers into 1 MiB blocks,
-// writes them in order at explicit positions, hands each written block to the digest,
-// and tells the caller to pause the socket while too much is waiting (memory stays
-// bounded whatever the file size).
+// writes each at its position and adds it to the digest (both in the hash worker for a
+// large file), and tells the caller to pause the socket while too much is waiting
+// (memory stays bounded whatever the file size).
 import { constants as fsc } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { BLOCK_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
@@ -46,7 +46,7 @@ export abstract class BlockSink implements Sink {
   private readonly returning = new Set<Promise<void>>();
   private onDrain: (() => void) | undefined;
 
-  constructor(private readonly digest: BlockDigest | undefined) {}
+  constructor(protected readonly digest: BlockDigest | undefined) {}
 
   write(bytes: Buffer, drained: () => void): boolean {
     if (this.failure) return true;
@@ -66,7 +66,6 @@ export abstract class BlockSink implements Sink {
 
   async finish(): Promise<void> {
     this.flushBlock();
-    await this.drainWrites();
     await Promise.all(this.returning);
     if (this.failure) throw this.failure;
   }
@@ -75,13 +74,15 @@ export abstract class BlockSink implements Sink {
     this.block = undefined;
     this.fill = 0;
     this.digest?.drop();
-    await this.drainWrites();
+    await Promise.all(this.returning);
   }
 
-  /** Writes `data` (a view of a block); resolves when the block may be hashed. */
-  protected abstract writeBlock(data: Buffer): Promise<void>;
-  /** Resolves when every writeBlock call has settled. */
-  protected abstract drainWrites(): Promise<void>;
+  /**
+   * Writes `data` (a view of a pooled block) and adds it to the digest, in the order the
+   * calls are made; resolves with a view of the block's memory, free to reuse. The caller
+   * does not touch `data` until then.
+   */
+  protected abstract storeBlock(data: Buffer): Promise<Uint8Array>;
 
   protected setFailure(err: unknown): void {
     if (this.failure) return;
@@ -98,22 +99,11 @@ export abstract class BlockSink implements Sink {
     this.block = undefined;
     this.fill = 0;
     this.pending += length;
-    const done = this.writeBlock(data).then(
-      async () => {
-        if (this.failure || !this.digest) return block;
-        // Ordered: writeBlock calls settle in the order they were made.
-        // `block` is detached by the hand-over; the returned view carries its memory.
-        const back = await this.digest.update(data);
-        return Buffer.from(back.buffer, back.byteOffset, READ_CHUNK_BYTES);
-      },
-      (err) => {
-        this.setFailure(err);
-        return block;
-      },
-    );
-    const settled = done
+    // A block handed to a worker is detached here; the view that comes back carries its
+    // memory. If the worker failed, the memory is gone and the pool makes a new block.
+    const settled = this.storeBlock(data)
       .then(
-        (b) => processBlocks.give(b),
+        (back) => processBlocks.give(back),
         (err) => this.setFailure(err),
       )
       .finally(() => {
@@ -197,26 +187,44 @@ export class FileSink extends BlockSink {
     this.onError(this.failure!);
   }
 
-  protected writeBlock(data: Buffer): Promise<void> {
-    const at = this.position;
-    this.position += data.length;
+  protected storeBlock(data: Buffer): Promise<Uint8Array> {
+    // Read before the hand-over: a transferred buffer reports length 0.
+    const length = data.length;
+    const position = this.position;
+    this.position += length;
+    const inWorker = this.digest?.writeThenUpdate?.bind(this.digest);
+    // Through a worker, blocks queue there in call order (`opened` resolves its callbacks
+    // in order), so several may be in flight; on this thread they go one after another.
+    const stored = inWorker
+      ? this.opened.then((handle) => {
+          if (this.failure) return data;
+          return inWorker({ fd: handle.fd, position, path: this.path }, data);
+        })
+      : this.storeHere(data, position);
+    return stored.then(async (back) => {
+      this.unflushed += length;
+      if (!this.failure && this.unflushed >= EARLY_FLUSH_BYTES && !this.flushing) this.flushEarly(await this.opened);
+      return back;
+    });
+  }
+
+  /** Writes with the event loop's file-system calls, then hashes (small and resumed files). */
+  private storeHere(data: Buffer, position: number): Promise<Uint8Array> {
     const step = this.chain.then(async () => {
-      if (this.failure) throw this.failure;
+      if (this.failure) return data;
       const handle = await this.opened;
       let done = 0;
       while (done < data.length) {
-        const { bytesWritten } = await handle.write(data, done, data.length - done, at + done);
+        const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
         done += bytesWritten;
       }
-      this.unflushed += data.length;
-      if (this.unflushed >= EARLY_FLUSH_BYTES && !this.flushing) this.flushEarly(handle);
+      return this.digest && !this.failure ? this.digest.update(data) : data;
     });
-    this.chain = step.catch(() => undefined);
+    this.chain = step.then(
+      () => undefined,
+      () => undefined,
+    );
     return step;
-  }
-
-  protected drainWrites(): Promise<void> {
-    return this.chain;
   }
 
   /** Starts writing back what is written so far; the writes go on meanwhile. */

@@ -7,8 +7,6 @@ import type { BlockDigest } from '../workers/digest';
 import { BlockSink } from './file-sink';
 
 export class StreamSink extends BlockSink {
-  private last: Promise<void> = Promise.resolve();
-
   constructor(
     private readonly stream: Writable,
     digest: BlockDigest | undefined,
@@ -19,15 +17,11 @@ export class StreamSink extends BlockSink {
     });
   }
 
-  protected writeBlock(data: Buffer): Promise<void> {
+  protected storeBlock(data: Buffer): Promise<Uint8Array> {
     const written = new Promise<void>((resolve, reject) => {
       this.stream.write(data, (err) => (err ? reject(err) : resolve()));
     });
-    this.last = written.catch(() => undefined);
-    return written;
-  }
-
-  protected drainWrites(): Promise<void> {
-    return this.last;
+    // Stream writes complete in order, so the digest sees the blocks in order.
+    return written.then(() => (this.digest && !this.failure ? this.digest.update(data) : data));
   }
 }

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { HASH_WORKERS_MAX } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import type { BlockDigest } from './digest';
-import type { WorkerReply, WorkerTask } from './tasks';
+import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
 declare const __PSS_BUNDLED__: boolean | undefined;
 
@@ -48,6 +48,12 @@ export class HashStream implements BlockDigest {
    */
   async update(view: Uint8Array): Promise<Uint8Array> {
     return (await this.pool.call(this.slot, { kind: 'stream-update', stream: this.stream, data: view }, [view.buffer as ArrayBuffer])) as Uint8Array;
+  }
+
+  /** update(), with the worker writing the bytes to `target` first (one hand-over for both). */
+  async writeThenUpdate(target: BlockTarget, view: Uint8Array): Promise<Uint8Array> {
+    const task = { kind: 'stream-update', stream: this.stream, data: view, write: target } as const;
+    return (await this.pool.call(this.slot, task, [view.buffer as ArrayBuffer])) as Uint8Array;
   }
 
   async digest(): Promise<string> {

@@ -3,10 +3,21 @@
 // blocks keep arriving). Errors cross the thread boundary as { name, code, message }.
 import type { SerializedError } from '../errors';
 
+/** Where a block goes on disk: an open descriptor (any thread may use it) and a position. */
+export interface BlockTarget {
+  fd: number;
+  position: number;
+  /** For error messages only. */
+  path: string;
+}
+
 export type WorkerTask =
   | { kind: 'hash-file'; id: number; path: string; start: number; end?: number }
-  /** Adds a block to stream `stream`'s digest; the block is transferred and sent back. */
-  | { kind: 'stream-update'; id: number; stream: number; data: Uint8Array }
+  /**
+   * Adds a block to stream `stream`'s digest, after writing it to `write` when given; the
+   * block is transferred and sent back.
+   */
+  | { kind: 'stream-update'; id: number; stream: number; data: Uint8Array; write?: BlockTarget }
   | { kind: 'stream-digest'; id: number; stream: number }
   | { kind: 'stream-drop'; id: number; stream: number }
   /** Builds a log export's .xlsx file from JSON rows (logs/xlsx-workbook.ts); bytes are transferred both ways. */

@@ -1,12 +1,13 @@
 // The worker side of the pool. In the bundle, main.ts calls runWorker() when it is not
 // the main thread; from sources, pool.ts loads this file directly.
 import { createHash, type Hash } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { READ_CHUNK_BYTES } from '../constants';
+import { DISK_WRITE_PIECE_BYTES, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, fromFsError, PssError } from '../errors';
 import { buildLogWorkbookFromJson } from '../logs/xlsx-workbook';
-import type { WorkerReply, WorkerTask } from './tasks';
+import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
 async function hashFile(path: string, start: number, end: number | undefined): Promise<string> {
   const handle = await open(path, 'r');
@@ -27,6 +28,18 @@ async function hashFile(path: string, start: number, end: number | undefined): P
   }
 }
 
+/** Writes all of `data` at the target's position, in pieces (see DISK_WRITE_PIECE_BYTES). */
+function writeBlock(target: BlockTarget, data: Uint8Array): void {
+  try {
+    let done = 0;
+    while (done < data.length) {
+      done += writeSync(target.fd, data, done, Math.min(DISK_WRITE_PIECE_BYTES, data.length - done), target.position + done);
+    }
+  } catch (err) {
+    throw fromFsError(err, `cannot write ${target.path}`, ErrorCode.WRITE_FAILED);
+  }
+}
+
 const streams = new Map<number, Hash>();
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -39,6 +52,7 @@ async function handle(task: WorkerTask): Promise<void> {
       case 'hash-file':
         return reply({ id: task.id, ok: true, value: await hashFile(task.path, task.start, task.end) });
       case 'stream-update': {
+        if (task.write) writeBlock(task.write, task.data);
         let hash = streams.get(task.stream);
         if (!hash) streams.set(task.stream, (hash = createHash('sha256')));
         hash.update(task.data);
