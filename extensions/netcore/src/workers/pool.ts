@@ -1,7 +1,7 @@
 // A small worker_threads pool for hashing that should not load the event loop
 // (DESIGN §3): whole files (the server's hash cache, a resumed .part) and streams of
-// 1 MiB blocks that are being sent or written. Workers start from the same bundle as the
-// main thread (DESIGN §5).
+// 1 MiB blocks that are being sent or written; a download's blocks are also written to
+// its .part file there. Workers start from the same bundle as the main thread (DESIGN §5).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
