@@ -126,6 +126,32 @@ test('with a worker digest the worker writes the blocks: the event loop makes no
   }
 });
 
+test('blocks written on this thread or by the worker come back for the next download', async () => {
+  const pool = new WorkerPool();
+  const original = Buffer.allocUnsafe;
+  let fresh = 0;
+  Buffer.allocUnsafe = ((size: number) => {
+    if (size === 1024 * 1024) fresh += 1;
+    return original(size);
+  }) as typeof Buffer.allocUnsafe;
+  try {
+    const data = randomBytes(12 * 1024 * 1024);
+    for (const [i, where] of ['worker', 'worker', 'this thread', 'worker'].entries()) {
+      const digest = where === 'worker' ? pool.openHashStream() : new InlineDigest();
+      const sink = new FileSink(join(dir, `${i}.part`), 0, Promise.resolve(), digest, () => undefined);
+      await feed(sink, data);
+      await sink.finish();
+    }
+  } finally {
+    Buffer.allocUnsafe = original;
+    await pool.close();
+  }
+  // Four files of twelve blocks: without reuse, 48 new blocks. With it, at most what was
+  // ever in flight at once (the 16 MiB high-water mark and the block being filled: 18),
+  // with room for the idle trim dropping a few in between.
+  assert.ok(fresh <= 24, `${fresh} new 1 MiB blocks`);
+});
+
 test('the sidecar write happens before the file is opened', async () => {
   const order: string[] = [];
   const before = new Promise<void>((r) => setTimeout(() => (order.push('meta'), r()), 20));
