@@ -329,6 +329,7 @@ export class Download {
       if (begin.offset > 0) outcome.resumedFrom = begin.offset;
       this.record(outcome);
     } catch (err) {
+      cur.digest?.drop();
       const e = err instanceof PssError ? err : fromFsError(err, `cannot finish ${path}`, ErrorCode.WRITE_FAILED);
       this.record({ path, status: 'failed', code: e.code, message: e.message, bytes: cur.received });
     }

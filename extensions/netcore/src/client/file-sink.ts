@@ -21,8 +21,8 @@ const HIGH_WATER_BYTES = 16 * READ_CHUNK_BYTES;
  */
 const EARLY_FLUSH_BYTES = 64 * READ_CHUNK_BYTES;
 const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
-/** Written and hashed blocks come back here for the next block of any download. */
-const processBlocks = new BufferPool(READ_CHUNK_BYTES, BLOCK_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS);
+/** Written and hashed blocks come back here for the next block of any download (exported for tests). */
+export const processBlocks = new BufferPool(READ_CHUNK_BYTES, BLOCK_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS);
 
 /** Where a download's bytes go: a .part file, or a stream for `--stdout`. */
 export interface Sink {
@@ -35,8 +35,8 @@ export interface Sink {
 }
 
 /**
- * The block bookkeeping both sinks share: filling, recycling, the digest hand-off and the
- * high-water mark. Subclasses say how a full block is written.
+ * The block bookkeeping both sinks share: filling, recycling and the high-water mark.
+ * Subclasses say how a full block is written and hashed (storeBlock).
  */
 export abstract class BlockSink implements Sink {
   protected failure: PssError | undefined;
@@ -84,6 +84,11 @@ export abstract class BlockSink implements Sink {
    */
   protected abstract storeBlock(data: Buffer): Promise<Uint8Array>;
 
+  /** Adds a written block to the digest, unless there is none or the sink has failed. */
+  protected hashWritten(data: Buffer): Promise<Uint8Array> {
+    return this.digest && !this.failure ? this.digest.update(data) : Promise.resolve(data);
+  }
+
   protected setFailure(err: unknown): void {
     if (this.failure) return;
     this.failure = err instanceof PssError ? err : fromFsError(err, 'cannot write the download', ErrorCode.WRITE_FAILED);
@@ -125,6 +130,8 @@ export class FileSink extends BlockSink {
   private readonly opened: Promise<FileHandle>;
   private chain: Promise<void> = Promise.resolve();
   private position: number;
+  /** Set once the file is open (`opened` resolved). */
+  private handle: FileHandle | undefined;
   private unflushed = 0;
   /** The background flush under way, if any (one at a time). */
   private flushing: Promise<void> | undefined;
@@ -145,7 +152,10 @@ export class FileSink extends BlockSink {
     // Never through a link: a planted `name.part` link must not redirect the download.
     const flags = offset > 0 ? fsc.O_RDWR | O_NOFOLLOW : fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | O_NOFOLLOW;
     this.opened = before.then(() => open(path, flags, 0o644));
-    this.opened.catch((err) => this.setFailure(err));
+    this.opened.then(
+      (handle) => (this.handle = handle),
+      (err) => this.setFailure(err),
+    );
   }
 
   get error(): PssError | undefined {
@@ -188,8 +198,7 @@ export class FileSink extends BlockSink {
   }
 
   protected storeBlock(data: Buffer): Promise<Uint8Array> {
-    // Read before the hand-over: a transferred buffer reports length 0.
-    const length = data.length;
+    const length = data.length; // read now: the hand-over to a worker detaches `data`
     const position = this.position;
     this.position += length;
     const inWorker = this.digest?.writeThenUpdate?.bind(this.digest);
@@ -201,9 +210,10 @@ export class FileSink extends BlockSink {
           return inWorker({ fd: handle.fd, position, path: this.path }, data);
         })
       : this.storeHere(data, position);
-    return stored.then(async (back) => {
+    return stored.then((back) => {
+      if (this.failure || !this.handle) return back;
       this.unflushed += length;
-      if (!this.failure && this.unflushed >= EARLY_FLUSH_BYTES && !this.flushing) this.flushEarly(await this.opened);
+      if (this.unflushed >= EARLY_FLUSH_BYTES && !this.flushing) this.flushEarly(this.handle);
       return back;
     });
   }
@@ -218,7 +228,7 @@ export class FileSink extends BlockSink {
         const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
         done += bytesWritten;
       }
-      return this.digest && !this.failure ? this.digest.update(data) : data;
+      return this.hashWritten(data);
     });
     this.chain = step.then(
       () => undefined,

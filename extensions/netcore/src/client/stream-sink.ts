@@ -22,6 +22,6 @@ export class StreamSink extends BlockSink {
       this.stream.write(data, (err) => (err ? reject(err) : resolve()));
     });
     // Stream writes complete in order, so the digest sees the blocks in order.
-    return written.then(() => (this.digest && !this.failure ? this.digest.update(data) : data));
+    return written.then(() => this.hashWritten(data));
   }
 }

@@ -46,14 +46,17 @@ export class HashStream implements BlockDigest {
    * of the same bytes, which the caller may reuse. The caller must not touch `view` (or
    * anything sharing its memory) until then.
    */
-  async update(view: Uint8Array): Promise<Uint8Array> {
-    return (await this.pool.call(this.slot, { kind: 'stream-update', stream: this.stream, data: view }, [view.buffer as ArrayBuffer])) as Uint8Array;
+  update(view: Uint8Array): Promise<Uint8Array> {
+    return this.send(view, undefined);
   }
 
-  /** update(), with the worker writing the bytes to `target` first (one hand-over for both). */
-  async writeThenUpdate(target: BlockTarget, view: Uint8Array): Promise<Uint8Array> {
-    const task = { kind: 'stream-update', stream: this.stream, data: view, write: target } as const;
-    return (await this.pool.call(this.slot, task, [view.buffer as ArrayBuffer])) as Uint8Array;
+  /**
+   * update(), with the worker writing the bytes to `target` first (one hand-over for both).
+   * Once a write fails, the stream's later writes are refused without touching the file.
+   * The write blocks that worker: its other tasks wait for a slow disk.
+   */
+  writeThenUpdate(target: BlockTarget, view: Uint8Array): Promise<Uint8Array> {
+    return this.send(view, target);
   }
 
   async digest(): Promise<string> {
@@ -65,6 +68,11 @@ export class HashStream implements BlockDigest {
     if (this.dropped) return;
     this.dropped = true;
     this.pool.call(this.slot, { kind: 'stream-drop', stream: this.stream }).catch(() => undefined);
+  }
+
+  private async send(view: Uint8Array, write: BlockTarget | undefined): Promise<Uint8Array> {
+    const task = write ? { kind: 'stream-update' as const, stream: this.stream, data: view, write } : { kind: 'stream-update' as const, stream: this.stream, data: view };
+    return (await this.pool.call(this.slot, task, [view.buffer as ArrayBuffer])) as Uint8Array;
   }
 }
 
@@ -94,16 +102,19 @@ export class WorkerPool {
     return (await this.call(this.pick(), { kind: 'build-log-workbook', rows }, [rows.buffer as ArrayBuffer])) as Uint8Array;
   }
 
-  /** Idempotent: rejects what is pending and stops the workers. */
+  /**
+   * Idempotent: stops the workers, then rejects what was pending. In that order, a file a
+   * worker was writing is closed by its owner only once the worker can no longer write.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const err = new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
     await Promise.all(
       this.slots.splice(0).map(async (slot) => {
+        await slot.worker.terminate();
         for (const p of slot.pending.values()) p.reject(err);
         slot.pending.clear();
-        await slot.worker.terminate();
       }),
     );
   }

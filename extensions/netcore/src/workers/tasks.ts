@@ -1,6 +1,7 @@
 // Messages between the pool and its workers. Every task carries an id and every reply
 // names it, because a worker interleaves tasks (a file hash waits on reads while stream
-// blocks keep arriving). Errors cross the thread boundary as { name, code, message }.
+// blocks keep arriving; a block's write, though, holds the worker until the disk takes
+// it). Errors cross the thread boundary as { name, code, message }.
 import type { SerializedError } from '../errors';
 
 /** Where a block goes on disk: an open descriptor (any thread may use it) and a position. */

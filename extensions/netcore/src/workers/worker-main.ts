@@ -33,14 +33,31 @@ function writeBlock(target: BlockTarget, data: Uint8Array): void {
   try {
     let done = 0;
     while (done < data.length) {
-      done += writeSync(target.fd, data, done, Math.min(DISK_WRITE_PIECE_BYTES, data.length - done), target.position + done);
+      const n = writeSync(target.fd, data, done, Math.min(DISK_WRITE_PIECE_BYTES, data.length - done), target.position + done);
+      if (n === 0) throw new PssError(ErrorCode.WRITE_FAILED, `cannot write ${target.path}: nothing was written`);
+      done += n;
     }
   } catch (err) {
     throw fromFsError(err, `cannot write ${target.path}`, ErrorCode.WRITE_FAILED);
   }
 }
 
-const streams = new Map<number, Hash>();
+interface Stream {
+  hash: Hash;
+  /**
+   * Set by the first failed write. Later blocks (already queued behind it) are refused
+   * unwritten, so the file stays a clean prefix that a retry can resume from.
+   */
+  writeFailed?: PssError;
+}
+
+const streams = new Map<number, Stream>();
+
+function streamFor(id: number): Stream {
+  let stream = streams.get(id);
+  if (!stream) streams.set(id, (stream = { hash: createHash('sha256') }));
+  return stream;
+}
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(message, transfer);
@@ -52,14 +69,21 @@ async function handle(task: WorkerTask): Promise<void> {
       case 'hash-file':
         return reply({ id: task.id, ok: true, value: await hashFile(task.path, task.start, task.end) });
       case 'stream-update': {
-        if (task.write) writeBlock(task.write, task.data);
-        let hash = streams.get(task.stream);
-        if (!hash) streams.set(task.stream, (hash = createHash('sha256')));
-        hash.update(task.data);
+        const stream = streamFor(task.stream);
+        if (task.write) {
+          if (stream.writeFailed) throw stream.writeFailed;
+          try {
+            writeBlock(task.write, task.data);
+          } catch (err) {
+            stream.writeFailed = err as PssError;
+            throw err;
+          }
+        }
+        stream.hash.update(task.data);
         return reply({ id: task.id, ok: true, value: task.data }, [task.data.buffer as ArrayBuffer]);
       }
       case 'stream-digest': {
-        const hash = streams.get(task.stream) ?? createHash('sha256');
+        const hash = streamFor(task.stream).hash;
         streams.delete(task.stream);
         return reply({ id: task.id, ok: true, value: hash.digest('hex') });
       }
@@ -70,6 +94,7 @@ async function handle(task: WorkerTask): Promise<void> {
         return replyWorkbook(task.id, task.rows);
     }
   } catch (err) {
+    // Write failures arrive here as WRITE_FAILED or DISK_FULL already; the rest are reads.
     reply({ id: task.id, ok: false, error: fromFsError(err, 'hashing failed', ErrorCode.READ_FAILED).toJSON() });
   }
 }
