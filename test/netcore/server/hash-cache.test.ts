@@ -52,11 +52,14 @@ test('computeOnce runs one computation for every caller that arrives while it ru
   release('d1');
   assert.equal(await Promise.all([first, second]), ['d1', 'd1']);
   assert.is(cache.get(A, stat()), 'd1');
-  // Once settled, a later caller computes again (its caller checks the cache first).
-  const third = cache.computeOnce(A, stat(), compute);
+  // A caller arriving after it finished gets the remembered digest: no second read.
+  assert.is(await cache.computeOnce(A, stat(), compute), 'd1');
+  assert.is(runs, 1);
+  // Another version of the file (another mtime) is computed afresh.
+  const other = cache.computeOnce(A, stat({ mtimeMs: 5 }), compute);
   assert.is(runs, 2);
   release('d2');
-  assert.is(await third, 'd2');
+  assert.is(await other, 'd2');
 });
 
 test('a failed computeOnce is reported to every waiter and not remembered', async () => {

@@ -52,10 +52,13 @@ export class HashCache {
   }
 
   /**
-   * The file's digest from `compute` (a worker reading the file), started at most once at a
-   * time per file: callers arriving while it runs share its result.
+   * The file's digest: remembered, or from `compute` (a worker reading the file), started at
+   * most once at a time per file; callers arriving while it runs share its result, and
+   * callers arriving after it finished get the remembered digest.
    */
   computeOnce(absPath: string, st: Stats, compute: () => Promise<string>): Promise<string> {
+    const known = this.get(absPath, st);
+    if (known !== undefined) return Promise.resolve(known);
     const key = keyOf(absPath, st);
     let running = this.reading.get(key);
     if (!running) {
