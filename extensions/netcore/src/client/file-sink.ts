@@ -130,6 +130,8 @@ export class FileSink extends BlockSink {
   private readonly opened: Promise<FileHandle>;
   private chain: Promise<void> = Promise.resolve();
   private position: number;
+  /** The digest's worker writes the blocks, when it runs in one. */
+  private readonly workerWrite: BlockDigest['writeThenUpdate'];
   /** Set once the file is open (`opened` resolved). */
   private handle: FileHandle | undefined;
   private unflushed = 0;
@@ -148,6 +150,7 @@ export class FileSink extends BlockSink {
     private readonly onError: (err: PssError) => void,
   ) {
     super(digest);
+    this.workerWrite = digest?.writeThenUpdate?.bind(digest);
     this.position = offset;
     // Never through a link: a planted `name.part` link must not redirect the download.
     const flags = offset > 0 ? fsc.O_RDWR | O_NOFOLLOW : fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | O_NOFOLLOW;
@@ -201,13 +204,13 @@ export class FileSink extends BlockSink {
     const length = data.length; // read now: the hand-over to a worker detaches `data`
     const position = this.position;
     this.position += length;
-    const inWorker = this.digest?.writeThenUpdate?.bind(this.digest);
     // Through a worker, blocks queue there in call order (`opened` resolves its callbacks
     // in order), so several may be in flight; on this thread they go one after another.
-    const stored = inWorker
+    const workerWrite = this.workerWrite;
+    const stored = workerWrite
       ? this.opened.then((handle) => {
           if (this.failure) return data;
-          return inWorker({ fd: handle.fd, position, path: this.path }, data);
+          return workerWrite({ fd: handle.fd, position, path: this.path }, data);
         })
       : this.storeHere(data, position);
     return stored.then((back) => {

@@ -9,12 +9,12 @@ const TAP_BUFFER_BYTES = 64 * 1024;
 /** What may wait, copied, before a reader attaches; past this the socket stops reading. */
 const EARLY_LIMIT_BYTES = 256 * 1024;
 
-export type ChunkReader = (chunk: Buffer) => void;
+export type ChunkHandler = (chunk: Buffer) => void;
 
 export class ReadTap {
   /** Pass as `onread` to tls.connect. */
   readonly onread: { buffer: Buffer; callback: (bytes: number, buffer: Buffer) => void };
-  private reader: ChunkReader | undefined;
+  private reader: ChunkHandler | undefined;
   private socket: TLSSocket | undefined;
   private early: Buffer[] = [];
   private earlyBytes = 0;
@@ -44,7 +44,7 @@ export class ReadTap {
    * microtask, so the caller finishes setting up first). A chunk is a view of the shared
    * buffer, valid only during the call: the reader copies what it keeps.
    */
-  attach(reader: ChunkReader): void {
+  attach(reader: ChunkHandler): void {
     if (this.early.length === 0) {
       this.reader = reader;
       return;

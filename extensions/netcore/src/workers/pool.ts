@@ -71,7 +71,7 @@ export class HashStream implements BlockDigest {
   }
 
   private async send(view: Uint8Array, write: BlockTarget | undefined): Promise<Uint8Array> {
-    const task = write ? { kind: 'stream-update' as const, stream: this.stream, data: view, write } : { kind: 'stream-update' as const, stream: this.stream, data: view };
+    const task = { kind: 'stream-update' as const, stream: this.stream, data: view, ...(write && { write }) };
     return (await this.pool.call(this.slot, task, [view.buffer as ArrayBuffer])) as Uint8Array;
   }
 }
