@@ -68,7 +68,7 @@ test('the server killed mid-file: get exits 1 keeping the .part, and the same co
   const cut = await within(get.exited, 20_000, 'get to give up after the server died');
   assert.is(cut.code, 1, cut.stderr);
   assert.match(cut.stderr, /big\.bin: .*run again to resume \[CONNECTION_LOST\]/);
-  assert.match(linesOf(cut.stderr).at(-1)!, /^pss: .*\[CONNECTION_LOST\]$/);
+  assert.match(linesOf(cut.stderr).at(-1)!, /^pss: .*\[CONNECTION_LOST\]$/, cut.stderr);
   assert.match(cut.stdout, /^✓ a small\.txt$/m);
   const kept = (await sizeOf(part))!;
   assert.ok(kept > 0 && kept < big.size, `a partial .part remains (${kept} bytes)`);

@@ -1,12 +1,16 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { digestFor, InlineDigest } from '../../../extensions/netcore/src/workers/digest';
 import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
 import { HASH_OFFLOAD_MIN_BYTES } from '../../../extensions/netcore/src/constants';
+
+const execFileAsync = promisify(execFile);
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -93,6 +97,27 @@ test('close settles pending work, is idempotent, and refuses new work with SHUTT
   await pool.close();
   const after = await pool.hashFile('x').catch((e) => e);
   assert.is(after.code, 'SHUTTING_DOWN');
+});
+
+test('a process whose only work is closing the pool waits for the workers to end', async () => {
+  // A reply arriving while close() terminates the worker must not let go of the worker:
+  // the process would exit with close() never settling. Run where nothing else holds the
+  // event loop, several times, with a task still pending in the worker.
+  const pool = join(__dirname, '../../../extensions/netcore/src/workers/pool.ts');
+  const script = `
+    const { WorkerPool } = require(${JSON.stringify(pool)});
+    (async () => {
+      for (let round = 0; round < 10; round++) {
+        const p = new WorkerPool();
+        const stream = p.openHashStream();
+        await stream.update(Buffer.alloc(1 << 20));
+        stream.drop(); // as an aborted download does just before its pool closes
+        await p.close();
+        process.stdout.write('closed ');
+      }
+    })();`;
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 60_000 });
+  assert.is(stdout.trim(), Array(10).fill('closed').join(' '));
 });
 
 test.run();

@@ -112,6 +112,9 @@ export class WorkerPool {
     const err = new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
     await Promise.all(
       this.slots.splice(0).map(async (slot) => {
+        // Held until it has ended (an idle worker is unref'd), or the process could exit
+        // with terminate() never settling.
+        slot.worker.ref();
         await slot.worker.terminate();
         for (const p of slot.pending.values()) p.reject(err);
         slot.pending.clear();
@@ -145,7 +148,8 @@ export class WorkerPool {
       const p = slot.pending.get(reply.id);
       if (!p) return;
       slot.pending.delete(reply.id);
-      if (slot.pending.size === 0) slot.worker.unref();
+      // While closing, the worker stays held: see close().
+      if (slot.pending.size === 0 && !this.closed) slot.worker.unref();
       if (reply.ok) p.resolve(reply.value);
       else p.reject(deserializeError(reply.error));
     });
