@@ -22,7 +22,8 @@ import { delay, waitUntil } from '../support/wait';
 const MIB = 1 << 20;
 const BIG = 'video/big movie 🎬.bin';
 /** Big enough that Pause lands while this file is on its way. */
-const BIG_SIZE = 160 * MIB;
+/** Large enough that a pause clicked once it starts lands part-way (downloads run at ~400 MiB/s here). */
+const BIG_SIZE = 320 * MIB;
 const PASSWORD = 'correct horse – اسب درست 🐎';
 
 /** The share: names with spaces, Persian and emoji, a nested folder, and one big file. */
@@ -232,13 +233,14 @@ test('the client ticks a folder and files, picks a destination and a new sub-fol
   await expectText(c.id('effective-destination'), /From server – دریافت 📥/, 'the effective destination to name the sub-folder');
   await screenshot(c, 'client-connected');
 
+  // The Pause button is on screen before the download starts: one click once it is needed.
+  await server.id('tab-control').click();
   await c.id('download-button').click();
   // Pause as soon as the big file is on its way.
   await c.host.waitFor(() => {
     const p = lastProgress(c);
     return p?.currentPath === BIG && p.fileBytes > 0;
   }, 'the big file to start arriving', 30_000);
-  await server.id('tab-control').click();
   await server.id('server-pause').click();
   await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
   await screenshot(c, 'client-downloading');
@@ -276,12 +278,12 @@ test('the administrator cuts the session mid-file; Retry reconnects, logs in aga
   await c.id('subfolder-name').fill('second copy');
   await c.id('subfolder-create').click();
   const into = join(downloads, 'second copy');
+  await server.id('tab-control').click();
   await c.id('download-button').click();
   await c.host.waitFor(() => {
     const p = lastProgress(c);
     return p?.currentPath === BIG && p.fileBytes > 0 && p.filesDone > 0;
   }, 'the big file to start arriving again', 30_000);
-  await server.id('tab-control').click();
   await server.id('server-pause').click();
   await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
   const part = join(into, ...`${BIG}.part`.split('/'));
