@@ -21,8 +21,9 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __PSS_BUNDLED__: 'true' },
-  // ws loads these optional native helpers when they are installed and works without them.
+  // ws would try to load two optional native helpers; it works without them, and a single
+  // executable cannot load them (it warns on every start when asked to), so it never asks.
+  define: { __PSS_BUNDLED__: 'true', 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
   external: ['bufferutil', 'utf-8-validate'],
 });
 

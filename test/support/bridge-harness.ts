@@ -31,6 +31,12 @@ export interface HarnessOptions {
   stdin?: string;
   /** Events sent the moment netcore connects, as Neutralino and waiting pages do. */
   greet?: { event: string; data: unknown }[];
+  /**
+   * Runs this executable (a release's `pss`) directly instead of the bundle through node,
+   * with exactly `env` (PSS_DATA_DIR is not added: the release folder decides); `dataDir`
+   * is then only where the harness reads the bridge log.
+   */
+  executable?: { path: string; env: NodeJS.ProcessEnv; cwd: string };
 }
 
 export class BridgeHarness {
@@ -182,7 +188,12 @@ export class BridgeHarness {
       JSON.stringify({ nlConnectToken: this.connectToken, nlExtensionId: EXTENSION_ID, nlPort: String(this.port), nlToken: this.token });
     const env = { ...process.env, PSS_DATA_DIR: this.options.dataDir };
     const mode = this.options.launch ?? 'direct';
-    if (mode === 'direct') {
+    const exe = this.options.executable;
+    if (exe) {
+      this.child = spawn(exe.path, ['--neutralino'], { env: exe.env, cwd: exe.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+      this.netcorePid = this.child.pid!;
+      this.child.stdin!.end(input);
+    } else if (mode === 'direct') {
       this.child = spawn(process.execPath, [CLI_BUNDLE, '--neutralino'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       this.netcorePid = this.child.pid!;
       this.child.stdin!.end(input);

@@ -12,6 +12,8 @@ export interface CliOptions {
   cwd: string;
   /** Added to this process's environment. PSS_DATA_DIR defaults to a folder inside `cwd`. */
   env?: Record<string, string>;
+  /** Runs this executable (a release's `pss`) with exactly `env`, instead of the bundle through node. */
+  executable?: string;
 }
 
 export interface CliResult {
@@ -39,12 +41,16 @@ export class CliProcess {
   private exitedFlag = false;
 
   constructor(args: string[], options: CliOptions) {
-    if (!existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} is missing: build first (node scripts/build.mjs)`);
-    this.child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, PSS_DATA_DIR: join(options.cwd, '.pss-default-data'), ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    if (options.executable !== undefined) {
+      this.child = spawn(options.executable, args, { cwd: options.cwd, env: options.env ?? {}, stdio: ['ignore', 'pipe', 'pipe'] });
+    } else {
+      if (!existsSync(CLI_BUNDLE)) throw new Error(`${CLI_BUNDLE} is missing: build first (node scripts/build.mjs)`);
+      this.child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
+        cwd: options.cwd,
+        env: { ...process.env, PSS_DATA_DIR: join(options.cwd, '.pss-default-data'), ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    }
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
     this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
     this.exited = new Promise((resolvePromise, reject) => {
@@ -143,13 +149,14 @@ export interface CliServer {
 
 /**
  * Starts `pss serve <share> --json --bind 127.0.0.1 --port <port> --data-dir <dataDir>` and
- * waits for its first line, which must be the ready event.
+ * waits for its first line, which must be the ready event. Without `dataDir` the command
+ * finds its data directory itself (a release folder's data/, say).
  */
 export async function startCliServer(
   share: string,
-  options: CliOptions & { dataDir: string; port?: number; extraArgs?: string[] },
+  options: CliOptions & { dataDir: string | undefined; port?: number; extraArgs?: string[] },
 ): Promise<CliServer> {
-  const args = ['serve', share, '--json', '--port', String(options.port ?? 0), '--bind', '127.0.0.1', '--data-dir', options.dataDir];
+  const args = ['serve', share, '--json', '--port', String(options.port ?? 0), '--bind', '127.0.0.1', ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir])];
   const child = new CliProcess([...args, ...(options.extraArgs ?? [])], options);
   let first: string;
   try {

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { DATA_DIR_ENV, DATA_DIR_NAME } from './constants';
 import { ErrorCode, PssError, fromFsError } from './errors';
+import { isSingleExecutable } from './single-executable';
 
 export interface DataDirOptions {
   /** Value of `--data-dir`, when given. */
@@ -76,11 +77,12 @@ function osConfigRoot(
 }
 
 /**
- * The folder holding the app. The bundle runs from <app>/extensions/netcore/dist (where
- * Neutralino's release keeps extensions) and the sources sit in <app>/extensions/netcore/src,
- * so both find it three levels up.
+ * The folder holding the app. In a release, `pss` is a single executable in the release
+ * folder itself. In a checkout, the bundle runs from <app>/extensions/netcore/dist and the
+ * sources sit in <app>/extensions/netcore/src, so both find it three levels up.
  */
 export function defaultAppDir(): string {
+  if (isSingleExecutable()) return path.dirname(process.execPath);
   return path.resolve(__dirname, '..', '..', '..');
 }
 

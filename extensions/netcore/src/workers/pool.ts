@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HASH_WORKERS_MAX } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
+import { bundleSource } from '../single-executable';
 import type { BlockDigest } from './digest';
 import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
@@ -25,7 +26,12 @@ interface Slot {
 }
 
 function spawn(): Worker {
-  if (typeof __PSS_BUNDLED__ !== 'undefined' && __PSS_BUNDLED__) return new Worker(__filename);
+  if (typeof __PSS_BUNDLED__ !== 'undefined' && __PSS_BUNDLED__) {
+    // A single executable has no bundle file to load: its workers run the bundle's source,
+    // which the executable carries (single-executable.ts).
+    const source = bundleSource();
+    return source === undefined ? new Worker(__filename) : new Worker(source, { eval: true });
+  }
   // Running from TypeScript sources (tests): load the worker entry through tsx.
   const entry = join(__dirname, 'worker-main.ts');
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true });
