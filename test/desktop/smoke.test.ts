@@ -1,14 +1,16 @@
 // The real desktop app, when bin/ has the Neutralino binary for this machine (it comes from
 // `npx neu update`; CI has none) and Xvfb is installed: the app starts netcore, netcore
 // connects, the window draws, and closing the window (WM_DELETE_WINDOW, as a window
-// manager's close button sends it) makes netcore stop by itself. The screen is saved to
-// test-artifacts/desktop-smoke.png.
+// manager's close button sends it) makes netcore stop by itself. Run twice: from the
+// checkout (netcore through node) and as the portable release builds it (netcore is the
+// `pss` single executable, the folder's data/ holds everything, no node on PATH, an empty
+// home). The screens are saved to test-artifacts/desktop-smoke*.png.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { delimiter, join, relative } from 'node:path';
 import { isAlive } from '../support/bridge-harness';
 import { ARTIFACTS_DIR } from '../support/browser';
 import { CLI_BUNDLE } from '../support/cli-runner';
@@ -58,6 +60,116 @@ function endByPid(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
+
+interface AppRun {
+  /** The app's binary and its arguments. */
+  binary: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The data folder netcore uses (its bridge log is read from there). */
+  dataDir: string;
+  screenshot: string;
+  /** The command netcore must run as (the extension's process, from /proc). */
+  netcoreCommand?: RegExp;
+}
+
+/** Starts Xvfb and the app, checks netcore and the window, closes the window and checks that everything ends. */
+async function runApp(base: string, run: AppRun): Promise<void> {
+  const fbDir = join(base, 'fb');
+  await mkdir(fbDir, { recursive: true });
+  let xvfb: ChildProcess | undefined;
+  let neutralino: ChildProcess | undefined;
+  let output = '';
+  let netcorePid = 0;
+  try {
+    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', '-ac', '-fbdir', fbDir], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    xvfb.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
+    const display = await within(
+      new Promise<number>((resolve, reject) => {
+        let text = '';
+        (xvfb!.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8');
+        (xvfb!.stdio[3] as NodeJS.ReadableStream).on('data', (s: string) => {
+          text += s;
+          if (text.includes('\n')) resolve(Number(text.trim()));
+        });
+        xvfb!.once('exit', () => reject(new Error(`Xvfb exited: ${output}`)));
+      }),
+      15_000,
+      'Xvfb to start',
+    );
+
+    neutralino = spawn(run.binary, run.args, { cwd: run.cwd, env: { ...run.env, DISPLAY: `:${display}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    neutralino.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s));
+    neutralino.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
+    const diagnostics = () => `\n--- app output ---\n${output}\n--- bridge log ---\n${logLines(run.dataDir).map((l) => JSON.stringify(l)).join('\n')}`;
+
+    await waitUntil(() => logLines(run.dataDir).some((l) => l.message === 'connected to Neutralino'), `netcore to connect${diagnostics()}`, { timeoutMs: 30_000, intervalMs: 100 });
+    const connected = logLines(run.dataDir).find((l) => l.message === 'connected to Neutralino')!;
+    netcorePid = connected.pid as number;
+    assert.is(connected.extensionId, 'app.prosecuresuite.netcore');
+    assert.ok((connected.watching as number[]).includes(neutralino.pid!), `netcore watches the app: ${JSON.stringify(connected)}`);
+    if (run.netcoreCommand) {
+      const command = readFileSync(`/proc/${netcorePid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+      assert.match(command, run.netcoreCommand, `netcore runs as ${command}`);
+    }
+    if (UI_BUILT) {
+      await waitUntil(() => logLines(run.dataDir).some((l) => l.message === 'a page connected'), `the UI page to connect${diagnostics()}`, { timeoutMs: 30_000, intervalMs: 100 });
+    }
+
+    // The window has drawn once most of the screen is no longer Xvfb's black.
+    let shot = { drawnFraction: 0, colours: 0 };
+    await waitUntil(
+      async () => {
+        shot = describe(readXwd(await readFile(join(fbDir, 'Xvfb_screen0'))));
+        return shot.drawnFraction > 0.3 && (!UI_BUILT || shot.colours >= 3);
+      },
+      `the window to draw (last: ${JSON.stringify(shot)})`,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+    await writeFile(join(ARTIFACTS_DIR, run.screenshot), toPng(readXwd(await readFile(join(fbDir, 'Xvfb_screen0')))));
+
+    assert.ok((await closeWindowsTitled(display, WINDOW_TITLE)) >= 1, `no window titled ${WINDOW_TITLE}`);
+    await waitUntil(() => !isAlive(netcorePid), `netcore (pid ${netcorePid}) to exit after the window closed${diagnostics()}`, { timeoutMs: 20_000, intervalMs: 100 });
+    const stopping = logLines(run.dataDir).find((l) => l.message === 'netcore is stopping');
+    assert.is(stopping?.reason, 'the window was closed');
+    assert.ok(logLines(run.dataDir).some((l) => l.message === 'netcore stopped' && l.status === 0));
+    if (UI_BUILT) {
+      await waitUntil(() => neutralino!.exitCode !== null || neutralino!.signalCode !== null, `the app to exit after its window closed${diagnostics()}`, { timeoutMs: 20_000, intervalMs: 100 });
+    } else {
+      // exitProcessOnClose is false: closing the window alone does not end the app.
+      await delay(500);
+      assert.is(neutralino.exitCode, null, 'the app kept running after windowClose');
+    }
+  } finally {
+    await endByPid(neutralino);
+    if (netcorePid && isAlive(netcorePid)) process.kill(netcorePid, 'SIGKILL');
+    await endByPid(xvfb);
+  }
+}
+
+/** Every path under `dir`, for a before/after comparison. */
+function listTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      out.push(relative(dir, full));
+      if (statSync(full).isDirectory()) walk(full);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/**
+ * What WebKitGTK and Mesa, the system libraries that draw the window, keep under the XDG
+ * folders by themselves (Neutralino has no setting for it): the web engine's cache and
+ * HSTS store, the GL shader cache, and dconf's runtime folder.
+ */
+const WEB_ENGINE_FILES = /^(cache|data)\/pro-secure-suite(\/|$)|^cache\/mesa_shader_cache(_db)?(\/|$)|^runtime\/dconf(\/|$)/;
+
 const reason = skipReason();
 if (reason !== undefined) {
   test('desktop smoke test', () => {
@@ -66,81 +178,62 @@ if (reason !== undefined) {
 } else {
   test('the real app: netcore connects, the window draws, closing it ends netcore', async () => {
     const base = await makeTempDir('desktop-smoke');
-    // The app folder as a release lays it out: config, resources/ and extensions/ beside the binary.
+    // The app folder as in development: config, resources/ and extensions/ beside the binary.
     const app = join(base, 'app');
     const dataDir = join(base, 'data');
-    const fbDir = join(base, 'fb');
-    await Promise.all([mkdir(app), mkdir(dataDir), mkdir(fbDir)]);
+    await Promise.all([mkdir(app), mkdir(dataDir)]);
     await copyFile(join(REPO_ROOT, 'neutralino.config.json'), join(app, 'neutralino.config.json'));
     await symlink(join(REPO_ROOT, 'resources'), join(app, 'resources'));
     await symlink(join(REPO_ROOT, 'extensions'), join(app, 'extensions'));
-
-    let xvfb: ChildProcess | undefined;
-    let neutralino: ChildProcess | undefined;
-    let output = '';
-    let netcorePid = 0;
     try {
-      xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', '-ac', '-fbdir', fbDir], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-      xvfb.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
-      const display = await within(
-        new Promise<number>((resolve, reject) => {
-          let text = '';
-          (xvfb!.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8');
-          (xvfb!.stdio[3] as NodeJS.ReadableStream).on('data', (s: string) => {
-            text += s;
-            if (text.includes('\n')) resolve(Number(text.trim()));
-          });
-          xvfb!.once('exit', () => reject(new Error(`Xvfb exited: ${output}`)));
-        }),
-        15_000,
-        'Xvfb to start',
-      );
-
-      neutralino = spawn(BINARY, ['--load-dir-res', `--path=${app}`], {
+      await runApp(base, {
+        binary: BINARY,
+        args: ['--load-dir-res', `--path=${app}`],
         cwd: app,
-        env: { ...process.env, DISPLAY: `:${display}`, PSS_DATA_DIR: dataDir },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PSS_DATA_DIR: dataDir },
+        dataDir,
+        screenshot: 'desktop-smoke.png',
       });
-      neutralino.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s));
-      neutralino.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
-      const diagnostics = () => `\n--- app output ---\n${output}\n--- bridge log ---\n${logLines(dataDir).map((l) => JSON.stringify(l)).join('\n')}`;
-
-      await waitUntil(() => logLines(dataDir).some((l) => l.message === 'connected to Neutralino'), `netcore to connect${diagnostics()}`, { timeoutMs: 30_000, intervalMs: 100 });
-      const connected = logLines(dataDir).find((l) => l.message === 'connected to Neutralino')!;
-      netcorePid = connected.pid as number;
-      assert.is(connected.extensionId, 'app.prosecuresuite.netcore');
-      assert.ok((connected.watching as number[]).includes(neutralino.pid!), `netcore watches the app: ${JSON.stringify(connected)}`);
-      if (UI_BUILT) {
-        await waitUntil(() => logLines(dataDir).some((l) => l.message === 'a page connected'), `the UI page to connect${diagnostics()}`, { timeoutMs: 30_000, intervalMs: 100 });
-      }
-
-      // The window has drawn once most of the screen is no longer Xvfb's black.
-      let shot = { drawnFraction: 0, colours: 0 };
-      await waitUntil(
-        async () => {
-          shot = describe(readXwd(await readFile(join(fbDir, 'Xvfb_screen0'))));
-          return shot.drawnFraction > 0.3 && (!UI_BUILT || shot.colours >= 3);
-        },
-        `the window to draw (last: ${JSON.stringify(shot)})`,
-        { timeoutMs: 30_000, intervalMs: 250 },
-      );
-      await mkdir(ARTIFACTS_DIR, { recursive: true });
-      await writeFile(join(ARTIFACTS_DIR, 'desktop-smoke.png'), toPng(readXwd(await readFile(join(fbDir, 'Xvfb_screen0')))));
-
-      assert.ok((await closeWindowsTitled(display, WINDOW_TITLE)) >= 1, `no window titled ${WINDOW_TITLE}`);
-      await waitUntil(() => !isAlive(netcorePid), `netcore (pid ${netcorePid}) to exit after the window closed${diagnostics()}`, { timeoutMs: 20_000, intervalMs: 100 });
-      const stopping = logLines(dataDir).find((l) => l.message === 'netcore is stopping');
-      assert.is(stopping?.reason, 'the window was closed');
-      assert.ok(logLines(dataDir).some((l) => l.message === 'netcore stopped' && l.status === 0));
-      if (!UI_BUILT) {
-        // exitProcessOnClose is false: closing the window alone does not end the app.
-        await delay(500);
-        assert.is(neutralino.exitCode, null, 'the app kept running after windowClose');
-      }
     } finally {
-      await endByPid(neutralino);
-      if (netcorePid && isAlive(netcorePid)) process.kill(netcorePid, 'SIGKILL');
-      await endByPid(xvfb);
+      await removeDir(base);
+    }
+  });
+
+  test('the packaged app: runs from its folder with nothing installed, netcore is pss, data stays in the folder', async () => {
+    const base = await makeTempDir('desktop-smoke-release');
+    try {
+      const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package.mjs'), '--target', 'linux_x64', '--no-archive', '--out', join(base, 'release')], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
+      assert.is(build.status, 0, `npm run package: ${build.stdout}${build.stderr}`);
+      const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+      const folder = join(base, 'stick', `${pkg.name}-${pkg.version}-linux_x64`);
+      await cp(join(base, 'release', `${pkg.name}-${pkg.version}-linux_x64`), folder, { recursive: true });
+      const outside = join(base, 'outside');
+      const dirs = { home: join(outside, 'home'), config: join(outside, 'config'), data: join(outside, 'data'), cache: join(outside, 'cache'), state: join(outside, 'state'), runtime: join(outside, 'runtime'), path: join(outside, 'path') };
+      await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true, mode: 0o700 })));
+      await runApp(base, {
+        binary: join(folder, pkg.name),
+        args: [],
+        cwd: dirs.home,
+        env: {
+          HOME: dirs.home,
+          PATH: dirs.path,
+          XDG_CONFIG_HOME: dirs.config,
+          XDG_DATA_HOME: dirs.data,
+          XDG_CACHE_HOME: dirs.cache,
+          XDG_STATE_HOME: dirs.state,
+          XDG_RUNTIME_DIR: dirs.runtime,
+          TMPDIR: join(base, 'fb'),
+          LANG: 'C.UTF-8',
+        },
+        dataDir: join(folder, 'data'),
+        screenshot: 'desktop-smoke-release.png',
+        netcoreCommand: new RegExp(`^${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/pss --neutralino$`),
+      });
+      assert.ok(existsSync(join(folder, 'data', 'logs', 'bridge.log')), 'netcore logs into the folder');
+      const written = listTree(outside).filter((p) => !Object.keys(dirs).includes(p));
+      const ours = written.filter((p) => !WEB_ENGINE_FILES.test(p));
+      assert.equal(ours, [], 'nothing of the app is written outside its folder');
+    } finally {
       await removeDir(base);
     }
   });
