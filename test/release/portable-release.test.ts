@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join, relative } from 'node:path';
 import yauzl from 'yauzl';
@@ -42,6 +42,13 @@ function snapshot(dir: string, skip: string[]): Map<string, string> {
   };
   walk(dir);
   return out;
+}
+
+function walkAll(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return lstatSync(full).isDirectory() ? [full, ...walkAll(full)] : [full];
+  });
 }
 
 function changes(before: Map<string, string>, after: Map<string, string>): string[] {
@@ -109,6 +116,13 @@ test('the package command builds a folder and archives per target and says plain
     assert.ok(statSync(`${folder}.zip`).size > 10 * 2 ** 20, `${target}: the zip`);
     assert.is(existsSync(`${folder}.tar.gz`), target === 'linux_x64', `${target}: a .tar.gz only for Linux and macOS`);
     assert.ok(statSync(`${folder}.zip`).size <= 45 * 10 ** 6, `${target}: the zip is at most 45 MB`);
+    // FAT32 and exFAT sticks: no links, no names those file systems refuse, short paths.
+    for (const path of walkAll(folder)) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      assert.not.ok(lstatSync(path).isSymbolicLink(), `${path} is a link`);
+      assert.not.match(name, /[<>:"|?*\x00-\x1f]|[. ]$/, `${target}: ${name} cannot be stored on FAT32`);
+      assert.ok(relative(folder, path).length < 100, `${target}: ${path} is a short path`);
+    }
   }
   const manifest = JSON.parse(readFileSync(join(release, 'release.json'), 'utf8')) as { targets: { target: string; archives: { file: string; bytes: number }[] }[] };
   assert.equal(manifest.targets.map((t) => t.target), ['linux_x64', 'win_x64']);
