@@ -20,7 +20,7 @@ export function thirdPartyNotices(root) {
     const id = `${pkg.name}@${pkg.version}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying|ofl)(\.(md|txt))?$/i.test(f));
     const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(no licence file in the package; package.json says: ${pkg.license ?? 'nothing'})`;
     sections.push(`${id} (${pkg.license ?? 'see text'})\n\n${text}`);
   }
