@@ -276,6 +276,11 @@ if (wineReason !== undefined && process.env.CI === 'true') {
     }
     for (const [name, bytes] of files) assert.ok((await readFile(join(dest, name))).equals(bytes), `${name} arrived byte-exact from the Windows build`);
     assert.ok(existsSync(join(winFolder, 'data', 'server.crt')), 'the Windows build keeps its certificate in its data folder');
+    // Nothing in the Windows profile (%APPDATA%, %LOCALAPPDATA%) of the wine prefix.
+    const users = join(base, 'wineprefix', 'drive_c', 'users');
+    const profileDirs = readdirSync(users).flatMap((u) => ['Roaming', 'Local'].map((k) => join(users, u, 'AppData', k))).filter((d) => existsSync(d));
+    assert.ok(profileDirs.length > 0, 'the wine prefix has a Windows profile');
+    for (const d of profileDirs) assert.not.ok(readdirSync(d).some((n) => /pro-secure-suite|pss/i.test(n)), `nothing of pss.exe in ${d}`);
   });
 }
 
