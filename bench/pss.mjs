@@ -54,7 +54,7 @@ export async function startPss({ shareDir, workDir }) {
   if (!Number.isInteger(ready.mainPort) || typeof ready.fingerprint !== 'string') {
     throw new MeasurementError(`pss serve printed an incomplete ready line: ${JSON.stringify(ready)}`);
   }
-  return { server, port: ready.mainPort, fingerprint: ready.fingerprint, clientDataDir, memory: new MemoryWatch(server.pid) };
+  return { server, port: ready.mainPort, webPort: ready.webPort, fingerprint: ready.fingerprint, clientDataDir, memory: new MemoryWatch(server.pid) };
 }
 
 /** Protocol and cipher the main port picks (it honours its own cipher order). */

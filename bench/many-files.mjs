@@ -1,0 +1,256 @@
+// `npm run bench:many-files`: shares of many small files, each row side by side with its
+// baseline in the same run.
+//  1. `pss get --all` of BENCH_SMALL_FILES files of BENCH_SMALL_KIB KiB in 20 folders, into a
+//     folder on disk, against `scp -r` of the same tree and against `pss get` of one file of
+//     the same total size; and the rate of the last 1,000 files against the first 1,000.
+//     Targets: >= 1.5x scp -r, >= 0.5x the one-file rate, last/first >= 0.9.
+//  2. `pss list --json` of a share of BENCH_LIST_FILES files against `find -printf` on the
+//     same tree, twice (the second listing of an unchanged share), with the server's CPU
+//     time per listing. Targets: under 1 s, at most 2x find, server CPU under 0.5 s.
+//  3. The web port's ZIP of BENCH_ZIP_FILES files of 64 KiB against one big file from the
+//     same port (BENCH_WEB_MIB). Target: >= 0.3x.
+// Peak RSS of server and client is printed for each row. Trees are cached between runs in
+// the bench cache folder. Exit status: 0 when every measurement ran, 1 when one failed.
+import { randomFillSync } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { intEnv } from './env.mjs';
+import { CACHE_DIR, cachedRandomFile, makeTempDir, removeTempDirs, warmRead } from './fixtures.mjs';
+import { cpuSeconds, killAllNow, MeasurementError, MemoryWatch, runChecked, stopAll } from './processes.mjs';
+import { startPss } from './pss.mjs';
+import { ensureOpenSsh, startSshd } from './scp.mjs';
+import { fixed, median, mib, mibPerSecond, note, ratioLine, say, table } from './report.mjs';
+
+const PSS = fileURLToPath(new URL('../scripts/pss.cjs', import.meta.url));
+const c = {
+  smallFiles: intEnv('BENCH_SMALL_FILES', 10_000),
+  smallKiB: intEnv('BENCH_SMALL_KIB', 16),
+  listFiles: intEnv('BENCH_LIST_FILES', 100_000),
+  zipFiles: intEnv('BENCH_ZIP_FILES', 1000),
+  webMiB: intEnv('BENCH_WEB_MIB', 256),
+  runs: intEnv('BENCH_RUNS', 3),
+  diskDir: process.env.BENCH_DISK_DIR || tmpdir(),
+  timeoutMs: intEnv('BENCH_TIMEOUT_S', 600) * 1000,
+};
+
+/** A tree of `count` random files of `kib` KiB in 20 folders, cached by its shape. */
+function cachedTree(label, count, kib, folders = 20) {
+  const dir = join(CACHE_DIR, `${label}-${count}x${kib}KiB`);
+  // The marker sits beside the tree, not in it: it would be shared as one more file.
+  const complete = `${dir}.complete`;
+  if (existsSync(complete)) return dir;
+  note(`writing ${count} files of ${kib} KiB into ${dir} (cached for later runs)`);
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  const buf = Buffer.allocUnsafe(kib * 1024);
+  for (let i = 0; i < count; i++) {
+    const folder = join(partial, `folder-${String(i % folders).padStart(2, '0')}`);
+    if (i < folders) mkdirSync(folder, { recursive: true });
+    randomFillSync(buf);
+    writeFileSync(join(folder, `file-${String(i).padStart(6, '0')}.bin`), buf);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  writeFileSync(complete, '');
+  return dir;
+}
+
+function pssArgs(ctx, extra) {
+  return [PSS, ...extra, '--fingerprint', ctx.fingerprint, '--data-dir', ctx.clientDataDir];
+}
+
+/** One `pss get --all` into a fresh folder; the time of every finished file is recorded. */
+async function pssGetAll(ctx, expectFiles) {
+  const out = makeTempDir(c.diskDir, 'pss-many-out-');
+  const times = [];
+  let pending = '';
+  let client;
+  ctx.memory.mark();
+  const start = process.hrtime.bigint();
+  const r = await runChecked(process.execPath, pssArgs(ctx, ['get', `127.0.0.1:${ctx.port}`, '--all', '--json', '--out', out]), {
+    timeoutMs: c.timeoutMs,
+    stdout: (chunk) => {
+      pending += chunk;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.includes('"event":"file"')) times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      }
+    },
+    onStart: (child) => (client = new MemoryWatch(child.pid, { wholeLife: true })),
+  });
+  const outcome = { seconds: r.elapsedMs / 1000, times, clientPeakKiB: client?.peakKiB() ?? 0, serverPeakKiB: ctx.memory.peakKiB() };
+  client?.stop();
+  if (times.length !== expectFiles) throw new MeasurementError(`pss get reported ${times.length} files, expected ${expectFiles}`);
+  rmSync(out, { recursive: true, force: true });
+  return outcome;
+}
+
+/** Files per second of the first and of the last `n` files. */
+function firstLastRates(times, n) {
+  const first = n / times[n - 1];
+  const last = n / (times[times.length - 1] - times[times.length - 1 - n]);
+  return { first, last };
+}
+
+async function rowSmallFiles(ssh) {
+  const tree = cachedTree('small', c.smallFiles, c.smallKiB);
+  const totalBytes = c.smallFiles * c.smallKiB * 1024;
+  const bigMiB = Math.max(1, Math.round(totalBytes / (1 << 20)));
+  const big = await cachedRandomFile(bigMiB, note);
+  // One server for the tree, one for the big file (each shares what it is measured on).
+  const treeCtx = await startPss({ shareDir: tree, workDir: makeTempDir(c.diskDir, 'pss-many-a-') });
+  const bigWork = makeTempDir(c.diskDir, 'pss-many-b-');
+  const bigShare = join(bigWork, 'share');
+  mkdirSync(bigShare);
+  linkSync(big.path, join(bigShare, big.name));
+  const bigCtx = await startPss({ shareDir: bigShare, workDir: bigWork });
+  await warmRead(big.path);
+
+  const samples = { pss: [], scp: [], big: [] };
+  let last;
+  for (let i = 0; i < c.runs; i++) {
+    note(`small files: run ${i + 1} of ${c.runs}`);
+    const got = await pssGetAll(treeCtx, c.smallFiles);
+    samples.pss.push(got.seconds);
+    last = got;
+    if (ssh) {
+      const out = makeTempDir(c.diskDir, 'scp-many-out-');
+      const r = await runChecked(ssh.tools.scp, ['-r', '-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '-i', ssh.clientKey, '-P', String(ssh.port), `${ssh.user}@127.0.0.1:${tree}`, out], { timeoutMs: c.timeoutMs });
+      samples.scp.push(r.elapsedMs / 1000);
+      rmSync(out, { recursive: true, force: true });
+    }
+    const bigOut = makeTempDir(c.diskDir, 'pss-big-out-');
+    const r = await runChecked(process.execPath, pssArgs(bigCtx, ['get', `127.0.0.1:${bigCtx.port}`, big.name, '--out', bigOut]), { timeoutMs: c.timeoutMs });
+    samples.big.push(r.elapsedMs / 1000);
+    rmSync(bigOut, { recursive: true, force: true });
+  }
+  const m = (k) => median(samples[k]);
+  const n = Math.min(1000, Math.floor(c.smallFiles / 2));
+  const { first, last: lastRate } = firstLastRates(last.times, n);
+  say(`## ${c.smallFiles} files x ${c.smallKiB} KiB in 20 folders (${fixed(totalBytes / (1 << 20))} MiB) into ${c.diskDir}, median of ${c.runs}`);
+  say(
+    table([
+      ['contender', 'seconds', 'files/s', 'MiB/s'],
+      ['pss get --all', fixed(m('pss'), 2), fixed(c.smallFiles / m('pss'), 0), fixed(mibPerSecond(totalBytes, m('pss')))],
+      ['scp -r', ssh ? fixed(m('scp'), 2) : 'n/a', ssh ? fixed(c.smallFiles / m('scp'), 0) : 'n/a', ssh ? fixed(mibPerSecond(totalBytes, m('scp'))) : 'n/a'],
+      [`pss get of one ${bigMiB} MiB file`, fixed(m('big'), 2), '', fixed(mibPerSecond(big.size, m('big')))],
+    ]).join('\n'),
+  );
+  say(`  first ${n} files: ${fixed(first, 0)} files/s; last ${n}: ${fixed(lastRate, 0)} files/s`);
+  say(`  peak RSS: server ${mib(last.serverPeakKiB)}, client ${mib(last.clientPeakKiB)}`);
+  say(ratioLine('pss get / scp -r (time)', ssh ? m('scp') : undefined, m('pss'), 1.5));
+  say(ratioLine('many small files / one file (rate)', totalBytes / m('pss'), big.size / m('big'), 0.5));
+  say(ratioLine('last / first 1,000 files (rate)', lastRate, first, 0.9));
+  say();
+}
+
+async function rowListing() {
+  const tree = cachedTree('list', c.listFiles, 0, 100);
+  const work = makeTempDir(c.diskDir, 'pss-list-work-');
+  const ctx = await startPss({ shareDir: tree, workDir: work });
+  const find = [];
+  const lists = [];
+  const cpu = [];
+  let client;
+  for (let i = 0; i < 2; i++) {
+    const f = await runChecked('find', [tree, '-printf', '%P\\t%s\\t%T@\\n'], { timeoutMs: c.timeoutMs, stdout: () => {} });
+    find.push(f.elapsedMs / 1000);
+    const before = cpuSeconds(ctx.server.pid);
+    ctx.memory.mark();
+    let bytes = 0;
+    const r = await runChecked(process.execPath, pssArgs(ctx, ['list', `127.0.0.1:${ctx.port}`, '--json']), {
+      timeoutMs: c.timeoutMs,
+      stdout: (chunk) => (bytes += chunk.length),
+      onStart: (child) => (client = new MemoryWatch(child.pid, { wholeLife: true })),
+    });
+    lists.push({ seconds: r.elapsedMs / 1000, bytes, serverPeakKiB: ctx.memory.peakKiB(), clientPeakKiB: client?.peakKiB() ?? 0 });
+    client?.stop();
+    const after = cpuSeconds(ctx.server.pid);
+    cpu.push(before === undefined || after === undefined ? undefined : after - before);
+  }
+  say(`## pss list --json of ${c.listFiles} files in 100 folders`);
+  say(
+    table([
+      ['listing', 'pss list s', 'server CPU s', 'find s', 'JSON MiB', 'server peak', 'client peak'],
+      ...lists.map((l, i) => [i === 0 ? 'first' : 'second (unchanged)', fixed(l.seconds, 2), fixed(cpu[i], 2), fixed(find[i], 2), fixed(l.bytes / (1 << 20)), mib(l.serverPeakKiB), mib(l.clientPeakKiB)]),
+    ]).join('\n'),
+  );
+  say(ratioLine('1 s / pss list (first listing)', 1, lists[0].seconds, 1.0));
+  say(ratioLine('2 x find / pss list', 2 * find[0], lists[0].seconds, 1.0));
+  say(ratioLine('0.5 s / server CPU per listing', 0.5, cpu[0], 1.0));
+  say(ratioLine('first / second listing (server CPU)', cpu[0], cpu[1], 1.0));
+  say();
+}
+
+async function rowZip() {
+  const tree = cachedTree('zip', c.zipFiles, 64, 1);
+  const big = await cachedRandomFile(c.webMiB, note);
+  const work = makeTempDir(c.diskDir, 'pss-zip-work-');
+  const share = join(work, 'share');
+  mkdirSync(share);
+  linkSync(big.path, join(share, big.name));
+  // The tree's one folder, linked in as a copy would take time: hard links, file by file.
+  const many = join(share, 'many');
+  mkdirSync(many);
+  const folder = join(tree, readdirSync(tree).find((d) => d.startsWith('folder-')));
+  for (const f of readdirSync(folder)) linkSync(join(folder, f), join(many, f));
+  const ctx = await startPss({ shareDir: share, workDir: work });
+  const webPort = ctx.webPort;
+  if (!webPort) throw new MeasurementError('pss serve printed no web port');
+  await warmRead(big.path);
+  const curl = async (url) => {
+    const r = await runChecked('curl', ['-sk', '--tlsv1.3', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url], { timeoutMs: c.timeoutMs });
+    const [size, seconds, code] = r.stdout.trim().split(' ').map(Number);
+    if (code !== 200) throw new MeasurementError(`HTTP ${code} for ${url}`);
+    return { size, seconds };
+  };
+  const zips = [];
+  const singles = [];
+  ctx.memory.mark();
+  for (let i = 0; i < c.runs; i++) {
+    zips.push(await curl(`https://127.0.0.1:${webPort}/zip?path=many`));
+    singles.push(await curl(`https://127.0.0.1:${webPort}/files/${encodeURIComponent(big.name)}`));
+  }
+  const zipRate = median(zips.map((z) => mibPerSecond(z.size, z.seconds)));
+  const bigRate = median(singles.map((z) => mibPerSecond(z.size, z.seconds)));
+  say(`## Web port: ZIP of ${c.zipFiles} files x 64 KiB against one ${c.webMiB} MiB file, median of ${c.runs}`);
+  say(table([['download', 'MiB/s'], ['ZIP (stored)', fixed(zipRate)], ['one file', fixed(bigRate)]]).join('\n'));
+  say(`  server peak RSS: ${mib(ctx.memory.peakKiB())}`);
+  say(ratioLine('ZIP / one file (rate)', zipRate, bigRate, 0.3));
+  say();
+}
+
+async function main() {
+  say(`# Many files (2 cores shared by clients, servers and baselines; ${c.runs} runs)`);
+  const openssh = await ensureOpenSsh(note);
+  let ssh;
+  if (openssh.skip) note(`scp baseline skipped: ${openssh.skip}`);
+  else ssh = await startSshd({ tools: openssh.tools, workDir: makeTempDir(tmpdir(), 'pss-many-sshd-') });
+  let failed = false;
+  for (const row of [() => rowSmallFiles(ssh), rowListing, rowZip]) {
+    try {
+      await row();
+    } catch (err) {
+      failed = true;
+      say(`n/a: ${err.message}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main()
+  .then(async (code) => {
+    await stopAll();
+    removeTempDirs();
+    process.exit(code);
+  })
+  .catch(async (err) => {
+    note(err.stack ?? String(err));
+    killAllNow();
+    removeTempDirs();
+    process.exit(1);
+  });
