@@ -4,28 +4,52 @@
 
 const RULE = '='.repeat(72);
 
+/** The start-up steps that depend on the target, in each language. */
+const START = {
+  en: {
+    app: (app) => `Double-click ${app}. A small window asks: Server (share files) or Client (download).`,
+    webkit: 'Linux needs WebKitGTK for the window (Debian/Ubuntu: libwebkit2gtk-4.1-0; most desktops have it).',
+    noApp: 'This folder has no desktop window for this system: use pss from a terminal (below).',
+    smartScreen: 'If Windows says "Windows protected your PC", click More info, then Run anyway (the files are not signed by a publisher).',
+    quarantine: 'macOS blocks programs downloaded from the internet until you allow them. Once, in Terminal:',
+    rosetta: 'On Apple silicon, pss is the x64 build of Node (npm publishes no Node 20 for Apple silicon); macOS runs it through Rosetta 2.',
+  },
+  fa: {
+    app: (app) => `روی ${app} دوبار کلیک کنید. پنجره‌ی کوچکی باز می‌شود و می‌پرسد: سرور (اشتراک‌گذاری فایل) یا کلاینت (دانلود).`,
+    webkit: 'در لینوکس، پنجره‌ی برنامه به WebKitGTK نیاز دارد (در دبیان و اوبونتو: libwebkit2gtk-4.1-0؛ بیشتر میزکارها آن را دارند).',
+    noApp: 'این پوشه برای این سیستم پنجره‌ی گرافیکی ندارد؛ از pss در ترمینال استفاده کنید (پایین‌تر).',
+    smartScreen: 'اگر ویندوز پیام «Windows protected your PC» نشان داد، روی More info و سپس Run anyway کلیک کنید (فایل‌ها امضای ناشر ندارند).',
+    quarantine: 'مک‌اواس برنامه‌هایی را که از اینترنت دانلود شده‌اند تا وقتی اجازه ندهید باز نمی‌کند. یک بار در Terminal بزنید:',
+    rosetta: 'در مک‌های Apple silicon، موتور pss نسخه‌ی x64 است (npm نسخه‌ی ۲۰ Node را برای Apple silicon منتشر نمی‌کند) و مک‌اواس آن را با Rosetta 2 اجرا می‌کند.',
+  },
+};
+
 export function releaseReadme({ target, version, appName, hasApp, signed }) {
   const app = `${appName}${target.exe}`;
   const pss = `pss${target.exe}`;
   const run = target.os === 'windows' ? pss : `./${pss}`;
-  return [english({ target, version, app, pss, run, hasApp, signed }), RULE, persian({ target, version, app, pss, run, hasApp, signed }), ''].join('\n');
+  const facts = { target, version, app, pss, run };
+  return [english(facts, startLines(START.en, facts, hasApp, signed)), RULE, persian(facts, startLines(START.fa, facts, hasApp, signed)), ''].join('\n');
 }
 
-function english({ target, version, app, pss, run, hasApp, signed }) {
-  const start = [];
+function startLines(say, { target, app, pss }, hasApp, signed) {
+  const lines = [];
   if (hasApp) {
-    start.push(`Double-click ${app}. A small window asks: Server (share files) or Client (download).`);
-    if (target.os === 'linux') start.push('Linux needs WebKitGTK for the window (Debian/Ubuntu: libwebkit2gtk-4.1-0; most desktops have it).');
+    lines.push(say.app(app));
+    if (target.os === 'linux') lines.push(say.webkit);
   } else {
-    start.push('This folder has no desktop window for this system: use pss from a terminal (below).');
+    lines.push(say.noApp);
   }
-  if (target.os === 'windows') start.push('If Windows says "Windows protected your PC", click More info, then Run anyway (the files are not signed by a publisher).');
+  if (target.os === 'windows') lines.push(say.smartScreen);
   if (target.os === 'mac') {
-    start.push('macOS blocks programs downloaded from the internet until you allow them. Once, in Terminal:');
-    start.push('    xattr -dr com.apple.quarantine <this folder>');
-    if (signed === 'no') start.push(`    codesign --force --sign - <this folder>/${pss}`);
-    if (target.node.note) start.push(`(On Apple silicon, ${target.node.note}.)`);
+    lines.push(say.quarantine, '    xattr -dr com.apple.quarantine <this folder>');
+    if (signed === 'no') lines.push(`    codesign --force --sign - <this folder>/${pss}`);
+    if (target.node.note) lines.push(say.rosetta);
   }
+  return lines;
+}
+
+function english({ target, version, pss, run }, start) {
   return `Pro Secure Suite ${version} (${target.name}): secure file sharing on your local network
 
 Nothing to install: everything runs from this folder, also from a USB stick.
@@ -62,21 +86,7 @@ MOVING TO ANOTHER STICK OR COMPUTER
 `;
 }
 
-function persian({ target, version, app, pss, run, hasApp, signed }) {
-  const start = [];
-  if (hasApp) {
-    start.push(`روی ${app} دوبار کلیک کنید. پنجره‌ی کوچکی باز می‌شود و می‌پرسد: سرور (اشتراک‌گذاری فایل) یا کلاینت (دانلود).`);
-    if (target.os === 'linux') start.push('در لینوکس، پنجره‌ی برنامه به WebKitGTK نیاز دارد (در دبیان و اوبونتو: libwebkit2gtk-4.1-0؛ بیشتر میزکارها آن را دارند).');
-  } else {
-    start.push('این پوشه برای این سیستم پنجره‌ی گرافیکی ندارد؛ از pss در ترمینال استفاده کنید (پایین‌تر).');
-  }
-  if (target.os === 'windows') start.push('اگر ویندوز پیام «Windows protected your PC» نشان داد، روی More info و سپس Run anyway کلیک کنید (فایل‌ها امضای ناشر ندارند).');
-  if (target.os === 'mac') {
-    start.push('مک‌اواس برنامه‌هایی را که از اینترنت دانلود شده‌اند تا وقتی اجازه ندهید باز نمی‌کند. یک بار در Terminal بزنید:');
-    start.push('    xattr -dr com.apple.quarantine <this folder>');
-    if (signed === 'no') start.push(`    codesign --force --sign - <this folder>/${pss}`);
-    if (target.node.note) start.push('(در مک‌های Apple silicon، موتور pss نسخه‌ی x64 است و مک‌اواس آن را با Rosetta 2 اجرا می‌کند.)');
-  }
+function persian({ target, version, pss, run }, start) {
   return `Pro Secure Suite ${version} (${target.name}): اشتراک‌گذاری امن فایل در شبکه‌ی محلی
 
 نیازی به نصب نیست: همه چیز از همین پوشه اجرا می‌شود، حتی از روی فلش.
