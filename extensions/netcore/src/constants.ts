@@ -75,14 +75,23 @@ export const SCRYPT_KEY_BYTES = 32;
 export const SCRYPT_SALT_BYTES = 16;
 /** N=2^17, r=8 needs 128 MiB; Node's default cap is 32 MiB. */
 export const SCRYPT_MAXMEM_BYTES = 256 * 1024 * 1024;
-/** scrypt at these costs takes 128 MiB each; at most this many run at once. */
-export const SCRYPT_CONCURRENCY = 2;
+/**
+ * scrypt at these costs takes 128 MiB and a core each; at most this many run at once in the
+ * whole process, so a flood of logins leaves the other core to transfers and the event loop.
+ */
+export const SCRYPT_CONCURRENCY = 1;
 export const THROTTLE_BASE_DELAY_MS = 500;
 export const THROTTLE_MAX_DELAY_MS = 8_000;
 export const LOCKOUT_AFTER_FAILURES = 5;
 export const LOCKOUT_DURATION_MS = 5 * 60_000;
 /** Failures older than this are forgotten. */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
+/** Password checks one address may have waiting (each waits for the one before it). */
+export const LOGIN_QUEUE_PER_ADDRESS = 8;
+/** Password checks all addresses together may have waiting. */
+export const LOGIN_QUEUE_TOTAL = 64;
+/** What a login answered BUSY is told to wait before trying again. */
+export const LOGIN_BUSY_RETRY_MS = 2_000;
 
 // Certificates (DESIGN §2).
 export const CERT_VALIDITY_DAYS = 3650;

@@ -7,7 +7,7 @@ import { FRAMES_PER_TURN, HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIME
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
-import { LoginThrottle, type PasswordVerifier } from './auth';
+import type { LoginGuard } from './auth';
 import { HashCache } from './hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
 import { createTlsListener, listenOn } from '../transport/tls-listener';
@@ -21,8 +21,8 @@ export interface FileServerOptions {
   certPem: string;
   keyPem: string;
   maxClients: number;
-  password?: PasswordVerifier;
-  throttle?: LoginThrottle;
+  /** Checks passwords; absent when the server has none. */
+  login?: LoginGuard;
   pool: WorkerPool;
   log: LogSink;
   timeouts?: Partial<ServerTimeouts>;
@@ -65,8 +65,7 @@ export class FileServer {
     };
     this.ctx = {
       share: options.share,
-      password: options.password,
-      throttle: options.throttle ?? new LoginThrottle(),
+      login: options.login,
       pool: options.pool,
       hashes: new HashCache(),
       timeouts,

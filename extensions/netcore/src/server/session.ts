@@ -8,6 +8,7 @@ import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/lo
 import { digestFor } from '../workers/digest';
 import { ChunkReader } from './chunk-reader';
 import type { PendingDigest } from './hash-cache';
+import { verdictEntry } from './auth';
 import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
@@ -168,7 +169,7 @@ export class Session {
       sessionId: this.id,
       ...(chatPort ? { chatPort } : {}),
     } as const;
-    if (this.ctx.password) {
+    if (this.ctx.login) {
       this.phase = 'login';
       this.armDeadline(this.ctx.timeouts.loginMs, 'no login in time');
       this.send({ ...base, auth: 'password' });
@@ -190,29 +191,20 @@ export class Session {
     if (this.phase !== 'login' || this.loginInFlight) {
       return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'LOGIN is not expected now'));
     }
-    const verifier = this.ctx.password!;
-    const locked = this.ctx.throttle.lockedFor(this.address);
-    if (locked > 0) {
-      this.log(LogCategory.SECURITY_ALERT, 'login refused: address is locked out');
-      return this.close(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${Math.ceil(locked / 1000)} s`, locked);
-    }
     this.loginInFlight = true;
-    const ok = await verifier.verify(password);
+    // The verdict is final even if this connection closes meanwhile: the guard has
+    // counted the attempt either way.
+    const verdict = await this.ctx.login!.check(this.address, password);
     this.loginInFlight = false;
+    const entry = verdictEntry(verdict, 'login');
+    this.log(entry.category, entry.message);
     if (this.conn.closed) return;
-    if (ok) {
-      this.ctx.throttle.succeed(this.address);
+    if (verdict.ok) {
       this.onAuthenticated();
-      this.log(LogCategory.AUTHENTICATION, 'login succeeded');
       this.send({ type: 'LOGIN_OK', token: this.token! });
       return;
     }
-    const { delayMs, lockedMs } = this.ctx.throttle.fail(this.address);
-    this.log(lockedMs ? LogCategory.SECURITY_ALERT : LogCategory.AUTHENTICATION, lockedMs ? 'login failed; address locked out' : 'login failed: wrong password');
-    await new Promise((r) => setTimeout(r, delayMs));
-    if (lockedMs) return this.close(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${Math.ceil(lockedMs / 1000)} s`, lockedMs);
-    this.send({ type: 'ERROR', code: ErrorCode.AUTH_FAILED, message: 'wrong password' });
-    this.conn.end();
+    this.close(verdict.code, verdict.message, verdict.retryAfterMs);
   }
 
   private async runExclusive(work: () => Promise<void>): Promise<void> {

@@ -29,7 +29,7 @@ import { WebSession } from '../web/web-session';
 import { WebSessions, type WebSessionEvent } from '../web/web-sessions';
 import { webAccessFor } from '../web/web-access';
 import { WorkerPool } from '../workers/pool';
-import { DEFAULT_THROTTLE, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
+import { DEFAULT_THROTTLE, LoginGuard, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
 import { FileServer, type SessionEvent } from './file-server';
 import { lanAddresses } from './lan-addresses';
 import type { ServerTimeouts } from './server-context';
@@ -80,8 +80,7 @@ export class RunningServer {
     private readonly pool: WorkerPool,
     private readonly settings: ServerSettings,
     private readonly identity: { certPem: string; keyPem: string },
-    private readonly password: PasswordVerifier | undefined,
-    private readonly throttle: LoginThrottle,
+    private readonly login: LoginGuard | undefined,
   ) {
     this.web = new WebSessions({
       idleMs: settings.webTimeouts?.sessionIdleMs ?? WEB_SESSION_IDLE_MS,
@@ -221,8 +220,7 @@ export class RunningServer {
       share: this.share,
       fingerprint: this.fingerprint256,
       shortFingerprint: shortFingerprint(this.fingerprint256),
-      password: this.password,
-      throttle: this.throttle,
+      login: this.login,
       sessions: this.web,
       maxClients: this.maxClients,
       timeouts: {
@@ -291,21 +289,22 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const pool = new WorkerPool();
   const bind = settings.bind ?? DEFAULT_BIND_ADDRESS;
   const throttle = settings.throttle ? new LoginThrottle({ ...DEFAULT_THROTTLE, ...settings.throttle }) : new LoginThrottle();
+  // One guard for the main and web ports: failures on one count on the other.
+  const login = password ? new LoginGuard(password, throttle) : undefined;
   let server: RunningServer | undefined;
   const files = new FileServer({
     share,
     certPem: identity.certPem,
     keyPem: identity.keyPem,
     maxClients,
-    ...(password ? { password } : {}),
-    throttle,
+    ...(login ? { login } : {}),
     pool,
     log: settings.log,
     onSession: (event) => server?.onSession(event),
     otherSessions: () => server?.web.count ?? 0,
     ...(settings.timeouts ? { timeouts: settings.timeouts } : {}),
   });
-  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, password, throttle);
+  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, login);
   try {
     await server.listen(port, webPort);
   } catch (err) {
