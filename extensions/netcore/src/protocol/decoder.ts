@@ -20,6 +20,11 @@ export class FrameDecoder {
   private control: Buffer | undefined;
   private controlFill = 0;
   private failed: PssError | undefined;
+  /**
+   * A tighter cap on every frame's payload while set: a peer that has not identified
+   * itself may send only small frames, refused as soon as their length is read.
+   */
+  limitBytes: number | undefined;
 
   /** True between frames: nothing partial is held. */
   get idle(): boolean {
@@ -78,6 +83,9 @@ export class FrameDecoder {
     }
     if (length > max) {
       throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${max}-byte limit`);
+    }
+    if (this.limitBytes !== undefined && length > this.limitBytes) {
+      throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${this.limitBytes}-byte limit before login`);
     }
     this.remaining = length;
     if (type === FrameType.CONTROL) {

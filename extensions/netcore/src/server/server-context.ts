@@ -31,4 +31,9 @@ export interface ServerContext {
   chatPort(): number | undefined;
   /** A session's visible state changed (the server coalesces these). */
   sessionChanged(session: Session): void;
+  /** Whether one more session may count against max clients (every port). */
+  hasRoom(): boolean;
+  maxClients: number;
+  /** The session said HELLO: it is listed from now on (it counts once it is ready). */
+  listed(session: Session): void;
 }

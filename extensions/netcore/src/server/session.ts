@@ -2,12 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
-import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
+import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PENDING_MAX_FRAME_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
 import { ChunkReader } from './chunk-reader';
 import type { PendingDigest } from './hash-cache';
+import type { AdmissionTicket, WaitingConnection } from './admission';
 import { verdictEntry } from './auth';
 import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
@@ -16,7 +17,7 @@ import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
 
-export class Session {
+export class Session implements WaitingConnection {
   readonly id = randomBytes(6).toString('hex');
   readonly address: string;
   readonly connectedAt = Date.now();
@@ -33,6 +34,8 @@ export class Session {
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
+  /** Its place among the connections not yet admitted (server/admission.ts). */
+  ticket: AdmissionTicket | undefined;
 
   constructor(
     socket: TLSSocket,
@@ -47,6 +50,7 @@ export class Session {
       failure: (err) => this.fail(err),
       closed: (err) => {
         clearTimeout(this.deadline);
+        this.ticket?.leave();
         this.cancelled = true;
         this.chat?.end();
         this.activity.setStatus('disconnected');
@@ -55,8 +59,20 @@ export class Session {
         this.onClosed(this, reason);
       },
     });
+    this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
+  }
+
+  /** A password check in flight: the server owes this connection an answer. */
+  get working(): boolean {
+    return this.loginInFlight;
+  }
+
+  /** Dropped to make room for newer connections before it was admitted. */
+  evict(reason: string): void {
+    this.log(LogCategory.SECURITY, `dropped before admission: ${reason}`);
+    this.close(ErrorCode.BUSY, `${reason}; try again shortly`);
   }
 
   /** Ends the session with a reason the client shows (server full, shutting down, …). */
@@ -159,8 +175,9 @@ export class Session {
     if (msg.version !== PROTOCOL_VERSION) {
       return this.fail(new PssError(ErrorCode.UNSUPPORTED_VERSION, `this server speaks protocol version ${PROTOCOL_VERSION}`));
     }
+    // A full server says so before the user types a password.
+    if (!this.ctx.hasRoom()) return this.refuseFull();
     this.name = msg.name.trim() || this.address;
-    this.ctx.sessionChanged(this);
     const chatPort = this.ctx.chatPort();
     const base = {
       type: 'WELCOME',
@@ -171,15 +188,25 @@ export class Session {
     } as const;
     if (this.ctx.login) {
       this.phase = 'login';
+      this.ctx.listed(this);
       this.armDeadline(this.ctx.timeouts.loginMs, 'no login in time');
       this.send({ ...base, auth: 'password' });
     } else {
       this.onAuthenticated();
+      this.ctx.listed(this);
       this.send({ ...base, auth: 'none', token: this.token! });
     }
   }
 
+  private refuseFull(): void {
+    this.log(LogCategory.CONNECTION, `refused: server full (${this.ctx.maxClients} clients)`);
+    this.close(ErrorCode.SERVER_FULL, `the server is full (${this.ctx.maxClients} clients at most)`);
+  }
+
+  /** From here on the session counts against max clients and may send large frames. */
   private onAuthenticated(): void {
+    this.ticket?.leave();
+    this.conn.limitFrames(undefined);
     this.phase = 'ready';
     this.activity.setStatus('idle');
     this.token = randomBytes(32).toString('base64url');
@@ -200,6 +227,7 @@ export class Session {
     this.log(entry.category, entry.message);
     if (this.conn.closed) return;
     if (verdict.ok) {
+      if (!this.ctx.hasRoom()) return this.refuseFull();
       this.onAuthenticated();
       this.send({ type: 'LOGIN_OK', token: this.token! });
       return;

@@ -1,6 +1,7 @@
 // What the web routes need from the server, and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogSink } from '../logs/log-entry';
+import type { Admission } from '../server/admission';
 import type { LoginGuard } from '../server/auth';
 import type { Share } from '../server/share';
 import type { IdleSockets } from './idle-sockets';
@@ -24,6 +25,8 @@ export interface WebContext {
   shortFingerprint: string;
   /** Checks passwords (shared with the main port); undefined when the server has none. */
   login: LoginGuard | undefined;
+  /** The web port's budget of connections before their first request. */
+  admission: Admission;
   sessions: WebSessions;
   maxClients: number;
   timeouts: WebTimeouts;
