@@ -6,7 +6,7 @@ import type { Server, TLSSocket } from 'node:tls';
 import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAME_BYTES, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
-import { parseChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
+import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
 import type { Admission } from '../server/admission';
 import type { Session } from '../server/session';
 import { FramedSocket } from '../transport/framed-socket';
@@ -67,7 +67,13 @@ export class ChatServer {
     };
     const conn: FramedSocket = new FramedSocket(socket, {
       control: (raw) => {
-        const msg = parseChatClientMessage(raw);
+        let msg: ChatClientMessage;
+        try {
+          msg = parseChatClientMessage(raw);
+        } catch (err) {
+          const e = err instanceof PssError ? err : new PssError(ErrorCode.BAD_MESSAGE, 'the message is not valid');
+          return refuse(e.code, e.message);
+        }
         if (!session) {
           if (msg.type !== 'CHAT_HELLO') return refuse(ErrorCode.AUTH_REQUIRED, 'send CHAT_HELLO with a session token first');
           clearTimeout(deadline);

@@ -40,7 +40,9 @@ export class FrameDecoder {
     try {
       this.consume(chunk, emit);
     } catch (err) {
-      this.failed = err instanceof PssError ? err : new PssError(ErrorCode.BAD_FRAME, String(err));
+      // A handler that threw something other than a protocol error is a bug of ours: the
+      // peer is told only that, never the exception's own text.
+      this.failed = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, 'the message could not be handled', { cause: err });
       throw this.failed;
     }
   }
@@ -85,7 +87,7 @@ export class FrameDecoder {
       throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${max}-byte limit`);
     }
     if (this.limitBytes !== undefined && length > this.limitBytes) {
-      throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${this.limitBytes}-byte limit before login`);
+      throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${this.limitBytes}-byte limit of this connection`);
     }
     this.remaining = length;
     if (type === FrameType.CONTROL) {

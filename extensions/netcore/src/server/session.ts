@@ -31,6 +31,7 @@ export class Session implements WaitingConnection {
   private busy = false;
   private cancelled = false;
   private loginInFlight = false;
+  private failed = false;
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
@@ -130,8 +131,10 @@ export class Session implements WaitingConnection {
     this.ctx.log(makeEntry(category, message, { sessionId: this.id, address: this.address }));
   }
 
-  /** Fatal protocol error: say why, then close. */
+  /** Fatal protocol error: say why, then close. Only the first is logged and answered. */
   private fail(err: PssError): void {
+    if (this.failed) return;
+    this.failed = true;
     const category = err.code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.SECURITY;
     this.log(category, `protocol error ${err.code}: ${err.message}`);
     this.cancelled = true;

@@ -13,9 +13,13 @@ import { redirect, sendError, sendHtml, serverFull } from './replies';
 import { describeBrowser } from './user-agent';
 import type { WebRequest } from './web-context';
 
-/** Where to go after logging in: only a page of this server, never another site. */
+/**
+ * Where to go after logging in: only a page of this server, never another site, and only
+ * what a Location header carries as it is: printable ASCII (a URL this server produced is
+ * percent-encoded), so CR, LF and other characters that would break the header are out.
+ */
 export function safeNext(next: string | undefined): string {
-  if (next === undefined || !/^\/browse\/[^\\]*$/.test(next) || next.startsWith('//')) return '/browse/';
+  if (next === undefined || !/^\/browse\/[\x21-\x5b\x5d-\x7e]*$/.test(next) || next.startsWith('//')) return '/browse/';
   return next;
 }
 
