@@ -48,9 +48,12 @@ export class RawConnection {
     );
   }
 
-  /** Completes the TLS handshake (any certificate) and sends nothing yet. */
-  static async open(port: number): Promise<RawConnection> {
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, minVersion: 'TLSv1.3' });
+  /**
+   * Completes the TLS handshake (any certificate) and sends nothing yet. `from` picks
+   * another loopback source address (127.0.0.2, …) to play a second machine.
+   */
+  static async open(port: number, from?: string): Promise<RawConnection> {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, minVersion: 'TLSv1.3', ...(from ? { localAddress: from } : {}) });
     await within(
       new Promise<void>((resolve, reject) => {
         socket.once('secureConnect', () => resolve());

@@ -1,6 +1,7 @@
 // A real server in this process, on 127.0.0.1 and a free port, with its own data folder
 // and every log entry kept for assertions.
 import type { LogEntry } from '../../extensions/netcore/src/logs/log-entry';
+import type { AdmissionLimits } from '../../extensions/netcore/src/server/admission';
 import type { ThrottleOptions } from '../../extensions/netcore/src/server/auth';
 import type { ServerTimeouts } from '../../extensions/netcore/src/server/server-context';
 import type { WebTimeouts } from '../../extensions/netcore/src/web/web-context';
@@ -15,6 +16,7 @@ export interface TestServerOptions {
   password?: string;
   maxClients?: number;
   throttle?: Partial<ThrottleOptions>;
+  admission?: Partial<AdmissionLimits>;
   timeouts?: Partial<ServerTimeouts>;
   webTimeouts?: Partial<WebTimeouts>;
 }
@@ -45,6 +47,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       log: (entry) => logs.push(entry),
       ...(options.password !== undefined ? { password: options.password } : {}),
       ...(options.throttle ? { throttle: options.throttle } : {}),
+      ...(options.admission ? { admission: options.admission } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.webTimeouts ? { webTimeouts: options.webTimeouts } : {}),
     });

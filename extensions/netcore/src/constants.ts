@@ -30,6 +30,8 @@ export const MAX_FILES_PER_REQUEST = 10_000;
 export const MAX_DISPLAY_NAME_CHARS = 64;
 export const MAX_PASSWORD_BYTES = 1024;
 export const MAX_CHAT_CHARS = 4000;
+/** A chat frame after CHAT_HELLO: 4000 characters escaped as JSON fit with room to spare. */
+export const CHAT_MAX_FRAME_BYTES = 64 * 1024;
 /** Messages kept per session for the chat window. */
 export const CHAT_HISTORY_MAX = 1000;
 /** Session updates are coalesced to at most one per this interval. */
@@ -58,12 +60,35 @@ export const BLOCK_POOL_MAX_FREE = 24;
  */
 export const DISK_WRITE_PIECE_BYTES = 64 * 1024;
 
+// Connections before they are sessions (server/admission.ts, PROTOCOL.md §11).
+/** Connections one address may have waiting for HELLO, login, CHAT_HELLO or a first web request. */
+export const PENDING_PER_ADDRESS = 32;
+/** The same, all addresses together (all three ports). */
+export const PENDING_TOTAL = 256;
+/** A waiting connection this young is never dropped to make room for a newer one. */
+export const PENDING_GRACE_MS = 1_000;
+/** Frames before HELLO / login / CHAT_HELLO may be at most this big (a LOGIN fits). */
+export const PENDING_MAX_FRAME_BYTES = 8 * 1024;
+/** What a connection answered BUSY is told to wait before trying again. */
+export const BUSY_RETRY_MS = 1_000;
+
 // Timeouts.
+/**
+ * Stopping the server: clients get SHUTTING_DOWN and this long to take it; then every
+ * connection still open, whatever its state, is destroyed.
+ */
+export const CLOSE_DEADLINE_MS = 2_000;
+/** After destroying what was left, the most a close waits for the sockets to report it. */
+export const CLOSE_SETTLE_MS = 500;
 export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
-export const HELLO_TIMEOUT_MS = 10_000;
+export const HELLO_TIMEOUT_MS = 5_000;
 export const LOGIN_TIMEOUT_MS = 60_000;
 export const IDLE_TIMEOUT_MS = 15 * 60_000;
 export const CLIENT_CONNECT_TIMEOUT_MS = 15_000;
+/** Attempts a client makes while the server answers BUSY, waiting longer each time. */
+export const CLIENT_BUSY_ATTEMPTS = 5;
+/** The longest a client waits between two of those attempts (times the attempt number). */
+export const CLIENT_BUSY_WAIT_MS = 2_000;
 /** How long a client waits for any byte while a reply is due. */
 export const CLIENT_REPLY_TIMEOUT_MS = 60_000;
 
@@ -75,14 +100,23 @@ export const SCRYPT_KEY_BYTES = 32;
 export const SCRYPT_SALT_BYTES = 16;
 /** N=2^17, r=8 needs 128 MiB; Node's default cap is 32 MiB. */
 export const SCRYPT_MAXMEM_BYTES = 256 * 1024 * 1024;
-/** scrypt at these costs takes 128 MiB each; at most this many run at once. */
-export const SCRYPT_CONCURRENCY = 2;
+/**
+ * scrypt at these costs takes 128 MiB and a core each; at most this many run at once in the
+ * whole process, so a flood of logins leaves the other core to transfers and the event loop.
+ */
+export const SCRYPT_CONCURRENCY = 1;
 export const THROTTLE_BASE_DELAY_MS = 500;
 export const THROTTLE_MAX_DELAY_MS = 8_000;
 export const LOCKOUT_AFTER_FAILURES = 5;
 export const LOCKOUT_DURATION_MS = 5 * 60_000;
 /** Failures older than this are forgotten. */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
+/** Password checks one address may have waiting (each waits for the one before it). */
+export const LOGIN_QUEUE_PER_ADDRESS = 8;
+/** Password checks all addresses together may have waiting. */
+export const LOGIN_QUEUE_TOTAL = 64;
+/** What a login answered BUSY is told to wait before trying again. */
+export const LOGIN_BUSY_RETRY_MS = 2_000;
 
 // Certificates (DESIGN §2).
 export const CERT_VALIDITY_DAYS = 3650;

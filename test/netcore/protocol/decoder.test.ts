@@ -198,6 +198,24 @@ test('an error thrown by the consumer stops the decoder for good', () => {
   assert.throws(() => d.push(PING, ignore), (err: unknown) => err === refusal);
 });
 
+test('a consumer that throws something other than a protocol error is INTERNAL, without the exception text', () => {
+  const d = new FrameDecoder();
+  const err = throwsPss(() => d.push(PING, () => { throw new TypeError('Cannot convert object to primitive value'); }), ErrorCode.INTERNAL);
+  assert.not.match(err.message, /TypeError|Cannot convert/);
+});
+
+test('limitBytes refuses a bigger frame as soon as its length is read, and lifting it allows it again', () => {
+  const d = new FrameDecoder();
+  d.limitBytes = 8;
+  throwsPss(() => d.push(hex('01 00000009'), ignore), ErrorCode.BAD_FRAME, '8-byte limit');
+  const ok = new FrameDecoder();
+  ok.limitBytes = 8;
+  ok.limitBytes = undefined;
+  let got = 0;
+  ok.push(PING, () => got++);
+  assert.is(got, 1);
+});
+
 // ---- properties ---------------------------------------------------------------------
 
 type Frame = { control: Record<string, unknown> } | { data: Uint8Array };

@@ -159,6 +159,22 @@ test('a TCP client that never starts TLS is dropped after the handshake timeout'
   }
 });
 
+test('a DATA frame from a client is one protocol error, logged once however many pieces it arrives in', async () => {
+  const { raw, welcome } = await RawConnection.hello(server.port);
+  assert.is(welcome.type, 'WELCOME');
+  const before = server.logs.length;
+  // 256 KiB of data: TLS hands it over in many records, the decoder in many pieces.
+  const frame = Buffer.alloc(5 + 256 * 1024, 7);
+  frame[0] = 0x02;
+  frame.writeUInt32BE(256 * 1024, 1);
+  raw.sendBytes(frame);
+  const reply = await raw.next();
+  assert.is(reply.code, 'UNEXPECTED_MESSAGE');
+  await raw.waitClosed();
+  const errors = server.logs.slice(before).filter((e) => /protocol error/.test(e.message));
+  assert.is(errors.length, 1, errors.map((e) => e.message).join('\n'));
+});
+
 test('the well-behaved client was never disturbed: its download completes byte-exact', async () => {
   assert.ok(good && !good.closed, 'the good connection is still open');
   server.server.files.resume();

@@ -46,7 +46,8 @@ test('the session cookie is HttpOnly, Secure, SameSite=Strict and host-only', ()
 
 test('after a login the browser goes only to a page of this server', () => {
   assert.is(safeNext('/browse/docs/'), '/browse/docs/');
-  for (const bad of [undefined, '', 'https://evil.example/', '//evil.example/', '/files/a', '/browse/\\evil', 'javascript:alert(1)']) {
+  assert.is(safeNext('/browse/%D8%B3%D9%84%D8%A7%D9%85/?q=a%20b'), '/browse/%D8%B3%D9%84%D8%A7%D9%85/?q=a%20b');
+  for (const bad of [undefined, '', 'https://evil.example/', '//evil.example/', '/files/a', '/browse/\\evil', 'javascript:alert(1)', '/browse/\r\nSet-Cookie: x=1', '/browse/a\nb', '/browse/a\u0000', '/browse/سلام', '/browse/a b']) {
     assert.is(safeNext(bad), '/browse/', String(bad));
   }
 });

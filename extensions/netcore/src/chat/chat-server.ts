@@ -1,14 +1,16 @@
 // The chat port (PROTOCOL.md §9): TLS 1.3, the same framing, control frames only. A chat
 // connection is authorized by the token of a logged-in main-port session — never by the
 // address it comes from — and lives and dies with that session.
+import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
-import { HELLO_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAME_BYTES, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
-import { parseChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
+import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
+import type { Admission } from '../server/admission';
 import type { Session } from '../server/session';
 import { FramedSocket } from '../transport/framed-socket';
-import { createTlsListener, listenOn } from '../transport/tls-listener';
+import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
 
 export interface ChatServerOptions {
   certPem: string;
@@ -21,10 +23,13 @@ export interface ChatServerOptions {
   onChatChange: (session: Session) => void;
   log: LogSink;
   helloTimeoutMs?: number;
+  /** The chat port's budget of connections before CHAT_HELLO. */
+  admission: Admission;
 }
 
 export class ChatServer {
   private readonly tls: Server;
+  private readonly sockets: Set<Socket>;
   private readonly open = new Set<FramedSocket>();
   private closing: Promise<void> | undefined;
 
@@ -37,6 +42,7 @@ export class ChatServer {
       log: options.log,
       accept: (socket) => this.accept(socket),
     });
+    this.sockets = trackConnections(this.tls);
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -45,7 +51,7 @@ export class ChatServer {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const closed = new Promise<void>((r) => this.tls.close(() => r()));
+      const closed = closeWithin(this.tls, this.sockets);
       for (const conn of this.open) conn.end({ type: 'ERROR', code: ErrorCode.SHUTTING_DOWN, message: 'the server is shutting down' });
       await closed;
     })();
@@ -61,12 +67,21 @@ export class ChatServer {
     };
     const conn: FramedSocket = new FramedSocket(socket, {
       control: (raw) => {
-        const msg = parseChatClientMessage(raw);
+        let msg: ChatClientMessage;
+        try {
+          msg = parseChatClientMessage(raw);
+        } catch (err) {
+          const e = err instanceof PssError ? err : new PssError(ErrorCode.BAD_MESSAGE, 'the message is not valid');
+          return refuse(e.code, e.message);
+        }
         if (!session) {
           if (msg.type !== 'CHAT_HELLO') return refuse(ErrorCode.AUTH_REQUIRED, 'send CHAT_HELLO with a session token first');
           clearTimeout(deadline);
           const found = this.options.findByToken(msg.token);
           if (!found) return refuse(ErrorCode.AUTH_FAILED, 'unknown or expired chat token');
+          ticket?.leave();
+          // Chat text is at most 4000 characters: a frame never needs more than this.
+          conn.limitFrames(CHAT_MAX_FRAME_BYTES);
           session = found;
           // One chat connection per session: a newer one replaces the older.
           session.chat?.end({ type: 'ERROR', code: ErrorCode.DISCONNECTED, message: 'replaced by a newer chat connection' });
@@ -87,6 +102,7 @@ export class ChatServer {
       failure: (err) => refuse(err.code, err.message),
       closed: () => {
         clearTimeout(deadline);
+        ticket?.leave();
         this.open.delete(conn);
         if (session && session.chat === conn) {
           session.chat = undefined;
@@ -98,7 +114,15 @@ export class ChatServer {
       },
     });
     this.open.add(conn);
+    conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     const deadline = setTimeout(() => refuse(ErrorCode.TIMEOUT, 'no CHAT_HELLO in time'), this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
     deadline.unref();
+    const ticket = this.options.admission.enter(address, {
+      evict: (reason) => refuse(ErrorCode.BUSY, `${reason}; try again shortly`),
+    });
+    if (!ticket) {
+      this.options.log(makeEntry(LogCategory.SECURITY, 'chat connection refused: too many connections are waiting to be admitted', { address }));
+      conn.end({ type: 'ERROR', code: ErrorCode.BUSY, message: 'too many connections are waiting to be admitted; try again shortly', retryAfterMs: BUSY_RETRY_MS });
+    }
   }
 }

@@ -73,7 +73,12 @@ export async function getCommand(argv: string[]): Promise<number> {
     }
     if (result.ok) return 0;
     const first = failed[0]!;
-    const why = result.cancelled ? 'interrupted; run the same command again to resume' : `${first.path}: ${first.message}`;
+    const why =
+      first.code === ErrorCode.DISK_FULL
+        ? `${first.path}: ${first.message}; free some space first, then run the same command again to resume`
+        : result.cancelled
+          ? 'interrupted; run the same command again to resume'
+          : `${first.path}: ${first.message}`;
     throw new PssError(first.code ?? ErrorCode.INTERNAL, failed.length > 1 ? `${failed.length} files failed; first: ${why}` : why);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 // A client's connection to a server's main port: TLS, certificate pinning BEFORE anything
 // is sent (DESIGN §2), handshake, login and listing. Downloads use it through download.ts.
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { CLIENT_CONNECT_TIMEOUT_MS, CLIENT_REPLY_TIMEOUT_MS, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
+import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, CLIENT_CONNECT_TIMEOUT_MS, CLIENT_REPLY_TIMEOUT_MS, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import { parseServerMessage, type FileEntry, type ServerMessage, type ShareKind } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
@@ -136,8 +136,24 @@ export class ServerConnection {
     }, tap);
   }
 
-  /** Connects, checks the pin, and says HELLO. Nothing is sent before the pin is checked. */
+  /**
+   * Connects, checks the pin, and says HELLO. Nothing is sent before the pin is checked.
+   * A server that answers BUSY (too many connections waiting to be admitted) is asked
+   * again after the time it names, a few times: a busy server is not a dead one.
+   */
   static async open(options: ConnectOptions): Promise<ServerConnection> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ServerConnection.openOnce(options);
+      } catch (err) {
+        const e = err as PssError;
+        if (e.code !== ErrorCode.BUSY || attempt >= CLIENT_BUSY_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(e.retryAfterMs ?? CLIENT_BUSY_WAIT_MS, CLIENT_BUSY_WAIT_MS) * attempt));
+      }
+    }
+  }
+
+  private static async openOnce(options: ConnectOptions): Promise<ServerConnection> {
     const hostPort = hostPortKey(options.address);
     const tapped = await openTls(options.address, options.connectTimeoutMs ?? CLIENT_CONNECT_TIMEOUT_MS);
     const { socket } = tapped;

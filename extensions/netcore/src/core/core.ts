@@ -107,6 +107,7 @@ export class Core {
     if (this.serverState !== 'stopped') throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'the server is already running');
     this.setState('starting');
     this.lastSettings = { maxClients: settings.maxClients };
+    let countShown = 0;
     try {
       this.server = await startServer({
         ...settings,
@@ -114,10 +115,13 @@ export class Core {
         log: this.logs.sink,
         events: (event, payload) => {
           this.options.emit(event, payload);
-          // The status counts the sessions: a UI showing it learns of each arrival and departure
-          // (while stopping, the final 'stopped' status says there are none).
-          const counted = event === 'session.added' || event === 'session.removed';
-          if (counted && (this.serverState === 'running' || this.serverState === 'paused')) this.options.emit('server.status', this.status());
+          // The status counts the sessions that hold a client place: a UI showing it learns of
+          // each arrival, login and departure (while stopping, the final 'stopped' status says
+          // there are none).
+          if (!event.startsWith('session.') || (this.serverState !== 'running' && this.serverState !== 'paused')) return;
+          const count = this.server?.sessionCount ?? 0;
+          if (event !== 'session.changed' || count !== countShown) this.options.emit('server.status', this.status());
+          countShown = count;
         },
       });
     } catch (err) {

@@ -30,6 +30,11 @@ export function chatText(value: unknown): string {
   return text;
 }
 
+/** A type field as an error message may show it: never by converting an object to text. */
+function describeType(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+}
+
 function object(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('message is not an object');
   return value as Record<string, unknown>;
@@ -47,7 +52,7 @@ export function parseChatClientMessage(value: unknown): ChatClientMessage {
       if (typeof o.id !== 'number' || !Number.isSafeInteger(o.id) || o.id < 0) bad('id must be a non-negative integer');
       return { type: 'PING', id: o.id };
     default:
-      return bad(`unknown chat message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+      return bad(`unknown chat message type ${describeType(o.type)}`);
   }
 }
 
@@ -74,6 +79,6 @@ export function parseChatServerMessage(value: unknown): ChatServerMessage {
       if (typeof o.id !== 'number') bad('id must be a number');
       return { type: 'PONG', id: o.id };
     default:
-      return bad(`unknown chat message type ${JSON.stringify(String(o.type)).slice(0, 40)}`);
+      return bad(`unknown chat message type ${describeType(o.type)}`);
   }
 }

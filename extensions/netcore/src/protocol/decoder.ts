@@ -20,6 +20,11 @@ export class FrameDecoder {
   private control: Buffer | undefined;
   private controlFill = 0;
   private failed: PssError | undefined;
+  /**
+   * A tighter cap on every frame's payload while set: a peer that has not identified
+   * itself may send only small frames, refused as soon as their length is read.
+   */
+  limitBytes: number | undefined;
 
   /** True between frames: nothing partial is held. */
   get idle(): boolean {
@@ -35,7 +40,9 @@ export class FrameDecoder {
     try {
       this.consume(chunk, emit);
     } catch (err) {
-      this.failed = err instanceof PssError ? err : new PssError(ErrorCode.BAD_FRAME, String(err));
+      // A handler that threw something other than a protocol error is a bug of ours: the
+      // peer is told only that, never the exception's own text.
+      this.failed = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, 'the message could not be handled', { cause: err });
       throw this.failed;
     }
   }
@@ -78,6 +85,9 @@ export class FrameDecoder {
     }
     if (length > max) {
       throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${max}-byte limit`);
+    }
+    if (this.limitBytes !== undefined && length > this.limitBytes) {
+      throw new PssError(ErrorCode.BAD_FRAME, `frame of ${length} bytes exceeds the ${this.limitBytes}-byte limit of this connection`);
     }
     this.remaining = length;
     if (type === FrameType.CONTROL) {

@@ -1,16 +1,18 @@
 // The main-port TLS server: accepts sessions, enforces max clients, and keeps one bad or
 // silent connection from stalling anyone else (each handshake has its own timeout and
 // errors end only that socket).
+import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
-import { FRAMES_PER_TURN, HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { BUSY_RETRY_MS, FRAMES_PER_TURN, HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
-import { LoginThrottle, type PasswordVerifier } from './auth';
+import type { Admission } from './admission';
+import type { LoginGuard } from './auth';
 import { HashCache } from './hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
-import { createTlsListener, listenOn } from '../transport/tls-listener';
+import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
 import { EventCoalescer } from './event-coalescer';
 import { TurnBudget } from './turn-budget';
 import { Session } from './session';
@@ -21,8 +23,8 @@ export interface FileServerOptions {
   certPem: string;
   keyPem: string;
   maxClients: number;
-  password?: PasswordVerifier;
-  throttle?: LoginThrottle;
+  /** Checks passwords; absent when the server has none. */
+  login?: LoginGuard;
   pool: WorkerPool;
   log: LogSink;
   timeouts?: Partial<ServerTimeouts>;
@@ -30,6 +32,8 @@ export interface FileServerOptions {
   onSession?: (event: SessionEvent) => void;
   /** Sessions on other ports (the web port) that count against maxClients too. */
   otherSessions?: () => number;
+  /** The main port's budget of connections not yet admitted. */
+  admission: Admission;
 }
 
 export type SessionEvent =
@@ -44,7 +48,12 @@ function tokensEqual(a: string, b: string): boolean {
 
 export class FileServer {
   private readonly tls: Server;
+  /** Every TCP connection, from accept (before TLS) to close. */
+  private readonly sockets: Set<Socket>;
+  /** Sessions that said HELLO, listed for the administrator (ready or still logging in). */
   private readonly sessions = new Map<string, Session>();
+  /** Every connection, whatever its state, until it closes. */
+  private readonly connections = new Set<Session>();
   private readonly ctx: ServerContext;
   private paused: { promise: Promise<void>; release: () => void } | undefined;
   private closing: Promise<void> | undefined;
@@ -65,8 +74,7 @@ export class FileServer {
     };
     this.ctx = {
       share: options.share,
-      password: options.password,
-      throttle: options.throttle ?? new LoginThrottle(),
+      login: options.login,
       pool: options.pool,
       hashes: new HashCache(),
       timeouts,
@@ -76,6 +84,13 @@ export class FileServer {
       turns: new TurnBudget(FRAMES_PER_TURN),
       chatPort: () => this.chatPort,
       sessionChanged: (session) => this.touch(session),
+      hasRoom: () => this.sessionCount + (options.otherSessions?.() ?? 0) < options.maxClients,
+      maxClients: options.maxClients,
+      listed: (session) => {
+        if (!this.connections.has(session) || this.sessions.has(session.id)) return;
+        this.sessions.set(session.id, session);
+        options.onSession?.({ type: 'added', session });
+      },
     };
     this.tls = createTlsListener({
       certPem: options.certPem,
@@ -85,10 +100,14 @@ export class FileServer {
       log: options.log,
       accept: (socket) => this.accept(socket),
     });
+    this.sockets = trackConnections(this.tls);
   }
 
+  /** Sessions that count against max clients: those past HELLO and the login. */
   get sessionCount(): number {
-    return this.sessions.size;
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.authenticated) n++;
+    return n;
   }
 
   list(): Session[] {
@@ -149,8 +168,8 @@ export class FileServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.resume();
-      const closed = new Promise<void>((r) => this.tls.close(() => r()));
-      for (const s of this.sessions.values()) s.close(ErrorCode.SHUTTING_DOWN, 'the server is shutting down');
+      const closed = closeWithin(this.tls, this.sockets);
+      for (const s of this.connections) s.close(ErrorCode.SHUTTING_DOWN, 'the server is shutting down');
       await closed;
       this.coalescer.close();
     })();
@@ -160,16 +179,18 @@ export class FileServer {
   private accept(socket: TLSSocket): void {
     socket.setNoDelay(true);
     const session = new Session(socket, this.ctx, (s, reason) => {
+      this.connections.delete(s);
       if (!this.sessions.delete(s.id)) return;
       this.coalescer.forget(s);
       this.options.onSession?.({ type: 'removed', session: s, reason });
     });
-    if (this.sessions.size + (this.options.otherSessions?.() ?? 0) >= this.options.maxClients) {
-      this.options.log(makeEntry(LogCategory.CONNECTION, `refused: server full (${this.options.maxClients} clients)`, { address: session.address }));
-      session.close(ErrorCode.SERVER_FULL, `the server is full (${this.options.maxClients} clients at most)`);
-      return;
+    this.connections.add(session);
+    // Until HELLO (and the login) the connection holds no client place, only one of the
+    // small budget of waiting connections.
+    session.ticket = this.options.admission.enter(session.address, session);
+    if (!session.ticket) {
+      this.options.log(makeEntry(LogCategory.SECURITY, 'refused: too many connections are waiting to be admitted', { address: session.address }));
+      session.close(ErrorCode.BUSY, 'too many connections are waiting to be admitted; try again shortly', BUSY_RETRY_MS);
     }
-    this.sessions.set(session.id, session);
-    this.options.onSession?.({ type: 'added', session });
   }
 }

@@ -1,7 +1,7 @@
 // What a session needs from its server, and nothing more.
 import type { LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
-import type { LoginThrottle, PasswordVerifier } from './auth';
+import type { LoginGuard } from './auth';
 import type { HashCache } from './hash-cache';
 import type { Session } from './session';
 import type { Share } from './share';
@@ -16,8 +16,8 @@ export interface ServerTimeouts {
 
 export interface ServerContext {
   share: Share;
-  password: PasswordVerifier | undefined;
-  throttle: LoginThrottle;
+  /** Checks passwords; undefined when the server has none. */
+  login: LoginGuard | undefined;
   pool: WorkerPool;
   hashes: HashCache;
   timeouts: ServerTimeouts;
@@ -31,4 +31,9 @@ export interface ServerContext {
   chatPort(): number | undefined;
   /** A session's visible state changed (the server coalesces these). */
   sessionChanged(session: Session): void;
+  /** Whether one more session may count against max clients (every port). */
+  hasRoom(): boolean;
+  maxClients: number;
+  /** The session said HELLO: it is listed from now on (it counts once it is ready). */
+  listed(session: Session): void;
 }

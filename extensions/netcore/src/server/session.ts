@@ -2,12 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
-import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
+import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PENDING_MAX_FRAME_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
 import { ChunkReader } from './chunk-reader';
 import type { PendingDigest } from './hash-cache';
+import type { AdmissionTicket, WaitingConnection } from './admission';
+import { verdictEntry } from './auth';
 import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { FramedSocket } from '../transport/framed-socket';
@@ -15,7 +17,7 @@ import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
 
-export class Session {
+export class Session implements WaitingConnection {
   readonly id = randomBytes(6).toString('hex');
   readonly address: string;
   readonly connectedAt = Date.now();
@@ -29,9 +31,12 @@ export class Session {
   private busy = false;
   private cancelled = false;
   private loginInFlight = false;
+  private failed = false;
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
+  /** Its place among the connections not yet admitted (server/admission.ts). */
+  ticket: AdmissionTicket | undefined;
 
   constructor(
     socket: TLSSocket,
@@ -46,6 +51,7 @@ export class Session {
       failure: (err) => this.fail(err),
       closed: (err) => {
         clearTimeout(this.deadline);
+        this.ticket?.leave();
         this.cancelled = true;
         this.chat?.end();
         this.activity.setStatus('disconnected');
@@ -54,8 +60,20 @@ export class Session {
         this.onClosed(this, reason);
       },
     });
+    this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
+  }
+
+  /** A password check in flight: the server owes this connection an answer. */
+  get working(): boolean {
+    return this.loginInFlight;
+  }
+
+  /** Dropped to make room for newer connections before it was admitted. */
+  evict(reason: string): void {
+    this.log(LogCategory.SECURITY, `dropped before admission: ${reason}`);
+    this.close(ErrorCode.BUSY, `${reason}; try again shortly`);
   }
 
   /** Ends the session with a reason the client shows (server full, shutting down, …). */
@@ -113,8 +131,10 @@ export class Session {
     this.ctx.log(makeEntry(category, message, { sessionId: this.id, address: this.address }));
   }
 
-  /** Fatal protocol error: say why, then close. */
+  /** Fatal protocol error: say why, then close. Only the first is logged and answered. */
   private fail(err: PssError): void {
+    if (this.failed) return;
+    this.failed = true;
     const category = err.code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.SECURITY;
     this.log(category, `protocol error ${err.code}: ${err.message}`);
     this.cancelled = true;
@@ -158,8 +178,9 @@ export class Session {
     if (msg.version !== PROTOCOL_VERSION) {
       return this.fail(new PssError(ErrorCode.UNSUPPORTED_VERSION, `this server speaks protocol version ${PROTOCOL_VERSION}`));
     }
+    // A full server says so before the user types a password.
+    if (!this.ctx.hasRoom()) return this.refuseFull();
     this.name = msg.name.trim() || this.address;
-    this.ctx.sessionChanged(this);
     const chatPort = this.ctx.chatPort();
     const base = {
       type: 'WELCOME',
@@ -168,17 +189,27 @@ export class Session {
       sessionId: this.id,
       ...(chatPort ? { chatPort } : {}),
     } as const;
-    if (this.ctx.password) {
+    if (this.ctx.login) {
       this.phase = 'login';
+      this.ctx.listed(this);
       this.armDeadline(this.ctx.timeouts.loginMs, 'no login in time');
       this.send({ ...base, auth: 'password' });
     } else {
       this.onAuthenticated();
+      this.ctx.listed(this);
       this.send({ ...base, auth: 'none', token: this.token! });
     }
   }
 
+  private refuseFull(): void {
+    this.log(LogCategory.CONNECTION, `refused: server full (${this.ctx.maxClients} clients)`);
+    this.close(ErrorCode.SERVER_FULL, `the server is full (${this.ctx.maxClients} clients at most)`);
+  }
+
+  /** From here on the session counts against max clients and may send large frames. */
   private onAuthenticated(): void {
+    this.ticket?.leave();
+    this.conn.limitFrames(undefined);
     this.phase = 'ready';
     this.activity.setStatus('idle');
     this.token = randomBytes(32).toString('base64url');
@@ -190,29 +221,21 @@ export class Session {
     if (this.phase !== 'login' || this.loginInFlight) {
       return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'LOGIN is not expected now'));
     }
-    const verifier = this.ctx.password!;
-    const locked = this.ctx.throttle.lockedFor(this.address);
-    if (locked > 0) {
-      this.log(LogCategory.SECURITY_ALERT, 'login refused: address is locked out');
-      return this.close(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${Math.ceil(locked / 1000)} s`, locked);
-    }
     this.loginInFlight = true;
-    const ok = await verifier.verify(password);
+    // The verdict is final even if this connection closes meanwhile: the guard has
+    // counted the attempt either way.
+    const verdict = await this.ctx.login!.check(this.address, password);
     this.loginInFlight = false;
+    const entry = verdictEntry(verdict, 'login');
+    this.log(entry.category, entry.message);
     if (this.conn.closed) return;
-    if (ok) {
-      this.ctx.throttle.succeed(this.address);
+    if (verdict.ok) {
+      if (!this.ctx.hasRoom()) return this.refuseFull();
       this.onAuthenticated();
-      this.log(LogCategory.AUTHENTICATION, 'login succeeded');
       this.send({ type: 'LOGIN_OK', token: this.token! });
       return;
     }
-    const { delayMs, lockedMs } = this.ctx.throttle.fail(this.address);
-    this.log(lockedMs ? LogCategory.SECURITY_ALERT : LogCategory.AUTHENTICATION, lockedMs ? 'login failed; address locked out' : 'login failed: wrong password');
-    await new Promise((r) => setTimeout(r, delayMs));
-    if (lockedMs) return this.close(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${Math.ceil(lockedMs / 1000)} s`, lockedMs);
-    this.send({ type: 'ERROR', code: ErrorCode.AUTH_FAILED, message: 'wrong password' });
-    this.conn.end();
+    this.close(verdict.code, verdict.message, verdict.retryAfterMs);
   }
 
   private async runExclusive(work: () => Promise<void>): Promise<void> {

@@ -10,6 +10,9 @@ import {
   DEFAULT_BIND_ADDRESS,
   DEFAULT_MAIN_PORT,
   MAX_MAX_CLIENTS,
+  PENDING_GRACE_MS,
+  PENDING_PER_ADDRESS,
+  PENDING_TOTAL,
   TLS_HANDSHAKE_TIMEOUT_MS,
   WEB_HEADERS_TIMEOUT_MS,
   WEB_KEEP_ALIVE_TIMEOUT_MS,
@@ -29,7 +32,8 @@ import { WebSession } from '../web/web-session';
 import { WebSessions, type WebSessionEvent } from '../web/web-sessions';
 import { webAccessFor } from '../web/web-access';
 import { WorkerPool } from '../workers/pool';
-import { DEFAULT_THROTTLE, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
+import { Admission, type AdmissionLimits } from './admission';
+import { DEFAULT_THROTTLE, LoginGuard, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
 import { FileServer, type SessionEvent } from './file-server';
 import { lanAddresses } from './lan-addresses';
 import type { ServerTimeouts } from './server-context';
@@ -52,6 +56,8 @@ export interface ServerSettings {
   /** Session and chat events for a UI; the CLI does without. */
   events?: ServerEventSink;
   throttle?: Partial<ThrottleOptions>;
+  /** The budget of connections not yet admitted (defaults in constants.ts). */
+  admission?: Partial<AdmissionLimits>;
   timeouts?: Partial<ServerTimeouts>;
   webTimeouts?: Partial<WebTimeouts>;
 }
@@ -80,8 +86,8 @@ export class RunningServer {
     private readonly pool: WorkerPool,
     private readonly settings: ServerSettings,
     private readonly identity: { certPem: string; keyPem: string },
-    private readonly password: PasswordVerifier | undefined,
-    private readonly throttle: LoginThrottle,
+    private readonly login: LoginGuard | undefined,
+    private readonly admission: AdmissionLimits,
   ) {
     this.web = new WebSessions({
       idleMs: settings.webTimeouts?.sessionIdleMs ?? WEB_SESSION_IDLE_MS,
@@ -193,6 +199,7 @@ export class RunningServer {
       onMessage: (session, text) => this.fromClient(session, text),
       onChatChange: (session) => this.files.touch(session),
       log: this.settings.log,
+      admission: new Admission(this.admission),
       ...(this.settings.timeouts?.helloMs ? { helloTimeoutMs: this.settings.timeouts.helloMs } : {}),
     });
     try {
@@ -221,8 +228,8 @@ export class RunningServer {
       share: this.share,
       fingerprint: this.fingerprint256,
       shortFingerprint: shortFingerprint(this.fingerprint256),
-      password: this.password,
-      throttle: this.throttle,
+      login: this.login,
+      admission: new Admission(this.admission),
       sessions: this.web,
       maxClients: this.maxClients,
       timeouts: {
@@ -291,21 +298,26 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const pool = new WorkerPool();
   const bind = settings.bind ?? DEFAULT_BIND_ADDRESS;
   const throttle = settings.throttle ? new LoginThrottle({ ...DEFAULT_THROTTLE, ...settings.throttle }) : new LoginThrottle();
+  // One guard for the main and web ports: failures on one count on the other.
+  const login = password ? new LoginGuard(password, throttle) : undefined;
+  // Each port has its own budget of waiting connections, with the same limits.
+  const limits: AdmissionLimits = { perAddress: PENDING_PER_ADDRESS, total: PENDING_TOTAL, graceMs: PENDING_GRACE_MS, ...settings.admission };
+  const admission = new Admission(limits);
   let server: RunningServer | undefined;
   const files = new FileServer({
+    admission,
     share,
     certPem: identity.certPem,
     keyPem: identity.keyPem,
     maxClients,
-    ...(password ? { password } : {}),
-    throttle,
+    ...(login ? { login } : {}),
     pool,
     log: settings.log,
     onSession: (event) => server?.onSession(event),
     otherSessions: () => server?.web.count ?? 0,
     ...(settings.timeouts ? { timeouts: settings.timeouts } : {}),
   });
-  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, password, throttle);
+  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, login, limits);
   try {
     await server.listen(port, webPort);
   } catch (err) {

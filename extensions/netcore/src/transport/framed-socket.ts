@@ -95,6 +95,11 @@ export class FramedSocket {
     this.socket.destroy();
   }
 
+  /** Caps every incoming frame at `bytes` (before login); undefined lifts the cap. */
+  limitFrames(bytes: number | undefined): void {
+    this.decoder.limitBytes = bytes;
+  }
+
   /** Stops reading (backpressure towards the peer) until resume(). */
   pause(): void {
     this.socket.pause();

@@ -1,9 +1,10 @@
 // /login and /logout (PROTOCOL.md §10.5): the server's password, checked with the same
 // scrypt verifier and the same per-address throttle as the main port, exchanged for an
 // HttpOnly, Secure, SameSite=Strict session cookie.
-import { setTimeout as delay } from 'node:timers/promises';
 import { MAX_PASSWORD_BYTES, WEB_MAX_LOGIN_FORM_BYTES } from '../constants';
+import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry } from '../logs/log-entry';
+import { verdictEntry } from '../server/auth';
 import { clearedSessionCookie, sessionCookie } from './cookies';
 import { formValue, parseForm, readFormBody } from './form-body';
 import { WEB_TEXT as T } from './messages';
@@ -12,9 +13,13 @@ import { redirect, sendError, sendHtml, serverFull } from './replies';
 import { describeBrowser } from './user-agent';
 import type { WebRequest } from './web-context';
 
-/** Where to go after logging in: only a page of this server, never another site. */
+/**
+ * Where to go after logging in: only a page of this server, never another site, and only
+ * what a Location header carries as it is: printable ASCII (a URL this server produced is
+ * percent-encoded), so CR, LF and other characters that would break the header are out.
+ */
 export function safeNext(next: string | undefined): string {
-  if (next === undefined || !/^\/browse\/[^\\]*$/.test(next) || next.startsWith('//')) return '/browse/';
+  if (next === undefined || !/^\/browse\/[\x21-\x5b\x5d-\x7e]*$/.test(next) || next.startsWith('//')) return '/browse/';
   return next;
 }
 
@@ -31,7 +36,7 @@ function showLogin(w: WebRequest, status: number, next: string, error?: string):
 
 export async function loginRoute(w: WebRequest): Promise<void> {
   const { ctx } = w;
-  if (!ctx.password) return redirect(w.res, '/browse/');
+  if (!ctx.login) return redirect(w.res, '/browse/');
   if (w.method !== 'POST') {
     let next = '/browse/';
     try {
@@ -51,32 +56,22 @@ export async function loginRoute(w: WebRequest): Promise<void> {
   } catch (err) {
     return sendError(w, err, '/login');
   }
-  const who = { address: w.address };
-  const locked = ctx.throttle.lockedFor(w.address);
-  if (locked > 0) {
-    ctx.log(makeEntry(LogCategory.SECURITY_ALERT, 'web login refused: address is locked out', who));
-    w.res.setHeader('Retry-After', String(Math.ceil(locked / 1000)));
-    return showLogin(w, 429, next, T.lockedOut(Math.ceil(locked / 1000)));
-  }
-  const ok = Buffer.byteLength(password) <= MAX_PASSWORD_BYTES && (await ctx.password.verify(password));
-  if (ok) {
-    ctx.throttle.succeed(w.address);
+  // An over-long password is a wrong one, but it still counts as a guess.
+  const verdict = await ctx.login.check(w.address, Buffer.byteLength(password) <= MAX_PASSWORD_BYTES ? password : '');
+  const entry = verdictEntry(verdict, 'web login');
+  if (verdict.ok) {
     const session = w.session ?? ctx.sessions.open(w.address, describeBrowser(w.req.headers['user-agent']), true);
     if (!session) return serverFull(w);
-    ctx.log(makeEntry(LogCategory.AUTHENTICATION, 'web login succeeded', { sessionId: session.id, address: w.address }));
+    ctx.log(makeEntry(entry.category, entry.message, { sessionId: session.id, address: w.address }));
     w.res.setHeader('Set-Cookie', sessionCookie(session.cookie!));
     return redirect(w.res, next);
   }
-  const { delayMs, lockedMs } = ctx.throttle.fail(w.address);
-  ctx.log(
-    makeEntry(lockedMs ? LogCategory.SECURITY_ALERT : LogCategory.AUTHENTICATION, lockedMs ? 'web login failed; address locked out' : 'web login failed: wrong password', who),
-  );
-  await delay(delayMs);
-  if (lockedMs) {
-    w.res.setHeader('Retry-After', String(Math.ceil(lockedMs / 1000)));
-    return showLogin(w, 429, next, T.lockedOut(Math.ceil(lockedMs / 1000)));
-  }
-  showLogin(w, 401, next, T.wrongPassword);
+  ctx.log(makeEntry(entry.category, entry.message, { address: w.address }));
+  const seconds = Math.ceil((verdict.retryAfterMs ?? 0) / 1000);
+  if (verdict.code === ErrorCode.AUTH_FAILED) return showLogin(w, 401, next, T.wrongPassword);
+  w.res.setHeader('Retry-After', String(seconds));
+  if (verdict.code === ErrorCode.LOCKED_OUT) return showLogin(w, 429, next, T.lockedOut(seconds));
+  showLogin(w, 503, next, T.loginBusy(seconds));
 }
 
 export function logoutRoute(w: WebRequest): void {
@@ -85,5 +80,5 @@ export function logoutRoute(w: WebRequest): void {
     w.ctx.sessions.remove(w.session, 'logged out');
   }
   w.res.setHeader('Set-Cookie', clearedSessionCookie());
-  redirect(w.res, w.ctx.password ? '/login' : '/browse/');
+  redirect(w.res, w.ctx.login ? '/login' : '/browse/');
 }

@@ -10,6 +10,7 @@ export const WEB_TEXT = {
   logOut: 'Log out',
   wrongPassword: 'Wrong password.',
   lockedOut: (seconds: number) => `Too many failed attempts from this device. Try again in ${seconds} s.`,
+  loginBusy: (seconds: number) => `Too many logins are being checked right now. Try again in ${seconds} s.`,
   filterLabel: 'Filter names',
   filterButton: 'Filter',
   clearFilter: 'Show all',

@@ -29,7 +29,7 @@ export function chromeFor(w: WebRequest, warnings: readonly string[] = []): Page
     shareName: w.ctx.share.name,
     fingerprint: w.ctx.fingerprint,
     shortFingerprint: w.ctx.shortFingerprint,
-    loggedIn: w.ctx.password !== undefined && w.session?.cookie !== undefined,
+    loggedIn: w.ctx.login !== undefined && w.session?.cookie !== undefined,
     warnings,
   };
 }

@@ -94,7 +94,7 @@ async function route(w: WebRequest): Promise<void> {
   }
 
   if (!w.session) {
-    if (ctx.password) {
+    if (ctx.login) {
       const login = `/login?next=${encodeURIComponent(which === 'browse' ? req.url ?? '/browse/' : '/browse/')}`;
       if (which === 'browse') return redirect(res, login);
       return sendMessage(w, 401, { title: T.loginRequiredTitle, message: T.loginRequired, link: { href: login, text: T.toLogin } });

@@ -1,7 +1,8 @@
 // What the web routes need from the server, and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogSink } from '../logs/log-entry';
-import type { LoginThrottle, PasswordVerifier } from '../server/auth';
+import type { Admission } from '../server/admission';
+import type { LoginGuard } from '../server/auth';
 import type { Share } from '../server/share';
 import type { IdleSockets } from './idle-sockets';
 import type { WebSession } from './web-session';
@@ -22,8 +23,10 @@ export interface WebContext {
   share: Share;
   fingerprint: string;
   shortFingerprint: string;
-  password: PasswordVerifier | undefined;
-  throttle: LoginThrottle;
+  /** Checks passwords (shared with the main port); undefined when the server has none. */
+  login: LoginGuard | undefined;
+  /** The web port's budget of connections before their first request. */
+  admission: Admission;
   sessions: WebSessions;
   maxClients: number;
   timeouts: WebTimeouts;
