@@ -5,9 +5,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } from '../../support/browser';
+import { bundledFontReady, iconsShown, pictographs } from '../support/page-checks';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ORIGIN = 'http://ui.test';
@@ -20,6 +22,12 @@ const id = (testid: string) => page.locator(`[data-testid="${testid}"]`);
 
 async function emit(event: string, payload: unknown): Promise<void> {
   await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
+}
+
+/** A screenshot under test-artifacts/, after checking the screen draws no emoji. */
+async function shot(name: string): Promise<void> {
+  assert.equal(await pictographs(page), [], `${name}: no emoji on screen`);
+  await saveScreenshot(page, name);
 }
 
 test.before(async () => {
@@ -39,6 +47,13 @@ test.before(async () => {
   await page.route(`${ORIGIN}/**`, (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/app.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
+    // The bundled font, from the folder the build copies it to, as the app's own files.
+    if (url.pathname.startsWith('/fonts/')) {
+      return readFile(join(ROOT, 'resources/ui/dist', url.pathname)).then(
+        (body) => route.fulfill({ body, contentType: 'font/woff2' }),
+        () => route.fulfill({ status: 404, body: '' }),
+      );
+    }
     return route.fulfill({ body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8"><script type="module" src="/app.js"></script></head><body></body></html>', contentType: 'text/html' });
   });
   await page.goto(`${ORIGIN}/`);
@@ -51,9 +66,13 @@ test.after(async () => {
 test('Launcher: Launch Server, Launch Client and EXIT', async () => {
   if (!browser) return;
   await id('launcher-server').waitFor();
-  assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), '💻 Launch Client');
+  assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), 'Launch Client');
   assert.ok(await id('launcher-exit').isVisible());
-  await saveScreenshot(page, 'ui-launcher');
+  assert.equal(await pictographs(page), [], 'no emoji: the icons are bundled SVG');
+  const icons = await iconsShown(page);
+  assert.ok(icons.server === 1 && icons.client === 1 && icons.lock === 1, JSON.stringify(icons));
+  assert.ok(await bundledFontReady(page), 'the bundled Vazirmatn font loaded');
+  await shot('ui-launcher');
 });
 
 test('Server, Control Panel: Browse…, Start, addresses, web access QR and fingerprint', async () => {
@@ -78,7 +97,7 @@ test('Server, Control Panel: Browse…, Start, addresses, web access QR and fing
   assert.match((await id('web-access-qr').getAttribute('src'))!, /^data:image\/svg\+xml/);
   assert.is(await page.evaluate(() => (window as unknown as { qrScriptRan?: boolean }).qrScriptRan), undefined, 'the QR SVG never runs as markup');
   assert.is(await id('server-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
-  await saveScreenshot(page, 'ui-server-control');
+  await shot('ui-server-control');
   await id('server-pause').click();
   await id('server-resume').waitFor();
   assert.is(await id('server-state').textContent(), 'Paused');
@@ -99,11 +118,11 @@ test('Server, Client Management: live table, Send Warning asks for the text', as
   await page.locator('[data-testid="session-row"][data-session-id="s2"]').click();
   await id('send-warning').click();
   await id('warning-prompt-input').fill('Please pause your download');
-  await saveScreenshot(page, 'ui-server-warning-prompt');
+  await shot('ui-server-warning-prompt');
   await id('warning-prompt-submit').click();
   await id('sessions-notice').waitFor();
   assert.match((await id('sessions-notice').textContent())!, /sent to desk-bob/);
-  await saveScreenshot(page, 'ui-server-clients');
+  await shot('ui-server-clients');
 });
 
 test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', async () => {
@@ -111,7 +130,7 @@ test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', asyn
   assert.ok(await id('tab-chats-marker').isVisible(), 'ana has unread messages');
   await id('tab-chats').click();
   assert.equal(await id('chat-unread').allTextContents(), ['2']);
-  await saveScreenshot(page, 'ui-server-chats');
+  await shot('ui-server-chats');
   await page.locator('[data-testid="chat-client"][data-session-id="s1"]').click();
   await id('open-chat-window').click();
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"]').waitFor();
@@ -125,7 +144,7 @@ test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', asyn
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-input"]').fill('You are welcome');
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-send"]').click();
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"][data-from="server"]').waitFor();
-  await saveScreenshot(page, 'ui-server-chat-windows');
+  await shot('ui-server-chat-windows');
   await page.locator('pss-chat-window[data-session-id="s2"] [data-testid="chat-close"]').click();
   await emit('chat.message', { id: 51, sessionId: 's2', from: 'client', text: 'hello?', time: '2024-05-01T10:07:00.000Z', unread: 1, totalUnread: 1 });
   await id('tab-chats-marker').waitFor();
@@ -139,7 +158,7 @@ test('Server, Logs: 20,000 entries, only visible rows drawn, filters', async () 
   assert.is(await id('logs-table').getAttribute('data-count'), '20000');
   assert.ok((await id('log-row').count()) < 80, 'only the rows in view are in the DOM');
   assert.match((await id('log-row').first().textContent())!, /event number 19999/, 'newest first');
-  await saveScreenshot(page, 'ui-server-logs');
+  await shot('ui-server-logs');
   await page.locator('[data-testid="log-category"][data-category="Chat"]').check();
   await id('log-filter-text').fill('number 1000');
   await page.waitForFunction(() => true);
@@ -159,7 +178,7 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   await page.keyboard.type('10001');
   assert.is(await id('client-host').inputValue(), '100.0.1', 'dots appear while typing');
   await id('client-host').fill('192.168.1.20');
-  await saveScreenshot(page, 'ui-client-start');
+  await shot('ui-client-start');
   await id('client-connect').click();
   await id('file-row').first().waitFor();
   assert.is(await id('file-tree').getAttribute('data-count'), '101', '100 folders and a file at the top');
@@ -202,11 +221,11 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.is(await id('progress-speed').textContent(), '150 MiB/s');
   assert.ok(await id('chat-marker').isVisible());
   assert.match((await id('server-warning').textContent())!, /stop in 5 minutes/);
-  await saveScreenshot(page, 'ui-client-downloading');
+  await shot('ui-client-downloading');
   await id('chat-with-server').click();
   await id('chat-window').waitFor();
   assert.is(await id('chat-marker').count(), 0);
-  await saveScreenshot(page, 'ui-client-chat');
+  await shot('ui-client-chat');
   await page.keyboard.press('Escape');
   assert.is(await id('chat-window').count(), 0, 'Escape closes the chat window');
 });
@@ -223,7 +242,7 @@ test('Client: a failed download turns the button into Retry Download', async () 
   await id('download-button').filter({ hasText: 'Retry Download' }).waitFor();
   assert.ok(await id('download-button').isEnabled(), 'Retry works even though the connection is gone');
   assert.match((await id('download-failures').textContent())!, /file042123\.bin/);
-  await saveScreenshot(page, 'ui-client-retry');
+  await shot('ui-client-retry');
 });
 
 test('Client: first-contact fingerprint prompt and the changed-certificate alarm', async () => {
@@ -243,7 +262,7 @@ test('Client: first-contact fingerprint prompt and the changed-certificate alarm
   await id('client-connect').click();
   await id('trust-accept').waitFor();
   assert.is(await id('trust-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
-  await saveScreenshot(page, 'ui-client-trust');
+  await shot('ui-client-trust');
   await page.reload();
   await id('launcher-client').waitFor();
   await page.evaluate(() => {
@@ -255,7 +274,7 @@ test('Client: first-contact fingerprint prompt and the changed-certificate alarm
   await id('client-connect').click();
   await id('pin-alert').waitFor();
   assert.match((await id('pin-alert').textContent())!, /has CHANGED/);
-  await saveScreenshot(page, 'ui-client-pin-alert');
+  await shot('ui-client-pin-alert');
   assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors');
 });
 

@@ -14,6 +14,7 @@ import { emit } from './emit';
 import { fileTreeStyles } from './file-tree.styles';
 import './virtual-list';
 import type { PssVirtualList, RowAria } from './virtual-list';
+import { icon } from '../icons/icon';
 
 export interface TreeIndexDetail {
   index: number;
@@ -105,7 +106,7 @@ export class PssFileTree extends LitElement {
           if (node.isDir) this.expand(row.index, !row.expanded);
         }}
       >
-        ${row.expanded ? '▾' : '▸'}
+        ${node.isDir ? icon(row.expanded ? 'collapse' : 'expand') : nothing}
       </button>
       <input
         type="checkbox"
@@ -117,9 +118,9 @@ export class PssFileTree extends LitElement {
         ?disabled=${this.disabled}
         @change=${() => this.toggle(row.index)}
       />
-      <span aria-hidden="true">${node.isDir ? '📁' : '📄'}</span>
+      <span class="kind">${icon(node.isDir ? 'folder' : 'file')}</span>
       <span class="name">${node.name}</span>
-      ${outcome ? html`<span class="outcome ${outcome}">${outcome === 'done' ? t('tree.done') : t('tree.failed')}</span>` : nothing}
+      ${outcome ? html`<span class="outcome ${outcome}">${icon(outcome === 'done' ? 'check' : 'close')}${outcome === 'done' ? t('tree.done') : t('tree.failed')}</span>` : nothing}
       <span class="size">${node.isDir ? t('tree.folderSize', { files: node.fileCount, size: formatBytes(node.size) }) : formatBytes(node.size)}</span>
     </div>`;
   };

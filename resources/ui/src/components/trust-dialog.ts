@@ -5,6 +5,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import { t } from '../i18n/i18n';
 import { dialogStyles } from './dialog.styles';
 import { emit } from './emit';
+import { icon } from '../icons/icon';
 
 export interface TrustDecisionDetail {
   accept: boolean;
@@ -38,7 +39,7 @@ export class PssTrustDialog extends LitElement {
 
   override render() {
     return html`<dialog aria-labelledby="heading" aria-describedby="why" data-testid="trust-dialog" @cancel=${(e: Event) => this.decide(false, e)}>
-      <h2 id="heading">🔐 ${t('trust.heading')}</h2>
+      <h2 id="heading">${icon('lock')}${t('trust.heading')}</h2>
       <p id="why">${t('trust.explain', { server: this.server })}</p>
       <div class="short" data-testid="trust-short-fingerprint">${this.shortFingerprint}</div>
       <div class="fingerprint" data-testid="trust-fingerprint">${this.fingerprint}</div>

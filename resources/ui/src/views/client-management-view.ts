@@ -9,6 +9,7 @@ import { t } from '../i18n/i18n';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
+import { icon } from '../icons/icon';
 
 @customElement('pss-client-management-view')
 export class PssClientManagementView extends LitElement {
@@ -38,7 +39,7 @@ export class PssClientManagementView extends LitElement {
         <button class="danger" data-testid="disconnect-selected" ?disabled=${!selected || s.busy} @click=${() => c.disconnectSelected()}>
           ${t('sessions.disconnect')}
         </button>
-        <button data-testid="send-warning" ?disabled=${!selected || s.busy} @click=${() => (this.asking = true)}>⚠️ ${t('sessions.warn')}</button>
+        <button data-testid="send-warning" ?disabled=${!selected || s.busy} @click=${() => (this.asking = true)}>${icon('warning')}${t('sessions.warn')}</button>
         <span class="count" data-testid="session-count">${t('sessions.count', { n: s.sessions.length })}</span>
       </div>
       ${outcomeBanners('sessions', s)}

@@ -20,6 +20,7 @@ import type { NavigateDetail } from './launcher-view';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { viewStyles } from './view.styles';
+import { icon } from '../icons/icon';
 
 @customElement('pss-client-view')
 export class PssClientView extends LitElement {
@@ -81,7 +82,7 @@ export class PssClientView extends LitElement {
             ?disabled=${busy}
             @input=${(e: Event) => c.setPort((e.target as HTMLInputElement).value)}
         /></label>
-        <button type="submit" class="primary" data-testid="client-connect" ?disabled=${busy}>🔗 ${t('client.server.connect')}</button>
+        <button type="submit" class="primary" data-testid="client-connect" ?disabled=${busy}>${icon('connect')}${t('client.server.connect')}</button>
         <div class="login">
           <label class="field grow"
             ><span class="caption">${t('client.server.password')}</span
@@ -95,12 +96,12 @@ export class PssClientView extends LitElement {
               @pss-password-submit=${() => this.login()}
             ></pss-password-field
           ></label>
-          <button type="button" data-testid="client-login" ?disabled=${!awaitingPassword} @click=${() => this.login()}>🔑 ${t('client.server.login')}</button>
+          <button type="button" data-testid="client-login" ?disabled=${!awaitingPassword} @click=${() => this.login()}>${icon('login')}${t('client.server.login')}</button>
         </div>
         <div class="actions">
           <button type="button" class="chat-button" data-testid="chat-with-server" ?disabled=${!chatReady && s.chat.length === 0} @click=${() => c.openChat()}>
-            💬 ${t('client.chat.button')}${s.unread > 0 && !s.chatOpen
-              ? html`<span class="chat-marker" role="img" aria-label=${t('client.chat.unread', { n: s.unread })} data-testid="chat-marker">🔴</span>`
+            ${icon('chat')}${t('client.chat.button')}${s.unread > 0 && !s.chatOpen
+              ? html`<span class="chat-marker unread-dot" role="img" aria-label=${t('client.chat.unread', { n: s.unread })} data-testid="chat-marker">${icon('dot')}</span>`
               : nothing}
           </button>
           <button type="button" data-testid="client-disconnect" ?disabled=${!connected && !s.downloading} @click=${() => c.disconnect()}>${t('client.server.disconnect')}</button>
@@ -173,8 +174,8 @@ export class PssClientView extends LitElement {
             placeholder=${t('client.save.choose')}
             .value=${s.destination}
           />
-          <button data-testid="choose-destination" aria-label=${t('client.save.chooseButton')} title=${t('client.save.chooseButton')} ?disabled=${s.downloading} @click=${() => c.chooseDestination()}>
-            📁
+          <button class="icon-only" data-testid="choose-destination" aria-label=${t('client.save.chooseButton')} title=${t('client.save.chooseButton')} ?disabled=${s.downloading} @click=${() => c.chooseDestination()}>
+            ${icon('chooseFolder')}
           </button>
         </div>
       </div>
@@ -218,7 +219,7 @@ export class PssClientView extends LitElement {
       <h2 id="download-h">${t('client.download.heading')}</h2>
       <div class="download-actions">
         <button class="primary big" data-testid="download-button" ?disabled=${problem !== null} title=${problem ?? ''} @click=${() => c.download()}>
-          ${retry ? `🔄 ${t('client.download.retry')}` : `⬇️ ${t('client.download.selected')}`}
+          ${retry ? html`${icon('retry')}${t('client.download.retry')}` : html`${icon('download')}${t('client.download.selected')}`}
         </button>
         ${s.downloading ? html`<button data-testid="download-cancel" @click=${() => c.cancel()}>${t('common.cancel')}</button>` : nothing}
       </div>
@@ -276,14 +277,14 @@ export class PssClientView extends LitElement {
     const s = c.state;
     return html`${s.pinAlert
       ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => c.dismissPinAlert()}
-          >🚨 ${t('client.pinAlert.heading')}\n${s.pinAlert}</pss-banner
+          >${icon('alarm')}${t('client.pinAlert.heading')}\n${s.pinAlert}</pss-banner
         >`
       : nothing}
     ${s.warnings.length > 0
       ? html`<div class="warnings">
           ${s.warnings.map(
             (w, i) => html`<pss-banner kind="warning" dismissible data-testid="server-warning" @pss-banner-dismiss=${() => c.dismissWarning(i)}
-              >⚠️ ${t('client.warning.banner', { text: w.text })}</pss-banner
+              >${icon('warning')}${t('client.warning.banner', { text: w.text })}</pss-banner
             >`,
           )}
         </div>`
@@ -298,8 +299,8 @@ export class PssClientView extends LitElement {
     const connection = s.connection;
     const phase = c.phase;
     return html`<header class="topbar">
-        <button data-testid="back-to-launcher" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'launcher' })}>← ${t('common.backToLauncher')}</button>
-        <h1>💻 ${t('client.heading')}</h1>
+        <button data-testid="back-to-launcher" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'launcher' })}>${icon('back')}${t('common.backToLauncher')}</button>
+        <h1>${icon('client')}${t('client.heading')}</h1>
         <span class="badge" data-state=${phase} data-testid="client-phase">${phaseLabel(phase)}</span>
       </header>
       <div class="body">

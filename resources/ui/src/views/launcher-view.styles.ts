@@ -29,6 +29,7 @@ export const launcherViewStyles = [
     }
     .lock {
       font-size: 2.6rem;
+      color: var(--pss-accent-strong);
     }
     p {
       margin: 0;

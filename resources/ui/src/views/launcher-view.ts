@@ -7,6 +7,7 @@ import type { Screen } from '../controllers/app-controller';
 import { t } from '../i18n/i18n';
 import { serverStateLabel } from '../i18n/labels';
 import { launcherViewStyles } from './launcher-view.styles';
+import { icon } from '../icons/icon';
 
 export interface NavigateDetail {
   screen: Screen;
@@ -25,14 +26,14 @@ export class PssLauncherView extends LitElement {
 
   override render() {
     return html`<main class="card" aria-labelledby="title">
-      <div class="lock" aria-hidden="true">🔐</div>
+      <div class="lock">${icon('lock')}</div>
       <h1 id="title">${t('app.name')}</h1>
       <p>${t('launcher.tagline')}</p>
       <button class="primary big" data-testid="launcher-server" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'server' })}>
-        🖥️ ${t('launcher.server')}
+        ${icon('server')}${t('launcher.server')}
       </button>
       <button class="primary big" data-testid="launcher-client" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'client' })}>
-        💻 ${t('launcher.client')}
+        ${icon('client')}${t('launcher.client')}
       </button>
       ${this.serverState !== 'stopped'
         ? html`<div class="running" role="status" data-testid="launcher-server-state">${t('launcher.serverState', { state: serverStateLabel(this.serverState) })}</div>`

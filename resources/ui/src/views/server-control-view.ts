@@ -9,6 +9,7 @@ import { serverStateLabel } from '../i18n/labels';
 import { serverControlViewStyles } from './server-control-view.styles';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
+import { icon } from '../icons/icon';
 
 @customElement('pss-server-control-view')
 export class PssServerControlView extends LitElement {
@@ -107,7 +108,7 @@ export class PssServerControlView extends LitElement {
               ></pss-password-field>
               <div class="row">
                 <button data-testid="confirm-password" @click=${() => c.confirmPassword()}>${t('server.settings.confirmPassword')}</button>
-                ${s.passwordConfirmed ? html`<span class="muted" data-testid="password-confirmed">✔ ${t('server.password.confirmed')}</span>` : nothing}
+                ${s.passwordConfirmed ? html`<span class="muted" data-testid="password-confirmed">${icon('check')}${t('server.password.confirmed')}</span>` : nothing}
               </div>
             </div>`
           : nothing}
@@ -123,11 +124,11 @@ export class PssServerControlView extends LitElement {
       <h2 id="control-h">${t('server.control.heading')}</h2>
       <div class="controls">
         ${running || st.state === 'stopping'
-          ? html`<button class="danger big" data-testid="server-stop" ?disabled=${s.busy || st.state === 'stopping'} @click=${() => c.stopServer()}>⏹️ ${t('server.control.stop')}</button>`
-          : html`<button class="primary big" data-testid="server-start" ?disabled=${s.busy || st.state === 'starting'} @click=${() => c.startServer()}>▶️ ${t('server.control.start')}</button>`}
+          ? html`<button class="danger big" data-testid="server-stop" ?disabled=${s.busy || st.state === 'stopping'} @click=${() => c.stopServer()}>${icon('stop')}${t('server.control.stop')}</button>`
+          : html`<button class="primary big" data-testid="server-start" ?disabled=${s.busy || st.state === 'starting'} @click=${() => c.startServer()}>${icon('start')}${t('server.control.start')}</button>`}
         ${st.state === 'paused'
-          ? html`<button data-testid="server-resume" ?disabled=${s.busy} @click=${() => c.resume()}>▶️ ${t('server.control.resume')}</button>`
-          : html`<button data-testid="server-pause" ?disabled=${s.busy || st.state !== 'running'} @click=${() => c.pause()}>⏸️ ${t('server.control.pause')}</button>`}
+          ? html`<button data-testid="server-resume" ?disabled=${s.busy} @click=${() => c.resume()}>${icon('start')}${t('server.control.resume')}</button>`
+          : html`<button data-testid="server-pause" ?disabled=${s.busy || st.state !== 'running'} @click=${() => c.pause()}>${icon('pause')}${t('server.control.pause')}</button>`}
         <span class="state" role="status"
           >${t('server.control.status')}
           <strong data-testid="server-state" data-state=${st.state}>${serverStateLabel(st.state)}</strong></span
