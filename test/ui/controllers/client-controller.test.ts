@@ -170,13 +170,13 @@ test('a download sends the selected paths, destination and sub-folder, and shows
   assert.equal(api.sent('client.download'), [{ paths: ['docs'], destination: '/dl', subfolder: 'from-ana' }]);
   api.emit('client.progress', progress({ currentPath: 'docs/b.txt', fileBytes: 5, fileSize: 10, doneBytes: 5, totalBytes: 10, filesTotal: 1, bytesPerSecond: 2048, etaSeconds: 3 }));
   assert.is(c.state.progress!.doneBytes, 5);
-  assert.match(c.statusLine(), /Downloading: 0 of 1 files/);
+  assert.match(c.statusLine(), /Downloading: 0 of 1 file done/);
   api.emit('client.file', { path: 'docs/b.txt', status: 'done' });
   finish(summary({ files: [{ path: 'docs/b.txt', status: 'done' }], destination: '/dl/from-ana' }));
   await running;
   assert.not.ok(c.state.downloading);
   assert.is(c.state.filesDone, 1);
-  assert.match(c.statusLine(), /Downloaded 1 files to \/dl\/from-ana/);
+  assert.match(c.statusLine(), /Downloaded 1 file to \/dl\/from-ana/);
 });
 
 test('after a failed download the button becomes Retry Download, and Retry resumes through the engine', async () => {

@@ -59,7 +59,7 @@ test('Export Logs… asks where, exports what the filter shows, and reports the 
   await c.exportLogs();
   assert.equal(api.sent('logs.export'), [{ format: 'csv', filePath: '/home/ana/log.csv', query: { categories: ['Connection'], text: 'client' } }]);
   assert.equal(shell.dialogs.at(-1)!.filters!.map((f) => f.extensions[0]), ['xlsx', 'txt', 'csv']);
-  assert.match(c.state.notice!, /Exported 1 entries to \/home\/ana\/log\.csv/);
+  assert.match(c.state.notice!, /Exported 1 entry to \/home\/ana\/log\.csv/);
   api.fail('logs.export', 'WRITE_FAILED', 'EACCES');
   shell.saveAnswers.push('/root/x.txt');
   await c.exportLogs();

@@ -24,6 +24,24 @@ async function emit(event: string, payload: unknown): Promise<void> {
   await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
 }
 
+let script = '';
+
+/** The test page, its bundle and the bundled font, answered for every request to ORIGIN. */
+async function serveApp(target: Page): Promise<void> {
+  await target.route(`${ORIGIN}/**`, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/app.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
+    // The bundled font, from the folder the build copies it to, as the app's own files.
+    if (url.pathname.startsWith('/fonts/')) {
+      return readFile(join(ROOT, 'resources/ui/dist', url.pathname)).then(
+        (body) => route.fulfill({ body, contentType: 'font/woff2' }),
+        () => route.fulfill({ status: 404, body: '' }),
+      );
+    }
+    return route.fulfill({ body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8"><script type="module" src="/app.js"></script></head><body></body></html>', contentType: 'text/html' });
+  });
+}
+
 /** A screenshot under test-artifacts/, after checking the screen draws no emoji. */
 async function shot(name: string): Promise<void> {
   assert.equal(await pictographs(page), [], `${name}: no emoji on screen`);
@@ -41,21 +59,10 @@ test.before(async () => {
     write: false,
     logLevel: 'silent',
   });
-  const script = bundle.outputFiles[0]!.text;
-  recorded = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  script = bundle.outputFiles[0]!.text;
+  recorded = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   page = recorded.page;
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/app.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
-    // The bundled font, from the folder the build copies it to, as the app's own files.
-    if (url.pathname.startsWith('/fonts/')) {
-      return readFile(join(ROOT, 'resources/ui/dist', url.pathname)).then(
-        (body) => route.fulfill({ body, contentType: 'font/woff2' }),
-        () => route.fulfill({ status: 404, body: '' }),
-      );
-    }
-    return route.fulfill({ body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8"><script type="module" src="/app.js"></script></head><body></body></html>', contentType: 'text/html' });
-  });
+  await serveApp(page);
   await page.goto(`${ORIGIN}/`);
 });
 
@@ -73,6 +80,36 @@ test('Launcher: Launch Server, Launch Client and EXIT', async () => {
   assert.ok(icons.server === 1 && icons.client === 1 && icons.lock === 1, JSON.stringify(icons));
   assert.ok(await bundledFontReady(page), 'the bundled Vazirmatn font loaded');
   await shot('ui-launcher');
+});
+
+test('Launcher: English / فارسی switches the whole interface, mirrored, and is remembered', async () => {
+  if (!browser) return;
+  assert.is(await id('language-en').getAttribute('aria-pressed'), 'true');
+  await id('language-fa').click();
+  await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+  assert.is(await page.evaluate(() => document.documentElement.lang), 'fa');
+  assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'اجرای سرور');
+  assert.is(await id('language-fa').getAttribute('aria-pressed'), 'true');
+  const stored = await page.evaluate(() => (window as unknown as { pssTest: { shell: { storage: Map<string, string> } } }).pssTest.shell.storage.get('pss-settings'));
+  assert.is(JSON.parse(stored!).language, 'fa');
+  await shot('ui-launcher-fa');
+  await id('language-en').click();
+  await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+  assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'Launch Server');
+});
+
+test('First run follows the system language', async () => {
+  if (!browser) return;
+  const other = await browser.newPage({ viewport: { width: 900, height: 600 }, locale: 'fa-IR' });
+  try {
+    await serveApp(other.page);
+    await other.page.goto(`${ORIGIN}/`);
+    await other.page.locator('[data-testid="launcher-server"]').waitFor();
+    assert.is(await other.page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`), 'fa rtl');
+    assert.is(await other.page.locator('[data-testid="language-fa"]').getAttribute('aria-pressed'), 'true');
+  } finally {
+    await other.context.close();
+  }
 });
 
 test('Server, Control Panel: Browse…, Start, addresses, web access QR and fingerprint', async () => {

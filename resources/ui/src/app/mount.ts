@@ -6,6 +6,7 @@ import { AppController } from '../controllers/app-controller';
 import { loadBundledFont } from '../styles/fonts';
 import { themeTokens } from '../styles/theme';
 import '../views/app-view';
+import { applyLanguage, startLanguage } from './language';
 import { createServices } from './services';
 import type { Shell } from './shell';
 
@@ -19,6 +20,7 @@ export function adoptThemeTokens(): Promise<boolean> {
 /** Builds the services and the app controller, shows the root element, and starts the app. */
 export async function mountApp(api: NetcoreApi, shell: Shell): Promise<AppController> {
   const services = await createServices(api, shell);
+  applyLanguage(startLanguage(services.settings.value.language, navigator.languages ?? [navigator.language]));
   const app = new AppController(api, shell, services.settings);
   const root = document.createElement('pss-app');
   root.services = services;
