@@ -4,15 +4,12 @@
 // Screenshots go to test-artifacts/ (git-ignored).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { withoutIsolates } from '../../../resources/ui/src/i18n/bidi';
 import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } from '../../support/browser';
+import { withoutIsolates } from '../../../resources/ui/src/i18n/bidi';
 import { bundledFontReady, iconsShown, pictographs } from '../support/page-checks';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const ORIGIN = 'http://ui.test';
+import { ORIGIN, serveTestPage } from '../support/ui-page';
 
 let browser: BrowserHandle | undefined;
 let recorded: RecordedPage | undefined;
@@ -24,24 +21,6 @@ async function emit(event: string, payload: unknown): Promise<void> {
   await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
 }
 
-let script = '';
-
-/** The test page, its bundle and the bundled font, answered for every request to ORIGIN. */
-async function serveApp(target: Page): Promise<void> {
-  await target.route(`${ORIGIN}/**`, (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/app.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
-    // The bundled font, from the folder the build copies it to, as the app's own files.
-    if (url.pathname.startsWith('/fonts/')) {
-      return readFile(join(ROOT, 'resources/ui/dist', url.pathname)).then(
-        (body) => route.fulfill({ body, contentType: 'font/woff2' }),
-        () => route.fulfill({ status: 404, body: '' }),
-      );
-    }
-    return route.fulfill({ body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8"><script type="module" src="/app.js"></script></head><body></body></html>', contentType: 'text/html' });
-  });
-}
-
 /** A screenshot under test-artifacts/, after checking the screen draws no emoji. */
 async function shot(name: string): Promise<void> {
   assert.equal(await pictographs(page), [], `${name}: no emoji on screen`);
@@ -51,18 +30,9 @@ async function shot(name: string): Promise<void> {
 test.before(async () => {
   browser = await launchBrowser();
   if (!browser) return;
-  const bundle = await build({
-    entryPoints: [join(ROOT, 'test/ui/support/page-entry.ts')],
-    tsconfig: join(ROOT, 'resources/ui/tsconfig.json'),
-    bundle: true,
-    format: 'esm',
-    write: false,
-    logLevel: 'silent',
-  });
-  script = bundle.outputFiles[0]!.text;
   recorded = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   page = recorded.page;
-  await serveApp(page);
+  await serveTestPage(page);
   await page.goto(`${ORIGIN}/`);
 });
 
@@ -102,7 +72,7 @@ test('First run follows the system language', async () => {
   if (!browser) return;
   const other = await browser.newPage({ viewport: { width: 900, height: 600 }, locale: 'fa-IR' });
   try {
-    await serveApp(other.page);
+    await serveTestPage(other.page);
     await other.page.goto(`${ORIGIN}/`);
     await other.page.locator('[data-testid="launcher-server"]').waitFor();
     assert.is(await other.page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`), 'fa rtl');
@@ -152,13 +122,20 @@ test('Server, Client Management: live table, Send Warning asks for the text', as
     status: 'downloading', currentFile: 'Videos/talk.mkv', progress: 18, bytesSent: 0, bytesPerSecond: 12_000_000, chatReady: true, unread: 0,
   });
   await page.locator('[data-testid="session-row"][data-session-id="s2"] [data-testid="session-status"]').filter({ hasText: 'Downloading' }).waitFor();
+  await emit('session.changed', {
+    id: 's3', kind: 'web', address: '192.168.1.50', name: '192.168.1.50', connectedAt: '2024-05-01T10:03:00.000Z',
+    status: 'downloading', currentFile: 'invoices/report\u202Efdp.exe', progress: 40, bytesSent: 0, bytesPerSecond: 1_000_000, chatReady: false, unread: 0,
+  });
+  const file = page.locator('[data-testid="session-row"][data-session-id="s3"] [data-testid="session-file"]');
+  await file.locator('[data-testid="bidi-control"]').waitFor();
+  assert.is(await file.textContent().then((s) => s!.trim()), 'invoices/reportU+202Efdp.exe', 'the server table shows the override instead of obeying it');
   await page.locator('[data-testid="session-row"][data-session-id="s2"]').click();
   await id('send-warning').click();
   await id('warning-prompt-input').fill('Please pause your download');
   await shot('ui-server-warning-prompt');
   await id('warning-prompt-submit').click();
   await id('sessions-notice').waitFor();
-  assert.match((await id('sessions-notice').textContent())!, /sent to desk-bob/);
+  assert.match(withoutIsolates((await id('sessions-notice').textContent())!), /sent to desk-bob/);
   await shot('ui-server-clients');
 });
 
@@ -218,19 +195,19 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   await shot('ui-client-start');
   await id('client-connect').click();
   await id('file-row').first().waitFor();
-  assert.is(await id('file-tree').getAttribute('data-count'), '101', '100 folders and a file at the top');
+  assert.is(await id('file-tree').getAttribute('data-count'), '102', '100 folders and two files at the top');
   await page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-expand"]').click();
   await page.waitForFunction(() => true);
   assert.ok((await id('file-row').count()) < 80);
   await id('select-all').click();
-  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/);
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,002 files/);
   // The boxes show the selection after a click, not what the browser's own toggle left.
   assert.ok(await id('select-all').isChecked(), 'Select All shows ticked once clicked');
   const folder = page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-check"]');
   const file = page.locator('[data-testid="file-row"][data-path^="folder000/"] [data-testid="file-check"]').first();
   assert.ok(await file.isChecked());
   await file.click();
-  assert.match((await id('selection-summary').textContent())!, /Selected 100,000 files/);
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/);
   assert.is(await file.isChecked(), false, 'the clicked box shows unticked');
   assert.ok(await folder.evaluate((e) => (e as HTMLInputElement).indeterminate), 'its folder shows mixed');
   assert.ok(await id('select-all').evaluate((e) => (e as HTMLInputElement).indeterminate), 'Select All shows mixed');
@@ -239,8 +216,12 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.ok(await folder.isChecked());
   await id('file-tree').focus();
   await page.keyboard.press('End');
+  const spoofed = page.locator('[data-testid="file-row"][data-path="report\u202Efdp.exe"]');
+  assert.is(await spoofed.locator('[data-testid="bidi-control"]').textContent(), 'U+202E', 'the override is shown, not obeyed');
+  assert.ok(await spoofed.locator('[data-testid="bidi-warning"]').isVisible(), 'and the name is marked');
+  assert.is(await spoofed.locator('.name').textContent().then((s) => s!.trim()), 'reportU+202Efdp.exe');
   await page.keyboard.press('Space');
-  assert.match((await id('selection-summary').textContent())!, /Selected 100,000 files/, 'Space unticks the active row');
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/, 'Space unticks the active row');
   await id('choose-destination').click();
   await id('subfolder-enabled').check();
   await id('subfolder-name').fill('from-ana');

@@ -187,6 +187,26 @@ export const controls = css`
     block-size: 0.75em;
     margin: 0;
   }
+  .bidi-control {
+    display: inline-block;
+    direction: ltr;
+    unicode-bidi: isolate;
+    margin-inline: 0.1em;
+    padding-inline: 0.2em;
+    border: 1px solid var(--pss-danger);
+    border-radius: 3px;
+    color: var(--pss-danger);
+    font-family: var(--pss-mono);
+    font-size: 0.75em;
+    line-height: 1.2;
+  }
+  .bidi-warning {
+    display: inline-flex;
+    color: var(--pss-danger);
+  }
+  .bidi-warning svg.icon {
+    margin-inline-end: 0.2em;
+  }
   .visually-hidden {
     position: absolute;
     inline-size: 1px;

@@ -9,6 +9,7 @@ import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
 import { icon } from '../icons/icon';
+import { ltrText, nameText } from '../components/bidi-text';
 
 @customElement('pss-chats-view')
 export class PssChatsView extends LitElement {
@@ -67,7 +68,7 @@ export class PssChatsView extends LitElement {
             @keydown=${(e: KeyboardEvent) => this.onKeydown(e, i)}
           >
             <span class="presence ${client.chatReady ? 'ready' : ''}">${icon('dot')}</span>
-            <span class="name">${client.name} <span class="muted mono">${client.address}</span></span>
+            <span class="name">${nameText(client.name)} <span class="muted mono">${ltrText(client.address)}</span></span>
             ${s.openIds.includes(client.id) ? html`<span class="muted">${t('chats.isOpen')}</span>` : nothing}
             ${unread > 0
               ? html`<span class="unread" data-testid="chat-unread" aria-label=${t('chats.unreadCount', { n: unread })}>${unread}</span>`

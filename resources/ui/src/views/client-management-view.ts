@@ -10,6 +10,7 @@ import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
 import { icon } from '../icons/icon';
+import { isolate } from '../i18n/bidi';
 
 @customElement('pss-client-management-view')
 export class PssClientManagementView extends LitElement {
@@ -53,7 +54,7 @@ export class PssClientManagementView extends LitElement {
         testid="warning-prompt"
         .open=${this.asking}
         .heading=${t('sessions.warnPrompt.heading')}
-        .message=${t('sessions.warnPrompt.message', { name: selected?.name ?? '' })}
+        .message=${t('sessions.warnPrompt.message', { name: isolate(selected?.name ?? '') })}
         .confirmLabel=${t('sessions.warnPrompt.send')}
         @pss-prompt-submit=${(e: CustomEvent<{ text: string }>) => this.sendWarning(e.detail.text)}
         @pss-prompt-cancel=${() => (this.asking = false)}

@@ -21,6 +21,9 @@ import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { viewStyles } from './view.styles';
 import { icon } from '../icons/icon';
+import { isolate, ltr } from '../i18n/bidi';
+import { nameText } from '../components/bidi-text';
+import { revealBidiControls } from '../logic/bidi-controls';
 
 @customElement('pss-client-view')
 export class PssClientView extends LitElement {
@@ -77,6 +80,7 @@ export class PssClientView extends LitElement {
             type="text"
             inputmode="numeric"
             class="mono"
+            dir="ltr"
             data-testid="client-port"
             .value=${s.port}
             ?disabled=${busy}
@@ -117,7 +121,7 @@ export class PssClientView extends LitElement {
     const all = tree?.allState ?? 'unchecked';
     const outcomes = new Map<string, 'done' | 'failed'>(s.failures.map((f) => [f.path, 'failed']));
     return html`<section class="panel files" aria-labelledby="files-h">
-      <h2 id="files-h">${t('client.files.heading')}${s.share ? html` <span class="muted">— ${s.share.name}</span>` : nothing}</h2>
+      <h2 id="files-h">${t('client.files.heading')}${s.share ? html` <span class="muted">— ${nameText(s.share.name)}</span>` : nothing}</h2>
       <div class="row">
         <label
           ><input
@@ -168,6 +172,7 @@ export class PssClientView extends LitElement {
           <input
             type="text"
             class="path grow"
+            dir="ltr"
             readonly
             data-testid="destination-path"
             aria-labelledby="dest-caption"
@@ -205,7 +210,7 @@ export class PssClientView extends LitElement {
           </div>`
         : nothing}
       <p class="where muted" data-testid="effective-destination">
-        ${s.destination ? t('client.save.into', { path: c.effectiveDestination }) : t('client.save.none')}
+        ${s.destination ? t('client.save.into', { path: ltr(c.effectiveDestination) }) : t('client.save.none')}
       </p>
     </section>`;
   }
@@ -226,7 +231,7 @@ export class PssClientView extends LitElement {
       ${p || s.downloading
         ? html`<dl class="stats spaced">
             <dt>${t('client.download.file')}</dt>
-            <dd class="mono" data-testid="progress-current" title=${p?.currentPath ?? ''}>${p?.currentPath ?? '—'}</dd>
+            <dd class="mono" data-testid="progress-current" title=${revealBidiControls(p?.currentPath ?? '')}>${p?.currentPath ? nameText(p.currentPath, { ltr: true }) : '—'}</dd>
             <dt></dt>
             <dd>
               <pss-progress-bar
@@ -247,7 +252,7 @@ export class PssClientView extends LitElement {
               ></pss-progress-bar>
             </dd>
             <dt></dt>
-            <dd data-testid="progress-amount">
+            <dd class="wrap" data-testid="progress-amount">
               ${p
                 ? t('client.download.amount', {
                     percent: formatPercent(p.doneBytes, p.totalBytes),
@@ -267,7 +272,7 @@ export class PssClientView extends LitElement {
       ${s.failures.length > 0
         ? html`<p class="muted spaced">${t('client.download.failures', { n: s.failures.length })}</p>
             <ul class="failures" data-testid="download-failures">
-              ${s.failures.map((f) => html`<li><span class="mono">${f.path}</span> — ${f.message ?? f.code ?? ''}</li>`)}
+              ${s.failures.map((f) => html`<li><span class="mono">${nameText(f.path, { ltr: true })}</span> — ${nameText(f.message ?? f.code ?? '')}</li>`)}
             </ul>`
         : nothing}
     </section>`;
@@ -284,7 +289,7 @@ export class PssClientView extends LitElement {
       ? html`<div class="warnings">
           ${s.warnings.map(
             (w, i) => html`<pss-banner kind="warning" dismissible data-testid="server-warning" @pss-banner-dismiss=${() => c.dismissWarning(i)}
-              >${icon('warning')}${t('client.warning.banner', { text: w.text })}</pss-banner
+              >${icon('warning')}${t('client.warning.banner', { text: isolate(w.text) })}</pss-banner
             >`,
           )}
         </div>`
@@ -315,7 +320,7 @@ export class PssClientView extends LitElement {
         ? html`<div class="dock">
             <pss-chat-window
               me="client"
-              .heading=${t('client.chat.windowTitle', { server: connection?.server ?? s.host })}
+              .heading=${t('client.chat.windowTitle', { server: ltr(connection?.server ?? s.host) })}
               .peerName=${t('client.chat.peer')}
               .messages=${s.chat}
               ?unavailable=${!(connection?.chatReady ?? false)}

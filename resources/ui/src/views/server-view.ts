@@ -22,6 +22,7 @@ import './server-control-view';
 import { StoreBinding } from './store-binding';
 import { viewStyles } from './view.styles';
 import { icon } from '../icons/icon';
+import { isolate } from '../i18n/bidi';
 
 export type ServerTab = 'control' | 'clients' | 'chats' | 'logs';
 
@@ -83,7 +84,7 @@ export class PssServerView extends LitElement {
         return html`<pss-chat-window
           data-session-id=${id}
           me="server"
-          .heading=${t('chats.windowTitle', { name })}
+          .heading=${t('chats.windowTitle', { name: isolate(name) })}
           .peerName=${name}
           .messages=${s.messages.get(id) ?? []}
           ?unavailable=${!client?.chatReady}
