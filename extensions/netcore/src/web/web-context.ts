@@ -4,6 +4,7 @@ import type { LogSink } from '../logs/log-entry';
 import type { LoginThrottle, PasswordVerifier } from '../server/auth';
 import type { Share } from '../server/share';
 import type { IdleSockets } from './idle-sockets';
+import type { WebLanguage } from './web-text';
 import type { WebSession } from './web-session';
 import type { WebSessions } from './web-sessions';
 
@@ -46,4 +47,6 @@ export interface WebRequest {
   /** The raw query, without '?'. */
   query: string;
   session: WebSession | undefined;
+  /** The language the answer is written in (web-text.ts chooses it). */
+  lang: WebLanguage;
 }
