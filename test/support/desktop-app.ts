@@ -103,9 +103,12 @@ export async function screenshot(app: AppWindow, name: string): Promise<string> 
   return path;
 }
 
-/** The text of a control, trimmed. */
+/**
+ * The text of a control as a person reads it: trimmed, and without the invisible isolate
+ * marks (U+2066–U+2069) that keep names, paths and addresses in their own direction.
+ */
 export async function textOf(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').trim();
+  return ((await locator.textContent()) ?? '').replace(/[\u2066-\u2069]/g, '').trim();
 }
 
 /** Waits until the first match of `locator` has text matching `pattern`; returns that text. */

@@ -1,13 +1,10 @@
-// The desktop UI's entry point: the theme, the catalog's language and direction, the host,
-// and the root element.
+// The desktop UI's entry point: the theme and font, the host, and the root element (which
+// puts the remembered or the system's language on the page).
 import { connectHost } from './app/host';
 import { adoptThemeTokens, mountApp } from './app/mount';
-import { catalog } from './i18n/i18n';
 
 async function main(): Promise<void> {
-  adoptThemeTokens();
-  document.documentElement.lang = catalog().lang;
-  document.documentElement.dir = catalog().dir;
+  void adoptThemeTokens();
 
   const { api, shell } = connectHost();
   await mountApp(api, shell);

@@ -77,8 +77,46 @@ test('login and message pages escape too, and carry no inline code', () => {
   assertNoActiveMarkup(message);
 });
 
+test('in Persian the page is right to left, in Persian, and offers English as a plain link', () => {
+  const languages = [
+    { lang: 'en' as const, href: '/browse/docs/?lang=en' },
+    { lang: 'fa' as const, href: '/browse/docs/?lang=fa' },
+  ];
+  const page = renderListing({
+    ...chrome,
+    lang: 'fa',
+    languages,
+    folder: 'docs',
+    folders: ['عکس‌ها'],
+    files: [{ path: 'docs/report\u202Efdp.exe', size: 1536, mtimeMs: Date.UTC(2024, 5, 1, 12, 30) }],
+    filter: '',
+  });
+  assertNoActiveMarkup(page);
+  assert.ok(page.includes('<html lang="fa" dir="rtl">'));
+  assert.ok(page.includes('دانلود موارد انتخاب‌شده به صورت ZIP'));
+  assert.ok(page.includes('<a class="lang" href="/browse/docs/?lang=en" lang="en" hreflang="en">English</a>'), 'English is a link that needs no script');
+  assert.ok(page.includes('<span class="lang current" lang="fa" aria-current="true">فارسی</span>'));
+  assert.ok(page.includes('<bdi>عکس‌ها</bdi>'), 'names are isolated');
+  assert.ok(page.includes('<code id="fingerprint" dir="ltr">AB:CD</code>'), 'the fingerprint reads left to right');
+  assert.ok(page.includes('۱٫۵ کیلوبایت'));
+  assert.ok(page.includes('۱۴۰۳/۰۳/۱۲ ۱۲:۳۰ UTC'));
+  assert.ok(page.includes('۱ پوشه، ۱ فایل'));
+  // The override is shown as a mark, not obeyed; the raw character stays only in the link and the form value.
+  assert.ok(page.includes('report<span class="bidi-control" title="'));
+  assert.ok(page.includes('">U+202E</span>fdp.exe</bdi>'));
+  assert.ok(page.includes('class="bidi-warning" role="img"'));
+  const shown = page.replace(/(value|href|data-name)="[^"]*"/g, '');
+  assert.not.ok(shown.includes('\u202E'), 'no raw override left in the text');
+});
+
+test('an English page has no switch when no languages are given, and is left to right', () => {
+  const page = renderListing({ ...chrome, folder: '', folders: [], files: [], filter: '' });
+  assert.ok(page.includes('<html lang="en" dir="ltr">'));
+  assert.not.ok(page.includes('class="langs"'));
+});
+
 test('sizes read like a file manager', () => {
-  assert.equal([0, 1023, 1024, 10 * 1024 + 512, 5 * 1024 ** 3].map(formatSize), ['0 B', '1023 B', '1.0 KB', '11 KB', '5.0 GB']);
+  assert.equal([0, 1023, 1024, 10 * 1024 + 512, 5 * 1024 ** 3].map((n) => formatSize(n)), ['0 B', '1023 B', '1.0 KB', '11 KB', '5.0 GB']);
 });
 
 test.run();

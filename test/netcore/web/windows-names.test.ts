@@ -72,7 +72,7 @@ test('the listing shows every name as escaped text with a percent-encoded link',
   assert.is(page.status, 200);
   const text = page.body.toString('utf8');
   for (const name of NAMES) {
-    assert.ok(text.includes(`<span>${escapeHtml(name)}</span>`), `${name} shown as text`);
+    assert.ok(text.includes(`<span><bdi>${escapeHtml(name)}</bdi></span>`), `${name} shown as text`);
     assert.ok(text.includes(`href="/files/${encodeWirePath(name)}"`), `${name} linked`);
     assert.ok(text.includes(`value="${escapeHtml(name)}"`), `${name} selectable`);
   }

@@ -1,7 +1,9 @@
 // The app frame's controller: screens and titles, the window size remembered, EXIT.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { startLanguage } from '../../../resources/ui/src/app/language';
 import { AppController } from '../../../resources/ui/src/controllers/app-controller';
+import { catalog, t } from '../../../resources/ui/src/i18n/i18n';
 import { SettingsStore } from '../../../resources/ui/src/controllers/settings-store';
 import { SETTINGS_STORAGE_KEY } from '../../../resources/ui/src/logic/settings';
 import { FakeNetcore } from '../support/fake-netcore';
@@ -25,6 +27,34 @@ test('starts on the Launcher, restores the window size, and titles each screen',
   app.show('client');
   app.show('launcher');
   assert.equal(shell.titles, ['Pro Secure Suite', 'Pro Secure Suite — Server', 'Pro Secure Suite — Client', 'Pro Secure Suite']);
+});
+
+test('English / فارسی: the catalog switches, the title follows and the choice is stored', async () => {
+  const { shell, app } = await setup();
+  assert.is(app.state.language, 'en');
+  await app.setLanguage('fa');
+  try {
+    assert.is(app.state.language, 'fa');
+    assert.is(catalog().dir, 'rtl');
+    assert.is(t('launcher.server'), 'اجرای سرور');
+    assert.is(shell.titles.at(-1), 'Pro Secure Suite');
+    app.show('server');
+    assert.is(shell.titles.at(-1), 'Pro Secure Suite — سرور');
+    assert.is(JSON.parse(shell.storage.get(SETTINGS_STORAGE_KEY)!).language, 'fa');
+  } finally {
+    await app.setLanguage('en');
+  }
+  assert.is(JSON.parse(shell.storage.get(SETTINGS_STORAGE_KEY)!).language, 'en');
+  assert.is(t('launcher.server'), 'Launch Server');
+});
+
+test('first run follows the system language; a stored choice wins over it', () => {
+  assert.is(startLanguage(null, ['fa-IR', 'en-US']), 'fa');
+  assert.is(startLanguage(null, ['de-DE', 'en-GB']), 'en');
+  assert.is(startLanguage(null, ['de-DE']), 'en');
+  assert.is(startLanguage(null, []), 'en');
+  assert.is(startLanguage('en', ['fa-IR']), 'en');
+  assert.is(startLanguage('fa', ['en-US']), 'fa');
 });
 
 test('no stored size, no resize', async () => {

@@ -7,6 +7,7 @@ import { unreadFor } from '../../../resources/ui/src/logic/unread';
 import { FakeNetcore, settle } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { chat, session } from '../support/samples';
+import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
 
 async function setup() {
   const api = new FakeNetcore()
@@ -32,7 +33,7 @@ test('a message for a closed chat counts, lights the marker and notifies', async
   api.emit('chat.message', { ...chat({ id: 5, sessionId: 'b', text: 'hello admin' }), unread: 1, totalUnread: 3 });
   assert.is(unreadFor(c.state.unread, 'b'), 1);
   assert.ok(c.state.marker);
-  assert.equal(shell.notifications.at(-1), { title: 'Message from bob', body: 'hello admin' });
+  assert.equal(shell.notifications.at(-1), { title: 'Message from \u2068bob\u2069', body: 'hello admin' }, 'the name isolated from the sentence');
 });
 
 test('opening a chat loads its history, reads it, and the marker goes out when no closed chat waits', async () => {
@@ -74,7 +75,7 @@ test('sending appends the engine’s message once, even if it also arrives other
   assert.equal(c.state.messages.get('b')!.map((m) => m.id), [100]);
   api.fail('chat.send', 'CHAT_CLOSED', 'bob has no chat open');
   assert.not.ok(await c.send('b', 'again'));
-  assert.match(c.state.error!, /Chat is not connected/);
+  assert.match(plain(c.state.error!), /Chat is not connected/);
 });
 
 test('a client that leaves takes its window, messages and count with it', async () => {

@@ -10,6 +10,7 @@ import { SETTINGS_STORAGE_KEY } from '../../../resources/ui/src/logic/settings';
 import { FakeNetcore, settle } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { chat, clientState, progress } from '../support/samples';
+import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
 
 const listing = {
   share: { kind: 'directory' as const, name: 'Shared' },
@@ -60,12 +61,12 @@ test('a bad address or port is refused before anything is asked of the engine', 
   c.setHost('192.168.1.');
   await c.connect();
   assert.is(api.requests.length, 0);
-  assert.match(c.state.error!, /IP address or name/);
+  assert.match(plain(c.state.error!), /IP address or name/);
   c.setHost('192.168.1.20');
   c.setPort('99999');
   await c.connect();
   assert.is(api.requests.length, 0);
-  assert.match(c.state.error!, /port/);
+  assert.match(plain(c.state.error!), /port/);
 });
 
 test('connected: the file list becomes the tree, and the status line says so', async () => {
@@ -73,7 +74,7 @@ test('connected: the file list becomes the tree, and the status line says so', a
   assert.ok(c.state.tree);
   assert.is(c.state.tree!.tree.root.fileCount, 2);
   assert.is(c.state.share!.name, 'Shared');
-  assert.match(c.statusLine(), /Connected to 192\.168\.1\.20:5000 · 2 files shared/);
+  assert.match(plain(c.statusLine()), /Connected to 192\.168\.1\.20:5000 · 2 files shared/);
 });
 
 test('first contact: the trust prompt shows while connect waits, and the answer goes to the engine', async () => {
@@ -86,7 +87,7 @@ test('first contact: the trust prompt shows while connect waits, and the answer 
   api.emit('client.state', clientState({ phase: 'awaiting-trust', fingerprint: 'AA:BB', shortFingerprint: 'AABB' }));
   assert.is(c.phase, 'awaiting-trust');
   assert.is(c.state.connection!.fingerprint, 'AA:BB');
-  assert.match(c.statusLine(), /compare the fingerprint/);
+  assert.match(plain(c.statusLine()), /compare the fingerprint/);
   await c.trust(true);
   assert.equal(api.sent('client.trust'), [{ accept: true }]);
   finish();
@@ -100,7 +101,7 @@ test('declining trust ends the connect with a calm message, not the alarm', asyn
   c.setHost('10.0.0.2');
   await c.connect();
   assert.is(c.state.pinAlert, null);
-  assert.match(c.state.error!, /not trusted/);
+  assert.match(plain(c.state.error!), /not trusted/);
 });
 
 test('a changed certificate (PIN_MISMATCH) raises the alarm with the engine’s details', async () => {
@@ -108,7 +109,7 @@ test('a changed certificate (PIN_MISMATCH) raises the alarm with the engine’s 
   api.fail('client.connect', 'PIN_MISMATCH', 'WARNING: the certificate of 10.0.0.2:5000 has CHANGED. Nothing was sent.');
   c.setHost('10.0.0.2');
   await c.connect();
-  assert.match(c.state.pinAlert!, /has CHANGED/);
+  assert.match(plain(c.state.pinAlert!), /has CHANGED/);
   assert.is(c.state.error, null);
   c.dismissPinAlert();
   assert.is(c.state.pinAlert, null);
@@ -124,7 +125,7 @@ test('login: a wrong password says so and keeps the password box; the right one 
   assert.is(api.sent('client.login').length, 0);
   api.fail('client.login', 'AUTH_FAILED', 'wrong password');
   assert.not.ok(await c.login('nope'));
-  assert.match(c.state.error!, /Wrong password/);
+  assert.match(plain(c.state.error!), /Wrong password/);
   api.handle('client.login', () => clientState()).handle('client.list', () => listing);
   assert.ok(await c.login('right'));
   assert.ok(c.state.tree);
@@ -133,9 +134,9 @@ test('login: a wrong password says so and keeps the password box; the right one 
 
 test('Download Selected needs a selection, a destination and a created sub-folder when ticked', async () => {
   const { api, c } = await connected({ downloadFolder: '' });
-  assert.match(c.downloadProblem()!, /Tick the files/);
+  assert.match(plain(c.downloadProblem()!), /Tick the files/);
   c.toggle(c.state.tree!.tree.nodes.findIndex((n) => n.path === 'docs'));
-  assert.match(c.downloadProblem()!, /Choose where to save/);
+  assert.match(plain(c.downloadProblem()!), /Choose where to save/);
   (api as FakeNetcore).handle('client.download', () => summary());
   await c.download();
   assert.is(api.sent('client.download').length, 0, 'nothing is sent while a problem remains');
@@ -159,7 +160,7 @@ test('a download sends the selected paths, destination and sub-folder, and shows
   c.setSubfolderEnabled(true);
   c.setSubfolderDraft('bad/name');
   assert.not.ok(c.createSubfolder());
-  assert.match(c.downloadProblem()!, /sub-folder/);
+  assert.match(plain(c.downloadProblem()!), /sub-folder/);
   c.setSubfolderDraft('from-ana');
   assert.ok(c.createSubfolder());
   assert.is(c.effectiveDestination, '/dl/from-ana');
@@ -170,13 +171,13 @@ test('a download sends the selected paths, destination and sub-folder, and shows
   assert.equal(api.sent('client.download'), [{ paths: ['docs'], destination: '/dl', subfolder: 'from-ana' }]);
   api.emit('client.progress', progress({ currentPath: 'docs/b.txt', fileBytes: 5, fileSize: 10, doneBytes: 5, totalBytes: 10, filesTotal: 1, bytesPerSecond: 2048, etaSeconds: 3 }));
   assert.is(c.state.progress!.doneBytes, 5);
-  assert.match(c.statusLine(), /Downloading: 0 of 1 files/);
+  assert.match(plain(c.statusLine()), /Downloading: 0 of 1 file done/);
   api.emit('client.file', { path: 'docs/b.txt', status: 'done' });
   finish(summary({ files: [{ path: 'docs/b.txt', status: 'done' }], destination: '/dl/from-ana' }));
   await running;
   assert.not.ok(c.state.downloading);
   assert.is(c.state.filesDone, 1);
-  assert.match(c.statusLine(), /Downloaded 1 files to \/dl\/from-ana/);
+  assert.match(plain(c.statusLine()), /Downloaded 1 file to \/dl\/from-ana/);
 });
 
 test('after a failed download the button becomes Retry Download, and Retry resumes through the engine', async () => {
@@ -192,7 +193,7 @@ test('after a failed download the button becomes Retry Download, and Retry resum
   assert.ok(c.retryMode);
   assert.is(c.downloadProblem(), null, 'Retry is possible even while disconnected');
   assert.is(c.state.failures.length, 1);
-  assert.match(c.statusLine(), /Retry Download resumes it/);
+  assert.match(plain(c.statusLine()), /Retry Download resumes it/);
   assert.ok(shell.notifications.some((n) => /1 of 2 files failed/.test(n.body)));
   api.handle('client.retry', () => {
     api.emit('client.state', clientState({ phase: 'connected', canRetry: false }));
@@ -213,7 +214,7 @@ test('a rejected download shows the error and offers Retry when the engine says 
     throw Object.assign(new Error('the server closed the connection'), { code: 'CONNECTION_LOST' });
   });
   await c.download();
-  assert.match(c.state.error!, /connection was lost/);
+  assert.match(plain(c.state.error!), /connection was lost/);
   assert.ok(c.retryMode);
 });
 
@@ -247,7 +248,7 @@ test('chat: 🔴 while the window is closed, read when opened, messages kept in 
 test('the server ending the session is explained; dispose stops listening', async () => {
   const { api, c } = await connected();
   api.emit('client.disconnected', { code: 'DISCONNECTED', message: 'disconnected by the server administrator' });
-  assert.match(c.state.error!, /server ended the connection: disconnected by the server administrator/);
+  assert.match(plain(c.state.error!), /server ended the connection: disconnected by the server administrator/);
   c.dispose();
   assert.is(api.listenerCount(), 0);
 });

@@ -6,6 +6,7 @@ import type { LogEntry } from '../../../extensions/netcore/src/contract';
 import { exportTarget, LogsController } from '../../../resources/ui/src/controllers/logs-controller';
 import { FakeNetcore } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
+import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
 
 function entry(n: number, category: LogEntry['category'], message: string): LogEntry {
   return { time: new Date(Date.UTC(2024, 4, 1, 10, 0, n)).toISOString(), category, message, address: '192.168.1.31' };
@@ -59,11 +60,11 @@ test('Export Logs… asks where, exports what the filter shows, and reports the 
   await c.exportLogs();
   assert.equal(api.sent('logs.export'), [{ format: 'csv', filePath: '/home/ana/log.csv', query: { categories: ['Connection'], text: 'client' } }]);
   assert.equal(shell.dialogs.at(-1)!.filters!.map((f) => f.extensions[0]), ['xlsx', 'txt', 'csv']);
-  assert.match(c.state.notice!, /Exported 1 entries to \/home\/ana\/log\.csv/);
+  assert.match(plain(c.state.notice!), /Exported 1 entry to \/home\/ana\/log\.csv/);
   api.fail('logs.export', 'WRITE_FAILED', 'EACCES');
   shell.saveAnswers.push('/root/x.txt');
   await c.exportLogs();
-  assert.match(c.state.error!, /Could not write the file: EACCES/);
+  assert.match(plain(c.state.error!), /Could not write the file: EACCES/);
   assert.not.ok(c.state.exporting);
 });
 

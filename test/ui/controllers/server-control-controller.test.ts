@@ -8,6 +8,7 @@ import { SETTINGS_STORAGE_KEY } from '../../../resources/ui/src/logic/settings';
 import { FakeNetcore, settle } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { serverStatus } from '../support/samples';
+import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
 
 async function setup(stored?: object) {
   const api = new FakeNetcore().handle('server.status', () => stoppedStatus);
@@ -42,19 +43,19 @@ test('Browse… opens the folder or the file dialog by mode; cancel changes noth
 test('Start checks what it can first', async () => {
   const { api, c } = await setup();
   await c.startServer();
-  assert.match(c.state.error!, /folder to share/);
+  assert.match(plain(c.state.error!), /folder to share/);
   c.setSharePath('/s');
   c.setPort('70000');
   await c.startServer();
-  assert.match(c.state.error!, /port/);
+  assert.match(plain(c.state.error!), /port/);
   c.setPort('5000');
   c.setMaxClients('0');
   await c.startServer();
-  assert.match(c.state.error!, /Max Clients/);
+  assert.match(plain(c.state.error!), /Max Clients/);
   c.setMaxClients('3');
   c.setRequirePassword(true);
   await c.startServer();
-  assert.match(c.state.error!, /Confirm Password/);
+  assert.match(plain(c.state.error!), /Confirm Password/);
   assert.is(api.sent('server.start').length, 0);
 });
 
@@ -65,7 +66,7 @@ test('Confirm Password needs two equal passwords, and any edit un-confirms', asy
   c.setPassword('s3cret');
   c.setConfirm('s3cre');
   assert.not.ok(c.confirmPassword());
-  assert.match(c.state.error!, /not the same/);
+  assert.match(plain(c.state.error!), /not the same/);
   c.setConfirm('s3cret');
   assert.ok(c.confirmPassword());
   assert.ok(c.state.passwordConfirmed);
@@ -100,7 +101,7 @@ test('Start failures show the engine’s reason; Pause, Resume and Stop follow t
   c.setSharePath('/s');
   api.fail('server.start', 'PORT_IN_USE', 'port 5000 is in use');
   await c.startServer();
-  assert.match(c.state.error!, /port is in use/);
+  assert.match(plain(c.state.error!), /port is in use/);
   assert.not.ok(c.state.busy);
   api.handle('server.start', () => serverStatus());
   api.handle('server.pause', () => serverStatus({ state: 'paused' }));

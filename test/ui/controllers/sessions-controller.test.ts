@@ -6,6 +6,7 @@ import { SessionsController } from '../../../resources/ui/src/controllers/sessio
 import { FakeNetcore } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { serverStatus, session } from '../support/samples';
+import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
 
 async function setup() {
   const api = new FakeNetcore().handle('server.sessions', () => [session({ id: 'b', connectedAt: '2024-05-01T10:05:00.000Z' }), session({ id: 'a' })]);
@@ -48,7 +49,7 @@ test('Disconnect Selected and Send Warning act on the selected session only', as
   assert.is(api.sent('session.warn').length, 0, 'an empty warning is not sent');
   await c.sendWarning(' Please stop ');
   assert.equal(api.sent('session.warn'), [{ sessionId: 'a', text: 'Please stop' }]);
-  assert.match(c.state.notice!, /warning was sent to laptop-ana/);
+  assert.match(plain(c.state.notice!), /warning was sent to laptop-ana/);
   assert.is(shell.notifications.length, 1);
   await c.disconnectSelected();
   assert.is(api.sent('session.disconnect')[0]!.sessionId, 'a');
@@ -59,7 +60,7 @@ test('a failed action shows the engine’s reason', async () => {
   api.fail('session.warn', 'NOT_FOUND', 'no connected client with session id a');
   c.select('a');
   await c.sendWarning('x');
-  assert.match(c.state.error!, /Not found: no connected client/);
+  assert.match(plain(c.state.error!), /Not found: no connected client/);
   assert.not.ok(c.state.busy);
 });
 

@@ -1,7 +1,8 @@
 // Bytes, speeds, times left and percentages as the UI shows them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatBytes, formatDateTime, formatEta, formatPercent, formatPercentValue, formatSpeed, fraction } from '../../../resources/ui/src/logic/format';
+import { catalog, englishCatalog, persianCatalog, setCatalog } from '../../../resources/ui/src/i18n/i18n';
+import { formatBytes, formatClock, formatDateTime, formatEta, formatPercent, formatPercentValue, formatSpeed, fraction } from '../../../resources/ui/src/logic/format';
 
 test('bytes: plain below 1 KiB, three significant digits above', () => {
   assert.is(formatBytes(0), '0 B');
@@ -49,6 +50,27 @@ test('date-times are local, fixed-width and sortable', () => {
   const d = new Date(2024, 4, 1, 9, 3, 7);
   assert.is(formatDateTime(d.toISOString()), '2024-05-01 09:03:07');
   assert.is(formatDateTime('not a date'), 'not a date');
+});
+
+test('Persian: Persian digits and separators, Persian units, the Persian calendar', () => {
+  const before = catalog();
+  setCatalog(persianCatalog);
+  try {
+    assert.is(formatBytes(1023), '۱٬۰۲۳ بایت');
+    assert.is(formatBytes(15.3 * 1024 * 1024), '۱۵٫۳ مگابایت');
+    assert.is(formatSpeed(150 * 1024 * 1024), '۱۵۰ مگابایت بر ثانیه');
+    assert.is(formatEta(396), '۶ دقیقه و ۳۶ ثانیه');
+    assert.is(formatEta(3 * 3600 + 5 * 60), '۳ ساعت و ۰۵ دقیقه');
+    assert.is(formatPercent(42, 100), '۴۲٪');
+    // 1 May 2024 is 12 Ordibehesht 1403 in the Persian calendar.
+    const d = new Date(2024, 4, 1, 9, 3, 7);
+    assert.is(formatDateTime(d.toISOString()), '۱۴۰۳/۰۲/۱۲ ۰۹:۰۳:۰۷');
+    assert.is(formatClock(d.toISOString()), '۰۹:۰۳');
+    setCatalog(englishCatalog);
+    assert.is(formatDateTime(d.toISOString()), '2024-05-01 09:03:07', 'back to the Gregorian calendar');
+  } finally {
+    setCatalog(before);
+  }
 });
 
 test.run();

@@ -11,8 +11,16 @@ test('nothing stored, or something unreadable, gives the defaults', () => {
 });
 
 test('a round trip keeps every setting', () => {
-  const s = { ...defaultSettings, shareMode: 'file' as const, sharePath: '/srv/a.iso', port: 6000, maxClients: 3, lastServer: '10.0.0.2', lastPort: 6000, downloadFolder: '/home/b/Downloads', windowWidth: 1400, windowHeight: 900 };
+  const s = { ...defaultSettings, shareMode: 'file' as const, sharePath: '/srv/a.iso', port: 6000, maxClients: 3, lastServer: '10.0.0.2', lastPort: 6000, downloadFolder: '/home/b/Downloads', windowWidth: 1400, windowHeight: 900, language: 'fa' as const };
   assert.equal(parseSettings(serializeSettings(s)), s);
+});
+
+test('the language is English, Persian or not chosen yet (the system decides)', () => {
+  assert.is(defaultSettings.language, null);
+  assert.is(parseSettings(JSON.stringify({ language: 'fa' })).language, 'fa');
+  assert.is(parseSettings(JSON.stringify({ language: 'en' })).language, 'en');
+  assert.is(parseSettings(JSON.stringify({ language: 'de' })).language, null);
+  assert.is(parseSettings(JSON.stringify({ language: 1 })).language, null);
 });
 
 test('out-of-range and wrongly typed values fall back one by one', () => {

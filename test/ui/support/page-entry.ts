@@ -16,6 +16,8 @@ function files(count: number): FileEntry[] {
   const out: FileEntry[] = [];
   for (let i = 0; i < count; i++) out.push({ path: `folder${String(Math.floor(i / 1000)).padStart(3, '0')}/file${String(i).padStart(6, '0')}.bin`, size: 1000 + i, mtimeMs: 0 });
   out.push({ path: 'readme.txt', size: 1234, mtimeMs: 0 });
+  // Looks like "reportexe.pdf" when the override is obeyed.
+  out.push({ path: 'report\u202Efdp.exe', size: 4321, mtimeMs: 0 });
   return out;
 }
 
@@ -63,6 +65,9 @@ async function boot(): Promise<void> {
     .handle('client.chat.markRead', () => ({ unread: 0 }))
     .handle('client.disconnect', () => clientState({ phase: 'disconnected' }));
   shell.folderAnswers.push('/home/ana/Shared', '/home/bob/Downloads');
+  // ?lang=fa starts the app with that language remembered, as after choosing it in the launcher.
+  const lang = new URLSearchParams(location.search).get('lang');
+  if (lang) shell.storage.set('pss-settings', JSON.stringify({ language: lang }));
   const app = await mountApp(api, shell);
   Object.assign(window, { pssTest: { api, shell, app, clientState, running } });
 }

@@ -4,13 +4,12 @@
 // Screenshots go to test-artifacts/ (git-ignored).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { build } from 'esbuild';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { withoutIsolates } from '../../../resources/ui/src/i18n/bidi';
 import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } from '../../support/browser';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const ORIGIN = 'http://ui.test';
+import { withoutIsolates } from '../../../resources/ui/src/i18n/bidi';
+import { bundledFontReady, iconsShown, pictographs } from '../support/page-checks';
+import { ORIGIN, serveTestPage } from '../support/ui-page';
 
 let browser: BrowserHandle | undefined;
 let recorded: RecordedPage | undefined;
@@ -22,25 +21,18 @@ async function emit(event: string, payload: unknown): Promise<void> {
   await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
 }
 
+/** A screenshot under test-artifacts/, after checking the screen draws no emoji. */
+async function shot(name: string): Promise<void> {
+  assert.equal(await pictographs(page), [], `${name}: no emoji on screen`);
+  await saveScreenshot(page, name);
+}
+
 test.before(async () => {
   browser = await launchBrowser();
   if (!browser) return;
-  const bundle = await build({
-    entryPoints: [join(ROOT, 'test/ui/support/page-entry.ts')],
-    tsconfig: join(ROOT, 'resources/ui/tsconfig.json'),
-    bundle: true,
-    format: 'esm',
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = bundle.outputFiles[0]!.text;
-  recorded = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  recorded = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   page = recorded.page;
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === '/app.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
-    return route.fulfill({ body: '<!doctype html><html lang="en" dir="ltr"><head><meta charset="utf-8"><script type="module" src="/app.js"></script></head><body></body></html>', contentType: 'text/html' });
-  });
+  await serveTestPage(page);
   await page.goto(`${ORIGIN}/`);
 });
 
@@ -51,9 +43,43 @@ test.after(async () => {
 test('Launcher: Launch Server, Launch Client and EXIT', async () => {
   if (!browser) return;
   await id('launcher-server').waitFor();
-  assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), '💻 Launch Client');
+  assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), 'Launch Client');
   assert.ok(await id('launcher-exit').isVisible());
-  await saveScreenshot(page, 'ui-launcher');
+  assert.equal(await pictographs(page), [], 'no emoji: the icons are bundled SVG');
+  const icons = await iconsShown(page);
+  assert.ok(icons.server === 1 && icons.client === 1 && icons.lock === 1, JSON.stringify(icons));
+  assert.ok(await bundledFontReady(page), 'the bundled Vazirmatn font loaded');
+  await shot('ui-launcher');
+});
+
+test('Launcher: English / فارسی switches the whole interface, mirrored, and is remembered', async () => {
+  if (!browser) return;
+  assert.is(await id('language-en').getAttribute('aria-pressed'), 'true');
+  await id('language-fa').click();
+  await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+  assert.is(await page.evaluate(() => document.documentElement.lang), 'fa');
+  assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'اجرای سرور');
+  assert.is(await id('language-fa').getAttribute('aria-pressed'), 'true');
+  const stored = await page.evaluate(() => (window as unknown as { pssTest: { shell: { storage: Map<string, string> } } }).pssTest.shell.storage.get('pss-settings'));
+  assert.is(JSON.parse(stored!).language, 'fa');
+  await shot('ui-launcher-fa');
+  await id('language-en').click();
+  await page.waitForFunction(() => document.documentElement.dir === 'ltr');
+  assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'Launch Server');
+});
+
+test('First run follows the system language', async () => {
+  if (!browser) return;
+  const other = await browser.newPage({ viewport: { width: 900, height: 600 }, locale: 'fa-IR' });
+  try {
+    await serveTestPage(other.page);
+    await other.page.goto(`${ORIGIN}/`);
+    await other.page.locator('[data-testid="launcher-server"]').waitFor();
+    assert.is(await other.page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`), 'fa rtl');
+    assert.is(await other.page.locator('[data-testid="language-fa"]').getAttribute('aria-pressed'), 'true');
+  } finally {
+    await other.context.close();
+  }
 });
 
 test('Server, Control Panel: Browse…, Start, addresses, web access QR and fingerprint', async () => {
@@ -78,7 +104,7 @@ test('Server, Control Panel: Browse…, Start, addresses, web access QR and fing
   assert.match((await id('web-access-qr').getAttribute('src'))!, /^data:image\/svg\+xml/);
   assert.is(await page.evaluate(() => (window as unknown as { qrScriptRan?: boolean }).qrScriptRan), undefined, 'the QR SVG never runs as markup');
   assert.is(await id('server-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
-  await saveScreenshot(page, 'ui-server-control');
+  await shot('ui-server-control');
   await id('server-pause').click();
   await id('server-resume').waitFor();
   assert.is(await id('server-state').textContent(), 'Paused');
@@ -96,14 +122,21 @@ test('Server, Client Management: live table, Send Warning asks for the text', as
     status: 'downloading', currentFile: 'Videos/talk.mkv', progress: 18, bytesSent: 0, bytesPerSecond: 12_000_000, chatReady: true, unread: 0,
   });
   await page.locator('[data-testid="session-row"][data-session-id="s2"] [data-testid="session-status"]').filter({ hasText: 'Downloading' }).waitFor();
+  await emit('session.changed', {
+    id: 's3', kind: 'web', address: '192.168.1.50', name: '192.168.1.50', connectedAt: '2024-05-01T10:03:00.000Z',
+    status: 'downloading', currentFile: 'invoices/report\u202Efdp.exe', progress: 40, bytesSent: 0, bytesPerSecond: 1_000_000, chatReady: false, unread: 0,
+  });
+  const file = page.locator('[data-testid="session-row"][data-session-id="s3"] [data-testid="session-file"]');
+  await file.locator('[data-testid="bidi-control"]').waitFor();
+  assert.is(await file.textContent().then((s) => s!.trim()), 'invoices/reportU+202Efdp.exe', 'the server table shows the override instead of obeying it');
   await page.locator('[data-testid="session-row"][data-session-id="s2"]').click();
   await id('send-warning').click();
   await id('warning-prompt-input').fill('Please pause your download');
-  await saveScreenshot(page, 'ui-server-warning-prompt');
+  await shot('ui-server-warning-prompt');
   await id('warning-prompt-submit').click();
   await id('sessions-notice').waitFor();
-  assert.match((await id('sessions-notice').textContent())!, /sent to desk-bob/);
-  await saveScreenshot(page, 'ui-server-clients');
+  assert.match(withoutIsolates((await id('sessions-notice').textContent())!), /sent to desk-bob/);
+  await shot('ui-server-clients');
 });
 
 test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', async () => {
@@ -111,7 +144,7 @@ test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', asyn
   assert.ok(await id('tab-chats-marker').isVisible(), 'ana has unread messages');
   await id('tab-chats').click();
   assert.equal(await id('chat-unread').allTextContents(), ['2']);
-  await saveScreenshot(page, 'ui-server-chats');
+  await shot('ui-server-chats');
   await page.locator('[data-testid="chat-client"][data-session-id="s1"]').click();
   await id('open-chat-window').click();
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"]').waitFor();
@@ -125,7 +158,7 @@ test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', asyn
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-input"]').fill('You are welcome');
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-send"]').click();
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-message"][data-from="server"]').waitFor();
-  await saveScreenshot(page, 'ui-server-chat-windows');
+  await shot('ui-server-chat-windows');
   await page.locator('pss-chat-window[data-session-id="s2"] [data-testid="chat-close"]').click();
   await emit('chat.message', { id: 51, sessionId: 's2', from: 'client', text: 'hello?', time: '2024-05-01T10:07:00.000Z', unread: 1, totalUnread: 1 });
   await id('tab-chats-marker').waitFor();
@@ -139,7 +172,7 @@ test('Server, Logs: 20,000 entries, only visible rows drawn, filters', async () 
   assert.is(await id('logs-table').getAttribute('data-count'), '20000');
   assert.ok((await id('log-row').count()) < 80, 'only the rows in view are in the DOM');
   assert.match((await id('log-row').first().textContent())!, /event number 19999/, 'newest first');
-  await saveScreenshot(page, 'ui-server-logs');
+  await shot('ui-server-logs');
   await page.locator('[data-testid="log-category"][data-category="Chat"]').check();
   await id('log-filter-text').fill('number 1000');
   await page.waitForFunction(() => true);
@@ -159,22 +192,22 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   await page.keyboard.type('10001');
   assert.is(await id('client-host').inputValue(), '100.0.1', 'dots appear while typing');
   await id('client-host').fill('192.168.1.20');
-  await saveScreenshot(page, 'ui-client-start');
+  await shot('ui-client-start');
   await id('client-connect').click();
   await id('file-row').first().waitFor();
-  assert.is(await id('file-tree').getAttribute('data-count'), '101', '100 folders and a file at the top');
+  assert.is(await id('file-tree').getAttribute('data-count'), '102', '100 folders and two files at the top');
   await page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-expand"]').click();
   await page.waitForFunction(() => true);
   assert.ok((await id('file-row').count()) < 80);
   await id('select-all').click();
-  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/);
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,002 files/);
   // The boxes show the selection after a click, not what the browser's own toggle left.
   assert.ok(await id('select-all').isChecked(), 'Select All shows ticked once clicked');
   const folder = page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-check"]');
   const file = page.locator('[data-testid="file-row"][data-path^="folder000/"] [data-testid="file-check"]').first();
   assert.ok(await file.isChecked());
   await file.click();
-  assert.match((await id('selection-summary').textContent())!, /Selected 100,000 files/);
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/);
   assert.is(await file.isChecked(), false, 'the clicked box shows unticked');
   assert.ok(await folder.evaluate((e) => (e as HTMLInputElement).indeterminate), 'its folder shows mixed');
   assert.ok(await id('select-all').evaluate((e) => (e as HTMLInputElement).indeterminate), 'Select All shows mixed');
@@ -183,8 +216,12 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.ok(await folder.isChecked());
   await id('file-tree').focus();
   await page.keyboard.press('End');
+  const spoofed = page.locator('[data-testid="file-row"][data-path="report\u202Efdp.exe"]');
+  assert.is(await spoofed.locator('[data-testid="bidi-control"]').textContent(), 'U+202E', 'the override is shown, not obeyed');
+  assert.ok(await spoofed.locator('[data-testid="bidi-warning"]').isVisible(), 'and the name is marked');
+  assert.is(await spoofed.locator('.name').textContent().then((s) => s!.trim()), 'reportU+202Efdp.exe');
   await page.keyboard.press('Space');
-  assert.match((await id('selection-summary').textContent())!, /Selected 100,000 files/, 'Space unticks the active row');
+  assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/, 'Space unticks the active row');
   await id('choose-destination').click();
   await id('subfolder-enabled').check();
   await id('subfolder-name').fill('from-ana');
@@ -202,11 +239,11 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.is(await id('progress-speed').textContent(), '150 MiB/s');
   assert.ok(await id('chat-marker').isVisible());
   assert.match((await id('server-warning').textContent())!, /stop in 5 minutes/);
-  await saveScreenshot(page, 'ui-client-downloading');
+  await shot('ui-client-downloading');
   await id('chat-with-server').click();
   await id('chat-window').waitFor();
   assert.is(await id('chat-marker').count(), 0);
-  await saveScreenshot(page, 'ui-client-chat');
+  await shot('ui-client-chat');
   await page.keyboard.press('Escape');
   assert.is(await id('chat-window').count(), 0, 'Escape closes the chat window');
 });
@@ -223,7 +260,7 @@ test('Client: a failed download turns the button into Retry Download', async () 
   await id('download-button').filter({ hasText: 'Retry Download' }).waitFor();
   assert.ok(await id('download-button').isEnabled(), 'Retry works even though the connection is gone');
   assert.match((await id('download-failures').textContent())!, /file042123\.bin/);
-  await saveScreenshot(page, 'ui-client-retry');
+  await shot('ui-client-retry');
 });
 
 test('Client: first-contact fingerprint prompt and the changed-certificate alarm', async () => {
@@ -243,7 +280,7 @@ test('Client: first-contact fingerprint prompt and the changed-certificate alarm
   await id('client-connect').click();
   await id('trust-accept').waitFor();
   assert.is(await id('trust-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
-  await saveScreenshot(page, 'ui-client-trust');
+  await shot('ui-client-trust');
   await page.reload();
   await id('launcher-client').waitFor();
   await page.evaluate(() => {
@@ -255,7 +292,7 @@ test('Client: first-contact fingerprint prompt and the changed-certificate alarm
   await id('client-connect').click();
   await id('pin-alert').waitFor();
   assert.match((await id('pin-alert').textContent())!, /has CHANGED/);
-  await saveScreenshot(page, 'ui-client-pin-alert');
+  await shot('ui-client-pin-alert');
   assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors');
 });
 

@@ -5,13 +5,13 @@ import { MAX_PASSWORD_BYTES, WEB_MAX_LOGIN_FORM_BYTES } from '../constants';
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry } from '../logs/log-entry';
 import { verdictEntry } from '../server/auth';
-import { clearedSessionCookie, sessionCookie } from './cookies';
+import { addSetCookie, clearedSessionCookie, sessionCookie } from './cookies';
 import { formValue, parseForm, readFormBody } from './form-body';
-import { WEB_TEXT as T } from './messages';
 import { renderLogin } from './page';
 import { redirect, sendError, sendHtml, serverFull } from './replies';
 import { describeBrowser } from './user-agent';
 import type { WebRequest } from './web-context';
+import { languageHref, webText, WEB_LANGUAGES } from './web-text';
 
 /**
  * Where to go after logging in: only a page of this server, never another site, and only
@@ -30,12 +30,16 @@ function showLogin(w: WebRequest, status: number, next: string, error?: string):
     shareName: w.ctx.share.name,
     fingerprint: w.ctx.fingerprint,
     shortFingerprint: w.ctx.shortFingerprint,
+    lang: w.lang,
+    // After a failed POST the switch reloads the form (with where to go next) in the other language.
+    languages: WEB_LANGUAGES.map((lang) => ({ lang, href: languageHref('/login', `next=${encodeURIComponent(next)}`, lang) })),
   });
   sendHtml(w.res, status, page, w.method === 'HEAD');
 }
 
 export async function loginRoute(w: WebRequest): Promise<void> {
   const { ctx } = w;
+  const T = webText(w.lang);
   if (!ctx.login) return redirect(w.res, '/browse/');
   if (w.method !== 'POST') {
     let next = '/browse/';
@@ -63,7 +67,7 @@ export async function loginRoute(w: WebRequest): Promise<void> {
     const session = w.session ?? ctx.sessions.open(w.address, describeBrowser(w.req.headers['user-agent']), true);
     if (!session) return serverFull(w);
     ctx.log(makeEntry(entry.category, entry.message, { sessionId: session.id, address: w.address }));
-    w.res.setHeader('Set-Cookie', sessionCookie(session.cookie!));
+    addSetCookie(w.res, sessionCookie(session.cookie!));
     return redirect(w.res, next);
   }
   ctx.log(makeEntry(entry.category, entry.message, { address: w.address }));
@@ -79,6 +83,6 @@ export function logoutRoute(w: WebRequest): void {
     w.ctx.log(makeEntry(LogCategory.AUTHENTICATION, 'web logout', { sessionId: w.session.id, address: w.address }));
     w.ctx.sessions.remove(w.session, 'logged out');
   }
-  w.res.setHeader('Set-Cookie', clearedSessionCookie());
+  addSetCookie(w.res, clearedSessionCookie());
   redirect(w.res, w.ctx.login ? '/login' : '/browse/');
 }

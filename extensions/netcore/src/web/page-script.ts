@@ -11,7 +11,7 @@ export const PAGE_SCRIPT = `(function () {
 
   each(doc.querySelectorAll('time[datetime]'), function (el) {
     var d = new Date(el.getAttribute('datetime'));
-    if (!isNaN(d.getTime())) { el.title = el.textContent; el.textContent = d.toLocaleString(); }
+    if (!isNaN(d.getTime())) { el.title = el.textContent; el.textContent = d.toLocaleString(doc.documentElement.lang || undefined); }
   });
 
   var password = byId('password');

@@ -20,6 +20,17 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 }
 .brand { font-weight: 600; color: #e6e8ee; text-decoration: none; overflow-wrap: anywhere; }
 .logout { margin: 0; }
+.bar-end { display: flex; align-items: center; gap: 8px; flex: none; }
+.langs { display: flex; gap: 4px; }
+.lang { padding: 6px 8px; border-radius: 6px; color: #8ab4ff; text-decoration: none; font-size: 0.9em; }
+.lang.current { color: #e6e8ee; background: #2a2f3a; }
+.bidi-control {
+  display: inline-block; direction: ltr; unicode-bidi: isolate; margin: 0 2px; padding: 0 3px;
+  border: 1px solid #ff8080; border-radius: 3px; color: #ff9a9a; font: 0.75em ui-monospace, Menlo, Consolas, monospace;
+}
+.bidi-warning { display: inline-flex; }
+.icon.warn { width: 18px; height: 18px; fill: #ff9a9a; }
+#fingerprint { display: block; text-align: start; }
 main { padding: 12px 14px 24px; max-width: 960px; margin: 0 auto; }
 h1 { font-size: 1.3em; margin: 0.4em 0; }
 .crumbs { margin: 4px 0 12px; overflow-wrap: anywhere; color: #a9afbd; }

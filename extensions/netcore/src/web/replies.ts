@@ -3,9 +3,9 @@
 import type { ServerResponse } from 'node:http';
 import { ErrorCode, type PssError } from '../errors';
 import { LogCategory, makeEntry } from '../logs/log-entry';
-import { WEB_TEXT as T } from './messages';
 import { renderMessage, type MessageView, type PageChrome } from './page';
 import type { WebRequest } from './web-context';
+import { languageHref, webText, WEB_LANGUAGES } from './web-text';
 
 export function sendHtml(res: ServerResponse, status: number, body: string, head = false): void {
   const bytes = Buffer.from(body, 'utf8');
@@ -31,6 +31,10 @@ export function chromeFor(w: WebRequest, warnings: readonly string[] = []): Page
     shortFingerprint: w.ctx.shortFingerprint,
     loggedIn: w.ctx.login !== undefined && w.session?.cookie !== undefined,
     warnings,
+    lang: w.lang,
+    // A folder page switches in place; any other page (a refusal, a file that is not
+    // there) switches to the share's first page rather than repeating the request.
+    languages: WEB_LANGUAGES.map((lang) => ({ lang, href: w.pathname.startsWith('/browse/') ? languageHref(w.pathname, w.query, lang) : `/browse/?lang=${lang}` })),
   };
 }
 
@@ -39,6 +43,7 @@ export function sendMessage(w: WebRequest, status: number, view: Omit<MessageVie
 }
 
 export function serverFull(w: WebRequest): void {
+  const T = webText(w.lang);
   w.ctx.log(makeEntry(LogCategory.CONNECTION, `web: refused: server full (${w.ctx.maxClients} clients)`, { address: w.address }));
   w.res.setHeader('Retry-After', '30');
   sendMessage(w, 503, { title: T.serverFullTitle, message: T.serverFull(w.ctx.maxClients) });
@@ -47,6 +52,7 @@ export function serverFull(w: WebRequest): void {
 /** A request that failed before its answer started: the page for its error code. */
 export function sendError(w: WebRequest, err: unknown, what: string): void {
   const e = err as PssError;
+  const T = webText(w.lang);
   const shown = what.length > 300 ? `${what.slice(0, 300)}…` : what;
   if (w.res.headersSent) {
     w.res.destroy();

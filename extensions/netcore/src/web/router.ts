@@ -4,15 +4,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WEB_SESSION_COOKIE } from '../constants';
 import { browseRoute } from './browse-route';
-import { clearedSessionCookie, readCookie, sessionCookie } from './cookies';
+import { addSetCookie, clearedSessionCookie, readCookie, sessionCookie } from './cookies';
 import { fileRoute } from './file-route';
 import { loginRoute, logoutRoute } from './login-route';
-import { WEB_TEXT as T } from './messages';
 import { PAGE_ICON, PAGE_STYLE } from './page-style';
 import { PAGE_SCRIPT } from './page-script';
 import { redirect, sendError, sendMessage, serverFull } from './replies';
 import { setSecurityHeaders } from './security-headers';
 import { describeBrowser } from './user-agent';
+import { chooseLanguage, webText } from './web-text';
 import type { WebContext, WebRequest } from './web-context';
 import { zipRoute } from './zip-route';
 
@@ -42,6 +42,11 @@ export function handleRequest(ctx: WebContext, req: IncomingMessage, res: Server
   setSecurityHeaders(res);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
+  const query = q < 0 ? '' : url.slice(q + 1);
+  // The page's language: ?lang= (the switch), its cookie, then Accept-Language (web-text.ts).
+  const language = chooseLanguage(query, req.headers.cookie, req.headers['accept-language']);
+  if (language.setCookie) addSetCookie(res, language.setCookie);
+  res.setHeader('Vary', 'Accept-Language, Cookie');
   const w: WebRequest = {
     ctx,
     req,
@@ -49,14 +54,16 @@ export function handleRequest(ctx: WebContext, req: IncomingMessage, res: Server
     address: req.socket.remoteAddress ?? 'unknown',
     method: req.method ?? 'GET',
     pathname: q < 0 ? url : url.slice(0, q),
-    query: q < 0 ? '' : url.slice(q + 1),
+    query,
     session: undefined,
+    lang: language.lang,
   };
   route(w).catch((err) => sendError(w, err, w.pathname));
 }
 
 async function route(w: WebRequest): Promise<void> {
   const { ctx, req, res, pathname, method } = w;
+  const T = webText(w.lang);
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
     res.setHeader('Allow', 'GET, HEAD, POST');
     return sendMessage(w, 405, { title: T.methodTitle, message: T.method });
@@ -69,7 +76,7 @@ async function route(w: WebRequest): Promise<void> {
   const cookie = readCookie(req.headers.cookie, WEB_SESSION_COOKIE);
   w.session = ctx.sessions.fromCookie(cookie);
   if (!w.session && cookie !== undefined) {
-    res.setHeader('Set-Cookie', clearedSessionCookie());
+    addSetCookie(res, clearedSessionCookie());
     const reason = ctx.sessions.takeRevokedReason(cookie);
     if (reason !== undefined) return sendMessage(w, 403, { title: T.disconnectedTitle, message: T.disconnected(reason), link: { href: '/browse/', text: T.backToFiles } });
   }
@@ -105,7 +112,7 @@ async function route(w: WebRequest): Promise<void> {
     const session = ctx.sessions.open(w.address, describeBrowser(req.headers['user-agent']), browser);
     if (!session) return serverFull(w);
     w.session = session;
-    if (browser) res.setHeader('Set-Cookie', sessionCookie(session.cookie!));
+    if (browser) addSetCookie(res, sessionCookie(session.cookie!));
     else res.once('close', () => ctx.sessions.remove(session, 'download over'));
   }
 

@@ -5,6 +5,7 @@ import type { Admission } from '../server/admission';
 import type { LoginGuard } from '../server/auth';
 import type { Share } from '../server/share';
 import type { IdleSockets } from './idle-sockets';
+import type { WebLanguage } from './web-text';
 import type { WebSession } from './web-session';
 import type { WebSessions } from './web-sessions';
 
@@ -49,4 +50,6 @@ export interface WebRequest {
   /** The raw query, without '?'. */
   query: string;
   session: WebSession | undefined;
+  /** The language the answer is written in (web-text.ts chooses it). */
+  lang: WebLanguage;
 }

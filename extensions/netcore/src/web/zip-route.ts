@@ -8,12 +8,12 @@ import { LogCategory, makeEntry } from '../logs/log-entry';
 import { pathProblem, type NameRule } from '../protocol/path-rules';
 import { contentDisposition } from './content-disposition';
 import { formValue, formValues, parseForm, readFormBody } from './form-body';
-import { WEB_TEXT as T } from './messages';
 import { sendError, sendMessage } from './replies';
 import { writeStream } from './response-writer';
 import type { WebRequest } from './web-context';
 import { folderUrl } from './web-path';
 import { buildZip, type ZipItem } from './zip-stream';
+import { webText } from './web-text';
 
 function checkedPath(path: string, rule: NameRule): string {
   if (path === '') return path;
@@ -56,6 +56,7 @@ async function collect(w: WebRequest, base: string, selected: readonly string[] 
 
 export async function zipRoute(w: WebRequest): Promise<void> {
   const { ctx, res } = w;
+  const T = webText(w.lang);
   const session = w.session!;
   let base: string;
   let selected: string[] | undefined;

@@ -5,6 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { t } from '../i18n/i18n';
 import { bannerStyles } from './banner.styles';
 import { emit } from './emit';
+import { icon } from '../icons/icon';
 
 export type BannerKind = 'info' | 'success' | 'warning' | 'error' | 'alarm';
 
@@ -14,7 +15,7 @@ export class PssBanner extends LitElement {
 
   /** How loud: `info`, `success`, `warning`, `error` or `alarm`. */
   @property({ reflect: true }) kind: BannerKind = 'info';
-  /** Offer a ✕ that reports `pss-banner-dismiss`. */
+  /** Offer a close button that reports `pss-banner-dismiss`. */
   @property({ type: Boolean }) dismissible = false;
 
   override render() {
@@ -22,7 +23,7 @@ export class PssBanner extends LitElement {
     return html`<div class="banner" role=${urgent ? 'alert' : 'status'}>
       <div class="text"><slot></slot></div>
       ${this.dismissible
-        ? html`<button data-testid="banner-dismiss" aria-label=${t('common.dismiss')} title=${t('common.dismiss')} @click=${() => emit<null>(this, 'pss-banner-dismiss', null)}>✕</button>`
+        ? html`<button class="icon-only" data-testid="banner-dismiss" aria-label=${t('common.dismiss')} title=${t('common.dismiss')} @click=${() => emit<null>(this, 'pss-banner-dismiss', null)}>${icon('close')}</button>`
         : nothing}
     </div>`;
   }

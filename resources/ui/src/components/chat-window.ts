@@ -7,6 +7,7 @@ import { t } from '../i18n/i18n';
 import { formatClock } from '../logic/format';
 import { chatWindowStyles } from './chat-window.styles';
 import { emit } from './emit';
+import { icon } from '../icons/icon';
 
 export interface ChatSendDetail {
   text: string;
@@ -80,8 +81,8 @@ export class PssChatWindow extends LitElement {
   override render() {
     return html`<section role="dialog" aria-modal="false" aria-label=${this.heading} data-testid="chat-window">
       <header>
-        <h2>💬 ${this.heading}</h2>
-        <button class="close" data-testid="chat-close" aria-label=${t('chat.close')} title=${t('chat.close')} @click=${() => emit<null>(this, 'pss-chat-close', null)}>✕</button>
+        <h2>${icon('chat')}${this.heading}</h2>
+        <button class="close icon-only" data-testid="chat-close" aria-label=${t('chat.close')} title=${t('chat.close')} @click=${() => emit<null>(this, 'pss-chat-close', null)}>${icon('close')}</button>
       </header>
       <ol aria-live="polite" aria-label=${t('chat.messages')}>
         ${this.messages.length === 0 ? html`<li class="empty">${t('chat.empty')}</li>` : nothing}

@@ -41,7 +41,6 @@ export const dialogStyles = [
     }
     .fingerprint {
       font-family: var(--pss-mono);
-      direction: ltr;
       text-align: start;
       background: var(--pss-input);
       border: 1px solid var(--pss-border);
@@ -54,7 +53,6 @@ export const dialogStyles = [
       font-family: var(--pss-mono);
       font-size: 1.25rem;
       letter-spacing: 0.08em;
-      direction: ltr;
       margin-block: 0.5rem;
     }
     .warn {

@@ -28,6 +28,14 @@ export const fileTreeStyles = [
       color: var(--pss-muted);
       flex: none;
     }
+    .twisty svg.icon {
+      margin: 0;
+    }
+    .kind {
+      display: inline-flex;
+      color: var(--pss-muted);
+      flex: none;
+    }
     .twisty.leaf {
       visibility: hidden;
     }
@@ -43,6 +51,9 @@ export const fileTreeStyles = [
     }
     .outcome {
       flex: none;
+      display: inline-flex;
+      align-items: center;
+      gap: 0.2rem;
       font-size: 0.85rem;
     }
     .outcome.failed {

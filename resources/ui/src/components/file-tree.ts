@@ -14,6 +14,9 @@ import { emit } from './emit';
 import { fileTreeStyles } from './file-tree.styles';
 import './virtual-list';
 import type { PssVirtualList, RowAria } from './virtual-list';
+import { icon } from '../icons/icon';
+import { revealBidiControls } from '../logic/bidi-controls';
+import { nameText } from './bidi-text';
 
 export interface TreeIndexDetail {
   index: number;
@@ -58,7 +61,10 @@ export class PssFileTree extends LitElement {
     const row = this.rows[e.detail.index];
     if (!row) return;
     const { node } = row;
-    switch (e.detail.key) {
+    // Opening goes toward the line's end: → in a left-to-right layout, ← in right-to-left.
+    const rtl = getComputedStyle(this).direction === 'rtl';
+    const key = rtl && e.detail.key === 'ArrowLeft' ? 'ArrowRight' : rtl && e.detail.key === 'ArrowRight' ? 'ArrowLeft' : e.detail.key;
+    switch (key) {
       case ' ':
         this.toggle(row.index);
         break;
@@ -105,7 +111,7 @@ export class PssFileTree extends LitElement {
           if (node.isDir) this.expand(row.index, !row.expanded);
         }}
       >
-        ${row.expanded ? '▾' : '▸'}
+        ${node.isDir ? icon(row.expanded ? 'collapse' : 'expand') : nothing}
       </button>
       <input
         type="checkbox"
@@ -117,9 +123,9 @@ export class PssFileTree extends LitElement {
         ?disabled=${this.disabled}
         @change=${() => this.toggle(row.index)}
       />
-      <span aria-hidden="true">${node.isDir ? '📁' : '📄'}</span>
-      <span class="name">${node.name}</span>
-      ${outcome ? html`<span class="outcome ${outcome}">${outcome === 'done' ? t('tree.done') : t('tree.failed')}</span>` : nothing}
+      <span class="kind">${icon(node.isDir ? 'folder' : 'file')}</span>
+      <span class="name" title=${revealBidiControls(node.name)}>${nameText(node.name)}</span>
+      ${outcome ? html`<span class="outcome ${outcome}">${icon(outcome === 'done' ? 'check' : 'close')}${outcome === 'done' ? t('tree.done') : t('tree.failed')}</span>` : nothing}
       <span class="size">${node.isDir ? t('tree.folderSize', { files: node.fileCount, size: formatBytes(node.size) }) : formatBytes(node.size)}</span>
     </div>`;
   };
@@ -127,7 +133,7 @@ export class PssFileTree extends LitElement {
   private rowAria = (i: number): RowAria => {
     const row = this.rows[i];
     if (!row) return {};
-    const aria: RowAria = { level: row.level, checked: row.check === 'mixed' ? 'mixed' : row.check === 'checked' ? 'true' : 'false', label: row.node.name };
+    const aria: RowAria = { level: row.level, checked: row.check === 'mixed' ? 'mixed' : row.check === 'checked' ? 'true' : 'false', label: revealBidiControls(row.node.name) };
     if (row.node.isDir) aria.expanded = row.expanded;
     return aria;
   };

@@ -32,6 +32,7 @@ export class PssIpInput extends PssTextBoxElement {
   override render() {
     return html`<input
       type="text"
+      dir="ltr"
       inputmode="url"
       autocomplete="off"
       spellcheck="false"

@@ -9,6 +9,8 @@ import { formatDateTime } from '../logic/format';
 import { logTableStyles } from './log-table.styles';
 import './virtual-list';
 import type { RowAria } from './virtual-list';
+import { revealBidiControls } from '../logic/bidi-controls';
+import { ltrText, nameText } from './bidi-text';
 
 @customElement('pss-log-table')
 export class PssLogTable extends LitElement {
@@ -25,8 +27,8 @@ export class PssLogTable extends LitElement {
     return html`<div class="cols" role="presentation" data-testid="log-row" data-category=${e.category}>
       <span class="cell time" role="cell">${formatDateTime(e.time)}</span>
       <span class="cell cat" role="cell" data-category=${e.category}>${categoryLabel(e.category)}</span>
-      <span class="cell mono" role="cell">${e.address ?? ''}</span>
-      <span class="cell" role="cell" title=${e.message}>${e.message}</span>
+      <span class="cell mono" role="cell">${e.address ? ltrText(e.address) : ''}</span>
+      <span class="cell" role="cell" title=${revealBidiControls(e.message)}>${nameText(e.message)}</span>
     </div>`;
   };
 

@@ -61,6 +61,12 @@ export const sessionTableStyles = [
     .num {
       font-variant-numeric: tabular-nums;
     }
+    /* Words, not names: they wrap rather than hide (Persian units are longer). */
+    td.num,
+    td.status,
+    th {
+      white-space: normal;
+    }
     .empty {
       padding: 1.2rem;
       color: var(--pss-muted);

@@ -9,6 +9,8 @@ import { formatPercentValue, formatSpeed } from '../logic/format';
 import { emit } from './emit';
 import './progress-bar';
 import { sessionTableStyles } from './session-table.styles';
+import { revealBidiControls } from '../logic/bidi-controls';
+import { ltrText, nameText } from './bidi-text';
 
 export interface SessionSelectDetail {
   id: string;
@@ -68,10 +70,10 @@ export class PssSessionTable extends LitElement {
                 @click=${() => this.select(s.id)}
                 @keydown=${(e: KeyboardEvent) => this.onKeydown(e, i)}
               >
-                <td title=${s.name}>${s.name}<span class="kind">${s.kind === 'web' ? t('sessions.kind.web') : t('sessions.kind.desktop')}</span></td>
-                <td class="mono">${s.address}</td>
-                <td data-testid="session-status">${sessionStatusLabel(s.status)}</td>
-                <td title=${s.currentFile ?? ''}>${s.currentFile ?? '—'}</td>
+                <td title=${revealBidiControls(s.name)}>${nameText(s.name)}<span class="kind">${s.kind === 'web' ? t('sessions.kind.web') : t('sessions.kind.desktop')}</span></td>
+                <td class="mono" data-testid="session-address">${ltrText(s.address)}</td>
+                <td class="status" data-testid="session-status">${sessionStatusLabel(s.status)}</td>
+                <td data-testid="session-file" title=${revealBidiControls(s.currentFile ?? '')}>${s.currentFile ? nameText(s.currentFile, { ltr: true }) : '—'}</td>
                 <td>
                   <div class="progress">
                     <pss-progress-bar compact .value=${s.progress / 100} .label=${t('sessions.col.progress')}></pss-progress-bar>

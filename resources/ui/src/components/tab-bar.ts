@@ -4,6 +4,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from './emit';
 import { tabBarStyles } from './tab-bar.styles';
+import { icon } from '../icons/icon';
 
 export interface TabInfo {
   id: string;
@@ -58,7 +59,7 @@ export class PssTabBar extends LitElement {
           tabindex=${tab.id === this.selected ? 0 : -1}
           @click=${() => this.select(tab.id, false)}
         >
-          ${tab.label}${tab.marker ? html`<span class="marker" role="img" aria-label=${tab.marker} data-testid="tab-${tab.id}-marker">🔴</span>` : nothing}
+          ${tab.label}${tab.marker ? html`<span class="marker unread-dot" role="img" aria-label=${tab.marker} data-testid="tab-${tab.id}-marker">${icon('dot')}</span>` : nothing}
         </button>`,
       )}
     </div>`;

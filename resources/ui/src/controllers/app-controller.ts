@@ -1,8 +1,9 @@
 // The app's frame: which screen is shown (Launcher, Server, Client), the window title, the
 // window size remembered between runs, and EXIT.
 import type { NetcoreApi, ServerState } from '../../../../extensions/netcore/src/contract';
+import { applyLanguage } from '../app/language';
 import type { Shell } from '../app/shell';
-import { t } from '../i18n/i18n';
+import { catalog, t, type Language } from '../i18n/i18n';
 import type { SettingsStore } from './settings-store';
 import { Store } from './store';
 
@@ -12,6 +13,8 @@ export interface AppState {
   screen: Screen;
   /** The server's state, so the launcher can say it is still sharing. */
   serverState: ServerState;
+  /** The interface's language (the launcher switches it). */
+  language: Language;
 }
 
 const TITLES: Record<Screen, 'title.launcher' | 'title.server' | 'title.client'> = {
@@ -29,7 +32,7 @@ export class AppController extends Store<AppState> {
     private readonly shell: Shell,
     private readonly settings: SettingsStore,
   ) {
-    super({ screen: 'launcher', serverState: 'stopped' });
+    super({ screen: 'launcher', serverState: 'stopped', language: catalog().lang });
     this.unsubscribe = api.on('server.status', (status) => this.set({ serverState: status.state }));
   }
 
@@ -54,6 +57,15 @@ export class AppController extends Store<AppState> {
     if (screen === this.state.screen) return;
     this.set({ screen });
     void this.shell.setTitle(t(TITLES[screen])).catch(() => undefined);
+  }
+
+  /** English / فارسی in the launcher: the whole interface switches and the choice is remembered. */
+  async setLanguage(language: Language): Promise<void> {
+    if (language === this.state.language) return;
+    applyLanguage(language);
+    this.set({ language });
+    void this.shell.setTitle(t(TITLES[this.state.screen])).catch(() => undefined);
+    await this.settings.update({ language });
   }
 
   /** EXIT: remembers the window size, then ends the app. */

@@ -6,6 +6,7 @@ import { t } from '../i18n/i18n';
 import { errorText } from '../logic/error-text';
 import { chatClosed, chatOpened, countReported, emptyUnread, messageArrived, sessionGone, showsMarker, type UnreadState } from '../logic/unread';
 import { Store } from './store';
+import { isolate } from '../i18n/bidi';
 
 export interface ChatsState {
   /** Desktop clients, in the order they connected (web pages have no chat). */
@@ -108,7 +109,7 @@ export class ChatsController extends Store<ChatsState> {
       void this.api.request('chat.markRead', { sessionId: m.sessionId }).catch(() => undefined);
     } else {
       const name = this.client(m.sessionId)?.name ?? m.sessionId;
-      void this.shell.notify(t('chats.notifyTitle', { name }), message.text).catch(() => undefined);
+      void this.shell.notify(t('chats.notifyTitle', { name: isolate(name) }), message.text).catch(() => undefined);
     }
   }
 

@@ -19,6 +19,7 @@ import { folderNameProblem, joinDestination } from '../logic/folder-name';
 import { isUsableHost, parsePort, splitHostPort } from '../logic/ip-auto-dot';
 import type { SettingsStore } from './settings-store';
 import { Store } from './store';
+import { isolate, ltr } from '../i18n/bidi';
 
 export interface ServerWarning {
   text: string;
@@ -99,7 +100,7 @@ export class ClientController extends Store<ClientViewState> {
       api.on('client.file', (outcome) => this.fileDone(outcome)),
       api.on('client.warning', (warning) => this.warned(warning)),
       api.on('client.chat', (message) => this.chatArrived(message)),
-      api.on('client.disconnected', ({ message }) => this.set({ error: t('client.endedByServer', { detail: message }) })),
+      api.on('client.disconnected', ({ message }) => this.set({ error: t('client.endedByServer', { detail: isolate(message) }) })),
     ];
   }
 
@@ -257,7 +258,7 @@ export class ClientController extends Store<ClientViewState> {
       this.set({ error: t(problem), subfolder: null });
       return false;
     }
-    this.set({ subfolder: name, error: null, notice: t('client.subfolder.created', { path: joinDestination(this.state.destination, name) }) });
+    this.set({ subfolder: name, error: null, notice: t('client.subfolder.created', { path: ltr(joinDestination(this.state.destination, name)) }) });
     return true;
   }
 
@@ -355,17 +356,17 @@ export class ClientController extends Store<ClientViewState> {
     }
     switch (c?.phase ?? 'disconnected') {
       case 'connecting':
-        return t('client.status.connecting', { server });
+        return t('client.status.connecting', { server: ltr(server) });
       case 'awaiting-trust':
-        return t('client.status.awaitingTrust', { server });
+        return t('client.status.awaitingTrust', { server: ltr(server) });
       case 'awaiting-password':
-        return t('client.status.awaitingPassword', { server });
+        return t('client.status.awaitingPassword', { server: ltr(server) });
       case 'downloading':
         return t('client.status.starting');
       case 'connected':
         if (s.summary) return this.summaryLine(s.summary);
-        if (s.tree) return t('client.status.connectedFiles', { server, files: s.tree.tree.root.fileCount });
-        return t('client.status.connected', { server });
+        if (s.tree) return t('client.status.connectedFiles', { server: ltr(server), files: s.tree.tree.root.fileCount });
+        return t('client.status.connected', { server: ltr(server) });
       case 'disconnected':
         if (c?.canRetry) return t('client.status.retryable');
         if (s.summary) return this.summaryLine(s.summary);
@@ -377,7 +378,7 @@ export class ClientController extends Store<ClientViewState> {
     const failed = summary.files.filter((f) => f.status === 'failed').length;
     if (summary.cancelled) return t('client.status.cancelled');
     if (!summary.ok) return t('client.status.failed', { failed, total: summary.files.length });
-    return t('client.status.done', { files: summary.files.length, destination: summary.destination });
+    return t('client.status.done', { files: summary.files.length, destination: ltr(summary.destination) });
   }
 
   private async runDownload(command: () => Promise<DownloadSummary>): Promise<void> {

@@ -2,10 +2,11 @@
 // and text in the page, live as entries arrive, and Export Logs… through a save dialog.
 import type { LogCategory, LogEntry, LogExportFormat, NetcoreApi } from '../../../../extensions/netcore/src/contract';
 import type { FileFilter, Shell } from '../app/shell';
-import { formatNumber, t } from '../i18n/i18n';
+import { t } from '../i18n/i18n';
 import { errorText } from '../logic/error-text';
 import { logMatches, noLogFilter, toLogQuery, type LogFilter } from '../logic/log-filter';
 import { Store } from './store';
+import { ltr } from '../i18n/bidi';
 
 /** As many as the engine keeps in memory. */
 export const MAX_LOG_ROWS = 50_000;
@@ -96,7 +97,7 @@ export class LogsController extends Store<LogsState> {
       const target = exportTarget(chosen);
       const query = toLogQuery(this.state.filter);
       const result = await this.api.request('logs.export', { format: target.format, filePath: target.path, query });
-      const notice = t('logs.export.done', { rows: formatNumber(result.rows), path: result.path });
+      const notice = t('logs.export.done', { rows: result.rows, path: ltr(result.path) });
       this.set({ exporting: false, notice });
       void this.shell.notify(t('app.name'), notice).catch(() => undefined);
     } catch (err) {

@@ -5,6 +5,7 @@ import type { Shell } from '../app/shell';
 import { t } from '../i18n/i18n';
 import { errorText } from '../logic/error-text';
 import { Store } from './store';
+import { isolate } from '../i18n/bidi';
 
 export interface SessionsState {
   /** In the order they connected. */
@@ -68,7 +69,7 @@ export class SessionsController extends Store<SessionsState> {
     this.set({ busy: true, error: null, notice: null });
     try {
       await this.api.request('session.disconnect', { sessionId: session.id, reason: t('sessions.disconnectReason') });
-      this.set({ busy: false, notice: t('sessions.disconnected', { name: session.name }) });
+      this.set({ busy: false, notice: t('sessions.disconnected', { name: isolate(session.name) }) });
     } catch (err) {
       this.set({ busy: false, error: errorText(err) });
     }
@@ -82,8 +83,8 @@ export class SessionsController extends Store<SessionsState> {
     this.set({ busy: true, error: null, notice: null });
     try {
       await this.api.request('session.warn', { sessionId: session.id, text: body });
-      this.set({ busy: false, notice: t('sessions.warned', { name: session.name }) });
-      void this.shell.notify(t('app.name'), t('sessions.warned', { name: session.name })).catch(() => undefined);
+      this.set({ busy: false, notice: t('sessions.warned', { name: isolate(session.name) }) });
+      void this.shell.notify(t('app.name'), t('sessions.warned', { name: isolate(session.name) })).catch(() => undefined);
     } catch (err) {
       this.set({ busy: false, error: errorText(err) });
     }

@@ -1,6 +1,8 @@
-// The one message catalog. Every string a person reads comes from here by key; `{name}`
-// marks a value filled in at run time. A translation (e.g. Persian, right-to-left) is a
-// Catalog with the same keys, see i18n.ts.
+// The English catalog. Every string a person reads comes from a catalog by key; `{name}`
+// marks a value filled in at run time, and an object with `count` is a plural message whose
+// form Intl.PluralRules picks (message-format.ts). The Persian catalog (messages-fa.ts) has
+// exactly the same keys and placeholders; test/ui/i18n/catalogs.test.ts checks that.
+import type { Message } from './message-format';
 
 export const english = {
   'app.name': 'Pro Secure Suite',
@@ -18,6 +20,7 @@ export const english = {
   'launcher.client': 'Launch Client',
   'launcher.exit': 'EXIT',
   'launcher.serverState': 'The server is {state}.',
+  'launcher.language': 'Language',
 
   'server.heading': 'Server',
   'server.tab.control': 'Control Panel',
@@ -107,7 +110,7 @@ export const english = {
   'chats.list.label': 'Clients you can chat with',
   'chats.empty': 'No clients are connected.',
   'chats.isOpen': 'open',
-  'chats.unreadCount': '{n} unread',
+  'chats.unreadCount': { count: 'n', one: '{n} unread message', other: '{n} unread messages' },
   'chats.marker': 'Unread messages',
   'chats.windowTitle': 'Chat with {name}',
   'chats.notifyTitle': 'Message from {name}',
@@ -138,7 +141,7 @@ export const english = {
   'logs.export.txt': 'Text (tab-separated)',
   'logs.export.csv': 'CSV',
   'logs.export.defaultName': 'server-log.xlsx',
-  'logs.export.done': 'Exported {rows} entries to {path}.',
+  'logs.export.done': { count: 'rows', one: 'Exported {rows} entry to {path}.', other: 'Exported {rows} entries to {path}.' },
 
   'category.serverStatus': 'Server Status',
   'category.connection': 'Connection',
@@ -164,7 +167,7 @@ export const english = {
   'client.problem.busy': 'A download is running.',
   'client.problem.notConnected': 'Connect to a server first.',
   'client.problem.nothingSelected': 'Tick the files to download.',
-  'client.problem.noDestination': 'Choose where to save (📁).',
+  'client.problem.noDestination': 'Choose where to save (the folder button).',
   'client.problem.subfolder': 'Type a sub-folder name and click Create, or untick the sub-folder box.',
   'client.endedByServer': 'The server ended the connection: {detail}',
   'client.pinAlert.heading': 'WARNING: this server’s certificate has CHANGED.',
@@ -177,10 +180,10 @@ export const english = {
   'client.files.filterPlaceholder': 'Filter by name or path…',
   'client.files.loading': 'Loading the file list…',
   'client.files.none': 'Connect to see the shared files.',
-  'client.files.summary': 'Selected {files} files ({size}) of {total}',
+  'client.files.summary': { count: 'files', one: 'Selected {files} file ({size}) of {total}', other: 'Selected {files} files ({size}) of {total}' },
   'client.save.heading': 'Save Location',
   'client.save.base': 'Base Save Destination',
-  'client.save.choose': 'Choose a folder with 📁',
+  'client.save.choose': 'Choose a folder with the folder button',
   'client.save.chooseButton': 'Choose the destination folder',
   'client.save.into': 'Files will be saved in: {path}',
   'client.save.none': 'No destination chosen yet.',
@@ -199,9 +202,9 @@ export const english = {
   'client.download.amount': '{percent} · {done} of {total} · file {files} of {filesTotal}',
   'client.download.speed': 'Speed',
   'client.download.eta': 'Time left',
-  'client.download.failures': '{n} files failed:',
+  'client.download.failures': { count: 'n', one: '{n} file failed:', other: '{n} files failed:' },
   'client.chat.button': 'Chat with Server',
-  'client.chat.unread': '{n} new messages',
+  'client.chat.unread': { count: 'n', one: '{n} new message', other: '{n} new messages' },
   'client.chat.windowTitle': 'Chat with {server}',
   'client.chat.peer': 'Server',
   'client.chat.notifyTitle': 'Message from the server',
@@ -210,11 +213,11 @@ export const english = {
   'client.status.awaitingTrust': 'First connection to {server}: compare the fingerprint before trusting it.',
   'client.status.awaitingPassword': '{server} requires a password.',
   'client.status.connected': 'Connected to {server}.',
-  'client.status.connectedFiles': 'Connected to {server} · {files} files shared.',
+  'client.status.connectedFiles': { count: 'files', one: 'Connected to {server} · {files} file shared.', other: 'Connected to {server} · {files} files shared.' },
   'client.status.starting': 'Starting the download…',
-  'client.status.downloading': 'Downloading: {done} of {total} files done.',
-  'client.status.done': 'Downloaded {files} files to {destination}.',
-  'client.status.failed': '{failed} of {total} files failed. Retry Download resumes them.',
+  'client.status.downloading': { count: 'total', one: 'Downloading: {done} of {total} file done.', other: 'Downloading: {done} of {total} files done.' },
+  'client.status.done': { count: 'files', one: 'Downloaded {files} file to {destination}.', other: 'Downloaded {files} files to {destination}.' },
+  'client.status.failed': { count: 'failed', one: '{failed} of {total} files failed. Retry Download resumes it.', other: '{failed} of {total} files failed. Retry Download resumes them.' },
   'client.status.cancelled': 'Download cancelled.',
   'client.status.retryable': 'The connection was lost during the download. Retry Download resumes it.',
   'client.status.disconnected': 'Disconnected.',
@@ -232,11 +235,14 @@ export const english = {
   'trust.accept': 'Trust and connect',
   'trust.reject': 'Cancel',
 
+  'bidi.control': 'Hidden direction character {code}, shown instead of obeyed',
+  'bidi.warning': { count: 'n', one: 'This name holds {n} hidden direction character that can disguise it (shown in red).', other: 'This name holds {n} hidden direction characters that can disguise it (shown in red).' },
+
   'tree.empty': 'No files yet.',
   'tree.noMatch': 'No file matches the filter.',
-  'tree.folderSize': '{files} files · {size}',
-  'tree.done': '✔',
-  'tree.failed': '✖ failed',
+  'tree.folderSize': { count: 'files', one: '{files} file · {size}', other: '{files} files · {size}' },
+  'tree.done': 'Done',
+  'tree.failed': 'Failed',
 
   'subfolder.problem.empty': 'Type a name for the sub-folder.',
   'subfolder.problem.dots': '“.” and “..” cannot be folder names.',
@@ -279,6 +285,6 @@ export const english = {
   'unit.mib': '{n} MiB',
   'unit.gib': '{n} GiB',
   'unit.tib': '{n} TiB',
-} as const satisfies Record<string, string>;
+} as const satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof english;

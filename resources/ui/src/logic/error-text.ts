@@ -2,6 +2,7 @@
 // a sentence from the catalog chosen by the code, with the engine's own words as detail.
 import type { ErrorCode } from '../../../../extensions/netcore/src/contract';
 import { t, type MessageKey } from '../i18n/i18n';
+import { isolate } from '../i18n/bidi';
 
 export interface UiError {
   code: ErrorCode | 'UNKNOWN';
@@ -46,7 +47,7 @@ export function toUiError(err: unknown): UiError {
 export function errorText(err: unknown): string {
   const e = toUiError(err);
   const key = e.code === 'UNKNOWN' ? undefined : KNOWN[e.code];
-  return key ? t(key, { detail: e.message }) : t('error.generic', { detail: e.message });
+  return key ? t(key, { detail: isolate(e.message) }) : t('error.generic', { detail: isolate(e.message) });
 }
 
 export function errorCode(err: unknown): ErrorCode | 'UNKNOWN' {

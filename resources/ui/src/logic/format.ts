@@ -1,6 +1,6 @@
 // Bytes, speeds, times left, percentages and dates as the UI shows them. Units and words
 // come from the message catalog, digits from its locale.
-import { formatNumber, t } from '../i18n/i18n';
+import { catalog, dateParts, formatNumber, t } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
 
 const UNIT_KEYS: readonly MessageKey[] = ['unit.bytes', 'unit.kib', 'unit.mib', 'unit.gib', 'unit.tib'];
@@ -29,8 +29,8 @@ export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return t('format.unknown');
   const s = Math.ceil(seconds);
   if (s < 60) return t('format.seconds', { s });
-  if (s < 3600) return t('format.minutesSeconds', { m: Math.floor(s / 60), s: String(s % 60).padStart(2, '0') });
-  return t('format.hoursMinutes', { h: Math.floor(s / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0') });
+  if (s < 3600) return t('format.minutesSeconds', { m: Math.floor(s / 60), s: formatNumber(s % 60, 0, 2) });
+  return t('format.hoursMinutes', { h: Math.floor(s / 3600), m: formatNumber(Math.floor((s % 3600) / 60), 0, 2) });
 }
 
 /** A fraction 0–1 of `done` over `total`, clamped; a total of 0 counts as finished only when done. */
@@ -52,20 +52,23 @@ export function formatPercentValue(percent: number): string {
   return t('format.percent', { n: p });
 }
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** `2024-05-01 14:03:09` in local time, sortable and the same width in every row. */
+/**
+ * `2024-05-01 14:03:09` in local time, sortable and the same width in every row; in Persian
+ * the Persian calendar and digits, `۱۴۰۳/۰۲/۱۲ ۱۴:۰۳:۰۹`. (Exported logs keep ISO dates:
+ * the engine writes them.)
+ */
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const p = dateParts(d);
+  const separator = catalog().lang === 'fa' ? '/' : '-';
+  return `${p.year}${separator}${p.month}${separator}${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
-/** `14:03` in local time, for chat messages. */
+/** `14:03` in local time, for chat messages (Persian digits in Persian). */
 export function formatClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = dateParts(d);
+  return `${p.hour}:${p.minute}`;
 }

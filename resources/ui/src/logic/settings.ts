@@ -3,6 +3,9 @@
 
 export type ShareMode = 'directory' | 'file';
 
+/** The interface's language; null until chosen, when the system's language decides. */
+export type LanguageSetting = 'en' | 'fa' | null;
+
 export interface AppSettings {
   shareMode: ShareMode;
   sharePath: string;
@@ -13,6 +16,7 @@ export interface AppSettings {
   downloadFolder: string;
   windowWidth: number | null;
   windowHeight: number | null;
+  language: LanguageSetting;
 }
 
 export const SETTINGS_STORAGE_KEY = 'pss-settings';
@@ -27,6 +31,7 @@ export const defaultSettings: Readonly<AppSettings> = Object.freeze({
   downloadFolder: '',
   windowWidth: null,
   windowHeight: null,
+  language: null,
 });
 
 const MAX_PATH_CHARS = 4096;
@@ -61,6 +66,7 @@ export function parseSettings(stored: string | null): AppSettings {
   out.downloadFolder = text(r.downloadFolder, MAX_PATH_CHARS) ?? out.downloadFolder;
   out.windowWidth = whole(r.windowWidth, 320, 16384) ?? null;
   out.windowHeight = whole(r.windowHeight, 240, 16384) ?? null;
+  if (r.language === 'en' || r.language === 'fa') out.language = r.language;
   return out;
 }
 
@@ -76,6 +82,7 @@ export function serializeSettings(settings: AppSettings): string {
     downloadFolder: settings.downloadFolder,
     windowWidth: settings.windowWidth,
     windowHeight: settings.windowHeight,
+    language: settings.language,
   };
   return JSON.stringify(known);
 }

@@ -26,8 +26,8 @@ export const themeTokens = css`
     --pss-selected: #094771;
     --pss-radius: 6px;
     --pss-gap: 0.75rem;
-    --pss-font: system-ui, 'Segoe UI', 'Noto Sans', 'Vazirmatn', sans-serif;
-    --pss-mono: ui-monospace, 'Cascadia Mono', 'DejaVu Sans Mono', 'Consolas', monospace;
+    --pss-font: 'Vazirmatn', system-ui, 'Segoe UI', 'Noto Sans', sans-serif;
+    --pss-mono: ui-monospace, 'Cascadia Mono', 'DejaVu Sans Mono', 'Consolas', 'Vazirmatn', monospace;
     --pss-row-height: 30px;
   }
   html,
@@ -159,6 +159,53 @@ export const controls = css`
     margin-block: 0 0.75rem;
     font-size: 1rem;
     font-weight: 600;
+  }
+  svg.icon {
+    inline-size: 1.15em;
+    block-size: 1.15em;
+    flex: none;
+    vertical-align: -0.2em;
+    margin-inline-end: 0.35em;
+  }
+  .icon-only svg.icon,
+  .unread-dot svg.icon,
+  .twisty svg.icon,
+  .kind svg.icon,
+  .presence svg.icon,
+  .lock svg.icon {
+    margin-inline-end: 0;
+  }
+  svg.icon.mirrored {
+    transform: scaleX(-1);
+  }
+  .unread-dot {
+    display: inline-flex;
+    color: var(--pss-danger);
+  }
+  .unread-dot svg.icon {
+    inline-size: 0.75em;
+    block-size: 0.75em;
+    margin: 0;
+  }
+  .bidi-control {
+    display: inline-block;
+    direction: ltr;
+    unicode-bidi: isolate;
+    margin-inline: 0.1em;
+    padding-inline: 0.2em;
+    border: 1px solid var(--pss-danger);
+    border-radius: 3px;
+    color: var(--pss-danger);
+    font-family: var(--pss-mono);
+    font-size: 0.75em;
+    line-height: 1.2;
+  }
+  .bidi-warning {
+    display: inline-flex;
+    color: var(--pss-danger);
+  }
+  .bidi-warning svg.icon {
+    margin-inline-end: 0.2em;
   }
   .visually-hidden {
     position: absolute;

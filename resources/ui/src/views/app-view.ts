@@ -12,7 +12,7 @@ import { ServerControlController } from '../controllers/server-control-controlle
 import { SessionsController } from '../controllers/sessions-controller';
 import './client-view';
 import './launcher-view';
-import type { NavigateDetail } from './launcher-view';
+import type { LanguageDetail, NavigateDetail } from './launcher-view';
 import './server-view';
 import type { ServerControllers } from './server-view';
 import { StoreBinding } from './store-binding';
@@ -78,7 +78,13 @@ export class PssApp extends LitElement {
     if (!app) return nothing;
     switch (app.state.screen) {
       case 'launcher':
-        return html`<pss-launcher-view .serverState=${app.state.serverState} @pss-navigate=${this.navigate} @pss-exit=${() => app.exit()}></pss-launcher-view>`;
+        return html`<pss-launcher-view
+          .serverState=${app.state.serverState}
+          .language=${app.state.language}
+          @pss-navigate=${this.navigate}
+          @pss-language=${(e: CustomEvent<LanguageDetail>) => app.setLanguage(e.detail.language)}
+          @pss-exit=${() => app.exit()}
+        ></pss-launcher-view>`;
       case 'server':
         return html`<pss-server-view .controllers=${this.server} @pss-navigate=${this.navigate}></pss-server-view>`;
       case 'client':

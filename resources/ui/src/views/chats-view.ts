@@ -8,6 +8,8 @@ import { unreadFor } from '../logic/unread';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
+import { icon } from '../icons/icon';
+import { ltrText, nameText } from '../components/bidi-text';
 
 @customElement('pss-chats-view')
 export class PssChatsView extends LitElement {
@@ -45,7 +47,7 @@ export class PssChatsView extends LitElement {
     const selectedIndex = s.clients.findIndex((x) => x.id === s.selectedId);
     return html`<div class="toolbar">
         <button class="primary" data-testid="open-chat-window" ?disabled=${!selected} @click=${() => selected && c.openChat(selected.id)}>
-          💬 ${t('chats.open')}
+          ${icon('chat')}${t('chats.open')}
         </button>
         <span class="count">${t('chats.hint')}</span>
       </div>
@@ -65,8 +67,8 @@ export class PssChatsView extends LitElement {
             @dblclick=${() => c.openChat(client.id)}
             @keydown=${(e: KeyboardEvent) => this.onKeydown(e, i)}
           >
-            <span aria-hidden="true">${client.chatReady ? '🟢' : '⚪'}</span>
-            <span class="name">${client.name} <span class="muted mono">${client.address}</span></span>
+            <span class="presence ${client.chatReady ? 'ready' : ''}">${icon('dot')}</span>
+            <span class="name">${nameText(client.name)} <span class="muted mono">${ltrText(client.address)}</span></span>
             ${s.openIds.includes(client.id) ? html`<span class="muted">${t('chats.isOpen')}</span>` : nothing}
             ${unread > 0
               ? html`<span class="unread" data-testid="chat-unread" aria-label=${t('chats.unreadCount', { n: unread })}>${unread}</span>`

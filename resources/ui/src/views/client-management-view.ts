@@ -9,6 +9,8 @@ import { t } from '../i18n/i18n';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
+import { icon } from '../icons/icon';
+import { isolate } from '../i18n/bidi';
 
 @customElement('pss-client-management-view')
 export class PssClientManagementView extends LitElement {
@@ -38,7 +40,7 @@ export class PssClientManagementView extends LitElement {
         <button class="danger" data-testid="disconnect-selected" ?disabled=${!selected || s.busy} @click=${() => c.disconnectSelected()}>
           ${t('sessions.disconnect')}
         </button>
-        <button data-testid="send-warning" ?disabled=${!selected || s.busy} @click=${() => (this.asking = true)}>⚠️ ${t('sessions.warn')}</button>
+        <button data-testid="send-warning" ?disabled=${!selected || s.busy} @click=${() => (this.asking = true)}>${icon('warning')}${t('sessions.warn')}</button>
         <span class="count" data-testid="session-count">${t('sessions.count', { n: s.sessions.length })}</span>
       </div>
       ${outcomeBanners('sessions', s)}
@@ -52,7 +54,7 @@ export class PssClientManagementView extends LitElement {
         testid="warning-prompt"
         .open=${this.asking}
         .heading=${t('sessions.warnPrompt.heading')}
-        .message=${t('sessions.warnPrompt.message', { name: selected?.name ?? '' })}
+        .message=${t('sessions.warnPrompt.message', { name: isolate(selected?.name ?? '') })}
         .confirmLabel=${t('sessions.warnPrompt.send')}
         @pss-prompt-submit=${(e: CustomEvent<{ text: string }>) => this.sendWarning(e.detail.text)}
         @pss-prompt-cancel=${() => (this.asking = false)}

@@ -71,6 +71,9 @@ export const clientViewStyles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  .stats dd.wrap {
+    white-space: normal;
+  }
   .failures {
     margin: 0;
     padding-inline-start: 1.2rem;
@@ -106,8 +109,14 @@ export const clientViewStyles = css`
       grid-column: 1 / -1;
       justify-self: stretch;
     }
+    /* One column: the panels stack at their own height and the body scrolls, so the file
+       list keeps room for its rows instead of being squeezed under the save panel. */
     .main {
       grid-template-columns: minmax(0, 1fr);
+      flex: none;
+    }
+    .files {
+      min-block-size: 26rem;
     }
   }
 `;

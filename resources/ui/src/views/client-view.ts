@@ -20,6 +20,10 @@ import type { NavigateDetail } from './launcher-view';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { viewStyles } from './view.styles';
+import { icon } from '../icons/icon';
+import { isolate, ltr } from '../i18n/bidi';
+import { nameText } from '../components/bidi-text';
+import { revealBidiControls } from '../logic/bidi-controls';
 
 @customElement('pss-client-view')
 export class PssClientView extends LitElement {
@@ -76,12 +80,13 @@ export class PssClientView extends LitElement {
             type="text"
             inputmode="numeric"
             class="mono"
+            dir="ltr"
             data-testid="client-port"
             .value=${s.port}
             ?disabled=${busy}
             @input=${(e: Event) => c.setPort((e.target as HTMLInputElement).value)}
         /></label>
-        <button type="submit" class="primary" data-testid="client-connect" ?disabled=${busy}>🔗 ${t('client.server.connect')}</button>
+        <button type="submit" class="primary" data-testid="client-connect" ?disabled=${busy}>${icon('connect')}${t('client.server.connect')}</button>
         <div class="login">
           <label class="field grow"
             ><span class="caption">${t('client.server.password')}</span
@@ -95,12 +100,12 @@ export class PssClientView extends LitElement {
               @pss-password-submit=${() => this.login()}
             ></pss-password-field
           ></label>
-          <button type="button" data-testid="client-login" ?disabled=${!awaitingPassword} @click=${() => this.login()}>🔑 ${t('client.server.login')}</button>
+          <button type="button" data-testid="client-login" ?disabled=${!awaitingPassword} @click=${() => this.login()}>${icon('login')}${t('client.server.login')}</button>
         </div>
         <div class="actions">
           <button type="button" class="chat-button" data-testid="chat-with-server" ?disabled=${!chatReady && s.chat.length === 0} @click=${() => c.openChat()}>
-            💬 ${t('client.chat.button')}${s.unread > 0 && !s.chatOpen
-              ? html`<span class="chat-marker" role="img" aria-label=${t('client.chat.unread', { n: s.unread })} data-testid="chat-marker">🔴</span>`
+            ${icon('chat')}${t('client.chat.button')}${s.unread > 0 && !s.chatOpen
+              ? html`<span class="chat-marker unread-dot" role="img" aria-label=${t('client.chat.unread', { n: s.unread })} data-testid="chat-marker">${icon('dot')}</span>`
               : nothing}
           </button>
           <button type="button" data-testid="client-disconnect" ?disabled=${!connected && !s.downloading} @click=${() => c.disconnect()}>${t('client.server.disconnect')}</button>
@@ -116,7 +121,7 @@ export class PssClientView extends LitElement {
     const all = tree?.allState ?? 'unchecked';
     const outcomes = new Map<string, 'done' | 'failed'>(s.failures.map((f) => [f.path, 'failed']));
     return html`<section class="panel files" aria-labelledby="files-h">
-      <h2 id="files-h">${t('client.files.heading')}${s.share ? html` <span class="muted">— ${s.share.name}</span>` : nothing}</h2>
+      <h2 id="files-h">${t('client.files.heading')}${s.share ? html` <span class="muted">— ${nameText(s.share.name)}</span>` : nothing}</h2>
       <div class="row">
         <label
           ><input
@@ -167,14 +172,15 @@ export class PssClientView extends LitElement {
           <input
             type="text"
             class="path grow"
+            dir="ltr"
             readonly
             data-testid="destination-path"
             aria-labelledby="dest-caption"
             placeholder=${t('client.save.choose')}
             .value=${s.destination}
           />
-          <button data-testid="choose-destination" aria-label=${t('client.save.chooseButton')} title=${t('client.save.chooseButton')} ?disabled=${s.downloading} @click=${() => c.chooseDestination()}>
-            📁
+          <button class="icon-only" data-testid="choose-destination" aria-label=${t('client.save.chooseButton')} title=${t('client.save.chooseButton')} ?disabled=${s.downloading} @click=${() => c.chooseDestination()}>
+            ${icon('chooseFolder')}
           </button>
         </div>
       </div>
@@ -204,7 +210,7 @@ export class PssClientView extends LitElement {
           </div>`
         : nothing}
       <p class="where muted" data-testid="effective-destination">
-        ${s.destination ? t('client.save.into', { path: c.effectiveDestination }) : t('client.save.none')}
+        ${s.destination ? t('client.save.into', { path: ltr(c.effectiveDestination) }) : t('client.save.none')}
       </p>
     </section>`;
   }
@@ -218,14 +224,14 @@ export class PssClientView extends LitElement {
       <h2 id="download-h">${t('client.download.heading')}</h2>
       <div class="download-actions">
         <button class="primary big" data-testid="download-button" ?disabled=${problem !== null} title=${problem ?? ''} @click=${() => c.download()}>
-          ${retry ? `🔄 ${t('client.download.retry')}` : `⬇️ ${t('client.download.selected')}`}
+          ${retry ? html`${icon('retry')}${t('client.download.retry')}` : html`${icon('download')}${t('client.download.selected')}`}
         </button>
         ${s.downloading ? html`<button data-testid="download-cancel" @click=${() => c.cancel()}>${t('common.cancel')}</button>` : nothing}
       </div>
       ${p || s.downloading
         ? html`<dl class="stats spaced">
             <dt>${t('client.download.file')}</dt>
-            <dd class="mono" data-testid="progress-current" title=${p?.currentPath ?? ''}>${p?.currentPath ?? '—'}</dd>
+            <dd class="mono" data-testid="progress-current" title=${revealBidiControls(p?.currentPath ?? '')}>${p?.currentPath ? nameText(p.currentPath, { ltr: true }) : '—'}</dd>
             <dt></dt>
             <dd>
               <pss-progress-bar
@@ -246,7 +252,7 @@ export class PssClientView extends LitElement {
               ></pss-progress-bar>
             </dd>
             <dt></dt>
-            <dd data-testid="progress-amount">
+            <dd class="wrap" data-testid="progress-amount">
               ${p
                 ? t('client.download.amount', {
                     percent: formatPercent(p.doneBytes, p.totalBytes),
@@ -266,7 +272,7 @@ export class PssClientView extends LitElement {
       ${s.failures.length > 0
         ? html`<p class="muted spaced">${t('client.download.failures', { n: s.failures.length })}</p>
             <ul class="failures" data-testid="download-failures">
-              ${s.failures.map((f) => html`<li><span class="mono">${f.path}</span> — ${f.message ?? f.code ?? ''}</li>`)}
+              ${s.failures.map((f) => html`<li><span class="mono">${nameText(f.path, { ltr: true })}</span> — ${nameText(f.message ?? f.code ?? '')}</li>`)}
             </ul>`
         : nothing}
     </section>`;
@@ -276,14 +282,14 @@ export class PssClientView extends LitElement {
     const s = c.state;
     return html`${s.pinAlert
       ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => c.dismissPinAlert()}
-          >🚨 ${t('client.pinAlert.heading')}\n${s.pinAlert}</pss-banner
+          >${icon('alarm')}${t('client.pinAlert.heading')}\n${s.pinAlert}</pss-banner
         >`
       : nothing}
     ${s.warnings.length > 0
       ? html`<div class="warnings">
           ${s.warnings.map(
             (w, i) => html`<pss-banner kind="warning" dismissible data-testid="server-warning" @pss-banner-dismiss=${() => c.dismissWarning(i)}
-              >⚠️ ${t('client.warning.banner', { text: w.text })}</pss-banner
+              >${icon('warning')}${t('client.warning.banner', { text: isolate(w.text) })}</pss-banner
             >`,
           )}
         </div>`
@@ -298,8 +304,8 @@ export class PssClientView extends LitElement {
     const connection = s.connection;
     const phase = c.phase;
     return html`<header class="topbar">
-        <button data-testid="back-to-launcher" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'launcher' })}>← ${t('common.backToLauncher')}</button>
-        <h1>💻 ${t('client.heading')}</h1>
+        <button data-testid="back-to-launcher" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'launcher' })}>${icon('back')}${t('common.backToLauncher')}</button>
+        <h1>${icon('client')}${t('client.heading')}</h1>
         <span class="badge" data-state=${phase} data-testid="client-phase">${phaseLabel(phase)}</span>
       </header>
       <div class="body">
@@ -314,7 +320,7 @@ export class PssClientView extends LitElement {
         ? html`<div class="dock">
             <pss-chat-window
               me="client"
-              .heading=${t('client.chat.windowTitle', { server: connection?.server ?? s.host })}
+              .heading=${t('client.chat.windowTitle', { server: ltr(connection?.server ?? s.host) })}
               .peerName=${t('client.chat.peer')}
               .messages=${s.chat}
               ?unavailable=${!(connection?.chatReady ?? false)}

@@ -29,6 +29,7 @@ export const launcherViewStyles = [
     }
     .lock {
       font-size: 2.6rem;
+      color: var(--pss-accent-strong);
     }
     p {
       margin: 0;
@@ -37,6 +38,19 @@ export const launcherViewStyles = [
     button.big {
       font-size: 1.1rem;
       padding-block: 0.8rem;
+    }
+    .languages {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      gap: 0.5rem;
+      color: var(--pss-muted);
+    }
+    .languages button[aria-pressed='true'] {
+      border-color: var(--pss-accent-strong);
+      color: var(--pss-accent-text);
+      background: var(--pss-selected);
+      font-weight: 600;
     }
     .running {
       color: var(--pss-success);

@@ -9,6 +9,7 @@ import { categoryLabel, LOG_CATEGORY_ORDER } from '../i18n/labels';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
 import { tabViewStyles } from './tab-view.styles';
+import { icon } from '../icons/icon';
 
 @customElement('pss-logs-view')
 export class PssLogsView extends LitElement {
@@ -37,7 +38,7 @@ export class PssLogsView extends LitElement {
           .value=${s.filter.text}
           @input=${(e: Event) => c.setText((e.target as HTMLInputElement).value)}
         />
-        <button class="primary" data-testid="export-logs" ?disabled=${s.exporting} @click=${() => c.exportLogs()}>💾 ${t('logs.export.button')}</button>
+        <button class="primary" data-testid="export-logs" ?disabled=${s.exporting} @click=${() => c.exportLogs()}>${icon('save')}${t('logs.export.button')}</button>
       </div>
       <div class="categories" role="group" aria-label=${t('logs.filter.categories')}>
         <label class="chip"

@@ -85,16 +85,14 @@ export const serverControlViewStyles = [
       flex-direction: column;
       gap: 0.25rem;
     }
+    /* Addresses and fingerprints sit where the layout starts (right in Persian); the
+       <bdi dir="ltr"> inside keeps their characters left to right. */
     .addr {
       font-family: var(--pss-mono);
-      direction: ltr;
-      unicode-bidi: isolate;
       user-select: all;
     }
     .fingerprint {
       font-family: var(--pss-mono);
-      direction: ltr;
-      unicode-bidi: isolate;
       overflow-wrap: anywhere;
       font-size: 0.85rem;
       user-select: all;
@@ -103,8 +101,6 @@ export const serverControlViewStyles = [
       font-family: var(--pss-mono);
       font-size: 1.05rem;
       letter-spacing: 0.06em;
-      direction: ltr;
-      unicode-bidi: isolate;
     }
     .web {
       display: flex;
@@ -121,7 +117,6 @@ export const serverControlViewStyles = [
     .web figcaption {
       font-family: var(--pss-mono);
       font-size: 0.85rem;
-      direction: ltr;
       user-select: all;
     }
   `,

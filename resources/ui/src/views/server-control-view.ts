@@ -9,6 +9,9 @@ import { serverStateLabel } from '../i18n/labels';
 import { serverControlViewStyles } from './server-control-view.styles';
 import { outcomeBanners } from './outcome-banners';
 import { StoreBinding } from './store-binding';
+import { icon } from '../icons/icon';
+import { ltr } from '../i18n/bidi';
+import { ltrText, nameText } from '../components/bidi-text';
 
 @customElement('pss-server-control-view')
 export class PssServerControlView extends LitElement {
@@ -45,6 +48,7 @@ export class PssServerControlView extends LitElement {
           <input
             type="text"
             class="path grow"
+            dir="ltr"
             data-testid="share-path"
             aria-label=${s.shareMode === 'directory' ? t('server.share.folderPath') : t('server.share.filePath')}
             placeholder=${s.shareMode === 'directory' ? t('server.share.folderPlaceholder') : t('server.share.filePlaceholder')}
@@ -66,12 +70,13 @@ export class PssServerControlView extends LitElement {
         <div class="numbers">
           <label class="field"
             ><span class="caption">${t('server.settings.port')}</span
-            ><input type="number" min="0" max="65535" data-testid="server-port" .value=${s.port} @input=${(e: Event) => c.setPort((e.target as HTMLInputElement).value)}
+            ><input type="number" dir="ltr" min="0" max="65535" data-testid="server-port" .value=${s.port} @input=${(e: Event) => c.setPort((e.target as HTMLInputElement).value)}
           /></label>
           <label class="field"
             ><span class="caption">${t('server.settings.maxClients')}</span
             ><input
               type="number"
+              dir="ltr"
               min="1"
               max="1000"
               data-testid="server-max-clients"
@@ -107,7 +112,7 @@ export class PssServerControlView extends LitElement {
               ></pss-password-field>
               <div class="row">
                 <button data-testid="confirm-password" @click=${() => c.confirmPassword()}>${t('server.settings.confirmPassword')}</button>
-                ${s.passwordConfirmed ? html`<span class="muted" data-testid="password-confirmed">✔ ${t('server.password.confirmed')}</span>` : nothing}
+                ${s.passwordConfirmed ? html`<span class="muted" data-testid="password-confirmed">${icon('check')}${t('server.password.confirmed')}</span>` : nothing}
               </div>
             </div>`
           : nothing}
@@ -123,11 +128,11 @@ export class PssServerControlView extends LitElement {
       <h2 id="control-h">${t('server.control.heading')}</h2>
       <div class="controls">
         ${running || st.state === 'stopping'
-          ? html`<button class="danger big" data-testid="server-stop" ?disabled=${s.busy || st.state === 'stopping'} @click=${() => c.stopServer()}>⏹️ ${t('server.control.stop')}</button>`
-          : html`<button class="primary big" data-testid="server-start" ?disabled=${s.busy || st.state === 'starting'} @click=${() => c.startServer()}>▶️ ${t('server.control.start')}</button>`}
+          ? html`<button class="danger big" data-testid="server-stop" ?disabled=${s.busy || st.state === 'stopping'} @click=${() => c.stopServer()}>${icon('stop')}${t('server.control.stop')}</button>`
+          : html`<button class="primary big" data-testid="server-start" ?disabled=${s.busy || st.state === 'starting'} @click=${() => c.startServer()}>${icon('start')}${t('server.control.start')}</button>`}
         ${st.state === 'paused'
-          ? html`<button data-testid="server-resume" ?disabled=${s.busy} @click=${() => c.resume()}>▶️ ${t('server.control.resume')}</button>`
-          : html`<button data-testid="server-pause" ?disabled=${s.busy || st.state !== 'running'} @click=${() => c.pause()}>⏸️ ${t('server.control.pause')}</button>`}
+          ? html`<button data-testid="server-resume" ?disabled=${s.busy} @click=${() => c.resume()}>${icon('start')}${t('server.control.resume')}</button>`
+          : html`<button data-testid="server-pause" ?disabled=${s.busy || st.state !== 'running'} @click=${() => c.pause()}>${icon('pause')}${t('server.control.pause')}</button>`}
         <span class="state" role="status"
           >${t('server.control.status')}
           <strong data-testid="server-state" data-state=${st.state}>${serverStateLabel(st.state)}</strong></span
@@ -142,11 +147,11 @@ export class PssServerControlView extends LitElement {
     const st = c.state.status;
     return html`<dl>
       <dt>${t('server.control.sharing')}</dt>
-      <dd class="addr" data-testid="server-share">${st.share?.path ?? ''}</dd>
+      <dd class="addr" data-testid="server-share">${nameText(st.share?.path ?? '', { ltr: true })}</dd>
       <dt>${t('server.control.serverIp')}</dt>
       <dd>
         <ul data-testid="server-addresses">
-          ${st.addresses.map((a) => html`<li class="addr" data-testid="server-address">${a.includes(':') ? `[${a}]` : a}:${st.mainPort}</li>`)}
+          ${st.addresses.map((a) => html`<li class="addr" data-testid="server-address">${ltrText(`${a.includes(':') ? `[${a}]` : a}:${st.mainPort}`)}</li>`)}
         </ul>
       </dd>
       <dt>${t('server.control.password')}</dt>
@@ -155,8 +160,8 @@ export class PssServerControlView extends LitElement {
       <dd data-testid="server-session-count">${t('server.control.clientsValue', { n: st.sessions, max: st.maxClients })}</dd>
       <dt>${t('server.control.fingerprint')}</dt>
       <dd>
-        <div class="short" data-testid="server-short-fingerprint">${st.shortFingerprint ?? ''}</div>
-        <div class="fingerprint" data-testid="server-fingerprint">${st.fingerprint ?? ''}</div>
+        <div class="short" data-testid="server-short-fingerprint">${ltrText(st.shortFingerprint ?? '')}</div>
+        <div class="fingerprint" data-testid="server-fingerprint">${ltrText(st.fingerprint ?? '')}</div>
       </dd>
       <dt>${t('server.control.webAccess')}</dt>
       <dd>
@@ -165,8 +170,8 @@ export class PssServerControlView extends LitElement {
           : html`<div class="web">
               ${st.webAccess.map(
                 (w) => html`<figure data-testid="web-access">
-                  <pss-qr-image .svg=${w.qrSvg} .label=${t('server.control.qrAlt', { url: w.url })}></pss-qr-image>
-                  <figcaption data-testid="web-access-url">${w.url}</figcaption>
+                  <pss-qr-image .svg=${w.qrSvg} .label=${t('server.control.qrAlt', { url: ltr(w.url) })}></pss-qr-image>
+                  <figcaption data-testid="web-access-url">${ltrText(w.url)}</figcaption>
                 </figure>`,
               )}
             </div>`}

@@ -21,6 +21,8 @@ import './logs-view';
 import './server-control-view';
 import { StoreBinding } from './store-binding';
 import { viewStyles } from './view.styles';
+import { icon } from '../icons/icon';
+import { isolate } from '../i18n/bidi';
 
 export type ServerTab = 'control' | 'clients' | 'chats' | 'logs';
 
@@ -82,7 +84,7 @@ export class PssServerView extends LitElement {
         return html`<pss-chat-window
           data-session-id=${id}
           me="server"
-          .heading=${t('chats.windowTitle', { name })}
+          .heading=${t('chats.windowTitle', { name: isolate(name) })}
           .peerName=${name}
           .messages=${s.messages.get(id) ?? []}
           ?unavailable=${!client?.chatReady}
@@ -107,9 +109,9 @@ export class PssServerView extends LitElement {
       html`<div class="panel-body" role="tabpanel" id="panel-${id}" aria-label=${tabs.find((x) => x.id === id)!.label} ?hidden=${this.tab !== id}>${body}</div>`;
     return html`<header class="topbar">
         <button data-testid="back-to-launcher" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'launcher' })}>
-          ← ${t('common.backToLauncher')}
+          ${icon('back')}${t('common.backToLauncher')}
         </button>
-        <h1>🖥️ ${t('server.heading')}</h1>
+        <h1>${icon('server')}${t('server.heading')}</h1>
         <span class="badge" data-state=${status.state} data-testid="server-badge">${serverStateLabel(status.state)}</span>
       </header>
       <pss-tab-bar class="tabs" .label=${t('server.heading')} .tabs=${tabs} .selected=${this.tab} @pss-tab-select=${(e: CustomEvent<{ id: string }>) => (this.tab = e.detail.id as ServerTab)}></pss-tab-bar>

@@ -51,6 +51,17 @@ export const tabViewStyles = [
       border-radius: var(--pss-radius);
       overflow: auto;
     }
+    .presence {
+      display: inline-flex;
+      color: var(--pss-muted);
+    }
+    .presence.ready {
+      color: var(--pss-success);
+    }
+    .presence svg.icon {
+      inline-size: 0.7em;
+      block-size: 0.7em;
+    }
     .clients li {
       display: flex;
       align-items: center;
