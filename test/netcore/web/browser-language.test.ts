@@ -2,15 +2,18 @@
 // switch is a plain link: a Persian phone (Accept-Language: fa) gets the page in Persian,
 // right to left, with Persian digits; "English" switches it and the choice sticks to the
 // next pages; the login form keeps where to go next. A name holding U+202E shows the
-// mark instead of obeying it, and the fingerprint reads left to right.
+// mark instead of obeying it, and the fingerprint reads left to right. Phone-sized
+// screenshots of the listing, a folder and the login form in both languages go to
+// test-artifacts/languages/, each checked for clipped or overflowing text.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { launchBrowser, type BrowserHandle } from '../../support/browser';
+import { mkdir } from 'node:fs/promises';
+import { ARTIFACTS_DIR, launchBrowser, type BrowserHandle } from '../../support/browser';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { characterOrder } from '../../ui/support/layout-checks';
+import { characterOrder, clippedText } from '../../ui/support/layout-checks';
 
 const SPOOF = 'report\u202Efdp.exe';
 
@@ -95,5 +98,28 @@ test('the login page switches language and keeps where to go next', async () => 
     await context.close();
   }
 });
+
+for (const lang of ['en', 'fa'] as const) {
+  test(`${lang} on a 390 px phone: listing, folder and login, nothing clipped`, async () => {
+    if (!browser) return;
+    await mkdir(join(ARTIFACTS_DIR, 'languages'), { recursive: true });
+    const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, extraHTTPHeaders: { 'Accept-Language': lang } });
+    try {
+      const shots: [string, string][] = [
+        ['listing', `https://127.0.0.1:${open.webPort}/browse/`],
+        ['folder', `https://127.0.0.1:${open.webPort}/browse/invoices/`],
+        ['login', `https://127.0.0.1:${guarded.webPort}/login?next=%2Fbrowse%2F`],
+      ];
+      for (const [name, url] of shots) {
+        await page.goto(url);
+        assert.is(await page.getAttribute('html', 'lang'), lang);
+        await page.screenshot({ path: join(ARTIFACTS_DIR, 'languages', `web-phone-${lang}-${name}.png`), fullPage: true });
+        assert.equal(await clippedText(page), [], `${lang} ${name}: no clipped or overflowing text`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
 
 test.run();

@@ -1,17 +1,21 @@
-// Every screen of the desktop UI in English and in Persian: a screenshot of each under
-// test-artifacts/languages/, no emoji, and in Persian a mirrored layout whose addresses and
-// fingerprints still read left to right.
+// Every screen of the desktop UI in English and in Persian, at the default window size
+// (1280×800) and at the smallest the window allows (900×600): a screenshot of each under
+// test-artifacts/languages/, no text clipped or running out of its box, no emoji, and in
+// Persian a mirrored layout whose addresses and fingerprints still read left to right.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS_DIR, launchBrowser, type BrowserHandle } from '../../support/browser';
-import { boxOf, characterOrder } from '../support/layout-checks';
+import { boxOf, characterOrder, clippedText } from '../support/layout-checks';
 import { pictographs } from '../support/page-checks';
 import { ORIGIN, serveTestPage } from '../support/ui-page';
 
-const SIZES = [{ width: 1280, height: 800 }] as const;
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 900, height: 600 },
+] as const;
 const LANGUAGES = ['en', 'fa'] as const;
 type Lang = (typeof LANGUAGES)[number];
 
@@ -36,6 +40,7 @@ function emit(page: Page, event: string, payload: unknown): Promise<void> {
 async function screen(page: Page, lang: Lang, size: { width: number; height: number }, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.screenshot({ path: join(ARTIFACTS_DIR, 'languages', `${lang}-${size.width}x${size.height}-${name}.png`) });
+  assert.equal(await clippedText(page), [], `${lang} ${size.width}×${size.height} ${name}: no clipped or overflowing text`);
   assert.equal(await pictographs(page), [], `${lang} ${name}: no emoji`);
   assert.is(await page.evaluate(() => `${document.documentElement.lang} ${document.documentElement.dir}`), lang === 'fa' ? 'fa rtl' : 'en ltr');
 }
@@ -55,6 +60,38 @@ async function readsLeftToRight(page: Page, selector: string, expected: string):
   assert.is(order.text, expected);
   assert.ok(order.firstX < order.lastX, `${expected} reads left to right (${order.firstX} < ${order.lastX})`);
 }
+
+test('the clipping check finds clipped text, also inside shadow roots, and allows ellipses and scrolling', async () => {
+  if (!browser) return;
+  const { page, context } = await browser.newPage({ viewport: { width: 400, height: 300 } });
+  try {
+    await page.setContent(`<body style="margin:0">
+      <div style="width:60px;overflow:hidden;white-space:nowrap">A long label that is cut</div>
+      <button style="width:40px;overflow:hidden;white-space:nowrap">Download Selected</button>
+      <p style="position:absolute;left:-300px;top:100px;margin:0">off the window</p>
+      <div style="width:60px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis" title="an ellipsized file name">an ellipsized file name</div>
+      <div style="width:60px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">an ellipsis hiding words</div>
+      <div style="height:20px;overflow:auto"><p>scrolled 1</p><p>scrolled 2</p></div>
+      <div id="host"></div>
+      <span style="position:absolute;clip-path:inset(50%);width:1px;height:1px;overflow:hidden">for screen readers</span>
+    </body>`);
+    await page.evaluate(() => {
+      const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<div style="height:10px;overflow:hidden;line-height:30px">cut below</div>';
+    });
+    const found = (await clippedText(page)).map((p) => `${p.text}: ${p.reason}`);
+    assert.equal(found.sort(), [
+      'A long label that is cut: sticks out sideways of a box that hides it',
+      'Download Selected: sticks out sideways of a box that hides it',
+      'Download Selected: wider than its box',
+      'an ellipsis hiding words: sticks out sideways of a box that hides it',
+      'cut below: sticks out of a box that hides it (above or below)',
+      'off the window: runs past the window edge',
+    ]);
+  } finally {
+    await context.close();
+  }
+});
 
 for (const lang of LANGUAGES) {
   for (const size of SIZES) {
