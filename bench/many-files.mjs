@@ -9,7 +9,7 @@
 //     time per listing. Targets: under 1 s, at most 2x find, server CPU under 0.5 s.
 //  3. The web port's ZIP of BENCH_ZIP_FILES files of 64 KiB against one big file from the
 //     same port (BENCH_WEB_MIB). Target: >= 0.3x.
-// Peak RSS of server and client is printed for each row. Trees are cached between runs in
+// Peak RSS of server and client is printed for each row. BENCH_ROWS picks rows (small,list,zip). Trees are cached between runs in
 // the bench cache folder. Exit status: 0 when every measurement ran, 1 when one failed.
 import { randomFillSync } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ const c = {
   runs: intEnv('BENCH_RUNS', 3),
   diskDir: process.env.BENCH_DISK_DIR || tmpdir(),
   timeoutMs: intEnv('BENCH_TIMEOUT_S', 600) * 1000,
+  rows: (process.env.BENCH_ROWS || 'small,list,zip').split(',').map((r) => r.trim()),
 };
 
 /** A tree of `count` random files of `kib` KiB in 20 folders, cached by its shape. */
@@ -226,12 +227,21 @@ async function rowZip() {
 
 async function main() {
   say(`# Many files (2 cores shared by clients, servers and baselines; ${c.runs} runs)`);
-  const openssh = await ensureOpenSsh(note);
   let ssh;
-  if (openssh.skip) note(`scp baseline skipped: ${openssh.skip}`);
-  else ssh = await startSshd({ tools: openssh.tools, workDir: makeTempDir(tmpdir(), 'pss-many-sshd-') });
+  if (c.rows.includes('small')) {
+    const openssh = await ensureOpenSsh(note);
+    if (openssh.skip) note(`scp baseline skipped: ${openssh.skip}`);
+    else ssh = await startSshd({ tools: openssh.tools, workDir: makeTempDir(tmpdir(), 'pss-many-sshd-') });
+  }
   let failed = false;
-  for (const row of [() => rowSmallFiles(ssh), rowListing, rowZip]) {
+  const rows = { small: () => rowSmallFiles(ssh), list: rowListing, zip: rowZip };
+  for (const name of c.rows) {
+    const row = rows[name];
+    if (!row) {
+      failed = true;
+      say(`n/a: no row named ${name} (small, list, zip)\n`);
+      continue;
+    }
     try {
       await row();
     } catch (err) {
