@@ -2,7 +2,9 @@
 // clients, a password, a server to connect to and a download folder, and the window is
 // resized and closed; a second run (a new host and a new netcore, with the storage
 // Neutralino kept) shows all of it again - except the password, which is never written to
-// Neutralino's storage nor anywhere in netcore's data folder.
+// Neutralino's storage nor anywhere in netcore's data folder. The language chosen in the
+// launcher is kept too: a third run starts in Persian, right to left, drawing the bundled
+// font and icons under the app's own CSP.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdir, readFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { closeApp, closeEverything, expectText, freePortTriple, openApp, screens
 import { writeRandomFile } from '../support/file-tree';
 import { makeTempDir } from '../support/temp-dir';
 import { waitUntil, within } from '../support/wait';
+import { bundledFontReady, iconsShown, pictographs } from '../ui/support/page-checks';
 
 const PASSWORD = 'never-stored 🔑 رمز';
 const SETTINGS_KEY = 'pss-settings';
@@ -24,6 +27,7 @@ let downloads = '';
 let port = 0;
 let first: AppWindow | undefined;
 let second: AppWindow | undefined;
+let third: AppWindow | undefined;
 let kept: Map<string, string> | undefined;
 
 test.before(async () => {
@@ -36,7 +40,7 @@ test.before(async () => {
   port = await freePortTriple();
 });
 
-test.after(() => closeEverything(browser, [first, second], base));
+test.after(() => closeEverything(browser, [first, second, third], base));
 
 /** Every file below `dir`, with its text. */
 async function filesBelow(dir: string): Promise<Map<string, string>> {
@@ -140,9 +144,32 @@ test('second run on the storage kept: every choice is back, the password boxes a
   assert.is(await b.id('client-password').inputValue(), '');
   await screenshot(b, 'settings-restored-client');
 
+  await b.id('back-to-launcher').click();
+  await b.id('language-fa').click();
+  await waitUntil(() => JSON.parse(b.host.storage.get(SETTINGS_KEY) ?? '{}').language === 'fa', 'the language to be stored');
+  kept = new Map(b.host.storage);
+
   second = undefined;
   assert.equal(await closeApp(b), { code: 0, signal: null });
   assert.equal(b.errors.map((e) => e.message), []);
+});
+
+test('third run: Persian as chosen, right to left, with the bundled font and icons under the app’s CSP', async () => {
+  if (!browser || !kept) return;
+  third = await openApp(browser, { label: 'third', base, storage: kept });
+  const c = third;
+  assert.is(await c.page.evaluate('document.documentElement.lang + " " + document.documentElement.dir'), 'fa rtl');
+  assert.is((await c.id('launcher-server').textContent())?.trim(), 'اجرای سرور');
+  assert.ok(await bundledFontReady(c.page), 'Vazirmatn loaded from the app’s own folder');
+  assert.equal(await pictographs(c.page), [], 'no emoji to draw as empty boxes');
+  const icons = await iconsShown(c.page);
+  assert.ok(icons.server === 1 && icons.client === 1 && icons.language === 1, JSON.stringify(icons));
+  await screenshot(c, 'launcher-fa');
+  const csp = c.console.filter((m) => /Content.Security.Policy|Refused to load/i.test(m.text()));
+  assert.equal(csp.map((m) => m.text()), [], 'nothing refused by the CSP');
+  third = undefined;
+  assert.equal(await closeApp(c), { code: 0, signal: null });
+  assert.equal(c.errors.map((e) => e.message), []);
 });
 
 test.run();

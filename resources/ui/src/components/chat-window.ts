@@ -90,7 +90,7 @@ export class PssChatWindow extends LitElement {
           (m) =>
             html`<li class=${m.from === this.me ? 'mine' : ''} data-testid="chat-message" data-from=${m.from}><span class="meta"
                 >${m.from === this.me ? t('chat.you') : this.peerName} · ${formatClock(m.time)}</span
-              ><span class="text">${m.text}</span></li
+              ><span class="text" dir="auto">${m.text}</span></li
             >`,
         )}
       </ol>

@@ -63,7 +63,7 @@ export const persian: Readonly<Record<MessageKey, Message>> = {
   'server.control.resume': 'ادامه',
   'server.control.status': 'وضعیت:',
   'server.control.idleHint': 'برای اشتراک‌گذاری «شروع» را بزنید. نشانی‌هایی که کلاینت‌ها لازم دارند این‌جا نمایش داده می‌شود.',
-  'server.control.sharing': 'در حال اشتراک',
+  'server.control.sharing': 'محتوای اشتراکی',
   'server.control.serverIp': 'آی‌پی سرور',
   'server.control.password': 'رمز عبور',
   'server.control.passwordOn': 'لازم است',
@@ -224,7 +224,7 @@ export const persian: Readonly<Record<MessageKey, Message>> = {
   'client.status.retryable': 'اتصال وسط دانلود قطع شد. «تلاش دوباره برای دانلود» آن را از همان‌جا ادامه می‌دهد.',
   'client.status.disconnected': 'اتصال قطع شد.',
 
-  'phase.disconnected': 'قطع',
+  'phase.disconnected': 'وصل نیست',
   'phase.connecting': 'در حال اتصال…',
   'phase.awaitingTrust': 'بررسی اثر انگشت',
   'phase.awaitingPassword': 'رمز عبور لازم است',

@@ -282,7 +282,7 @@ export class PssClientView extends LitElement {
     const s = c.state;
     return html`${s.pinAlert
       ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => c.dismissPinAlert()}
-          >${icon('alarm')}${t('client.pinAlert.heading')}\n${s.pinAlert}</pss-banner
+          >${icon('alarm')}${t('client.pinAlert.heading')}\n<bdi>${s.pinAlert}</bdi></pss-banner
         >`
       : nothing}
     ${s.warnings.length > 0
