@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { MAIN_PORT_CIPHERS, WEB_DEADLINE_CHECK_MS, WEB_MAX_CONNECTIONS, WEB_MAX_HEADER_BYTES, WEB_PORT_TLS12_CIPHERS } from '../constants';
 import { LogCategory, makeEntry } from '../logs/log-entry';
-import { WEB_NAMES } from '../protocol/path-rules';
 import { listenOn } from '../transport/tls-listener';
 import { handleRequest } from './router';
 import type { WebContext } from './web-context';
@@ -21,9 +20,7 @@ export class WebServer {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: WebServerOptions) {
-    // Browsers get the share under the web port's name rule (§10.2): every safety check of
-    // the wire rule, without the Windows-only ones, since a browser names what it saves.
-    const ctx: WebContext = { ...options.ctx, share: options.ctx.share.withNames(WEB_NAMES) };
+    const ctx = options.ctx;
     const t = ctx.timeouts;
     this.https = createServer(
       {
