@@ -4,7 +4,7 @@
 // files (§5.1).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HOST_NAMES } from '../../../extensions/netcore/src/protocol/path-rules';
 import { escapeHtml } from '../../../extensions/netcore/src/web/html';
@@ -31,6 +31,7 @@ test.before(async () => {
   base = await makeTempDir('web-windows-names');
   share = join(base, 'share');
   for (const path of [...NAMES, NESTED, PLAIN]) files.set(path, await writeRandomFile(join(share, ...path.split('/')), 3_000 + files.size));
+  await symlink(PLAIN, join(share, 'link?.txt'));
   server = await startTestServer({ sharePath: share });
   certFile = join(server.dataDir, 'server.crt');
 });
@@ -79,9 +80,12 @@ test('the listing shows every name as escaped text with a percent-encoded link',
   assert.ok(text.includes(`href="/browse/${encodeWirePath(FOLDER)}/"`), 'the folder is linked');
   assert.not.ok(/<img/i.test(text), 'no img element');
   assert.not.ok(text.includes('a"b.txt'), 'no raw quote from a name');
+  assert.not.ok(text.includes('link?.txt'), 'a link is not listed');
+  assert.ok(text.includes('1 item in this folder is not offered by the server: links 1.'), 'but it is counted');
   const folder = await get(`/browse/${encodeWirePath(FOLDER)}/`);
   assert.is(folder.status, 200);
   assert.ok(folder.body.toString('utf8').includes(`href="/files/${encodeWirePath(NESTED)}"`));
+  assert.not.ok(folder.body.toString('utf8').includes('not-offered'), 'a folder with nothing left out has no note');
 });
 
 test('each file downloads byte-exact with a Content-Disposition that names it exactly', async () => {

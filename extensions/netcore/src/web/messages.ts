@@ -21,6 +21,16 @@ export const WEB_TEXT = {
   breadcrumbs: 'Folders',
   emptyFolder: 'This folder is empty.',
   noMatch: 'No names match the filter.',
+  notOffered: (total: number, reasons: string) =>
+    `${total} ${total === 1 ? 'item' : 'items'} in this folder ${total === 1 ? 'is' : 'are'} not offered by the server: ${reasons}.`,
+  notOfferedReason: {
+    link: 'links',
+    special: 'special files',
+    unreadable: 'unreadable',
+    dataDir: 'the server’s data folder',
+    badName: 'unsafe names',
+    other: 'other',
+  },
   counted: (folders: number, files: number) =>
     `${folders} ${folders === 1 ? 'folder' : 'folders'}, ${files} ${files === 1 ? 'file' : 'files'}`,
   fingerprint: 'Certificate fingerprint (SHA-256)',

@@ -3,6 +3,7 @@
 // CSP forbids all of it), and every name escaped by html``. Without JavaScript the pages
 // still navigate, filter (by submitting), download files and ZIP a ticked selection.
 import type { FileEntry } from '../protocol/messages';
+import { NOT_SHARED_REASONS, notSharedTotal, type NotSharedCounts } from '../protocol/not-shared';
 import { html, type SafeHtml } from './html';
 import { WEB_TEXT as T } from './messages';
 import { fileUrl, folderUrl } from './web-path';
@@ -22,6 +23,16 @@ export interface ListingView extends PageChrome {
   folders: readonly string[];
   files: readonly FileEntry[];
   filter: string;
+  /** What this folder holds that is not offered, by reason (§5.1). */
+  notShared: NotSharedCounts;
+}
+
+/** "2 items in this folder are not offered by the server: links 1, special files 1.", or ''. */
+function notOffered(counts: NotSharedCounts): string {
+  const total = notSharedTotal(counts);
+  if (total === 0) return '';
+  const reasons = NOT_SHARED_REASONS.filter((r) => (counts[r] ?? 0) > 0).map((r) => `${T.notOfferedReason[r]} ${counts[r]}`);
+  return T.notOffered(total, reasons.join(', '));
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -125,6 +136,7 @@ export function renderListing(view: ListingView): string {
   const total = view.folders.length + view.files.length;
   const shown = folders.length + files.length;
   const empty = total === 0 ? T.emptyFolder : shown === 0 ? T.noMatch : '';
+  const note = notOffered(view.notShared);
   const title = view.folder === '' ? view.shareName : view.folder.split('/').at(-1)!;
   const body = html`${breadcrumbs(view.shareName, view.folder)}
 <form class="filter" method="get" role="search">
@@ -143,6 +155,7 @@ ${view.filter ? html`<a class="button quiet" href="?">${T.clearFilter}</a>` : ''
 ${folderRows}${fileRows}
 </ul>
 <p class="empty" id="empty"${empty ? '' : html` hidden`}>${empty || T.noMatch}</p>
+${note ? html`<p class="not-offered" id="not-offered">${note}</p>` : ''}
 <div class="actions">
 <button type="submit" class="button primary" id="zip-selected">${T.downloadSelected}</button>
 ${total > 0 ? html`<a class="button" id="zip-folder" href="/zip?path=${encodeURIComponent(view.folder)}">${T.downloadFolder}</a>` : ''}
