@@ -8,7 +8,7 @@
 // from where its .part file stopped. Screenshots go to test-artifacts/desktop/.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import type { TransferProgress } from '../../extensions/netcore/src/contract';
@@ -32,6 +32,8 @@ const SHARE_FILES: ReadonlyArray<readonly [string, number]> = [
   ['Reports 2024/Q1 summary (final).csv', 12_345],
   ['Reports 2024/nested deep/note #1.txt', 20],
   ['Reports 2024/nested deep/empty.bin', 0],
+  // Windows could not store this name; between two Linux machines it is an ordinary name.
+  ['Reports 2024/Song: Remix?.mp3', 4_321],
   ['📷 photos/🎉 party 2024.jpg', 70_000],
   ['📷 photos/sunset 🌅.png', 33_000],
   [BIG, BIG_SIZE],
@@ -63,6 +65,9 @@ test.before(async () => {
     facts.set(path, await writeRandomFile(join(share, ...path.split('/')), size, seconds));
   }
   await writeRandomFile(join(downloads, 'already here.txt'), 10);
+  // Not shared, and said so on both sides: a link and a name with a control character.
+  await symlink('notes.txt', join(share, 'link to notes.txt'));
+  await writeFile(join(share, 'tab\tname.txt'), 'not a safe name');
   port = await freePortTriple();
 });
 
@@ -159,6 +164,7 @@ test('the server window: Launcher, a folder from the native dialog, a password, 
   assert.ok((await textOf(s.id('server-short-fingerprint'))).length > 0);
   // The password field is gone from the page once the engine has it.
   assert.is(await s.id('server-password').inputValue(), '');
+  await expectText(s.id('not-shared-note'), /^2 items not shared: links 1, unsafe names 1\. The log names them\.$/, 'the server to say what it does not share');
   await screenshot(s, 'server-control');
 });
 
@@ -206,6 +212,7 @@ test('the client window: Connect, a trust prompt with the server’s fingerprint
 
   for (const top of ['Reports 2024', 'video', '📷 photos', 'notes.txt']) await row(c, top).waitFor();
   await expectText(c.id('client-status'), new RegExp(`${SHARE_FILES.length} files`), 'the status line to count the shared files');
+  assert.is(await textOf(c.id('not-shared-note')), '2 items not offered by the server: links 1, unsafe names 1.');
   // The session shows up, logged in, in the server's Client Management.
   await expectText(server.page.locator('[data-testid="session-row"] [data-testid="session-status"]'), /Idle/, 'the server to list the client');
   assert.is(await server.id('session-row').count(), 1);

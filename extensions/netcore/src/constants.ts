@@ -130,6 +130,8 @@ export const DATA_DIR_ENV = 'PSS_DATA_DIR';
 export const PART_SUFFIX = '.part';
 /** Beside each .part: the size and mtime it was started against. */
 export const PART_META_SUFFIX = '.part.json';
+/** The temporary name of a file whose own name cannot take `.part.json` (§6.2). */
+export const SHORT_PART_PREFIX = '.pss-';
 export const PROGRESS_INTERVAL_MS = 250;
 /** How often a download reports progress while no bytes arrive. */
 export const PROGRESS_TICK_MS = 1_000;

@@ -5,8 +5,9 @@
 import type { ErrorCode } from './errors';
 import type { LogCategory, LogEntry } from './logs/log-entry';
 import type { FileEntry, ShareKind } from './protocol/messages';
+import type { NotSharedCounts, NotSharedReason } from './protocol/not-shared';
 
-export type { ErrorCode, FileEntry, LogCategory, LogEntry, ShareKind };
+export type { ErrorCode, FileEntry, LogCategory, LogEntry, NotSharedCounts, NotSharedReason, ShareKind };
 
 // ---- Server side -------------------------------------------------------------------------
 
@@ -44,6 +45,11 @@ export interface ServerStatus {
    * web port is not serving.
    */
   webAccess: WebAccessInfo[];
+  /**
+   * What the share leaves out (links, special and unreadable files, the data folder,
+   * unsafe names), by reason, as of the latest full listing; empty when nothing is.
+   */
+  notShared: NotSharedCounts;
 }
 
 export interface WebAccessInfo {
@@ -119,6 +125,13 @@ export interface ClientState {
   status: string;
 }
 
+/** What a server shares, and how many items it leaves out, by reason. */
+export interface ShareListing {
+  share: { kind: ShareKind; name: string };
+  entries: FileEntry[];
+  notShared: NotSharedCounts;
+}
+
 export interface DownloadRequest {
   /** Files or folders (a folder takes everything below it); empty means everything. */
   paths: string[];
@@ -130,6 +143,8 @@ export interface DownloadRequest {
 export interface FileOutcomeInfo {
   path: string;
   status: 'done' | 'skipped' | 'failed';
+  /** The path under the destination it is saved as, when this system could not store its name. */
+  savedAs?: string;
   code?: ErrorCode;
   message?: string;
 }
@@ -175,7 +190,7 @@ export interface Commands {
   'client.connect': { payload: { host: string; port: number; displayName?: string }; result: ClientState };
   'client.trust': { payload: { accept: boolean }; result: ClientState };
   'client.login': { payload: { password: string }; result: ClientState };
-  'client.list': { payload: Record<string, never>; result: { share: { kind: ShareKind; name: string }; entries: FileEntry[] } };
+  'client.list': { payload: Record<string, never>; result: ShareListing };
   'client.download': { payload: DownloadRequest; result: DownloadSummary };
   'client.cancel': { payload: Record<string, never>; result: void };
   'client.retry': { payload: Record<string, never>; result: DownloadSummary };

@@ -73,7 +73,7 @@ test('the server killed mid-file: get exits 1 keeping the .part, and the same co
   const kept = (await sizeOf(part))!;
   assert.ok(kept > 0 && kept < big.size, `a partial .part remains (${kept} bytes)`);
   const meta = JSON.parse(await readFile(join(out, 'big.bin.part.json'), 'utf8'));
-  assert.equal(meta, { version: 1, path: 'big.bin', size: big.size, mtimeMs: Math.trunc(big.mtimeMs) });
+  assert.equal(meta, { version: 1, path: 'big.bin', size: big.size, mtimeMs: Math.trunc(big.mtimeMs), name: 'big.bin' });
 
   const second = await serve(share, serverData, port);
   assert.is(second.ready.mainPort, port);

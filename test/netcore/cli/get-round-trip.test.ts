@@ -75,7 +75,7 @@ test('get of a name the server does not share fails with NOT_FOUND and writes no
 test('a --subfolder that is not a plain folder name is a usage error and writes nothing', async () => {
   const clientData = await makeSubDir(base, 'client-data');
   const out = await makeSubDir(base, 'out');
-  for (const bad of ['..', '../escape', 'a/b', 'con']) {
+  for (const bad of ['..', '../escape', 'a/b', 'bell\u0007']) {
     const result = await get(['--all', '--out', out, '--subfolder', bad, '--trust-new'], clientData);
     assert.is(result.code, 2, `${bad}: ${result.stderr}`);
     assert.match(result.stderr, /--subfolder/);

@@ -92,7 +92,7 @@ test('a download cut off by the server mid-file keeps its .part and resumes from
   const part = await lstat(join(dest, 'big.bin.part'));
   assert.ok(part.size > 0 && part.size < files.get('big.bin')!.size, `partial: ${part.size}`);
   const meta = JSON.parse(await readFile(join(dest, 'big.bin.part.json'), 'utf8'));
-  assert.equal(meta, { version: 1, path: 'big.bin', size: files.get('big.bin')!.size, mtimeMs: Math.trunc(files.get('big.bin')!.mtimeMs) });
+  assert.equal(meta, { version: 1, path: 'big.bin', size: files.get('big.bin')!.size, mtimeMs: Math.trunc(files.get('big.bin')!.mtimeMs), name: 'big.bin' });
 
   // Same data folder and port: the same certificate, so the pin holds without asking.
   const second = await serve(share, { dataDir, port: first.port });

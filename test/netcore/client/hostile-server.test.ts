@@ -94,9 +94,6 @@ const HOSTILE_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['C:x', 'drive-relative'],
   ['..\\x', 'backslash parent'],
   ['a\\..\\..\\b', 'backslash traversal'],
-  ['con.txt', 'reserved device name with extension'],
-  ['NUL', 'reserved device name'],
-  ['sub/LPT1', 'reserved device name in a folder'],
   ['a\u0000b', 'NUL character'],
   ['line\nbreak.txt', 'newline'],
   ['bell\u0007.txt', 'control character'],
@@ -104,8 +101,6 @@ const HOSTILE_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['', 'empty name'],
   ['a//b', 'empty segment'],
   ['folder/', 'trailing slash'],
-  ['dot.', 'trailing dot'],
-  ['space ', 'trailing space'],
   ['x'.repeat(256), 'name over 255 bytes'],
   ['lone\ud800.txt', 'unpaired surrogate'],
 ];

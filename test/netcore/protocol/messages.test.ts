@@ -109,7 +109,6 @@ const invalidClient: Array<[string, unknown, ErrorCode]> = [
   ['an absolute path', file({ path: '/etc/shadow' }), ErrorCode.BAD_PATH],
   ['a drive letter', file({ path: 'C:/Windows/win.ini' }), ErrorCode.BAD_PATH],
   ['a backslash path', file({ path: '..\\..\\boot.ini' }), ErrorCode.BAD_PATH],
-  ['a device name', file({ path: 'docs/CON' }), ErrorCode.BAD_PATH],
   [
     `${MAX_FILES_PER_REQUEST + 1} files`,
     { type: 'DOWNLOAD_FILES', files: Array.from({ length: MAX_FILES_PER_REQUEST + 1 }, () => ({ path: 'a', offset: 0 })) },
@@ -272,9 +271,6 @@ const hostileServerPaths = [
   '..\\..\\Startup\\x.bat',
   'a\u0000.txt',
   'report\u001b[2J.txt',
-  'NUL',
-  'docs/com1.txt',
-  'trailing.',
   'a//b',
   './a',
   'x'.repeat(256),
@@ -288,6 +284,24 @@ test('hostile paths from a server are BAD_PATH wherever a path appears', () => {
     throwsPss(() => parseServerMessage({ ...begin, path }), ErrorCode.BAD_PATH, `FILE_BEGIN ${what}`);
     throwsPss(() => parseServerMessage({ type: 'FILE_END', path, sha256: SHA }), ErrorCode.BAD_PATH, `FILE_END ${what}`);
   }
+});
+
+test('names only Windows cannot store are ordinary on the wire, in requests and in answers', () => {
+  for (const path of ['NUL', 'docs/com1.txt', 'trailing.', 'Song: Remix.mp3', 'what?.txt', 'a<b>.txt', 'x|y.txt', 'it\'s "quoted".txt']) {
+    assert.is((parseServerMessage({ ...begin, path }) as { path: string }).path, path);
+    const req = parseClientMessage({ type: 'DOWNLOAD_FILES', files: [{ path, offset: 0 }] });
+    assert.equal(req, { type: 'DOWNLOAD_FILES', files: [{ path, offset: 0 }] });
+  }
+});
+
+test('FILE_LIST carries what the server left out, by reason; unknown reasons count as other', () => {
+  const parsed = parseServerMessage({ ...list, notShared: { link: 2, unreadable: 1, fifo: 3, sockets: 1 } });
+  assert.equal((parsed as { notShared?: unknown }).notShared, { link: 2, unreadable: 1, other: 4 });
+  assert.is((parseServerMessage(list) as { notShared?: unknown }).notShared, undefined);
+  throwsPss(() => parseServerMessage({ ...list, notShared: { link: -1 } }), ErrorCode.BAD_MESSAGE, 'a negative count');
+  throwsPss(() => parseServerMessage({ ...list, notShared: [1] }), ErrorCode.BAD_MESSAGE, 'an array');
+  const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`r${i}`, 1]));
+  throwsPss(() => parseServerMessage({ ...list, notShared: many }), ErrorCode.BAD_MESSAGE, 'too many reasons');
 });
 
 // ---- the specification's examples and tables ------------------------------------

@@ -1,49 +1,51 @@
-// The wire rule split in two (PROTOCOL.md §5, §10.2): the safety checks every rule makes,
-// and the Windows-portability checks only the portable rule adds. The web port's rule
-// refuses nothing the portable rule accepts, refuses every traversal for the same reason,
-// and differs from it by exactly the names Windows cannot store.
+// The name rules (PROTOCOL.md §5): the wire rule makes the safety checks only; the Windows
+// rule adds the checks for names Windows cannot store, and is the host rule of a server
+// running on Windows. The wire rule refuses nothing the Windows rule accepts, refuses
+// every traversal for the same reason, and differs from it by exactly the names Windows
+// cannot store.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
 import {
-  PORTABLE_NAMES,
-  WEB_NAMES,
+  HOST_NAMES,
+  WINDOWS_NAMES,
+  WIRE_NAMES,
   isSafeRelativePath,
   pathProblem,
   resolveInside,
   segmentProblem,
-  webNameRule,
+  hostNameRule,
   windowsNameProblem,
   type NameRule,
 } from '../../../extensions/netcore/src/protocol/path-rules';
 import { CONTROL, ROOT, UNSAFE_PATHS, WINDOWS_ONLY_PATHS, isInside, pathLikeFrom } from '../../support/path-fixtures';
 
-/** The web rule of a server that does not run on Windows. */
-const WEB: NameRule = webNameRule('linux');
+/** The rule of the wire, and of a server that does not run on Windows. */
+const WEB: NameRule = WIRE_NAMES;
 
-test('the default rule is the portable one', () => {
-  assert.is(PORTABLE_NAMES.portable, true);
+test('the default rule is the wire rule: the safety checks only', () => {
+  assert.is(WIRE_NAMES.portable, false);
   for (const [what, path] of [...WINDOWS_ONLY_PATHS, ...UNSAFE_PATHS]) {
-    assert.is(pathProblem(path), pathProblem(path, PORTABLE_NAMES), what);
-    if (typeof path === 'string') assert.is(segmentProblem(path), segmentProblem(path, PORTABLE_NAMES), what);
+    assert.is(pathProblem(path), pathProblem(path, WIRE_NAMES), what);
+    if (typeof path === 'string') assert.is(segmentProblem(path), segmentProblem(path, WIRE_NAMES), what);
   }
 });
 
-test('the web rule skips the Windows checks, except on a server that runs on Windows', () => {
-  assert.is(webNameRule('linux').portable, false);
-  assert.is(webNameRule('darwin').portable, false);
-  assert.is(webNameRule('freebsd').portable, false);
-  assert.is(webNameRule('win32'), PORTABLE_NAMES);
-  assert.is(WEB_NAMES.portable, process.platform === 'win32');
+test('the host rule adds the Windows checks on a server that runs on Windows only', () => {
+  assert.is(hostNameRule('linux'), WIRE_NAMES);
+  assert.is(hostNameRule('darwin'), WIRE_NAMES);
+  assert.is(hostNameRule('freebsd'), WIRE_NAMES);
+  assert.is(hostNameRule('win32'), WINDOWS_NAMES);
+  assert.is(HOST_NAMES.portable, process.platform === 'win32');
 });
 
-test('names refused only for Windows: refused by the portable rule, accepted by the web rule, inside the root', () => {
+test('names refused only for Windows: refused by the Windows rule, accepted by the wire rule, inside the root', () => {
   for (const [what, path] of WINDOWS_ONLY_PATHS) {
-    assert.type(pathProblem(path), 'string', what);
-    assert.not.ok(isSafeRelativePath(path), what);
-    assert.is(resolveInside(ROOT, path), undefined, what);
+    assert.type(pathProblem(path, WINDOWS_NAMES), 'string', what);
+    assert.not.ok(isSafeRelativePath(path, WINDOWS_NAMES), what);
+    assert.is(resolveInside(ROOT, path, WINDOWS_NAMES), undefined, what);
     assert.is(pathProblem(path, WEB), undefined, `${what}: ${pathProblem(path, WEB)}`);
     assert.ok(isSafeRelativePath(path, WEB), what);
     const target = resolveInside(ROOT, path, WEB);
@@ -55,7 +57,7 @@ test('names refused only for Windows: refused by the portable rule, accepted by 
 
 test('unsafe paths: both rules refuse them, for the same reason', () => {
   for (const [what, path] of UNSAFE_PATHS) {
-    const portable = pathProblem(path);
+    const portable = pathProblem(path, WINDOWS_NAMES);
     assert.type(portable, 'string', what);
     assert.is(pathProblem(path, WEB), portable, what);
     assert.not.ok(isSafeRelativePath(path, WEB), what);
@@ -88,32 +90,32 @@ const trouble = fc.constantFrom(
 );
 const pathLike = pathLikeFrom(trouble);
 
-test('property: whatever the web rule refuses, the portable rule refuses too', () => {
+test('property: whatever the wire rule refuses, the Windows rule refuses too', () => {
   fc.assert(
     fc.property(fc.oneof(pathLike, fc.anything()), (path) => {
-      if (pathProblem(path, WEB) !== undefined) assert.type(pathProblem(path), 'string', JSON.stringify(path));
+      if (pathProblem(path, WEB) !== undefined) assert.type(pathProblem(path, WINDOWS_NAMES), 'string', JSON.stringify(path));
     }),
     { numRuns: 3000 },
   );
 });
 
-test('property: the portable rule refuses exactly what the web rule refuses plus names with a Windows-only fault', () => {
+test('property: the Windows rule refuses exactly what the wire rule refuses plus names with a Windows-only fault', () => {
   fc.assert(
     fc.property(pathLike, (path) => {
-      const portableRefuses = pathProblem(path) !== undefined;
+      const portableRefuses = pathProblem(path, WINDOWS_NAMES) !== undefined;
       const webRefuses = pathProblem(path, WEB) !== undefined;
       const windowsFault = path.split('/').some((s) => windowsNameProblem(s) !== undefined);
       assert.is(portableRefuses, webRefuses || windowsFault, JSON.stringify(path));
-      // Segment by segment too: the portable rule adds the Windows checks and nothing else.
+      // Segment by segment too: the Windows rule adds the Windows checks and nothing else.
       for (const s of path.split('/')) {
-        assert.is(segmentProblem(s) !== undefined, segmentProblem(s, WEB) !== undefined || windowsNameProblem(s) !== undefined, JSON.stringify(s));
+        assert.is(segmentProblem(s, WINDOWS_NAMES) !== undefined, segmentProblem(s, WEB) !== undefined || windowsNameProblem(s) !== undefined, JSON.stringify(s));
       }
     }),
     { numRuns: 3000 },
   );
 });
 
-test('property: whatever the web rule accepts is inside the root, with no .., drive, backslash or control character', () => {
+test('property: whatever the wire rule accepts is inside the root, with no .., drive, backslash or control character', () => {
   fc.assert(
     fc.property(pathLike, (path) => {
       if (pathProblem(path, WEB) !== undefined) {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { join, resolve } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
 import {
+  WINDOWS_NAMES,
   isSafeRelativePath,
   parentFolders,
   pathProblem,
@@ -16,15 +17,23 @@ import { CONTROL, ROOT, UNSAFE_PATHS, WINDOWS_ONLY_PATHS, isInside, pathLikeFrom
 
 const segmentOf = (bytes: number, unit = 'a') => unit.repeat(bytes / Buffer.byteLength(unit));
 
-// Every path the shared lists hold, plus more of each kind: each must be refused by the
-// default (portable) rule.
+// Every unsafe path the shared lists hold, plus more of each kind: each must be refused by
+// the default (wire) rule.
 const hostile: Array<[string, unknown]> = [
   ...UNSAFE_PATHS,
-  ...WINDOWS_ONLY_PATHS,
   ['SOH', '\u0001'],
   ['tab', 'a\tb'],
   ['carriage return', 'a\r'],
   ['C1 NEL', 'a\u0085b'],
+  ['. segment in the middle', 'a/./b'],
+  ['256-byte UTF-8 name', segmentOf(256, 'é')],
+  ['surrogates in the wrong order', '\udc00\ud800'],
+  ['an array', ['a', 'b']],
+];
+
+// Names only Windows cannot store: the wire rule carries them, the Windows rule refuses them.
+const windowsOnly: Array<[string, string]> = [
+  ...WINDOWS_ONLY_PATHS,
   ['CON', 'CON'],
   ['con.txt', 'con.txt'],
   ['PRN', 'prn'],
@@ -36,14 +45,9 @@ const hostile: Array<[string, unknown]> = [
   ['device name as a folder', 'aux/readme.txt'],
   ['trailing dot', 'name.'],
   ['trailing dot on a folder', 'dir./x'],
-  ['. segment in the middle', 'a/./b'],
   ['greater-than', 'a>b'],
-  // Windows cannot store a double quote in a name, so a portable name cannot carry one.
   ['double quote', 'it\'s "x".txt'],
   ['question mark', 'why?.txt'],
-  ['256-byte UTF-8 name', segmentOf(256, 'é')],
-  ['surrogates in the wrong order', '\udc00\ud800'],
-  ['an array', ['a', 'b']],
 ];
 
 const fine: Array<[string, string]> = [
@@ -91,6 +95,15 @@ test('hostile paths are refused, and resolveInside refuses them too', () => {
   }
 });
 
+test('names only Windows cannot store travel on the wire, and the Windows rule refuses them', () => {
+  for (const [what, path] of windowsOnly) {
+    assert.is(pathProblem(path), undefined, `${what}: ${pathProblem(path)}`);
+    assert.is(resolveInside(ROOT, path), join(ROOT, ...path.split('/')), what);
+    assert.type(pathProblem(path, WINDOWS_NAMES), 'string', what);
+    assert.is(resolveInside(ROOT, path, WINDOWS_NAMES), undefined, what);
+  }
+});
+
 test('unusual but honest names are accepted and resolve inside the root', () => {
   for (const [what, path] of fine) {
     assert.is(pathProblem(path), undefined, `${what}: ${pathProblem(path)}`);
@@ -105,7 +118,8 @@ test('segmentProblem judges a single name', () => {
   assert.is(segmentProblem('a.txt'), undefined);
   assert.type(segmentProblem(''), 'string');
   assert.type(segmentProblem('..'), 'string');
-  assert.type(segmentProblem('lpt3.txt'), 'string');
+  assert.is(segmentProblem('lpt3.txt'), undefined);
+  assert.type(segmentProblem('lpt3.txt', WINDOWS_NAMES), 'string');
   assert.type(segmentProblem('a\\b'), 'string');
 });
 

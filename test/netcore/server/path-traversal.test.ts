@@ -79,8 +79,6 @@ const MALFORMED: ReadonlyArray<readonly [string, string]> = [
   ['a\u0000b', 'NUL byte'],
   ['/etc/passwd', 'absolute path'],
   ['C:/Windows/win.ini', 'drive letter'],
-  ['CON', 'device name'],
-  ['nul.txt', 'device name with extension'],
   ['./public.txt', 'current-folder segment'],
   ['public.txt/', 'trailing slash'],
   ['', 'empty path'],
@@ -111,6 +109,9 @@ const NOT_SHARED: ReadonlyArray<readonly [string, string]> = [
   ['sub', 'folder'],
   ['PUBLIC.TXT', 'name in another case'],
   ['missing.txt', 'missing file'],
+  // Names only Windows cannot store are ordinary names on the wire (§5): these are not in the share.
+  ['CON', 'missing file with a device name'],
+  ['nul.txt', 'missing file with a device name and an extension'],
 ];
 
 for (const [path, why] of NOT_SHARED) {

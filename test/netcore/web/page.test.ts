@@ -38,11 +38,12 @@ test('a listing with hostile names shows them as text and links to them percent-
     folders: [`sub "quoted" ' onclick='x`],
     files: [{ path: `dir ${HOSTILE}/${HOSTILE}`, size: 1536, mtimeMs: Date.UTC(2024, 5, 1, 12, 30) }],
     filter: '',
+    notShared: {},
   });
   assertNoActiveMarkup(page);
   assert.ok(page.includes('&lt;img src=x onerror=alert(1)&gt;.png'), 'the name is shown as text');
   assert.ok(page.includes('/files/dir%20%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png'));
-  const filtered = renderListing({ ...chrome, folder: '', folders: [], files: [], filter: '"><svg onload=alert(1)>' });
+  const filtered = renderListing({ ...chrome, folder: '', folders: [], files: [], filter: '"><svg onload=alert(1)>', notShared: {} });
   assertNoActiveMarkup(filtered);
   assert.ok(filtered.includes('value="&quot;&gt;&lt;svg onload=alert(1)&gt;"'), 'the filter is an attribute value');
   assert.ok(page.includes('&lt;script&gt;alert(&quot;warn&quot;)&lt;/script&gt;'));
@@ -62,10 +63,19 @@ test('the filter is applied on the server for browsers without JavaScript', () =
       { path: 'PHOTO list.txt', size: 1, mtimeMs: 0 },
     ],
     filter: 'photo',
+    notShared: {},
   });
   assert.ok(page.includes('data-name="photos"'));
   assert.ok(page.includes('data-name="photo list.txt"'));
   assert.not.ok(page.includes('notes.txt'));
+});
+
+test('a folder says how many of its items are not offered, by reason, and only when some are', () => {
+  const view = { ...chrome, folder: '', folders: [], files: [], filter: '' };
+  const page = renderListing({ ...view, notShared: { special: 1, link: 2 } });
+  assert.ok(page.includes('<p class="not-offered" id="not-offered">3 items in this folder are not offered by the server: links 2, special files 1.</p>'), page);
+  assert.not.ok(renderListing({ ...view, notShared: {} }).includes('not-offered'));
+  assert.ok(renderListing({ ...view, notShared: { unreadable: 1 } }).includes('1 item in this folder is not offered by the server: unreadable 1.'));
 });
 
 test('login and message pages escape too, and carry no inline code', () => {
@@ -90,8 +100,10 @@ test('in Persian the page is right to left, in Persian, and offers English as a 
     folders: ['عکس‌ها'],
     files: [{ path: 'docs/report\u202Efdp.exe', size: 1536, mtimeMs: Date.UTC(2024, 5, 1, 12, 30) }],
     filter: '',
+    notShared: { link: 2, unreadable: 1 },
   });
   assertNoActiveMarkup(page);
+  assert.ok(page.includes('۳ مورد در این پوشه از طرف سرور ارائه نمی‌شود: پیوند ۲، ناخوانا ۱.'), 'the not-offered note in Persian, with Persian digits and list separator');
   assert.ok(page.includes('<html lang="fa" dir="rtl">'));
   assert.ok(page.includes('دانلود موارد انتخاب‌شده به صورت ZIP'));
   assert.ok(page.includes('<a class="lang" href="/browse/docs/?lang=en" lang="en" hreflang="en">English</a>'), 'English is a link that needs no script');
@@ -110,7 +122,7 @@ test('in Persian the page is right to left, in Persian, and offers English as a 
 });
 
 test('an English page has no switch when no languages are given, and is left to right', () => {
-  const page = renderListing({ ...chrome, folder: '', folders: [], files: [], filter: '' });
+  const page = renderListing({ ...chrome, folder: '', folders: [], files: [], filter: '', notShared: {} });
   assert.ok(page.includes('<html lang="en" dir="ltr">'));
   assert.not.ok(page.includes('class="langs"'));
 });

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { PORTABLE_NAMES, WEB_NAMES, pathProblem, webNameRule } from '../../../extensions/netcore/src/protocol/path-rules';
+import { WINDOWS_NAMES, HOST_NAMES, pathProblem, hostNameRule } from '../../../extensions/netcore/src/protocol/path-rules';
 import { encodeWirePath, fileWirePath, folderWirePath, percentDecode } from '../../../extensions/netcore/src/web/web-path';
 
 function refused(fn: () => unknown, what: string): void {
@@ -66,17 +66,17 @@ test('names refused only for Windows portability decode on the web port (not on 
     ['dir%7Cx%2A/name%20', 'dir|x*/name '],
     ['notes:draft', 'notes:draft'],
   ];
-  const web = webNameRule('linux');
+  const web = hostNameRule('linux');
   for (const [tail, path] of cases) {
     assert.is(fileWirePath(tail, web), path, tail);
-    refused(() => fileWirePath(tail, PORTABLE_NAMES), `${tail} under the portable rule`);
-    if (!WEB_NAMES.portable) assert.is(fileWirePath(tail), path, tail);
+    refused(() => fileWirePath(tail, WINDOWS_NAMES), `${tail} under the portable rule`);
+    if (!HOST_NAMES.portable) assert.is(fileWirePath(tail), path, tail);
   }
   assert.is(folderWirePath('what%3F/', web), 'what?');
-  refused(() => folderWirePath('what%3F/', PORTABLE_NAMES), 'a folder under the portable rule');
+  refused(() => folderWirePath('what%3F/', WINDOWS_NAMES), 'a folder under the portable rule');
   // On a Windows server those names are a safety matter (a dropped trailing dot, a device).
-  refused(() => fileWirePath('CON.', webNameRule('win32')), 'CON. on a Windows server');
-  refused(() => folderWirePath('notes%3Adraft/', webNameRule('win32')), 'notes:draft/ on a Windows server');
+  refused(() => fileWirePath('CON.', hostNameRule('win32')), 'CON. on a Windows server');
+  refused(() => folderWirePath('notes%3Adraft/', hostNameRule('win32')), 'notes:draft/ on a Windows server');
 });
 
 test('%252e is decoded once: it names a file called "%2e", not a parent', () => {
@@ -104,7 +104,7 @@ test('percentDecode is strict', () => {
 });
 
 test('property: every path the web rule accepts survives encode then decode', () => {
-  const web = webNameRule('linux');
+  const web = hostNameRule('linux');
   const segment = fc.oneof(
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
     fc.string({ unit: fc.constantFrom('<', '>', ':', '"', '|', '?', '*', '.', ' ', 'a', 'CON', 'é', '%', '&', '#'), minLength: 1, maxLength: 8 }),
@@ -127,7 +127,7 @@ test('property: whatever decodes is a path the rule accepts, with no parent, dri
     fc.string({ maxLength: 3 }),
   );
   fc.assert(
-    fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), fc.constantFrom(PORTABLE_NAMES, webNameRule('linux')), (pieces, rule) => {
+    fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), fc.constantFrom(WINDOWS_NAMES, hostNameRule('linux')), (pieces, rule) => {
       let path: string;
       try {
         path = fileWirePath(pieces.join(''), rule);

@@ -1,12 +1,12 @@
 // Names only Windows cannot store, over real HTTPS with curl (PROTOCOL.md §10.2): the web
 // port lists them as text, serves them byte-exact under a correct Content-Disposition and
-// puts them in ZIPs, while the main port, on the same server, still neither lists nor
-// serves them (§5).
+// puts them in ZIPs, and the main port of the same server lists and serves the same
+// files (§5.1).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WEB_NAMES } from '../../../extensions/netcore/src/protocol/path-rules';
+import { HOST_NAMES } from '../../../extensions/netcore/src/protocol/path-rules';
 import { escapeHtml } from '../../../extensions/netcore/src/web/html';
 import { encodeWirePath } from '../../../extensions/netcore/src/web/web-path';
 import { writeRandomFile, type FileFacts } from '../../support/file-tree';
@@ -31,6 +31,7 @@ test.before(async () => {
   base = await makeTempDir('web-windows-names');
   share = join(base, 'share');
   for (const path of [...NAMES, NESTED, PLAIN]) files.set(path, await writeRandomFile(join(share, ...path.split('/')), 3_000 + files.size));
+  await symlink(PLAIN, join(share, 'link?.txt'));
   server = await startTestServer({ sharePath: share });
   certFile = join(server.dataDir, 'server.crt');
 });
@@ -63,11 +64,11 @@ function dispositionNames(header: string): { ascii: string; exact: string } {
 }
 
 test('the names are served on the web port only because this server does not run on Windows', () => {
-  assert.is(WEB_NAMES.portable, process.platform === 'win32');
+  assert.is(HOST_NAMES.portable, process.platform === 'win32');
 });
 
 test('the listing shows every name as escaped text with a percent-encoded link', async () => {
-  if (!hasTool('curl') || WEB_NAMES.portable) return;
+  if (!hasTool('curl') || HOST_NAMES.portable) return;
   const page = await get('/browse/');
   assert.is(page.status, 200);
   const text = page.body.toString('utf8');
@@ -79,13 +80,16 @@ test('the listing shows every name as escaped text with a percent-encoded link',
   assert.ok(text.includes(`href="/browse/${encodeWirePath(FOLDER)}/"`), 'the folder is linked');
   assert.not.ok(/<img/i.test(text), 'no img element');
   assert.not.ok(text.includes('a"b.txt'), 'no raw quote from a name');
+  assert.not.ok(text.includes('link?.txt'), 'a link is not listed');
+  assert.ok(text.includes('1 item in this folder is not offered by the server: links 1.'), 'but it is counted');
   const folder = await get(`/browse/${encodeWirePath(FOLDER)}/`);
   assert.is(folder.status, 200);
   assert.ok(folder.body.toString('utf8').includes(`href="/files/${encodeWirePath(NESTED)}"`));
+  assert.not.ok(folder.body.toString('utf8').includes('not-offered'), 'a folder with nothing left out has no note');
 });
 
 test('each file downloads byte-exact with a Content-Disposition that names it exactly', async () => {
-  if (!hasTool('curl') || WEB_NAMES.portable) return;
+  if (!hasTool('curl') || HOST_NAMES.portable) return;
   for (const path of [...NAMES, NESTED]) {
     const r = await get(`/files/${encodeWirePath(path)}`);
     assert.is(r.status, 200, path);
@@ -107,7 +111,7 @@ test('each file downloads byte-exact with a Content-Disposition that names it ex
 });
 
 test('a ZIP of the share holds every name exactly, byte-exact', async () => {
-  if (!hasTool('curl') || !hasTool('unzip', ['-v']) || WEB_NAMES.portable) return;
+  if (!hasTool('curl') || !hasTool('unzip', ['-v']) || HOST_NAMES.portable) return;
   const r = await get('/zip?path=');
   assert.is(r.status, 200);
   const dir = await makeSubDir(base, 'zip');
@@ -127,20 +131,21 @@ test('a ZIP of the share holds every name exactly, byte-exact', async () => {
   assert.is(dispositionNames(folderZip.headers.get('content-disposition')!).exact, `${FOLDER}.zip`);
 });
 
-test('the main port of the same server neither lists nor serves them', async () => {
+test('the main port of the same server lists and serves them too', async () => {
+  if (HOST_NAMES.portable) return;
   const { raw, welcome } = await RawConnection.hello(server.port);
   raws.push(raw);
   assert.is(welcome.type, 'WELCOME');
   raw.send({ type: 'LIST_FILES' });
   const reply = await raw.next();
   assert.is(reply.type, 'FILE_LIST');
-  assert.equal((reply.entries as Array<{ path: string }>).map((e) => e.path), [PLAIN]);
+  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  assert.equal((reply.entries as Array<{ path: string }>).map((e) => e.path), [...files.keys()].sort(byCodeUnit));
   raw.send({ type: 'DOWNLOAD_FILES', files: [{ path: 'what?.txt', offset: 0 }] });
-  const refusal = await raw.next();
-  assert.is(refusal.type, 'ERROR');
-  assert.is(refusal.code, 'BAD_PATH');
-  await raw.waitClosed();
-  assert.is(raw.dataBytes, 0);
+  const replies = await raw.until('DOWNLOAD_DONE');
+  assert.equal(replies.map((m) => m.type), ['FILE_BEGIN', 'FILE_END', 'DOWNLOAD_DONE']);
+  assert.is(replies[1]!.sha256, files.get('what?.txt')!.sha256);
+  assert.is(raw.dataBytes, files.get('what?.txt')!.size);
 });
 
 test.run();

@@ -6,8 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WEB_NAMES } from '../../../extensions/netcore/src/protocol/path-rules';
-import { TREE_UNLISTED, makeShareTree, sha256File, snapshotTree, writeRandomFile, type ShareTree } from '../../support/file-tree';
+import { makeShareTree, snapshotTree, writeRandomFile, type ShareTree } from '../../support/file-tree';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { waitUntil } from '../../support/wait';
@@ -17,14 +16,13 @@ let base = '';
 let tree: ShareTree;
 let server: TestServer;
 let certPem = '';
-/** Every file the web port offers, by wire path: the tree's listed files and, unless the server runs on Windows, the ones only Windows could not store. */
+/** Every file the web port offers, by wire path: the tree's files, as on the main port. */
 const webFiles = new Map<string, string>();
 
 test.before(async () => {
   base = await makeTempDir('web-zip');
   tree = await makeShareTree(join(base, 'share'));
   for (const [path, facts] of tree.files) webFiles.set(path, facts.sha256);
-  if (!WEB_NAMES.portable) for (const path of TREE_UNLISTED) webFiles.set(path, await sha256File(join(tree.root, ...path.split('/'))));
   server = await startTestServer({ sharePath: tree.root });
   certPem = await readFile(join(server.dataDir, 'server.crt'), 'utf8');
 });

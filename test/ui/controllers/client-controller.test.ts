@@ -18,6 +18,7 @@ const listing = {
     { path: 'a.bin', size: 100, mtimeMs: 1 },
     { path: 'docs/b.txt', size: 10, mtimeMs: 1 },
   ],
+  notShared: { link: 2, unreadable: 1 },
 };
 
 function summary(over: Partial<DownloadSummary> = {}): DownloadSummary {
@@ -178,6 +179,26 @@ test('a download sends the selected paths, destination and sub-folder, and shows
   assert.not.ok(c.state.downloading);
   assert.is(c.state.filesDone, 1);
   assert.match(plain(c.statusLine()), /Downloaded 1 file to \/dl\/from-ana/);
+});
+
+test('what the server does not offer is kept for the note; files saved under another name are listed', async () => {
+  const { api, c } = await connected();
+  assert.equal(c.state.notShared, { link: 2, unreadable: 1 });
+  c.toggleAll();
+  let finish!: (s: DownloadSummary) => void;
+  api.handle('client.download', () => new Promise((resolve) => (finish = resolve)));
+  const running = c.download();
+  api.emit('client.file', { path: 'a.bin', status: 'done' });
+  api.emit('client.file', { path: 'docs/b?.txt', status: 'done', savedAs: 'docs/b\uFF1F.txt' });
+  api.emit('client.file', { path: 'docs/c?.txt', status: 'failed', savedAs: 'docs/c\uFF1F.txt', code: 'DISK_FULL', message: 'full' });
+  assert.equal(c.state.renamed.map((f) => [f.path, f.savedAs]), [['docs/b?.txt', 'docs/b\uFF1F.txt']]);
+  assert.is(c.state.filesDone, 2);
+  finish(summary());
+  await running;
+  assert.is(c.state.renamed.length, 1, 'kept after the download ends');
+  api.handle('client.disconnect', () => clientState({ phase: 'disconnected' }));
+  await c.disconnect();
+  assert.equal(c.state.notShared, {});
 });
 
 test('after a failed download the button becomes Retry Download, and Retry resumes through the engine', async () => {

@@ -39,6 +39,7 @@ async function boot(): Promise<void> {
     fingerprint: '3A:7F:09:B2:55:E1:D0:C4:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:12:34:56:78:9A:BC:DE:F0',
     shortFingerprint: '3A7F 09B2 55E1 D0C4',
     sessions: 3,
+    notShared: { link: 2, unreadable: 1 },
     webAccess: [{ url: 'https://192.168.1.20:5002/', qrText: 'https://192.168.1.20:5002/#fp', qrSvg: QR_SVG }],
   });
   const sessions = [
@@ -61,7 +62,7 @@ async function boot(): Promise<void> {
     .handle('logs.query', () => logs(20_000))
     .handle('logs.export', (p) => ({ path: p.filePath, rows: 20_000, bytes: 1 }))
     .handle('client.connect', () => clientState())
-    .handle('client.list', () => ({ share: { kind: 'directory', name: 'Shared' }, entries: files(100_000) }))
+    .handle('client.list', () => ({ share: { kind: 'directory', name: 'Shared' }, entries: files(100_000), notShared: { link: 2, special: 1 } }))
     .handle('client.chat.markRead', () => ({ unread: 0 }))
     .handle('client.disconnect', () => clientState({ phase: 'disconnected' }));
   shell.folderAnswers.push('/home/ana/Shared', '/home/bob/Downloads');

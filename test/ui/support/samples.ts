@@ -34,6 +34,7 @@ export function serverStatus(over: Partial<ServerStatus> = {}): ServerStatus {
     maxClients: 10,
     sessions: 0,
     webAccess: [],
+    notShared: {},
     ...over,
   };
 }

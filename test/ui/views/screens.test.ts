@@ -104,6 +104,7 @@ test('Server, Control Panel: Browse…, Start, addresses, web access QR and fing
   assert.match((await id('web-access-qr').getAttribute('src'))!, /^data:image\/svg\+xml/);
   assert.is(await page.evaluate(() => (window as unknown as { qrScriptRan?: boolean }).qrScriptRan), undefined, 'the QR SVG never runs as markup');
   assert.is(await id('server-short-fingerprint').textContent(), '3A7F 09B2 55E1 D0C4');
+  assert.is(await id('not-shared-note').textContent(), '3 items not shared: links 2, unreadable 1. The log names them.');
   await shot('ui-server-control');
   await id('server-pause').click();
   await id('server-resume').waitFor();
@@ -201,6 +202,7 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.ok((await id('file-row').count()) < 80);
   await id('select-all').click();
   assert.match((await id('selection-summary').textContent())!, /Selected 100,002 files/);
+  assert.is(await id('not-shared-note').textContent(), '3 items not offered by the server: links 2, special files 1.');
   // The boxes show the selection after a click, not what the browser's own toggle left.
   assert.ok(await id('select-all').isChecked(), 'Select All shows ticked once clicked');
   const folder = page.locator('[data-testid="file-row"][data-path="folder000"] [data-testid="file-check"]');
@@ -251,6 +253,7 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
 test('Client: a failed download turns the button into Retry Download', async () => {
   if (!browser) return;
   assert.match((await id('download-button').textContent())!, /Download Selected/);
+  await emit('client.file', { path: 'folder042/Song: Remix?.mp3', status: 'done', savedAs: 'folder042/Song\uFF1A Remix\uFF1F.mp3' });
   await emit('client.file', { path: 'folder042/file042123.bin', status: 'failed', code: 'CONNECTION_LOST', message: 'the connection was lost' });
   await emit('client.state', { phase: 'disconnected', server: '192.168.1.20:5000', fingerprint: null, shortFingerprint: null, canRetry: true, chatReady: false, unread: 0, status: '' });
   await page.evaluate(() => {
@@ -260,6 +263,8 @@ test('Client: a failed download turns the button into Retry Download', async () 
   await id('download-button').filter({ hasText: 'Retry Download' }).waitFor();
   assert.ok(await id('download-button').isEnabled(), 'Retry works even though the connection is gone');
   assert.match((await id('download-failures').textContent())!, /file042123\.bin/);
+  assert.match((await id('saved-as-list').textContent())!, /folder042\/Song: Remix\?\.mp3\s*→ saved as\s*folder042\/Song\uFF1A Remix\uFF1F\.mp3/);
+  assert.is(await id('saved-as-name').getAttribute('dir'), 'ltr', 'names keep their direction in a right-to-left layout');
   await shot('ui-client-retry');
 });
 

@@ -3,7 +3,8 @@ import { resolve, join } from 'node:path';
 import { Download, type FileOutcome } from '../client/download';
 import { selectEntries } from '../client/selection';
 import { ErrorCode, PssError } from '../errors';
-import { segmentProblem } from '../protocol/path-rules';
+import { describeNotShared, notSharedTotal } from '../protocol/not-shared';
+import { HOST_NAMES, segmentProblem } from '../protocol/path-rules';
 import { WorkerPool } from '../workers/pool';
 import { formatBytes, formatDuration, formatRate } from './format';
 import { ProgressLine } from './progress-bar';
@@ -22,7 +23,7 @@ export async function getCommand(argv: string[]): Promise<number> {
   if (values.all && names.length > 0) throw usage('use either --all or a list of paths, not both');
   let destination = resolve(values.out ?? '.');
   if (values.subfolder !== undefined) {
-    const problem = segmentProblem(values.subfolder);
+    const problem = segmentProblem(values.subfolder, HOST_NAMES);
     if (problem) throw usage(`--subfolder must be a plain folder name (${problem})`);
     destination = join(destination, values.subfolder);
   }
@@ -49,10 +50,12 @@ export async function getCommand(argv: string[]): Promise<number> {
       else if (toStdout) return;
       else if (o.status === 'skipped') process.stdout.write(`= ${o.path} (${o.message})\n`);
       else process.stdout.write(`✓ ${o.path}${o.resumedFrom ? ` (resumed at ${formatBytes(o.resumedFrom)})` : ''}\n`);
+      if (o.savedAs !== undefined && o.status !== 'failed' && !toStdout) process.stdout.write(`  saved as ${o.savedAs}\n`);
     };
     const result = await new Download({
       connection,
       entries,
+      listing: listing.entries,
       destination,
       pool,
       onFile: report,
@@ -64,12 +67,19 @@ export async function getCommand(argv: string[]): Promise<number> {
     const failed = result.files.filter((f) => f.status === 'failed');
     const seconds = result.durationMs / 1000;
     if (json) {
-      process.stdout.write(JSON.stringify({ event: 'done', ok: result.ok, files: result.files.length, failed: failed.length, bytes: result.bytes, durationMs: result.durationMs, destination }) + '\n');
+      const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
+      process.stdout.write(
+        JSON.stringify({ event: 'done', ok: result.ok, files: result.files.length, failed: failed.length, renamed, bytes: result.bytes, durationMs: result.durationMs, destination, notOffered: listing.notShared }) + '\n',
+      );
     } else if (!toStdout) {
       process.stdout.write(
         `${result.files.length - failed.length} of ${result.files.length} files in ${destination}, ` +
           `${formatBytes(result.bytes)} in ${formatDuration(seconds)} (${formatRate(seconds > 0 ? result.bytes / seconds : 0)})\n`,
       );
+      const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
+      if (renamed > 0) process.stdout.write(`${renamed} ${renamed === 1 ? 'file was' : 'files were'} saved under another name: this system cannot store ${renamed === 1 ? 'its name' : 'their names'}\n`);
+      // Only --all fetches the whole share; then what the server left out is part of the answer.
+      if (values.all && notSharedTotal(listing.notShared) > 0) process.stdout.write(`${describeNotShared(listing.notShared, 'not offered by the server')}\n`);
     }
     if (result.ok) return 0;
     const first = failed[0]!;

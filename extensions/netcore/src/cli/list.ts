@@ -1,4 +1,5 @@
 // `pss list`: what a server shares.
+import { describeNotShared, notSharedTotal } from '../protocol/not-shared';
 import { formatBytes, formatTime } from './format';
 import { CLIENT_OPTIONS, connectAndLogin, parse, usage } from './shared';
 
@@ -17,7 +18,9 @@ export async function listCommand(argv: string[]): Promise<number> {
       total += e.size;
       process.stdout.write(`${formatBytes(e.size).padStart(10)}  ${formatTime(e.mtimeMs)}  ${e.path}\n`);
     }
-    process.stdout.write(`${listing.entries.length} files, ${formatBytes(total)} in ${listing.share.kind} "${listing.share.name}"\n`);
+    const count = listing.entries.length;
+    process.stdout.write(`${count} ${count === 1 ? 'file' : 'files'}, ${formatBytes(total)} in ${listing.share.kind} "${listing.share.name}"\n`);
+    if (notSharedTotal(listing.notShared) > 0) process.stdout.write(`${describeNotShared(listing.notShared, 'not offered by the server')}\n`);
     return 0;
   } finally {
     connection.close();

@@ -4,6 +4,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, CLIENT_CONNECT_TIMEOUT_MS, CLIENT_REPLY_TIMEOUT_MS, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import { parseServerMessage, type FileEntry, type ServerMessage, type ShareKind } from '../protocol/messages';
+import type { NotSharedCounts } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
 import { ReadTap } from '../transport/read-tap';
 import { hostPortKey, type ServerAddress } from './server-address';
@@ -39,6 +40,8 @@ export interface ConnectOptions {
 export interface Listing {
   share: { kind: ShareKind; name: string };
   entries: FileEntry[];
+  /** What the server left out, by reason (§5.1); empty when it shares everything. */
+  notShared: NotSharedCounts;
 }
 
 /** Receives a download's data frames and its control messages, in wire order. */
@@ -214,7 +217,7 @@ export class ServerConnection {
     for (;;) {
       const page = await this.expect('FILE_LIST');
       entries.push(...page.entries);
-      if (page.done) return { share: page.share, entries };
+      if (page.done) return { share: page.share, entries, notShared: page.notShared ?? {} };
     }
   }
 

@@ -2,15 +2,17 @@
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
 // place only after its size and SHA-256 match what the server sent.
 import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
-import { resolveInside } from '../protocol/path-rules';
+import { WINDOWS_NAMES, WIRE_NAMES, pathProblem, resolveInside } from '../protocol/path-rules';
+import { mapPaths, type Storage } from '../protocol/storable-names';
 import { digestFor, type BlockDigest } from '../workers/digest';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
+import { detectStorage } from './destination-storage';
 import { discardPart, metaPath, partLength, partPath, readPartMeta, writePartMeta } from './part-files';
 import { SpeedMeter } from '../transport/speed-meter';
 import { etaSeconds, type DownloadProgress } from './progress';
@@ -22,6 +24,11 @@ export interface FileOutcome {
   status: 'done' | 'skipped' | 'failed';
   /** Where it was written (done/skipped). */
   target?: string;
+  /**
+   * The '/'-separated path under the destination it is saved as, when the destination
+   * cannot store the server's name and it was mapped (§5.2).
+   */
+  savedAs?: string;
   code?: ErrorCode;
   message?: string;
   /** Bytes received in this run. */
@@ -42,6 +49,13 @@ export interface DownloadOptions {
   entries: FileEntry[];
   /** Folder the files go into (a chosen sub-folder already included). Created if missing. */
   destination: string;
+  /**
+   * The server's whole listing. Names are mapped among their folder's names in it (§5.2),
+   * so a file gets the same local name whatever else is selected. Defaults to `entries`.
+   */
+  listing?: readonly FileEntry[];
+  /** What the destination can store; found out by a probe when not given. */
+  storage?: Storage;
   pool: WorkerPool;
   onProgress?: (progress: DownloadProgress) => void;
   onFile?: (outcome: FileOutcome) => void;
@@ -98,6 +112,8 @@ async function makeFolders(root: string, dir: string): Promise<void> {
 export class Download {
   private readonly outcomes = new Map<string, FileOutcome>();
   private readonly items = new Map<string, Item>();
+  /** Wire path → local path, for the files saved under a mapped name. */
+  private readonly savedAs = new Map<string, string>();
   private readonly finalizers: Promise<void>[] = [];
   private readonly meter = new SpeedMeter();
   private current: Current | undefined;
@@ -189,12 +205,20 @@ export class Download {
       throw fromFsError(err, `cannot create ${destination}`, ErrorCode.WRITE_FAILED);
     });
     const root = await realpath(destination);
+    const storage = this.options.storage ?? (await detectStorage(root));
+    const named = new Set((this.options.listing ?? []).map((e) => e.path));
+    for (const e of this.options.entries) named.add(e.path);
+    // Only safe wire paths are mapped (§5.2); the others are refused below.
+    const local = mapPaths([...named].filter((p) => pathProblem(p) === undefined), storage);
+    const rule = storage.windowsNames ? WINDOWS_NAMES : WIRE_NAMES;
     const pending: Item[] = [];
     for (const entry of this.options.entries) {
       this.totalBytes += entry.size;
       const fail = (code: ErrorCode, message: string) =>
         this.record({ path: entry.path, status: 'failed', code, message, bytes: 0 });
-      const target = resolveInside(root, entry.path);
+      const localPath = local.get(entry.path);
+      if (localPath !== undefined && localPath !== entry.path) this.savedAs.set(entry.path, localPath);
+      const target = localPath === undefined ? undefined : resolveInside(root, localPath, rule);
       if (!target) {
         fail(ErrorCode.BAD_PATH, 'refused: the name would land outside the destination');
         continue;
@@ -276,7 +300,7 @@ export class Download {
   private openPart(item: Item, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>, digest: BlockDigest | undefined): FileSink {
     // Record the version this .part belongs to before any byte of it reaches the disk.
     const metaWritten =
-      m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs });
+      m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs, name: basename(item.target) });
     return new FileSink(partPath(item.target), m.offset, metaWritten, digest, (err) => this.onSinkError(err));
   }
 
@@ -380,6 +404,8 @@ export class Download {
 
   private record(outcome: FileOutcome): void {
     if (this.outcomes.has(outcome.path)) return;
+    const savedAs = this.savedAs.get(outcome.path);
+    if (savedAs !== undefined) outcome.savedAs = savedAs;
     if (outcome.status === 'failed' && this.fatal?.code === ErrorCode.DISK_FULL && outcome.code !== ErrorCode.DISK_FULL) {
       outcome.code = ErrorCode.DISK_FULL;
       outcome.message = this.fatal.message;

@@ -1,26 +1,41 @@
 // The partial-download bookkeeping beside each file (PROTOCOL.md §6): `name.part` holds the
 // bytes so far and `name.part.json` the size and mtime they belong to, so a resume can ask
-// the server for exactly that version of the file.
+// the server for exactly that version of the file. A name too long to take the suffixes
+// gets a short temporary name in the same folder instead (§6.2), derived from the final
+// name, so every name a server may send can be written, resumed and renamed.
+import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { lstat, open, rm } from 'node:fs/promises';
-import { PART_META_SUFFIX, PART_SUFFIX } from '../constants';
+import { basename, dirname, join } from 'node:path';
+import { MAX_NAME_BYTES, PART_META_SUFFIX, PART_SUFFIX, SHORT_PART_PREFIX } from '../constants';
 
 /** The sidecar is never read or written through a link planted in the destination. */
 const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
 
 export interface PartMeta {
   version: 1;
+  /** The wire path the partial copy is of. */
   path: string;
   size: number;
   mtimeMs: number;
+  /** The final file name (in the same folder) the copy is renamed to. */
+  name?: string;
+}
+
+/** What the temporary names of `target` start with: the name itself, or a short stand-in. */
+function partBase(target: string): string {
+  const name = basename(target);
+  if (Buffer.byteLength(name + PART_META_SUFFIX) <= MAX_NAME_BYTES) return target;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return join(dirname(target), SHORT_PART_PREFIX + digest);
 }
 
 export function partPath(target: string): string {
-  return target + PART_SUFFIX;
+  return partBase(target) + PART_SUFFIX;
 }
 
 export function metaPath(target: string): string {
-  return target + PART_META_SUFFIX;
+  return partBase(target) + PART_META_SUFFIX;
 }
 
 export async function readPartMeta(target: string): Promise<PartMeta | undefined> {
@@ -30,6 +45,8 @@ export async function readPartMeta(target: string): Promise<PartMeta | undefined
     const meta = JSON.parse(text) as Partial<PartMeta>;
     if (meta.version !== 1 || typeof meta.path !== 'string') return undefined;
     if (!Number.isSafeInteger(meta.size) || typeof meta.mtimeMs !== 'number') return undefined;
+    // A short temporary name stands for one final name: a sidecar naming another is not ours.
+    if (meta.name !== undefined && meta.name !== basename(target)) return undefined;
     return meta as PartMeta;
   } catch {
     return undefined;

@@ -7,15 +7,25 @@ import { shortFingerprint } from '../certs/certificate';
 import type { KnownServers } from '../certs/known-servers';
 import { ChatClient } from '../client/chat-client';
 import { ServerConnection } from '../client/connection';
-import { Download } from '../client/download';
+import { Download, type FileOutcome } from '../client/download';
 import { selectEntries } from '../client/selection';
 import { hostPortKey } from '../client/server-address';
-import type { ChatMessage, ClientPhase, ClientState, DownloadRequest, DownloadSummary, Events, FileEntry, ShareKind } from '../contract';
+import type { ChatMessage, ClientPhase, ClientState, DownloadRequest, DownloadSummary, Events, FileOutcomeInfo, ShareListing } from '../contract';
 import { ErrorCode, PssError } from '../errors';
-import { segmentProblem } from '../protocol/path-rules';
+import { HOST_NAMES, segmentProblem } from '../protocol/path-rules';
 import type { WorkerPool } from '../workers/pool';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
+
+function outcomeInfo(o: FileOutcome): FileOutcomeInfo {
+  return {
+    path: o.path,
+    status: o.status,
+    ...(o.savedAs !== undefined ? { savedAs: o.savedAs } : {}),
+    ...(o.code ? { code: o.code } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  };
+}
 
 export class ClientController {
   private phase: ClientPhase = 'disconnected';
@@ -26,7 +36,7 @@ export class ClientController {
   private trustDecision: ((accept: boolean) => void) | undefined;
   /** Kept in memory only, so Retry can log in again after a lost connection. */
   private password: string | undefined;
-  private listing: { share: { kind: ShareKind; name: string }; entries: FileEntry[] } | undefined;
+  private listing: ShareListing | undefined;
   private download: Download | undefined;
   private lastRequest: DownloadRequest | undefined;
   private canRetry = false;
@@ -88,7 +98,7 @@ export class ClientController {
     return this.state();
   }
 
-  async list(): Promise<{ share: { kind: ShareKind; name: string }; entries: FileEntry[] }> {
+  async list(): Promise<ShareListing> {
     const conn = this.requireConnection('connected');
     this.listing = await conn.list();
     this.update('connected', `${this.listing.entries.length} files shared by ${this.server!.host}`);
@@ -98,7 +108,7 @@ export class ClientController {
   async startDownload(request: DownloadRequest): Promise<DownloadSummary> {
     let destination = request.destination;
     if (request.subfolder !== undefined && request.subfolder !== '') {
-      const problem = segmentProblem(request.subfolder);
+      const problem = segmentProblem(request.subfolder, HOST_NAMES);
       if (problem) throw new PssError(ErrorCode.BAD_ARGUMENT, `the sub-folder name is not usable (${problem})`);
       destination = join(destination, request.subfolder);
     }
@@ -110,10 +120,11 @@ export class ClientController {
     const download = new Download({
       connection: conn,
       entries,
+      listing: this.listing.entries,
       destination,
       pool: this.pool,
       onProgress: (p) => this.emit('client.progress', p),
-      onFile: (o) => this.emit('client.file', { path: o.path, status: o.status, ...(o.code ? { code: o.code } : {}), ...(o.message ? { message: o.message } : {}) }),
+      onFile: (o) => this.emit('client.file', outcomeInfo(o)),
     });
     this.download = download;
     try {
@@ -125,7 +136,7 @@ export class ClientController {
       return {
         ok: result.ok,
         cancelled: result.cancelled,
-        files: result.files.map((f) => ({ path: f.path, status: f.status, ...(f.code ? { code: f.code } : {}), ...(f.message ? { message: f.message } : {}) })),
+        files: result.files.map(outcomeInfo),
         bytes: result.bytes,
         durationMs: result.durationMs,
         destination,

@@ -130,6 +130,10 @@ export class Core {
       this.setState('stopped');
       throw e;
     }
+    const server = this.server;
+    server.share.notShared.onChange(() => {
+      if (this.server === server && (this.serverState === 'running' || this.serverState === 'paused')) this.options.emit('server.status', this.status());
+    });
     return this.setState('running');
   }
 
@@ -169,6 +173,7 @@ export class Core {
       maxClients: s?.maxClients ?? this.lastSettings.maxClients,
       sessions: s?.sessionCount ?? 0,
       webAccess: s?.webAccess ?? [],
+      notShared: s?.share.notShared.counts ?? {},
     };
   }
 

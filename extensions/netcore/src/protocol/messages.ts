@@ -7,6 +7,7 @@ import {
 } from '../constants';
 import { ErrorCode, PssError, isErrorCode } from '../errors';
 import { chatText } from './chat-messages';
+import { isNotSharedReason, type NotSharedCounts } from './not-shared';
 import { pathProblem } from './path-rules';
 
 export interface FileEntry {
@@ -39,7 +40,7 @@ export type ShareKind = 'directory' | 'file';
 export type ServerMessage =
   | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string; chatPort?: number }
   | { type: 'LOGIN_OK'; token: string }
-  | { type: 'FILE_LIST'; share: { kind: ShareKind; name: string }; entries: FileEntry[]; done: boolean }
+  | { type: 'FILE_LIST'; share: { kind: ShareKind; name: string }; entries: FileEntry[]; done: boolean; notShared?: NotSharedCounts }
   | { type: 'FILE_BEGIN'; path: string; size: number; mtimeMs: number; offset: number }
   | { type: 'FILE_END'; path: string; sha256: string }
   | { type: 'FILE_ERROR'; path: string; code: string; message: string }
@@ -156,6 +157,20 @@ function entry(value: unknown): FileEntry {
   return { path: wirePath(e, 'path'), size: uint(e, 'size'), mtimeMs: time(e, 'mtimeMs') };
 }
 
+/** §4.2: counts by reason; a reason this client does not know counts as `other` (§7). */
+function notSharedCounts(value: unknown): NotSharedCounts {
+  const o = asObject(value);
+  const keys = Object.keys(o);
+  if (keys.length > 32) bad('notShared has too many reasons');
+  const out: NotSharedCounts = {};
+  for (const key of keys) {
+    const n = uint(o, key);
+    const reason = isNotSharedReason(key) ? key : 'other';
+    out[reason] = (out[reason] ?? 0) + n;
+  }
+  return out;
+}
+
 function code(o: Obj): string {
   const c = str(o, 'code', 64);
   return isErrorCode(c) ? c : ErrorCode.INTERNAL;
@@ -195,12 +210,14 @@ export function parseServerMessage(value: unknown): ServerMessage {
       if (kind !== 'directory' && kind !== 'file') bad('share.kind is unknown');
       if (!Array.isArray(o.entries)) bad('entries must be an array');
       if (typeof o.done !== 'boolean') bad('done must be a boolean');
-      return {
+      const msg: ServerMessage = {
         type: 'FILE_LIST',
         share: { kind, name: str(share, 'name', 1024) },
         entries: o.entries.map(entry),
         done: o.done,
       };
+      if (o.notShared !== undefined) msg.notShared = notSharedCounts(o.notShared);
+      return msg;
     }
     case 'FILE_BEGIN':
       return {

@@ -1,16 +1,15 @@
 // The one rule for names that cross the wire (PROTOCOL.md §5). The server checks every
-// requested path with it and the client checks every path the server sends with it, so
-// a name one side accepts is a name the other side can write on any OS.
+// requested path with it and the client checks every path the server sends with it.
 //
 // The rule has two parts. The safety checks keep a path inside its root and make it a
 // name at all: no '..' or '.', nothing absolute or drive-qualified, no separator or
-// control character inside a name, no unpaired surrogate, byte and depth limits. The
-// portability checks refuse names that Windows cannot store (`< > : " | ? *`, a trailing
-// dot or space, device names). Both apply on the main port and in the client. The web
-// port (§10.2) hands files to browsers, which choose and clean the saved name
-// themselves, so there only the safety checks apply, unless the server itself runs on
-// Windows, where the portability checks are safety checks too (a trailing dot is
-// dropped, `:` opens an alternate stream, `CON` is a device).
+// control character inside a name, no unpaired surrogate, byte and depth limits. They
+// apply everywhere, always. The Windows checks (`< > : " | ? *`, a trailing dot or space,
+// device names) are not part of the wire rule: whether a name can be stored is for the
+// side that stores it to decide. A server running on Windows makes them on both ports,
+// since there they are safety checks too (a trailing dot is dropped, `:` opens an
+// alternate stream, `CON` is a device); a client that cannot store a name maps it
+// (storable-names.ts, §5.2).
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../constants';
 
@@ -20,16 +19,19 @@ export interface NameRule {
   portable: boolean;
 }
 
-/** The wire rule of §5: the main port and the client. */
-export const PORTABLE_NAMES: NameRule = Object.freeze({ portable: true });
+/** The wire rule of §5: the safety checks only. */
+export const WIRE_NAMES: NameRule = Object.freeze({ portable: false });
 
-/** The web port's rule on a server running on `platform` (§10.2). */
-export function webNameRule(platform: NodeJS.Platform): NameRule {
-  return platform === 'win32' ? PORTABLE_NAMES : Object.freeze({ portable: false });
+/** The safety checks and the Windows checks: what a Windows file system can hold. */
+export const WINDOWS_NAMES: NameRule = Object.freeze({ portable: true });
+
+/** The rule a server running on `platform` lists and serves by, on every port (§5.1). */
+export function hostNameRule(platform: NodeJS.Platform): NameRule {
+  return platform === 'win32' ? WINDOWS_NAMES : WIRE_NAMES;
 }
 
-/** The web port's rule on this server. */
-export const WEB_NAMES: NameRule = webNameRule(process.platform);
+/** The rule of this machine's file system. */
+export const HOST_NAMES: NameRule = hostNameRule(process.platform);
 
 const RESERVED_DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -56,7 +58,7 @@ function unsafeSegmentProblem(segment: string): string | undefined {
 
 /**
  * Why Windows could not store a segment as it is, or undefined. These are the checks
- * the portable rule makes on top of the safety checks, and the only ones it adds.
+ * the Windows rule makes on top of the safety checks, and the only ones it adds.
  */
 export function windowsNameProblem(segment: string): string | undefined {
   if (WINDOWS_CHAR.test(segment)) return 'forbidden character';
@@ -67,18 +69,18 @@ export function windowsNameProblem(segment: string): string | undefined {
 }
 
 /** Why a single path segment is unacceptable under `rule`, or undefined when it is fine. */
-export function segmentProblem(segment: string, rule: NameRule = PORTABLE_NAMES): string | undefined {
+export function segmentProblem(segment: string, rule: NameRule = WIRE_NAMES): string | undefined {
   return unsafeSegmentProblem(segment) ?? (rule.portable ? windowsNameProblem(segment) : undefined);
 }
 
 /**
  * Why a relative, '/'-separated path is unacceptable under `rule` (by default the
- * portable rule of §5), or undefined when it is fine. Every rule refuses absolute paths,
+ * wire rule of §5), or undefined when it is fine. Every rule refuses absolute paths,
  * drive letters, '.' and '..', backslashes, control characters, unpaired surrogates and
- * anything over the byte and depth limits; the portable rule also refuses names Windows
+ * anything over the byte and depth limits; the Windows rule also refuses names Windows
  * cannot store.
  */
-export function pathProblem(path: unknown, rule: NameRule = PORTABLE_NAMES): string | undefined {
+export function pathProblem(path: unknown, rule: NameRule = WIRE_NAMES): string | undefined {
   if (typeof path !== 'string') return 'not a string';
   if (path.length === 0) return 'empty path';
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) return `path longer than ${MAX_PATH_BYTES} bytes`;
@@ -92,12 +94,12 @@ export function pathProblem(path: unknown, rule: NameRule = PORTABLE_NAMES): str
   return undefined;
 }
 
-export function isSafeRelativePath(path: unknown, rule: NameRule = PORTABLE_NAMES): path is string {
+export function isSafeRelativePath(path: unknown, rule: NameRule = WIRE_NAMES): path is string {
   return pathProblem(path, rule) === undefined;
 }
 
 /** Joins a validated wire path onto a local root and proves the result stays inside. */
-export function resolveInside(root: string, wirePath: string, rule: NameRule = PORTABLE_NAMES): string | undefined {
+export function resolveInside(root: string, wirePath: string, rule: NameRule = WIRE_NAMES): string | undefined {
   if (!isSafeRelativePath(wirePath, rule)) return undefined;
   const target = join(root, ...wirePath.split('/'));
   const rel = relative(root, target);

@@ -12,6 +12,7 @@ import type { AdmissionTicket, WaitingConnection } from './admission';
 import { verdictEntry } from './auth';
 import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
+import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
 import type { ServerContext } from './server-context';
 
@@ -256,12 +257,9 @@ export class Session implements WaitingConnection {
   }
 
   private async list(): Promise<void> {
-    const skipped: string[] = [];
-    const entries = await this.ctx.share.list((path, problem) => skipped.push(`${path} (${problem})`));
-    if (skipped.length > 0) {
-      const shown = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? `, and ${skipped.length - 5} more` : '');
-      this.log(LogCategory.FILE_TRANSFER, `not offered, names other systems cannot store: ${shown}`);
-    }
+    // The administrator hears of what is left out through the share's report (§5.1).
+    const reasons: NotSharedReason[] = [];
+    const entries = await this.ctx.share.list((_, reason) => reasons.push(reason));
     const share = { kind: this.ctx.share.kind, name: this.ctx.share.name };
     // Pages keep every control frame far below its cap, whatever the share holds.
     let page: FileEntry[] = [];
@@ -275,8 +273,9 @@ export class Session implements WaitingConnection {
         pageBytes = 0;
       }
     }
-    this.send({ type: 'FILE_LIST', share, entries: page, done: true });
-    this.log(LogCategory.FILE_TRANSFER, `listed ${entries.length} files`);
+    const notShared = countReasons(reasons);
+    this.send({ type: 'FILE_LIST', share, entries: page, done: true, ...(reasons.length > 0 ? { notShared } : {}) });
+    this.log(LogCategory.FILE_TRANSFER, `listed ${entries.length} files` + (reasons.length > 0 ? `; ${describeNotShared(notShared)}` : ''));
   }
 
   private async download(files: FileRequest[]): Promise<void> {

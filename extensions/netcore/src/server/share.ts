@@ -1,15 +1,18 @@
 // What the server shares: one folder (recursively) or one file. Every path a client
 // names is checked here against the share root, segment by segment with lstat, so a
 // symlink, a name outside the share or the server's own data directory is never served.
-// Which names are listed and served follows the share's name rule (§5): the portable
-// rule for the main port, or the web port's rule through withNames() (§10.2).
-import { constants as fsc, type Stats } from 'node:fs';
+// Names follow the host's rule (§5.1): the safety checks, and on a Windows server the
+// Windows checks too; both ports list and serve the same files. What is left out is
+// counted by reason and reported (§5.1).
+import { constants as fsc, type Dirent, type Stats } from 'node:fs';
 import { lstat, open, opendir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import type { FileEntry, ShareKind } from '../protocol/messages';
-import { PORTABLE_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
+import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
+import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
+import { NotSharedReport, type NotSharedItem } from './not-shared-report';
 
 export interface OpenedFile {
   handle: FileHandle;
@@ -25,23 +28,37 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
 }
 
+/** Who this process is, for the permission bits (undefined where there are none: Windows). */
+const PROCESS_USER = process.getuid ? { uid: process.getuid(), groups: new Set(process.getgroups?.() ?? []) } : undefined;
+
+/**
+ * Whether the permission bits let `user` read a file. It replaces an open() per listed
+ * file; what it misses (access lists) still fails cleanly when the file is asked for.
+ */
+export function canRead(st: Pick<Stats, 'uid' | 'gid' | 'mode'>, user = PROCESS_USER): boolean {
+  if (!user || user.uid === 0) return true;
+  if (st.uid === user.uid) return (st.mode & 0o400) !== 0;
+  if (user.groups.has(st.gid)) return (st.mode & 0o040) !== 0;
+  return (st.mode & 0o004) !== 0;
+}
+
+/** Why a directory entry is not shared, for what is neither a file nor a folder. */
+function entryReason(dirent: Dirent): NotSharedReason {
+  return dirent.isSymbolicLink() ? 'link' : 'special';
+}
+
 export class Share {
+  /** What the latest full listing left out: the administrator's log and status. */
+  readonly notShared = new NotSharedReport();
+
   private constructor(
     readonly kind: ShareKind,
     /** Real path of the shared folder, or of the shared file. */
     readonly root: string,
     private readonly dataDir: string,
     /** The rule every listed and every requested name must pass. */
-    readonly names: NameRule = PORTABLE_NAMES,
+    readonly names: NameRule,
   ) {}
-
-  /**
-   * The same share seen through another name rule: the same root, kind and data
-   * directory, and the same link, file-type and data-directory refusals.
-   */
-  withNames(names: NameRule): Share {
-    return names === this.names ? this : new Share(this.kind, this.root, this.dataDir, names);
-  }
 
   /** Display name: the folder's or the file's own name. */
   get name(): string {
@@ -50,9 +67,10 @@ export class Share {
 
   /**
    * Opens a share after checking it exists, is a folder or a regular file, and is not the
-   * data directory or inside it (the private key lives there).
+   * data directory or inside it (the private key lives there). `names` is the host's rule
+   * unless a test plays another host.
    */
-  static async open(path: string, dataDir: string): Promise<Share> {
+  static async open(path: string, dataDir: string, names: NameRule = HOST_NAMES): Promise<Share> {
     let root: string;
     let st: Stats;
     try {
@@ -65,78 +83,96 @@ export class Share {
     if (isInside(realData, root)) {
       throw new PssError(ErrorCode.SHARE_INVALID, `refusing to share ${path}: it is the data directory or inside it`);
     }
-    if (st.isDirectory()) return new Share('directory', root, realData);
+    if (st.isDirectory()) return new Share('directory', root, realData, names);
     if (st.isFile()) {
       // Clients would refuse the name (§5), so say so now rather than share nothing.
-      const problem = segmentProblem(basename(root), PORTABLE_NAMES);
-      if (problem) throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: its name is not portable (${problem}); rename it`);
-      return new Share('file', root, realData);
+      const problem = segmentProblem(basename(root), names);
+      if (problem) throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: its name is not allowed (${problem}); rename it`);
+      if (!canRead(st)) throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: it cannot be read`);
+      return new Share('file', root, realData, names);
     }
     throw new PssError(ErrorCode.SHARE_INVALID, `cannot share ${path}: not a folder or a regular file`);
   }
 
   /**
-   * Every shareable file, sorted by path. Skips links, special files, the data dir, and
-   * names the share's rule refuses (§5); those are passed to `skipped` so they can be logged.
+   * Every shareable file below `under` ('' is the whole share), sorted by path. Links,
+   * special and unreadable files and folders, the data dir and names the rule refuses
+   * (§5) are passed to `skipped` with their reason; a listing of the whole share also
+   * becomes the administrator's report.
    */
-  async list(skipped: (wirePath: string, problem: string) => void = () => undefined, under = ''): Promise<FileEntry[]> {
+  async list(skipped: (wirePath: string, reason: NotSharedReason) => void = () => undefined, under = ''): Promise<FileEntry[]> {
+    const left: NotSharedItem[] = [];
+    const skip = (path: string, reason: NotSharedReason) => {
+      left.push({ path, reason });
+      skipped(path, reason);
+    };
     if (this.kind === 'file') {
       if (under !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${under}`);
-      const st = await lstat(this.root);
-      if (!st.isFile()) return [];
-      return [{ path: this.name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) }];
+      const st = await lstat(this.root).catch(() => undefined);
+      const out: FileEntry[] = [];
+      if (!st?.isFile()) skip(this.name, st?.isSymbolicLink() ? 'link' : st ? 'special' : 'unreadable');
+      else if (!canRead(st)) skip(this.name, 'unreadable');
+      else out.push({ path: this.name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+      this.notShared.update(left);
+      return out;
     }
     const out: FileEntry[] = [];
     const walk = async (dir: string, prefix: string): Promise<void> => {
-      if (isInside(this.dataDir, dir)) return;
       let handle;
       try {
         handle = await opendir(dir);
       } catch {
-        return; // unreadable folders are simply not shared
+        if (prefix !== under) return skip(prefix, 'unreadable');
+        if (under !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${under}`);
+        throw new PssError(ErrorCode.SHARE_INVALID, 'the shared folder cannot be read');
       }
       for await (const dirent of handle) {
         const wire = prefix ? `${prefix}/${dirent.name}` : dirent.name;
-        const problem = segmentProblem(dirent.name, this.names);
-        if (problem) {
-          skipped(wire, problem);
+        if (segmentProblem(dirent.name, this.names) || pathProblem(wire, this.names)) {
+          skip(wire, 'badName');
           continue;
         }
         const abs = join(dir, dirent.name);
         if (dirent.isDirectory()) {
-          await walk(abs, wire);
+          if (isInside(this.dataDir, abs)) skip(wire, 'dataDir');
+          else await walk(abs, wire);
         } else if (dirent.isFile()) {
-          const pathIssue = pathProblem(wire, this.names);
-          if (pathIssue) {
-            skipped(wire, pathIssue);
+          const st = await lstat(abs).catch(() => undefined);
+          if (!st?.isFile()) continue; // gone, or replaced, since the folder was read
+          if (!canRead(st)) {
+            skip(wire, 'unreadable');
             continue;
           }
-          const st = await lstat(abs).catch(() => undefined);
-          if (!st?.isFile()) continue;
           if (out.length >= MAX_SHARED_FILES) {
             throw new PssError(ErrorCode.SHARE_INVALID, `the share holds more than ${MAX_SHARED_FILES} files`);
           }
           out.push({ path: wire, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+        } else {
+          skip(wire, entryReason(dirent));
         }
       }
     };
     await walk(under === '' ? this.root : await this.resolve(under, 'directory'), under);
+    if (under === '') this.notShared.update(left);
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return out;
   }
 
   /**
    * One folder's own contents (the web page's view): sub-folders by name and files, both
-   * sorted, with the same exclusions as list(). '' is the share's root.
+   * sorted, with the same exclusions as list(), counted by reason. '' is the share's root.
    */
-  async listFolder(wirePath: string): Promise<{ folders: string[]; files: FileEntry[] }> {
+  async listFolder(wirePath: string): Promise<{ folders: string[]; files: FileEntry[]; notShared: NotSharedCounts }> {
     if (this.kind === 'file') {
       if (wirePath !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${wirePath}`);
-      return { folders: [], files: await this.list() };
+      const reasons: NotSharedReason[] = [];
+      const files = await this.list((_, reason) => reasons.push(reason));
+      return { folders: [], files, notShared: countReasons(reasons) };
     }
     const dir = wirePath === '' ? this.root : await this.resolve(wirePath, 'directory');
     const folders: string[] = [];
     const files: FileEntry[] = [];
+    const reasons: NotSharedReason[] = [];
     let handle;
     try {
       handle = await opendir(dir);
@@ -145,19 +181,27 @@ export class Share {
     }
     for await (const dirent of handle) {
       const wire = wirePath ? `${wirePath}/${dirent.name}` : dirent.name;
-      if (segmentProblem(dirent.name, this.names) || pathProblem(wire, this.names)) continue;
+      if (segmentProblem(dirent.name, this.names) || pathProblem(wire, this.names)) {
+        reasons.push('badName');
+        continue;
+      }
       const abs = join(dir, dirent.name);
-      if (isInside(this.dataDir, abs)) continue;
-      if (dirent.isDirectory()) folders.push(dirent.name);
-      else if (dirent.isFile()) {
+      if (dirent.isDirectory()) {
+        if (isInside(this.dataDir, abs)) reasons.push('dataDir');
+        else folders.push(dirent.name);
+      } else if (dirent.isFile()) {
         const st = await lstat(abs).catch(() => undefined);
-        if (st?.isFile()) files.push({ path: wire, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+        if (!st?.isFile()) continue;
+        if (canRead(st)) files.push({ path: wire, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+        else reasons.push('unreadable');
+      } else {
+        reasons.push(entryReason(dirent));
       }
     }
     const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     folders.sort(byName);
     files.sort((a, b) => byName(a.path, b.path));
-    return { folders, files };
+    return { folders, files, notShared: countReasons(reasons) };
   }
 
   /** What a wire path names in the share: a file, a folder ('' is the root), or nothing. */

@@ -25,6 +25,7 @@ import type { ChatMessage, Events, SessionInfo, WebAccessInfo } from '../contrac
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { chatText, type ChatServerMessage } from '../protocol/chat-messages';
+import { describeNotShared, NOT_SHARED_WORDS } from '../protocol/not-shared';
 import type { WebTimeouts } from '../web/web-context';
 import { IdleSockets } from '../web/idle-sockets';
 import { WebServer } from '../web/web-server';
@@ -276,6 +277,19 @@ export class RunningServer {
   }
 }
 
+/**
+ * Tells the administrator what the share leaves out (§5.1), with the names, whenever that
+ * changes; a first listing in the background says it right after the start.
+ */
+function reportNotShared(share: Share, log: LogSink): void {
+  share.notShared.onChange((items, counts) => {
+    if (items.length === 0) return log(makeEntry(LogCategory.SERVER_STATUS, 'every item of the share is shared'));
+    const names = items.map((i) => `${i.path} (${NOT_SHARED_WORDS[i.reason]})`).join(', ');
+    log(makeEntry(LogCategory.SERVER_STATUS, `${describeNotShared(counts)}. ${names}`));
+  });
+  share.list().catch((err: PssError) => log(makeEntry(LogCategory.ERROR, `the share could not be listed: ${err.message}`)));
+}
+
 export async function startServer(settings: ServerSettings): Promise<RunningServer> {
   const { maxClients } = settings;
   if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > MAX_MAX_CLIENTS) {
@@ -325,5 +339,6 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     throw err;
   }
   settings.log(makeEntry(LogCategory.SERVER_STATUS, `server started on ${bind}:${server.mainPort} (chat ${server.chatPort}, web ${server.webPort}), sharing ${share.root}`));
+  reportNotShared(share, settings.log);
   return server;
 }

@@ -60,6 +60,7 @@ input[type=checkbox] { width: 22px; height: 22px; margin: 0; accent-color: #6b9c
 .meta time, .meta .size { display: block; }
 .empty, .notice { color: #a9afbd; padding: 16px 2px; }
 .notice { color: #ffcf70; }
+.not-offered { color: #a9afbd; font-size: 0.9em; padding: 4px 2px; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 14px; }
 .actions .button { flex: 1 1 auto; }
 .warning { background: #4a3411; border: 1px solid #a8741d; color: #ffe2ad; border-radius: 8px; padding: 10px 12px; margin-bottom: 12px; }

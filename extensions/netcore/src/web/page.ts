@@ -6,6 +6,7 @@
 // addresses and fingerprints read left to right, and bidi control characters in names are
 // shown as marks, never obeyed.
 import type { FileEntry } from '../protocol/messages';
+import { NOT_SHARED_REASONS, notSharedTotal, type NotSharedCounts } from '../protocol/not-shared';
 import { html, type SafeHtml } from './html';
 import { webText, WEB_LANGUAGE_NAMES, type WebLanguage, type WebText } from './web-text';
 import { fileUrl, folderUrl } from './web-path';
@@ -35,6 +36,16 @@ export interface ListingView extends PageChrome {
   folders: readonly string[];
   files: readonly FileEntry[];
   filter: string;
+  /** What this folder holds that is not offered, by reason (§5.1). */
+  notShared: NotSharedCounts;
+}
+
+/** "2 items in this folder are not offered by the server: links 1, special files 1.", or ''. */
+function notOffered(counts: NotSharedCounts, T: WebText): string {
+  const total = notSharedTotal(counts);
+  if (total === 0) return '';
+  const reasons = NOT_SHARED_REASONS.filter((r) => (counts[r] ?? 0) > 0).map((r) => T.notOfferedReason(r, counts[r]!));
+  return T.notOffered(total, reasons.join(T.listSeparator));
 }
 
 export function formatSize(bytes: number, lang: WebLanguage = 'en'): string {
@@ -166,6 +177,7 @@ export function renderListing(view: ListingView): string {
   const total = view.folders.length + view.files.length;
   const shown = folders.length + files.length;
   const empty = total === 0 ? T.emptyFolder : shown === 0 ? T.noMatch : '';
+  const note = notOffered(view.notShared, T);
   const title = view.folder === '' ? view.shareName : view.folder.split('/').at(-1)!;
   const body = html`${breadcrumbs(view.shareName, view.folder, T)}
 <form class="filter" method="get" role="search">
@@ -184,6 +196,7 @@ ${view.filter ? html`<a class="button quiet" href="?">${T.clearFilter}</a>` : ''
 ${folderRows}${fileRows}
 </ul>
 <p class="empty" id="empty"${empty ? '' : html` hidden`}>${empty || T.noMatch}</p>
+${note ? html`<p class="not-offered" id="not-offered">${note}</p>` : ''}
 <div class="actions">
 <button type="submit" class="button primary" id="zip-selected">${T.downloadSelected}</button>
 ${total > 0 ? html`<a class="button" id="zip-folder" href="/zip?path=${encodeURIComponent(view.folder)}">${T.downloadFolder}</a>` : ''}

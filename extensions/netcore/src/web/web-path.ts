@@ -4,7 +4,7 @@
 // BAD_PATH. That rule makes every safety check of the wire rule, so the web port refuses
 // every traversal the main port refuses, and nothing is decoded twice.
 import { ErrorCode, PssError } from '../errors';
-import { WEB_NAMES, pathProblem, type NameRule } from '../protocol/path-rules';
+import { HOST_NAMES, pathProblem, type NameRule } from '../protocol/path-rules';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** What may appear raw in a request path; everything else must be percent-encoded. */
@@ -41,7 +41,7 @@ export function percentDecode(raw: string): string {
  * The wire path of a file URL's tail (`/files/<tail>`). An empty tail is refused: it
  * names no file.
  */
-export function fileWirePath(tail: string, rule: NameRule = WEB_NAMES): string {
+export function fileWirePath(tail: string, rule: NameRule = HOST_NAMES): string {
   const path = percentDecode(tail);
   const problem = pathProblem(path, rule);
   if (problem) throw refuse(problem);
@@ -52,7 +52,7 @@ export function fileWirePath(tail: string, rule: NameRule = WEB_NAMES): string {
  * The wire path of a folder URL's tail (`/browse/<tail>`): '' for the share's root, and
  * one trailing slash allowed.
  */
-export function folderWirePath(tail: string, rule: NameRule = WEB_NAMES): string {
+export function folderWirePath(tail: string, rule: NameRule = HOST_NAMES): string {
   const path = percentDecode(tail);
   if (path === '') return '';
   const bare = path.endsWith('/') ? path.slice(0, -1) : path;

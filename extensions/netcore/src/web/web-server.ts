@@ -6,7 +6,6 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { BUSY_RETRY_MS, MAIN_PORT_CIPHERS, WEB_DEADLINE_CHECK_MS, WEB_MAX_CONNECTIONS, WEB_MAX_HEADER_BYTES, WEB_PORT_TLS12_CIPHERS } from '../constants';
 import { LogCategory, makeEntry } from '../logs/log-entry';
-import { WEB_NAMES } from '../protocol/path-rules';
 import type { AdmissionTicket } from '../server/admission';
 import { closeWithin, listenOn, trackConnections } from '../transport/tls-listener';
 import { handleRequest } from './router';
@@ -36,9 +35,7 @@ export class WebServer {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: WebServerOptions) {
-    // Browsers get the share under the web port's name rule (§10.2): every safety check of
-    // the wire rule, without the Windows-only ones, since a browser names what it saves.
-    const ctx: WebContext = { ...options.ctx, share: options.ctx.share.withNames(WEB_NAMES) };
+    const ctx = options.ctx;
     const t = ctx.timeouts;
     this.https = createServer(
       {

@@ -3,6 +3,7 @@
 // browser's Accept-Language, then English. Each language's text comes from its catalog
 // in messages.ts, with plurals picked by Intl.PluralRules and numbers and dates in the
 // language's digits and calendar (Persian digits and the Persian calendar for fa).
+import type { NotSharedReason } from '../protocol/not-shared';
 import { readCookie } from './cookies';
 import { WEB_MESSAGES_EN, WEB_MESSAGES_FA, type WebMessage, type WebMessageKey } from './messages';
 
@@ -97,6 +98,15 @@ function formatter(lang: WebLanguage) {
 
 const SIZE_KEYS: readonly WebMessageKey[] = ['sizeBytes', 'sizeKB', 'sizeMB', 'sizeGB', 'sizeTB'];
 
+const NOT_OFFERED_KEYS: Record<NotSharedReason, WebMessageKey> = {
+  link: 'notOfferedLink',
+  special: 'notOfferedSpecial',
+  unreadable: 'notOfferedUnreadable',
+  dataDir: 'notOfferedDataDir',
+  badName: 'notOfferedBadName',
+  other: 'notOfferedOther',
+};
+
 function makeText(lang: WebLanguage) {
   const format = formatter(lang);
   const plain = Object.fromEntries(Object.keys(WEB_MESSAGES_EN).map((k) => [k, format(k as WebMessageKey)])) as Record<WebMessageKey, string>;
@@ -122,6 +132,8 @@ function makeText(lang: WebLanguage) {
     counted: (folders: number, files: number) =>
       format('counted', { folders: format('countedFolders', { n: folders }), files: format('countedFiles', { n: files }) }),
     serverFull: (max: number) => format('serverFull', { max }),
+    notOffered: (total: number, reasons: string) => format('notOffered', { total, reasons }),
+    notOfferedReason: (reason: NotSharedReason, n: number) => format(NOT_OFFERED_KEYS[reason], { n }),
     disconnected: (reason: string) => format('disconnected', { reason }),
     bidiControl: (code: string) => format('bidiControl', { code }),
     bidiWarning: (n: number) => format('bidiWarning', { n }),

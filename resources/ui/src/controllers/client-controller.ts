@@ -8,6 +8,7 @@ import type {
   DownloadSummary,
   FileOutcomeInfo,
   NetcoreApi,
+  NotSharedCounts,
   ShareKind,
   TransferProgress,
 } from '../../../../extensions/netcore/src/contract';
@@ -37,6 +38,8 @@ export interface ClientViewState {
   error: string | null;
   notice: string | null;
   share: { kind: ShareKind; name: string } | null;
+  /** What the server leaves out of its share, by reason (the "not offered" note). */
+  notShared: NotSharedCounts;
   /** The tree's selection; mutable, so `treeVersion` changes with every change to it. */
   tree: TreeSelection | null;
   treeVersion: number;
@@ -52,6 +55,8 @@ export interface ClientViewState {
   progress: TransferProgress | null;
   /** Files that failed in the last run, by path. */
   failures: readonly FileOutcomeInfo[];
+  /** Files of the last run saved under another name ("saved as"). */
+  renamed: readonly FileOutcomeInfo[];
   filesDone: number;
   summary: DownloadSummary | null;
   chatOpen: boolean;
@@ -77,6 +82,7 @@ export class ClientController extends Store<ClientViewState> {
       error: null,
       notice: null,
       share: null,
+      notShared: {},
       tree: null,
       treeVersion: 0,
       loadingList: false,
@@ -87,6 +93,7 @@ export class ClientController extends Store<ClientViewState> {
       downloading: false,
       progress: null,
       failures: [],
+      renamed: [],
       filesDone: 0,
       summary: null,
       chatOpen: false,
@@ -142,6 +149,7 @@ export class ClientController extends Store<ClientViewState> {
       notice: null,
       pinAlert: null,
       share: null,
+      notShared: {},
       tree: null,
       summary: null,
       progress: null,
@@ -190,7 +198,7 @@ export class ClientController extends Store<ClientViewState> {
   async disconnect(): Promise<void> {
     try {
       const connection = await this.api.request('client.disconnect', {});
-      this.set({ connection, tree: null, share: null, chatOpen: false, progress: null, summary: null, failures: [] });
+      this.set({ connection, tree: null, share: null, notShared: {}, chatOpen: false, progress: null, summary: null, failures: [], renamed: [] });
     } catch (err) {
       this.set({ error: errorText(err) });
     }
@@ -205,8 +213,8 @@ export class ClientController extends Store<ClientViewState> {
   async list(): Promise<void> {
     this.set({ loadingList: true });
     try {
-      const { share, entries } = await this.api.request('client.list', {});
-      this.set({ share, tree: new TreeSelection(FileTree.fromEntries(entries)), treeVersion: this.state.treeVersion + 1, loadingList: false });
+      const { share, entries, notShared } = await this.api.request('client.list', {});
+      this.set({ share, notShared, tree: new TreeSelection(FileTree.fromEntries(entries)), treeVersion: this.state.treeVersion + 1, loadingList: false });
     } catch (err) {
       this.set({ loadingList: false, error: errorText(err) });
     }
@@ -383,7 +391,7 @@ export class ClientController extends Store<ClientViewState> {
 
   private async runDownload(command: () => Promise<DownloadSummary>): Promise<void> {
     if (this.state.downloading) return;
-    this.set({ downloading: true, error: null, notice: null, progress: null, failures: [], filesDone: 0, summary: null });
+    this.set({ downloading: true, error: null, notice: null, progress: null, failures: [], renamed: [], filesDone: 0, summary: null });
     try {
       const summary = await command();
       this.set({ downloading: false, summary });
@@ -395,8 +403,10 @@ export class ClientController extends Store<ClientViewState> {
   }
 
   private fileDone(outcome: FileOutcomeInfo): void {
-    if (outcome.status === 'failed') this.set({ failures: [...this.state.failures, outcome] });
-    else this.set({ filesDone: this.state.filesDone + 1 });
+    if (outcome.status === 'failed') return this.set({ failures: [...this.state.failures, outcome] });
+    const patch: Partial<ClientViewState> = { filesDone: this.state.filesDone + 1 };
+    if (outcome.savedAs !== undefined) patch.renamed = [...this.state.renamed, outcome];
+    this.set(patch);
   }
 
   private stateArrived(connection: ClientState): void {

@@ -42,6 +42,7 @@ export const stoppedStatus: ServerStatus = {
   maxClients: 0,
   sessions: 0,
   webAccess: [],
+  notShared: {},
 };
 
 export class ServerControlController extends Store<ServerControlState> {

@@ -7,9 +7,11 @@ import '../components/chat-window';
 import type { PssChatWindow } from '../components/chat-window';
 import { emit } from '../components/emit';
 import '../components/file-tree';
+import '../components/not-shared-note';
 import '../components/ip-input';
 import '../components/password-field';
 import '../components/progress-bar';
+import '../components/saved-as-list';
 import '../components/trust-dialog';
 import type { ClientController } from '../controllers/client-controller';
 import { t } from '../i18n/i18n';
@@ -159,6 +161,7 @@ export class PssClientView extends LitElement {
             ? t('client.files.summary', { files: selection.files, size: formatBytes(selection.bytes), total: tree.tree.root.fileCount })
             : t('client.files.none')}
       </div>
+      <pss-not-shared-note audience="client" .counts=${s.notShared}></pss-not-shared-note>
     </section>`;
   }
 
@@ -275,6 +278,7 @@ export class PssClientView extends LitElement {
               ${s.failures.map((f) => html`<li><span class="mono">${nameText(f.path, { ltr: true })}</span> — ${nameText(f.message ?? f.code ?? '')}</li>`)}
             </ul>`
         : nothing}
+      <pss-saved-as-list .files=${s.renamed}></pss-saved-as-list>
     </section>`;
   }
 

@@ -1,6 +1,7 @@
 // The server's Control Panel tab.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import '../components/not-shared-note';
 import '../components/password-field';
 import '../components/qr-image';
 import type { ServerControlController } from '../controllers/server-control-controller';
@@ -147,7 +148,10 @@ export class PssServerControlView extends LitElement {
     const st = c.state.status;
     return html`<dl>
       <dt>${t('server.control.sharing')}</dt>
-      <dd class="addr" data-testid="server-share">${nameText(st.share?.path ?? '', { ltr: true })}</dd>
+      <dd class="addr" data-testid="server-share">
+        ${nameText(st.share?.path ?? '', { ltr: true })}
+        <pss-not-shared-note audience="server" .counts=${st.notShared}></pss-not-shared-note>
+      </dd>
       <dt>${t('server.control.serverIp')}</dt>
       <dd>
         <ul data-testid="server-addresses">

@@ -1,0 +1,34 @@
+// The administrator's view of what the share leaves out (PROTOCOL.md §5.1): the latest
+// full listing's items by name and reason. It tells its listeners only when that set
+// changes, so a log entry is written once per change, not once per listing.
+import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
+
+export interface NotSharedItem {
+  /** Wire path of the entry inside the share. */
+  path: string;
+  reason: NotSharedReason;
+}
+
+export class NotSharedReport {
+  private key: string | undefined;
+  private readonly listeners = new Set<(items: readonly NotSharedItem[], counts: NotSharedCounts) => void>();
+  /** What the latest full listing left out. */
+  counts: NotSharedCounts = {};
+  items: readonly NotSharedItem[] = [];
+
+  /** Calls `listener` on each change until the returned function is called. */
+  onChange(listener: (items: readonly NotSharedItem[], counts: NotSharedCounts) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  update(items: NotSharedItem[]): void {
+    const sorted = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const key = JSON.stringify(sorted);
+    if (key === this.key) return;
+    this.key = key;
+    this.items = sorted;
+    this.counts = countReasons(sorted.map((i) => i.reason));
+    for (const listener of this.listeners) listener(this.items, this.counts);
+  }
+}
