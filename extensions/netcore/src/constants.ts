@@ -37,6 +37,8 @@ export const CHAT_HISTORY_MAX = 1000;
 /** Session updates are coalesced to at most one per this interval. */
 export const SESSION_EVENT_INTERVAL_MS = 250;
 export const MAX_SHARED_FILES = 1_000_000;
+/** Items named in one log entry about what the share leaves out; the rest are counted. */
+export const NOT_SHARED_LOG_NAMES = 200;
 
 /** Data frames all sessions together may send per event-loop turn (server/turn-budget.ts). */
 export const FRAMES_PER_TURN = 2;

@@ -127,33 +127,42 @@ export function mapFolder(names: Iterable<string>, storage: Storage): Map<string
   return out;
 }
 
+/** Calls `visit` with each segment of a '/'-separated path and the folder it is in ('' at the top). */
+function eachSegment(path: string, visit: (folder: string, name: string) => void): void {
+  let start = 0;
+  for (;;) {
+    const slash = path.indexOf('/', start);
+    visit(start === 0 ? '' : path.slice(0, start - 1), slash < 0 ? path.slice(start) : path.slice(start, slash));
+    if (slash < 0) return;
+    start = slash + 1;
+  }
+}
+
 /**
  * The local path of each wire path of a listing, segment by segment: each segment is
  * mapped among the names of its own folder in `paths` (files and the folders on their
  * way). Paths whose local path is the same as the wire path map to themselves.
  */
 export function mapPaths(paths: readonly string[], storage: Storage): Map<string, string> {
+  // Distinct names of at most 255 bytes are all stored as they are: nothing to map.
+  const out = new Map<string, string>();
+  if (!storage.windowsNames && !storage.caseInsensitive) {
+    for (const path of paths) out.set(path, path);
+    return out;
+  }
   const children = new Map<string, Set<string>>();
   for (const path of paths) {
-    const segments = path.split('/');
-    let folder = '';
-    for (const segment of segments) {
+    eachSegment(path, (folder, name) => {
       let set = children.get(folder);
       if (!set) children.set(folder, (set = new Set()));
-      set.add(segment);
-      folder = folder === '' ? segment : `${folder}/${segment}`;
-    }
+      set.add(name);
+    });
   }
   const local = new Map<string, Map<string, string>>();
   for (const [folder, names] of children) local.set(folder, mapFolder(names, storage));
-  const out = new Map<string, string>();
   for (const path of paths) {
-    let folder = '';
     const mapped: string[] = [];
-    for (const segment of path.split('/')) {
-      mapped.push(local.get(folder)!.get(segment)!);
-      folder = folder === '' ? segment : `${folder}/${segment}`;
-    }
+    eachSegment(path, (folder, name) => mapped.push(local.get(folder)!.get(name)!));
     out.set(path, mapped.join('/'));
   }
   return out;

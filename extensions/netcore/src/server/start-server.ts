@@ -10,6 +10,7 @@ import {
   DEFAULT_BIND_ADDRESS,
   DEFAULT_MAIN_PORT,
   MAX_MAX_CLIENTS,
+  NOT_SHARED_LOG_NAMES,
   PENDING_GRACE_MS,
   PENDING_PER_ADDRESS,
   PENDING_TOTAL,
@@ -282,10 +283,17 @@ export class RunningServer {
  * changes; a first listing in the background says it right after the start.
  */
 function reportNotShared(share: Share, log: LogSink): void {
+  let reported = false;
   share.notShared.onChange((items, counts) => {
-    if (items.length === 0) return log(makeEntry(LogCategory.SERVER_STATUS, 'every item of the share is shared'));
-    const names = items.map((i) => `${i.path} (${NOT_SHARED_WORDS[i.reason]})`).join(', ');
-    log(makeEntry(LogCategory.SERVER_STATUS, `${describeNotShared(counts)}. ${names}`));
+    if (items.length === 0) {
+      if (reported) log(makeEntry(LogCategory.SERVER_STATUS, 'every item of the share is shared now'));
+      reported = false;
+      return;
+    }
+    reported = true;
+    const shown = items.slice(0, NOT_SHARED_LOG_NAMES).map((i) => `${i.path} (${NOT_SHARED_WORDS[i.reason]})`);
+    if (items.length > shown.length) shown.push(`and ${items.length - shown.length} more`);
+    log(makeEntry(LogCategory.SERVER_STATUS, `${describeNotShared(counts)}. ${shown.join(', ')}`));
   });
   share.list().catch((err: PssError) => log(makeEntry(LogCategory.ERROR, `the share could not be listed: ${err.message}`)));
 }
