@@ -10,6 +10,7 @@ import { ARTIFACTS_DIR, type BrowserHandle } from './browser';
 import { NeutralinoHost, type DialogHandlers } from './neutralino-host';
 import { removeDir } from './temp-dir';
 import { waitUntil } from './wait';
+import { withoutIsolates } from './isolates';
 
 /** Screenshots of the desktop app (git-ignored). */
 export const DESKTOP_ARTIFACTS = join(ARTIFACTS_DIR, 'desktop');
@@ -108,7 +109,7 @@ export async function screenshot(app: AppWindow, name: string): Promise<string> 
  * marks (U+2066–U+2069) that keep names, paths and addresses in their own direction.
  */
 export async function textOf(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/[\u2066-\u2069]/g, '').trim();
+  return withoutIsolates((await locator.textContent()) ?? '').trim();
 }
 
 /** Waits until the first match of `locator` has text matching `pattern`; returns that text. */

@@ -7,7 +7,7 @@ import { unreadFor } from '../../../resources/ui/src/logic/unread';
 import { FakeNetcore, settle } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { chat, session } from '../support/samples';
-import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
+import { withoutIsolates as plain } from '../../support/isolates';
 
 async function setup() {
   const api = new FakeNetcore()

@@ -10,7 +10,7 @@ import { SETTINGS_STORAGE_KEY } from '../../../resources/ui/src/logic/settings';
 import { FakeNetcore, settle } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { chat, clientState, progress } from '../support/samples';
-import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
+import { withoutIsolates as plain } from '../../support/isolates';
 
 const listing = {
   share: { kind: 'directory' as const, name: 'Shared' },

@@ -6,7 +6,7 @@ import type { LogEntry } from '../../../extensions/netcore/src/contract';
 import { exportTarget, LogsController } from '../../../resources/ui/src/controllers/logs-controller';
 import { FakeNetcore } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
-import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
+import { withoutIsolates as plain } from '../../support/isolates';
 
 function entry(n: number, category: LogEntry['category'], message: string): LogEntry {
   return { time: new Date(Date.UTC(2024, 4, 1, 10, 0, n)).toISOString(), category, message, address: '192.168.1.31' };

@@ -8,7 +8,7 @@ import { SETTINGS_STORAGE_KEY } from '../../../resources/ui/src/logic/settings';
 import { FakeNetcore, settle } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { serverStatus } from '../support/samples';
-import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
+import { withoutIsolates as plain } from '../../support/isolates';
 
 async function setup(stored?: object) {
   const api = new FakeNetcore().handle('server.status', () => stoppedStatus);

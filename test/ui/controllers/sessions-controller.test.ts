@@ -6,7 +6,7 @@ import { SessionsController } from '../../../resources/ui/src/controllers/sessio
 import { FakeNetcore } from '../support/fake-netcore';
 import { FakeShell } from '../support/fake-shell';
 import { serverStatus, session } from '../support/samples';
-import { withoutIsolates as plain } from '../../../resources/ui/src/i18n/bidi';
+import { withoutIsolates as plain } from '../../support/isolates';
 
 async function setup() {
   const api = new FakeNetcore().handle('server.sessions', () => [session({ id: 'b', connectedAt: '2024-05-01T10:05:00.000Z' }), session({ id: 'a' })]);

@@ -1,13 +1,14 @@
 // Every screen of the desktop UI in Chromium, on a fake engine: what each shows, keyboard
 // typing into the Server IP box, a 100,000-file tree and a 20,000-row log that draw only
-// what is in view, the 🔴 markers, the trust prompt and the changed-certificate alarm.
-// Screenshots go to test-artifacts/ (git-ignored).
+// what is in view, the red unread dots, the trust prompt and the changed-certificate
+// alarm; the bundled icons and font (no emoji anywhere), the English / فارسی switch and
+// the first run following the system language, and names whose bidi control characters
+// are shown rather than obeyed. Screenshots go to test-artifacts/ (git-ignored).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { withoutIsolates } from '../../../resources/ui/src/i18n/bidi';
 import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } from '../../support/browser';
-import { withoutIsolates } from '../../../resources/ui/src/i18n/bidi';
+import { withoutIsolates } from '../../support/isolates';
 import { bundledFontReady, iconsShown, pictographs } from '../support/page-checks';
 import { ORIGIN, serveTestPage } from '../support/ui-page';
 

@@ -16,8 +16,3 @@ export function ltr(value: string): string {
 export function isolate(value: string): string {
   return `${FSI}${value}${PDI}`;
 }
-
-/** The text without isolate marks (tests and places that compare plain text). */
-export function withoutIsolates(text: string): string {
-  return text.replace(/[\u2066-\u2069]/g, '');
-}

@@ -17,7 +17,7 @@ export type Message = string | PluralMessage;
 
 export type MessageParams = Readonly<Record<string, string | number>>;
 
-export const PLURAL_FORMS = ['zero', 'one', 'two', 'few', 'many', 'other'] as const;
+const PLURAL_FORMS = ['zero', 'one', 'two', 'few', 'many', 'other'] as const;
 
 const rulesByLang = new Map<string, Intl.PluralRules>();
 
@@ -48,13 +48,4 @@ export function fill(template: string, params: MessageParams | undefined, format
     if (value === undefined) return whole;
     return typeof value === 'number' ? formatNumber(value) : value;
   });
-}
-
-/** Every placeholder a message uses, in any of its forms (for the catalog test). */
-export function placeholdersOf(message: Message): string[] {
-  const texts = typeof message === 'string' ? [message] : PLURAL_FORMS.map((f) => message[f]).filter((x): x is string => x !== undefined);
-  const names = new Set<string>();
-  for (const text of texts) for (const m of text.matchAll(/\{(\w+)\}/g)) names.add(m[1]!);
-  if (typeof message !== 'string') names.add(message.count);
-  return [...names].sort();
 }
