@@ -7,7 +7,7 @@
 // (target: within 64 MiB of idle). The machine is shared: figures are noisy.
 //
 // Environment: BENCH_LOAD_DESKTOP (100), BENCH_LOAD_WEB (100), BENCH_LOAD_MIB (20),
-// BENCH_LOAD_SETTLE_S (60).
+// BENCH_LOAD_SETTLE_S (60), BENCH_LOAD_SERVER_MALLOC_MMAP_THRESHOLD (unset).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -114,7 +114,17 @@ async function main(): Promise<void> {
     const file = await writeRandomFile(join(base, 'share', 'load.bin'), SIZE_MIB * MiB);
     const dataDir = join(base, 'server-data');
     await mkdir(dataDir);
-    const server = await startCliServer(join(base, 'share'), { cwd: base, dataDir, extraArgs: ['--max-clients', String(DESKTOP + WEB + 10)] });
+    // BENCH_LOAD_SERVER_MALLOC_MMAP_THRESHOLD sets glibc's MALLOC_MMAP_THRESHOLD_ for the server
+    // process only, to see how much of what stays after the load is the allocator keeping freed
+    // 1 MiB blocks rather than the server holding them.
+    const threshold = process.env.BENCH_LOAD_SERVER_MALLOC_MMAP_THRESHOLD;
+    const server = await startCliServer(join(base, 'share'), {
+      cwd: base,
+      dataDir,
+      extraArgs: ['--max-clients', String(DESKTOP + WEB + 10)],
+      ...(threshold ? { env: { MALLOC_MMAP_THRESHOLD_: threshold } } : {}),
+    });
+    if (threshold) process.stdout.write(`(server run with MALLOC_MMAP_THRESHOLD_=${threshold})\n`);
     const pid = server.process.pid;
     const { mainPort, webPort, fingerprint } = server.ready;
     try {
