@@ -40,6 +40,26 @@ export const MAX_SHARED_FILES = 1_000_000;
 /** Items named in one log entry about what the share leaves out; the rest are counted. */
 export const NOT_SHARED_LOG_NAMES = 200;
 
+/**
+ * Bytes waiting to be written to one peer beyond which that peer is not read any more
+ * until they drain (transport/framed-socket.ts). A data frame in flight is 1 MiB.
+ */
+export const REPLY_QUEUE_HIGH_BYTES = 256 * 1024;
+/** Bytes waiting for one peer beyond which it is dropped: it asks and does not read. */
+export const REPLY_QUEUE_MAX_BYTES = 4 * 1024 * 1024;
+/** A peer that reads nothing for this long while answers wait for it is dropped. */
+export const WRITE_STALL_MS = 60_000;
+/** What running DOWNLOAD_FILES lists may hold in memory, all sessions together (transport/byte-budget.ts). */
+export const REQUEST_BUDGET_BYTES = 8 * 1024 * 1024;
+/** What control frames bigger than FRAME_BUDGET_MIN_BYTES may hold while they arrive, all connections together. */
+export const FRAME_BUDGET_BYTES = 8 * 1024 * 1024;
+/** Control frames up to this size are not counted (PINGs, HELLO, small requests). */
+export const FRAME_BUDGET_MIN_BYTES = 64 * 1024;
+/** PINGs a session may send per window; one more ends it (a keep-alive needs one a minute). */
+export const PING_MAX_PER_WINDOW = 100;
+export const PING_WINDOW_MS = 10_000;
+/** FILE_ERRORs of one request logged one by one; the rest are summed up in one line. */
+export const FILE_ERRORS_LOGGED_PER_REQUEST = 20;
 /** Data frames all sessions together may send per event-loop turn (server/turn-budget.ts). */
 export const FRAMES_PER_TURN = 2;
 

@@ -2,6 +2,15 @@
 
 /** Entries kept in memory; the oldest are dropped first. */
 export const LOG_MEMORY_MAX_ENTRIES = 50_000;
+/** The entries kept in memory take at most about this much (counted as UTF-16 text). */
+export const LOG_MEMORY_MAX_BYTES = 8 * 1024 * 1024;
+/** The longest message an entry keeps, in UTF-8 bytes; longer ones end in "…". */
+export const LOG_MESSAGE_MAX_BYTES = 1024;
+/** The longest address or session id an entry keeps, in UTF-8 bytes. */
+export const LOG_FIELD_MAX_BYTES = 64;
+/** Entries one peer address may add per window; the rest are counted and summed up. */
+export const LOG_PEER_MAX_ENTRIES = 500;
+export const LOG_PEER_WINDOW_MS = 10_000;
 
 /** Folder inside the data directory that holds the log files (DESIGN §4). */
 export const LOG_DIR_NAME = 'logs';

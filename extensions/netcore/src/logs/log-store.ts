@@ -3,7 +3,7 @@
 import { ErrorCode, PssError } from '../errors';
 import { LogFile, type LogFileOptions } from './log-file';
 import { LogCategory, makeEntry, type LogEntry, type LogSink } from './log-entry';
-import { LOG_MEMORY_MAX_ENTRIES } from './log-limits';
+import { LOG_FIELD_MAX_BYTES, LOG_MEMORY_MAX_BYTES, LOG_MEMORY_MAX_ENTRIES, LOG_MESSAGE_MAX_BYTES } from './log-limits';
 
 /** An entry as the store keeps it: frozen, numbered 1, 2, 3, … in the order it was added. */
 export interface StoredLogEntry extends Readonly<LogEntry> {
@@ -32,6 +32,8 @@ export interface LogStoreOptions {
   dir?: string;
   /** Entries kept in memory; the oldest are dropped first. */
   maxEntries?: number;
+  /** About how much memory the kept entries may take; the oldest are dropped first. */
+  maxBytes?: number;
   maxFileBytes?: LogFileOptions['maxFileBytes'];
   keepFiles?: LogFileOptions['keepFiles'];
 }
@@ -48,6 +50,10 @@ export class LogStore {
   private readonly ring: (StoredLogEntry | undefined)[];
   /** The parsed time of each slot's entry (NaN when it does not parse). */
   private readonly times: Float64Array;
+  /** The size each slot's entry is counted at. */
+  private readonly sizes: Uint32Array;
+  private readonly maxBytes: number;
+  private bytes = 0;
   private readonly listeners = new Set<LogListener>();
   private readonly file: LogFile | undefined;
   private nextSeq = 1;
@@ -61,6 +67,8 @@ export class LogStore {
     this.capacity = capacity;
     this.ring = new Array<StoredLogEntry | undefined>(capacity);
     this.times = new Float64Array(capacity);
+    this.sizes = new Uint32Array(capacity);
+    this.maxBytes = options.maxBytes ?? LOG_MEMORY_MAX_BYTES;
     if (options.dir !== undefined) {
       const fileOptions: LogFileOptions = { onError: (err) => this.fileFailed(err) };
       if (options.maxFileBytes !== undefined) fileOptions.maxFileBytes = options.maxFileBytes;
@@ -154,9 +162,20 @@ export class LogStore {
   private keep(entry: LogEntry): StoredLogEntry {
     const stored: StoredLogEntry = Object.freeze({ ...entry, seq: this.nextSeq++ });
     const slot = (stored.seq - 1) % this.capacity;
+    if (this.count === this.capacity) this.bytes -= this.sizes[slot]!;
+    else this.count++;
+    const size = entrySize(stored);
     this.ring[slot] = stored;
     this.times[slot] = Date.parse(stored.time);
-    if (this.count < this.capacity) this.count++;
+    this.sizes[slot] = size;
+    this.bytes += size;
+    // Bounded by bytes too: many long entries hold fewer of them, never more memory.
+    while (this.bytes > this.maxBytes && this.count > 1) {
+      const oldest = (this.nextSeq - this.count - 1) % this.capacity;
+      this.bytes -= this.sizes[oldest]!;
+      this.ring[oldest] = undefined;
+      this.count--;
+    }
     return stored;
   }
 
@@ -176,15 +195,31 @@ export class LogStore {
   }
 }
 
-/** Only the entry's own fields, in a fixed order, without anything a caller added. */
+/**
+ * Only the entry's own fields, in a fixed order, without anything a caller added, each cut
+ * to its byte cap: whatever a peer makes the server log, one entry stays small.
+ */
 function toPlainEntry(entry: LogEntry): LogEntry {
   return {
-    time: entry.time,
+    time: capBytes(entry.time, LOG_FIELD_MAX_BYTES),
     category: entry.category,
-    ...(entry.sessionId !== undefined && { sessionId: entry.sessionId }),
-    ...(entry.address !== undefined && { address: entry.address }),
-    message: entry.message,
+    ...(entry.sessionId !== undefined && { sessionId: capBytes(entry.sessionId, LOG_FIELD_MAX_BYTES) }),
+    ...(entry.address !== undefined && { address: capBytes(entry.address, LOG_FIELD_MAX_BYTES) }),
+    message: capBytes(entry.message, LOG_MESSAGE_MAX_BYTES),
   };
+}
+
+/** `text` cut to at most `max` UTF-8 bytes (ending in "…" when cut), never inside a character. */
+export function capBytes(text: string, max: number): string {
+  if (text.length * 3 <= max || Buffer.byteLength(text) <= max) return text;
+  const bytes = Buffer.from(text).subarray(0, max - 3);
+  // A cut inside a multi-byte character leaves U+FFFD at the end: drop it.
+  return bytes.toString('utf8').replace(/\uFFFD$/, '') + '…';
+}
+
+/** What an entry is counted at: its text as UTF-16, plus the object around it. */
+function entrySize(entry: StoredLogEntry): number {
+  return 2 * (entry.time.length + entry.message.length + (entry.address?.length ?? 0) + (entry.sessionId?.length ?? 0)) + 160;
 }
 
 function matchesText(entry: StoredLogEntry, needle: string): boolean {

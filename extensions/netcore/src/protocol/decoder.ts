@@ -25,6 +25,13 @@ export class FrameDecoder {
    * itself may send only small frames, refused as soon as their length is read.
    */
   limitBytes: number | undefined;
+  /**
+   * Shared by the connections of a server: a control frame over `minBytes` takes its
+   * length from it while it is assembled and parsed, and is refused with BUSY when it
+   * does not fit.
+   */
+  budget: { take(bytes: number): { release(): void } | undefined; minBytes: number } | undefined;
+  private lease: { release(): void } | undefined;
 
   /** True between frames: nothing partial is held. */
   get idle(): boolean {
@@ -92,6 +99,10 @@ export class FrameDecoder {
     this.remaining = length;
     if (type === FrameType.CONTROL) {
       if (length === 0) throw new PssError(ErrorCode.BAD_MESSAGE, 'empty control frame');
+      if (this.budget && length > this.budget.minBytes) {
+        this.lease = this.budget.take(length);
+        if (!this.lease) throw new PssError(ErrorCode.BUSY, 'the server is busy with other large requests; try again shortly');
+      }
       this.control = Buffer.allocUnsafe(length);
       this.controlFill = 0;
     } else if (length === 0) {
@@ -102,12 +113,22 @@ export class FrameDecoder {
   private finishControl(emit: (item: DecodedItem) => void): void {
     const body = this.control!;
     this.control = undefined;
-    let message: unknown;
     try {
-      message = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-    } catch {
-      throw new PssError(ErrorCode.BAD_MESSAGE, 'control frame is not valid UTF-8 JSON');
+      let message: unknown;
+      try {
+        message = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      } catch {
+        throw new PssError(ErrorCode.BAD_MESSAGE, 'control frame is not valid UTF-8 JSON');
+      }
+      emit({ kind: 'control', message });
+    } finally {
+      this.release();
     }
-    emit({ kind: 'control', message });
+  }
+
+  /** Gives back the budget a frame held (the connection closed in the middle of it). */
+  release(): void {
+    this.lease?.release();
+    this.lease = undefined;
   }
 }

@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
-import { BUSY_RETRY_MS, FRAMES_PER_TURN, HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { BUSY_RETRY_MS, FRAME_BUDGET_BYTES, FRAMES_PER_TURN, REQUEST_BUDGET_BYTES, HELLO_TIMEOUT_MS, SESSION_EVENT_INTERVAL_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
@@ -14,6 +14,7 @@ import { HashCache } from './hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
 import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
 import { EventCoalescer } from './event-coalescer';
+import { ByteBudget } from '../transport/byte-budget';
 import { TurnBudget } from './turn-budget';
 import { Session } from './session';
 import type { Share } from './share';
@@ -82,6 +83,8 @@ export class FileServer {
       whenRunning: () => this.paused?.promise ?? Promise.resolve(),
       isPaused: () => this.paused !== undefined,
       turns: new TurnBudget(FRAMES_PER_TURN),
+      requests: new ByteBudget(REQUEST_BUDGET_BYTES),
+      frames: new ByteBudget(FRAME_BUDGET_BYTES),
       chatPort: () => this.chatPort,
       sessionChanged: (session) => this.touch(session),
       hasRoom: () => this.sessionCount + (options.otherSessions?.() ?? 0) < options.maxClients,

@@ -5,6 +5,7 @@ import type { LoginGuard } from './auth';
 import type { HashCache } from './hash-cache';
 import type { Session } from './session';
 import type { Share } from './share';
+import type { ByteBudget } from '../transport/byte-budget';
 import type { TurnBudget } from './turn-budget';
 
 export interface ServerTimeouts {
@@ -25,6 +26,10 @@ export interface ServerContext {
   /** Resolves at once while the server runs; waits while it is paused. */
   whenRunning(): Promise<void>;
   isPaused(): boolean;
+  /** What running requests may hold in memory, every session together. */
+  requests: ByteBudget;
+  /** What control frames being assembled may hold, every connection together. */
+  frames: ByteBudget;
   /** Data frames per event-loop turn, shared by every session. */
   turns: TurnBudget;
   /** The chat port clients should use, once it listens. */

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
-import { FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PENDING_MAX_FRAME_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
+import { BUSY_RETRY_MS, FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_BUDGET_MIN_BYTES, PING_MAX_PER_WINDOW, PING_WINDOW_MS, FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PENDING_MAX_FRAME_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
@@ -10,6 +10,7 @@ import { ChunkReader } from './chunk-reader';
 import type { PendingDigest } from './hash-cache';
 import type { AdmissionTicket, WaitingConnection } from './admission';
 import { verdictEntry } from './auth';
+import { requestCost } from '../transport/byte-budget';
 import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
@@ -17,6 +18,24 @@ import { FramedSocket } from '../transport/framed-socket';
 import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
+
+/** At most `max` events per `windowMs` (a fixed window, restarted by the first event after it). */
+class WindowCounter {
+  private started = 0;
+  private count = 0;
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  allow(now = Date.now()): boolean {
+    if (now - this.started >= this.windowMs) {
+      this.started = now;
+      this.count = 0;
+    }
+    return ++this.count <= this.max;
+  }
+}
 
 export class Session implements WaitingConnection {
   readonly id = randomBytes(6).toString('hex');
@@ -33,6 +52,9 @@ export class Session implements WaitingConnection {
   private cancelled = false;
   private loginInFlight = false;
   private failed = false;
+  private readonly pings = new WindowCounter(PING_MAX_PER_WINDOW, PING_WINDOW_MS);
+  /** Files of the running request answered with FILE_ERROR. */
+  private refusedFiles = 0;
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
@@ -62,6 +84,7 @@ export class Session implements WaitingConnection {
       },
     });
     this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
+    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES);
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
   }
@@ -160,6 +183,8 @@ export class Session implements WaitingConnection {
       case 'PING':
         // Before login a PING could hold a slot open forever; only sessions may keep alive.
         if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
+        // PING keeps an idle session alive; a flood of them is not that.
+        if (!this.pings.allow()) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, `more than ${PING_MAX_PER_WINDOW} PINGs within ${PING_WINDOW_MS / 1000} s`));
         return this.send({ type: 'PONG', id: msg.id });
       case 'BYE':
         return this.conn.end();
@@ -170,7 +195,8 @@ export class Session implements WaitingConnection {
       case 'DOWNLOAD_FILES':
         if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
         if (this.busy) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running'));
-        return void this.runExclusive(msg.type === 'LIST_FILES' ? () => this.list() : () => this.download(msg.files));
+        if (msg.type === 'LIST_FILES') return void this.runExclusive(() => this.list());
+        return this.startDownload(msg.files);
     }
   }
 
@@ -278,17 +304,32 @@ export class Session implements WaitingConnection {
     this.log(LogCategory.FILE_TRANSFER, `listed ${entries.length} files` + (reasons.length > 0 ? `; ${describeNotShared(notShared)}` : ''));
   }
 
+  /** A download holds its list's share of the request budget until it ends. */
+  private startDownload(files: FileRequest[]): void {
+    const lease = this.ctx.requests.take(requestCost(files));
+    if (!lease) {
+      this.log(LogCategory.SECURITY, `request of ${files.length} files refused: the server is busy with other requests`);
+      return this.close(ErrorCode.BUSY, 'the server is busy with other requests; try again shortly', BUSY_RETRY_MS);
+    }
+    void this.runExclusive(() => this.download(files)).finally(() => lease.release());
+  }
+
   private async download(files: FileRequest[]): Promise<void> {
     let done = 0;
     let bytes = 0;
+    this.refusedFiles = 0;
     for (const req of files) {
       if (this.cancelled || this.conn.closed) break;
+      // A client that asks for thousands of files and reads none of the answers waits here.
+      await this.conn.whenWritable();
       const sent = await this.sendOne(req);
       if (sent >= 0) {
         done++;
         bytes += sent;
       }
     }
+    const unlogged = this.refusedFiles - FILE_ERRORS_LOGGED_PER_REQUEST;
+    if (unlogged > 0) this.log(LogCategory.FILE_TRANSFER, `and ${unlogged} more files of this request were refused`);
     if (!this.conn.closed) this.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.cancelled });
   }
 
@@ -307,7 +348,10 @@ export class Session implements WaitingConnection {
   /** Streams one file; returns the bytes sent, or -1 when the file was refused. */
   private async sendOne(req: FileRequest): Promise<number> {
     const fileError = (code: ErrorCode, message: string): number => {
-      this.log(code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.FILE_TRANSFER, `${req.path}: ${message}`);
+      // The first few refusals of a request are logged one by one, the rest summed up.
+      if (this.refusedFiles++ < FILE_ERRORS_LOGGED_PER_REQUEST) {
+        this.log(code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.FILE_TRANSFER, `${req.path}: ${message}`);
+      }
       this.send({ type: 'FILE_ERROR', path: req.path, code, message });
       return -1;
     };

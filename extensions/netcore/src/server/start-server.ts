@@ -25,6 +25,7 @@ import {
 import type { ChatMessage, Events, SessionInfo, WebAccessInfo } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
+import { PeerLogLimiter } from '../logs/peer-limiter';
 import { chatText, type ChatServerMessage } from '../protocol/chat-messages';
 import { describeNotShared, NOT_SHARED_WORDS } from '../protocol/not-shared';
 import type { WebTimeouts } from '../web/web-context';
@@ -90,6 +91,7 @@ export class RunningServer {
     private readonly identity: { certPem: string; keyPem: string },
     private readonly login: LoginGuard | undefined,
     private readonly admission: AdmissionLimits,
+    private readonly limiter: PeerLogLimiter,
   ) {
     this.web = new WebSessions({
       idleMs: settings.webTimeouts?.sessionIdleMs ?? WEB_SESSION_IDLE_MS,
@@ -186,6 +188,7 @@ export class RunningServer {
     this.closing ??= (async () => {
       await Promise.all([this.files.close(), this.chatServer.close(), this.webServer?.close()]);
       await this.pool.close();
+      this.limiter.close();
       this.log(LogCategory.SERVER_STATUS, 'server stopped');
     })();
     return this.closing;
@@ -298,7 +301,20 @@ function reportNotShared(share: Share, log: LogSink): void {
   share.list().catch((err: PssError) => log(makeEntry(LogCategory.ERROR, `the share could not be listed: ${err.message}`)));
 }
 
-export async function startServer(settings: ServerSettings): Promise<RunningServer> {
+export async function startServer(given: ServerSettings): Promise<RunningServer> {
+  // Whatever peers make the server log, each address adds at most a bounded number of
+  // entries per window; the rest is summed up (logs/peer-limiter.ts).
+  const limiter = new PeerLogLimiter(given.log);
+  const settings: ServerSettings = { ...given, log: limiter.sink };
+  try {
+    return await startWith(settings, limiter);
+  } catch (err) {
+    limiter.close();
+    throw err;
+  }
+}
+
+async function startWith(settings: ServerSettings, limiter: PeerLogLimiter): Promise<RunningServer> {
   const { maxClients } = settings;
   if (!Number.isInteger(maxClients) || maxClients < 1 || maxClients > MAX_MAX_CLIENTS) {
     throw new PssError(ErrorCode.BAD_ARGUMENT, `max clients must be a whole number from 1 to ${MAX_MAX_CLIENTS}`);
@@ -339,7 +355,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     otherSessions: () => server?.web.count ?? 0,
     ...(settings.timeouts ? { timeouts: settings.timeouts } : {}),
   });
-  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, login, limits);
+  server = new RunningServer(share, identity.fingerprint256, bind, maxClients, password !== undefined, files, pool, settings, identity, login, limits, limiter);
   try {
     await server.listen(port, webPort);
   } catch (err) {

@@ -1,10 +1,18 @@
 // A TLS socket speaking the framed protocol (PROTOCOL.md §2), shared by the server's
 // sessions and the client. It owns decoding and write backpressure; the owner decides
 // what messages mean.
+//
+// Backpressure both ways (PROTOCOL.md §11): once more than REPLY_QUEUE_HIGH_BYTES wait to
+// be written, the peer is no longer read until they drain, so a peer that does not read
+// its answers cannot make us queue more by asking more. A peer that reads nothing for
+// WRITE_STALL_MS while answers wait, or lets REPLY_QUEUE_MAX_BYTES pile up, is dropped
+// with that reason.
 import type { TLSSocket } from 'node:tls';
+import { REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
+import type { ByteBudget } from './byte-budget';
 import type { ReadTap } from './read-tap';
 
 export interface FrameHandlers {
@@ -21,7 +29,15 @@ export class FramedSocket {
   private readonly decoder = new FrameDecoder();
   private closeError: PssError | undefined;
   private isClosed = false;
+  private ending = false;
   private endTimer: NodeJS.Timeout | undefined;
+  /** The owner asked to stop reading (pause()). */
+  private pausedByOwner = false;
+  /** Reading stopped because answers wait to be written. */
+  private pausedForWrites = false;
+  private stallTimer: NodeJS.Timeout | undefined;
+  /** Control messages sent in this turn, written together (flush()). */
+  private readonly outbox: Buffer[] = [];
 
   constructor(
     readonly socket: TLSSocket,
@@ -55,10 +71,46 @@ export class FramedSocket {
     return this.socket.remoteAddress ?? 'unknown';
   }
 
-  /** Sends one control message. Control traffic is small, so it does not wait for drain. */
+  /**
+   * Sends one control message without waiting. What the peer has not read yet is bounded:
+   * past the high-water mark the peer is not read any more until it catches up.
+   */
   send(message: object): void {
     if (this.closed) return;
-    this.socket.write(encodeControl(message));
+    // Messages sent in one go (the PONGs for a chunk full of PINGs, a run of FILE_ERRORs)
+    // leave as one write: a queue of thousands of tiny writes costs far more memory than
+    // their bytes.
+    this.outbox.push(encodeControl(message));
+    if (this.outbox.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  /** Writes the messages send() has collected, in order, as one write. */
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
+    this.outbox.length = 0;
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    this.socket.write(batch);
+    this.watchQueue();
+  }
+
+  /** Resolves once the queue of unsent bytes is below the high-water mark. */
+  whenWritable(): Promise<void> {
+    this.flush();
+    if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+    if (this.socket.writableLength <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const drained = () => {
+        this.socket.off('close', gone);
+        resolve();
+      };
+      const gone = () => {
+        this.socket.off('drain', drained);
+        reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+      };
+      this.socket.once('drain', drained);
+      this.socket.once('close', gone);
+    });
   }
 
   /** Sends a control message and waits for the socket to take more (for long replies). */
@@ -72,18 +124,27 @@ export class FramedSocket {
    */
   sendFrame(frame: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
-    return new Promise<void>((resolve, reject) => {
+    this.flush();
+    const sent = new Promise<void>((resolve, reject) => {
       this.socket.write(frame, (err) => {
         if (err) reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, `connection lost: ${err.message}`));
         else resolve();
       });
     });
+    this.watchQueue();
+    return sent;
   }
 
-  /** Sends a last message (if any) and closes once it is flushed. */
+  /**
+   * Sends a last message (if any) and closes once it is flushed. What the peer sends from
+   * now on is read (so its close is noticed) but no longer decoded: after a fatal error a
+   * peer must not keep the server busy with the rest of its flood.
+   */
   end(message?: object): void {
+    this.ending = true;
     if (this.closed) return;
     if (message) this.send(message);
+    this.flush();
     this.socket.end();
     // A peer that never reads must not keep the socket forever.
     this.endTimer = setTimeout(() => this.socket.destroy(), 5_000);
@@ -95,6 +156,11 @@ export class FramedSocket {
     this.socket.destroy();
   }
 
+  /** Makes large incoming control frames share `budget` with other connections. */
+  shareFrameBudget(budget: ByteBudget, minBytes: number): void {
+    this.decoder.budget = { take: (bytes) => budget.take(bytes), minBytes };
+  }
+
   /** Caps every incoming frame at `bytes` (before login); undefined lifts the cap. */
   limitFrames(bytes: number | undefined): void {
     this.decoder.limitBytes = bytes;
@@ -102,22 +168,47 @@ export class FramedSocket {
 
   /** Stops reading (backpressure towards the peer) until resume(). */
   pause(): void {
+    this.pausedByOwner = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.pausedByOwner = false;
+    if (!this.pausedForWrites) this.socket.resume();
+  }
+
+  private watchQueue(): void {
+    const queued = this.socket.writableLength;
+    if (queued > REPLY_QUEUE_MAX_BYTES) {
+      this.destroy(new PssError(ErrorCode.TIMEOUT, `dropped: the peer left ${queued} bytes unread`));
+      return;
+    }
+    if (queued <= REPLY_QUEUE_HIGH_BYTES || this.pausedForWrites || this.closed) return;
+    this.pausedForWrites = true;
+    this.socket.pause();
+    this.stallTimer = setTimeout(() => {
+      this.destroy(new PssError(ErrorCode.TIMEOUT, `dropped: the peer read nothing for ${WRITE_STALL_MS / 1000} s`));
+    }, WRITE_STALL_MS);
+    this.stallTimer.unref();
+    this.socket.once('drain', () => {
+      clearTimeout(this.stallTimer);
+      this.pausedForWrites = false;
+      if (!this.pausedByOwner && !this.closed) this.socket.resume();
+    });
   }
 
   private onSocketClose(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.decoder.release();
     clearTimeout(this.endTimer);
+    clearTimeout(this.stallTimer);
     const err = this.closeError ?? (this.socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
     this.handlers.closed(err);
   }
 
   private onData(chunk: Buffer): void {
+    if (this.ending) return;
     try {
       this.decoder.push(chunk, (item) => {
         if (item.kind === 'control') this.handlers.control(item.message);
