@@ -3,6 +3,8 @@
 // client downloading a 64 MiB file byte-exact, and prints the peak growth over that
 // server's idle RSS while the peers are at it, and what is left 20 s after they left.
 // The first row runs no hostile peer at all: it is the baseline the others compare with.
+// The idle RSS is read once the server has settled after a first download (its pooled
+// frames let go and collected), the same wait as after the peers leave.
 // Targets: no row over 32 MiB at its peak; within 20 MiB of the idle RSS after.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'pss-bench-hostile-'));
   try {
     const file = await writeRandomFile(join(base, 'share', 'good.bin'), 64 * MiB);
-    const setup: RowSetup = { base, share: join(base, 'share'), file: { name: 'good.bin', sha256: file.sha256 }, settleMs: SETTLE_MS };
+    const setup: RowSetup = { base, share: join(base, 'share'), file: { name: 'good.bin', sha256: file.sha256 }, settleMs: SETTLE_MS, baselineSettleMs: SETTLE_MS };
     const results: Array<[string, RowResult]> = [];
     for (const [what, attack] of rows) {
       process.stderr.write(`running: ${what}\n`);

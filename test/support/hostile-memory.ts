@@ -28,6 +28,8 @@ export interface RowSetup {
   /** The good client's file in the share, and its SHA-256. */
   file: { name: string; sha256: string };
   settleMs: number;
+  /** How long the server may settle after the first download before its idle RSS is read. */
+  baselineSettleMs?: number;
   extraArgs?: string[];
 }
 
@@ -62,7 +64,7 @@ export async function measureRow(setup: RowSetup, attack: (mainPort: number) => 
   try {
     // The first download sets up the worker pool and the buffers that stay.
     await goodDownload(setup, port);
-    await delay(1_000);
+    await delay(setup.baselineSettleMs ?? 1_000);
     const baselineBytes = await rssOf(pid);
     let peak = baselineBytes;
     let sampling = true;

@@ -82,6 +82,18 @@ export const BLOCK_POOL_MAX_FREE = 24;
  */
 export const DISK_WRITE_PIECE_BYTES = 64 * 1024;
 
+// Memory after a burst (server/idle-memory.ts).
+/** How often a running server looks at its event loop's utilization and resident set. */
+export const IDLE_MEMORY_CHECK_MS = 2_000;
+/** An interval with the event loop busy less than this share of it is quiet. */
+export const IDLE_MEMORY_QUIET_UTILIZATION = 0.05;
+/** One busy at least this share of it owes a collection once the server is quiet. */
+export const IDLE_MEMORY_BUSY_UTILIZATION = 0.2;
+/** So does this much growth of the resident set since the last collection. */
+export const IDLE_MEMORY_GROWTH_BYTES = 16 * 1024 * 1024;
+/** At most one full collection this often in the whole process. */
+export const IDLE_MEMORY_MIN_GAP_MS = 10_000;
+
 // Connections before they are sessions (server/admission.ts, PROTOCOL.md §11).
 /** Connections one address may have waiting for HELLO, login, CHAT_HELLO or a first web request. */
 export const PENDING_PER_ADDRESS = 32;

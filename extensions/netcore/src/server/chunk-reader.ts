@@ -5,11 +5,12 @@ import { FRAME_HEADER_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CH
 import { ErrorCode, PssError } from '../errors';
 import { allocDataFrame, finishDataFrame } from '../protocol/frames';
 import { BufferPool } from '../transport/buffer-pool';
+import { memoryReleased } from './idle-memory';
 
 const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
 
-/** Full-size data frames for every sender in the process. */
-const processFrames = new BufferPool(FRAME_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, () => allocDataFrame(READ_CHUNK_BYTES));
+/** Full-size data frames for every sender in the process; what a trim lets go is owed back. */
+const processFrames = new BufferPool(FRAME_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, () => allocDataFrame(READ_CHUNK_BYTES), memoryReleased);
 
 export class ChunkReader {
   private ahead: Promise<Buffer | undefined> | undefined;

@@ -38,6 +38,7 @@ import { WorkerPool } from '../workers/pool';
 import { Admission, type AdmissionLimits } from './admission';
 import { DEFAULT_THROTTLE, LoginGuard, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
 import { FileServer, type SessionEvent } from './file-server';
+import { IdleMemory } from './idle-memory';
 import { lanAddresses } from './lan-addresses';
 import type { ServerTimeouts } from './server-context';
 import type { Session } from './session';
@@ -70,6 +71,8 @@ export class RunningServer {
   private closing: Promise<void> | undefined;
   private chatServer!: ChatServer;
   private webServer: WebServer | undefined;
+  /** Gives memory back once the server is quiet after a burst; from listen() to close(). */
+  private memory: IdleMemory | undefined;
   chatPort = 0;
   mainPort = 0;
   webPort: number | null = null;
@@ -186,6 +189,7 @@ export class RunningServer {
   /** Idempotent: tells every client why, then stops every port and the workers. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.memory?.close();
       await Promise.all([this.files.close(), this.chatServer.close(), this.webServer?.close()]);
       await this.pool.close();
       this.limiter.close();
@@ -219,6 +223,7 @@ export class RunningServer {
       this.webPort = await web.listen(webPort, this.bind);
       this.webServer = web;
       this.webAccess = await webAccessFor(lanAddresses(this.bind), this.webPort, this.fingerprint256);
+      this.memory = new IdleMemory();
     } catch (err) {
       await Promise.all([this.files.close(), this.chatServer.close(), web.close()]);
       this.web.close('the server did not start');

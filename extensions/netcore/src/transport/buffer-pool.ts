@@ -10,12 +10,16 @@ export class BufferPool {
   private lowest = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
-  /** `create` makes one buffer of exactly `bytes`; at most `maxFree` idle ones are kept. */
+  /**
+   * `create` makes one buffer of exactly `bytes`; at most `maxFree` idle ones are kept.
+   * `onRelease` hears how many bytes a trim let go (the garbage collector frees them).
+   */
   constructor(
     private readonly bytes: number,
     private readonly maxFree: number,
     private readonly trimIntervalMs: number,
     private readonly create: () => Buffer = () => Buffer.allocUnsafe(bytes),
+    private readonly onRelease: (bytes: number) => void = () => undefined,
   ) {}
 
   take(): Buffer {
@@ -42,7 +46,8 @@ export class BufferPool {
 
   /** Lets go of the buffers that stayed idle since the last trim. */
   trim(): void {
-    this.free.splice(0, this.lowest);
+    const dropped = this.free.splice(0, this.lowest).length;
+    if (dropped > 0) this.onRelease(dropped * this.bytes);
     this.lowest = this.free.length;
     if (this.free.length === 0 && this.trimTimer) {
       clearInterval(this.trimTimer);
