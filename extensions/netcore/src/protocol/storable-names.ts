@@ -22,6 +22,11 @@ export function storageFor(platform: NodeJS.Platform): Storage {
   return { windowsNames: false, caseInsensitive: false };
 }
 
+/** What both `a` and `b` can hold: a destination is at least as strict as its platform. */
+export function strictest(a: Storage, b: Storage): Storage {
+  return { windowsNames: a.windowsNames || b.windowsNames, caseInsensitive: a.caseInsensitive || b.caseInsensitive };
+}
+
 /** Each character Windows forbids, and the full-width form that stands in for it. */
 const LOOKALIKE: Readonly<Record<string, string>> = Object.freeze({
   '<': '\uFF1C', // ＜
