@@ -90,6 +90,14 @@ function fitted(name: string, tag: string, storage: Storage): string {
 }
 
 /**
+ * `name` with ` (n)` before its extension, cut to 255 bytes: a numbered name for one that
+ * is taken, as §5.2 numbers them, for a store with no Windows rule.
+ */
+export function numberedName(name: string, n: number): string {
+  return fitted(name, ` (${n})`, { windowsNames: false, caseInsensitive: false });
+}
+
+/**
  * One name as `storage` can hold it, before any clash with its neighbours is settled.
  * Names a file system can store come back unchanged.
  */
