@@ -25,7 +25,7 @@ export function pathLikeFrom(trouble: fc.Arbitrary<string>): fc.Arbitrary<string
   );
 }
 
-/** Refused by the portable rule only because Windows could not store them. */
+/** Refused by the Windows rule only, because Windows could not store them as they are. */
 export const WINDOWS_ONLY_PATHS: Array<[string, string]> = [
   ['the test name of the web issue', '<img src=x onerror=alert(1)>.png'],
   ['double quote', 'a"b.txt'],
@@ -46,6 +46,15 @@ export const WINDOWS_ONLY_PATHS: Array<[string, string]> = [
   ['colon inside a name', 'file.txt:secret'],
   ['colon at the end', 'notes:'],
   ['colon after two letters (not a drive)', 'ab:c'],
+  // A drive letter: on Windows `a:b.txt` names a stream of `a` and `C:x` a file relative
+  // to drive C, so a Windows client maps them; elsewhere they are ordinary names.
+  ['colon after one letter', 'a:b.txt'],
+  ['drive and slash', 'C:/x'],
+  ['drive-relative', 'C:x'],
+  ['drive alone', 'c:'],
+  ['drive in a folder', 'a/Z:b'],
+  ['drive-relative parent', 'C:..'],
+  ['alternate stream of a folder', 'a/b::$DATA'],
   ['all of them in a folder', 'dir<>:"|?*./f. '],
 ];
 
@@ -58,10 +67,6 @@ export const UNSAFE_PATHS: Array<[string, unknown]> = [
   ['absolute', '/etc/passwd'],
   ['root alone', '/'],
   ['UNC with slashes', '//server/share/x'],
-  ['drive and slash', 'C:/x'],
-  ['drive-relative', 'C:x'],
-  ['drive alone', 'c:'],
-  ['drive in a folder', 'a/Z:b'],
   ['backslash separator', 'a\\b'],
   ['backslash parent', '..\\x'],
   ['UNC with backslashes', '\\\\server\\share'],

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../../support/test-server';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { hasTool } from '../../support/web-client';
 
-const NAMES = [`it's "quoted".txt`, 'Song: Remix.mp3', 'what?.txt', 'trail.', 'plain.txt'];
+const NAMES = [`it's "quoted".txt`, 'Song: Remix.mp3', 'what?.txt', 'trail.', 'a:b.txt', 'plain.txt'];
 
 let base = '';
 let server: TestServer;
@@ -54,6 +54,15 @@ test('list prints the total get --all fetches, and what the server does not offe
   assert.is(linesOf(get.stdout).at(-1), notOffered());
   assert.not.match(get.stdout, /saved as/, 'this system stores every name as it is');
   await assertTreeMatches(out, files);
+});
+
+test('get by name fetches a name only Windows forbids, a drive letter included', async () => {
+  const clientData = await makeSubDir(base, 'client-data');
+  const out = await makeSubDir(base, 'by-name');
+  const get = await runCli(['get', `127.0.0.1:${server.port}`, 'a:b.txt', 'what?.txt', '--out', out, '--trust-new', '--data-dir', clientData], { cwd: base });
+  assert.is(get.code, 0, get.stdout + get.stderr);
+  assert.not.match(get.stdout + get.stderr, /not shared/);
+  await assertTreeMatches(out, new Map(['a:b.txt', 'what?.txt'].map((n) => [n, files.get(n)!])));
 });
 
 test('--json: the listing carries notShared, the summary carries notOffered and renamed', async () => {

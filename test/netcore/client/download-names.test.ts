@@ -24,7 +24,7 @@ import { hasTool } from '../../support/web-client';
 
 const LONG_ASCII = 'L'.repeat(MAX_NAME_BYTES - 4) + '.bin';
 const LONG_UTF8 = 'é'.repeat(125) + 'data'; // 254 bytes
-const SAFE = [`it's "quoted".txt`, 'Song: Remix.mp3', 'what?.txt', 'trail.', 'CON.txt', 'a<b>.txt', 'x|y.txt', LONG_ASCII, LONG_UTF8, 'album: live/01 intro?.mp3', 'plain.txt'];
+const SAFE = [`it's "quoted".txt`, 'Song: Remix.mp3', 'what?.txt', 'trail.', 'CON.txt', 'a<b>.txt', 'x|y.txt', LONG_ASCII, LONG_UTF8, 'album: live/01 intro?.mp3', 'a:b.txt', 'C:/x.txt', 'plain.txt'];
 const WINDOWS_LOCAL: Record<string, string> = {
   [`it's "quoted".txt`]: `it's \uFF02quoted\uFF02.txt`,
   'Song: Remix.mp3': 'Song\uFF1A Remix.mp3',
@@ -34,6 +34,8 @@ const WINDOWS_LOCAL: Record<string, string> = {
   'a<b>.txt': 'a\uFF1Cb\uFF1E.txt',
   'x|y.txt': 'x\uFF5Cy.txt',
   'album: live/01 intro?.mp3': 'album\uFF1A live/01 intro\uFF1F.mp3',
+  'a:b.txt': 'a\uFF1Ab.txt',
+  'C:/x.txt': 'C\uFF1A/x.txt',
 };
 
 let base = '';

@@ -90,8 +90,8 @@ const HOSTILE_NAMES: ReadonlyArray<readonly [string, string]> = [
   ['..', 'bare parent'],
   ['./x', 'current-folder segment'],
   ['/etc/x', 'absolute path'],
-  ['C:/x', 'drive letter'],
-  ['C:x', 'drive-relative'],
+  ['C:/../../x', 'parent after a drive letter'],
+  ['C:\\x', 'drive letter and backslash'],
   ['..\\x', 'backslash parent'],
   ['a\\..\\..\\b', 'backslash traversal'],
   ['a\u0000b', 'NUL character'],
@@ -137,6 +137,46 @@ test('hostile names that reach a download anyway are refused before anything is 
     'every hostile name is refused as BAD_PATH',
   );
   assert.equal(requests, [], 'nothing was requested');
+  await assertNothingOutside();
+});
+
+// On Windows these would name another drive or a stream of another file; elsewhere they
+// are ordinary names (PROTOCOL.md §5).
+const DRIVE_AND_STREAM: Record<string, string> = {
+  'C:/x': 'C\uFF1A/x',
+  'C:x': 'C\uFF1Ax',
+  'c:': 'c\uFF1A (2)',
+  'a:b.txt': 'a\uFF1Ab.txt',
+  'Z:..': 'Z\uFF1A\uFF0E\uFF0E',
+  'victim.txt::$DATA': 'victim.txt\uFF1A\uFF1A$DATA',
+};
+
+test('drive letters and stream names from a server: a client that stores like Windows maps each before it touches the disk', async () => {
+  const contents = Object.fromEntries(Object.keys(DRIVE_AND_STREAM).map((p) => [p, Buffer.from(`bytes of ${p}`)]));
+  const f = await fake((peer) => serveRequest(peer, contents).then(() => undefined));
+  const c = await connect(f);
+  const entries = Object.keys(contents).map((p) => entry(p, contents[p]!.length));
+  const result = await downloadInto(c, entries, dest, { storage: { windowsNames: true, caseInsensitive: true } });
+  assert.ok(result.ok, JSON.stringify(result.files));
+  assert.equal(Object.fromEntries(result.files.map((o) => [o.path, o.savedAs])), DRIVE_AND_STREAM);
+  const written = await snapshotTree(dest);
+  assert.equal([...written.keys()].filter((p) => p.includes(':')), [], 'no name with a colon was created');
+  for (const [wire, local] of Object.entries(DRIVE_AND_STREAM)) {
+    assert.is(written.get(local)?.sha256, sha(contents[wire]!), local);
+  }
+  await assertNothingOutside();
+});
+
+test('drive letters and stream names from a server: stored as they are where the destination can', async () => {
+  const contents = Object.fromEntries(Object.keys(DRIVE_AND_STREAM).map((p) => [p, Buffer.from(`bytes of ${p}`)]));
+  const f = await fake((peer) => serveRequest(peer, contents).then(() => undefined));
+  const c = await connect(f);
+  const entries = Object.keys(contents).map((p) => entry(p, contents[p]!.length));
+  const result = await downloadInto(c, entries, dest, { storage: { windowsNames: false, caseInsensitive: false } });
+  assert.ok(result.ok, JSON.stringify(result.files));
+  assert.equal(result.files.filter((o) => o.savedAs !== undefined), []);
+  const written = await snapshotTree(dest);
+  for (const wire of Object.keys(DRIVE_AND_STREAM)) assert.is(written.get(wire)?.sha256, sha(contents[wire]!), wire);
   await assertNothingOutside();
 });
 

@@ -24,6 +24,10 @@ const validClient: Array<[string, Record<string, unknown>]> = [
   ['LIST_FILES', { type: 'LIST_FILES' }],
   ['DOWNLOAD_FILES', { type: 'DOWNLOAD_FILES', files: [{ path: 'docs/a.txt', offset: 0 }] }],
   [
+    'DOWNLOAD_FILES of names only Windows cannot store (drive letters too)',
+    { type: 'DOWNLOAD_FILES', files: ['a:b.txt', 'C:x', 'c:/x', 'what?.txt', 'CON.txt', 'trail.'].map((path) => ({ path, offset: 0 })) },
+  ],
+  [
     'DOWNLOAD_FILES resuming',
     { type: 'DOWNLOAD_FILES', files: [{ path: 'big.iso', offset: 1_048_576, size: 4_000_000_000, mtimeMs: MTIME }] },
   ],
@@ -107,7 +111,7 @@ const invalidClient: Array<[string, unknown, ErrorCode]> = [
   ['a path that is not text', file({ path: 42 }), ErrorCode.BAD_PATH],
   ['a path with ..', file({ path: '../secret' }), ErrorCode.BAD_PATH],
   ['an absolute path', file({ path: '/etc/shadow' }), ErrorCode.BAD_PATH],
-  ['a drive letter', file({ path: 'C:/Windows/win.ini' }), ErrorCode.BAD_PATH],
+  ['an absolute path after a drive letter', file({ path: 'C:/../Windows/win.ini' }), ErrorCode.BAD_PATH],
   ['a backslash path', file({ path: '..\\..\\boot.ini' }), ErrorCode.BAD_PATH],
   [
     `${MAX_FILES_PER_REQUEST + 1} files`,
@@ -266,8 +270,8 @@ const hostileServerPaths = [
   '../../.bashrc',
   'a/../../b',
   '/etc/cron.d/x',
-  'C:/Users/Public/x.exe',
-  'C:x',
+  'C:/../Users/Public/x.exe',
+  'C:x\\..\\y',
   '..\\..\\Startup\\x.bat',
   'a\u0000.txt',
   'report\u001b[2J.txt',
@@ -287,7 +291,7 @@ test('hostile paths from a server are BAD_PATH wherever a path appears', () => {
 });
 
 test('names only Windows cannot store are ordinary on the wire, in requests and in answers', () => {
-  for (const path of ['NUL', 'docs/com1.txt', 'trailing.', 'Song: Remix.mp3', 'what?.txt', 'a<b>.txt', 'x|y.txt', 'it\'s "quoted".txt']) {
+  for (const path of ['NUL', 'docs/com1.txt', 'trailing.', 'Song: Remix.mp3', 'what?.txt', 'a<b>.txt', 'x|y.txt', 'it\'s "quoted".txt', 'a:b.txt', 'C:x', 'C:/Users/Public/x.exe', 'c:']) {
     assert.is((parseServerMessage({ ...begin, path }) as { path: string }).path, path);
     const req = parseClientMessage({ type: 'DOWNLOAD_FILES', files: [{ path, offset: 0 }] });
     assert.equal(req, { type: 'DOWNLOAD_FILES', files: [{ path, offset: 0 }] });

@@ -1,5 +1,7 @@
 // The one rule for names on the wire (PROTOCOL.md §5): hostile paths are refused,
-// unusual but honest names pass, and nothing that passes can land outside its root.
+// unusual but honest names pass, and nothing that passes can land outside its root. A
+// drive letter (`C:x`, `a:b.txt`) is a name like any other on the wire; only Windows
+// refuses it, with its other names.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
@@ -7,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
 import {
   WINDOWS_NAMES,
+  WIRE_NAMES,
   isSafeRelativePath,
   parentFolders,
   pathProblem,
@@ -104,6 +107,20 @@ test('names only Windows cannot store travel on the wire, and the Windows rule r
   }
 });
 
+test('on a Windows host resolveInside refuses every name Windows would read as something else, whatever the rule', () => {
+  for (const [what, path] of windowsOnly) {
+    assert.is(resolveInside(ROOT, path, WIRE_NAMES, WINDOWS_NAMES), undefined, what);
+    assert.is(resolveInside(ROOT, path, WINDOWS_NAMES, WIRE_NAMES), undefined, what);
+  }
+  for (const path of ['a:b.txt', 'C:x', 'c:', 'C:/x', 'x/C:..']) {
+    assert.is(pathProblem(path), undefined, path);
+    assert.match(pathProblem(path, WINDOWS_NAMES)!, /^drive letter$|^forbidden character$/, path);
+  }
+  assert.is(pathProblem('C:x', WINDOWS_NAMES), 'drive letter');
+  assert.is(pathProblem('ab:c', WINDOWS_NAMES), 'forbidden character');
+  for (const [what, path] of fine) assert.is(resolveInside(ROOT, path, WIRE_NAMES, WINDOWS_NAMES), join(ROOT, ...path.split('/')), what);
+});
+
 test('unusual but honest names are accepted and resolve inside the root', () => {
   for (const [what, path] of fine) {
     assert.is(pathProblem(path), undefined, `${what}: ${pathProblem(path)}`);
@@ -144,7 +161,7 @@ const trouble = fc.constantFrom(
 );
 const pathLike = pathLikeFrom(trouble);
 
-test('property: whatever pathProblem accepts is inside the root, with no .., backslash or control character', () => {
+test('property: whatever pathProblem accepts is inside the root, with no .., backslash or control character (a drive letter is a name here)', () => {
   fc.assert(
     fc.property(pathLike, (path) => {
       if (pathProblem(path) !== undefined) {
@@ -158,7 +175,7 @@ test('property: whatever pathProblem accepts is inside the root, with no .., bac
       assert.not.ok(segments.includes('.') || segments.includes(''), 'an empty or . segment');
       assert.not.ok(path.includes('\\'), 'a backslash');
       assert.not.ok(CONTROL.test(path), 'a control character');
-      assert.not.ok(path.startsWith('/') || /^[a-z]:/i.test(path), 'absolute or drive-qualified');
+      assert.not.ok(path.startsWith('/'), 'absolute');
       assert.ok(Buffer.byteLength(path) <= MAX_PATH_BYTES);
       assert.ok(segments.every((s) => Buffer.byteLength(s) <= MAX_NAME_BYTES));
       // A name that survives the wire must survive a UTF-8 round trip unchanged.

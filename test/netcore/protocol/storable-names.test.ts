@@ -5,9 +5,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { win32 } from 'node:path';
 import { MAX_NAME_BYTES } from '../../../extensions/netcore/src/constants';
 import { WINDOWS_NAMES, pathProblem, segmentProblem, windowsNameProblem } from '../../../extensions/netcore/src/protocol/path-rules';
-import { mapFolder, mapPaths, nameKey, storableName, storageFor } from '../../../extensions/netcore/src/protocol/storable-names';
+import { mapFolder, mapPaths, nameKey, storableName, storageFor, strictest } from '../../../extensions/netcore/src/protocol/storable-names';
 
 const WINDOWS = storageFor('win32');
 const LINUX = storageFor('linux');
@@ -18,6 +19,14 @@ test('the platforms: Windows refuses its names and ignores case, macOS ignores c
   assert.equal(MAC, { windowsNames: false, caseInsensitive: true });
   assert.equal(LINUX, { windowsNames: false, caseInsensitive: false });
   assert.equal(storageFor('freebsd'), LINUX);
+});
+
+test('a destination is never laxer than its platform: a Windows client maps whatever storage it is told', () => {
+  assert.equal(strictest(LINUX, WINDOWS), WINDOWS);
+  assert.equal(strictest(WINDOWS, LINUX), WINDOWS);
+  assert.equal(strictest(LINUX, MAC), MAC);
+  assert.equal(strictest({ windowsNames: true, caseInsensitive: false }, MAC), WINDOWS);
+  assert.equal(strictest(LINUX, LINUX), LINUX);
 });
 
 test('the table of PROTOCOL.md §5.2, name by name', () => {
@@ -38,6 +47,11 @@ test('the table of PROTOCOL.md §5.2, name by name', () => {
     ['aux.tar.gz', 'aux_.tar.gz'],
     ['COM¹.log', 'COM¹_.log'],
     ['nul.', 'nul_\uFF0E'],
+    ['a:b.txt', 'a\uFF1Ab.txt'],
+    ['C:x', 'C\uFF1Ax'],
+    ['c:', 'c\uFF1A'],
+    ['C:..', 'C\uFF1A\uFF0E\uFF0E'],
+    ['notes.txt::$DATA', 'notes.txt\uFF1A\uFF1A$DATA'],
     ['readme.txt', 'readme.txt'],
     ['console.log', 'console.log'],
     ['سلام دنیا.txt', 'سلام دنیا.txt'],
@@ -84,7 +98,7 @@ test('mapPaths maps folders among their own neighbours and keeps what needs no m
 
 /** Names the wire may carry: Windows trouble mixed with ordinary text, up to 255 bytes. */
 const piece = fc.oneof(
-  fc.constantFrom('<', '>', ':', '"', '|', '?', '*', '.', ' ', 'con', 'CON', 'Aux', 'nul', 'com1', 'LPT¹', 'conin$', 'a', 'A', 'ß', 'é', 'e\u0301', '😀', '\uFF1A', '_', ' (2)', '.txt', '\u00A0', '\uFF0E'),
+  fc.constantFrom('<', '>', ':', '"', '|', '?', '*', '.', ' ', 'C:', 'c:', 'a:', '::$DATA', 'con', 'CON', 'Aux', 'nul', 'com1', 'LPT¹', 'conin$', 'a', 'A', 'ß', 'é', 'e\u0301', '😀', '\uFF1A', '_', ' (2)', '.txt', '\u00A0', '\uFF0E'),
   fc.string({ unit: 'grapheme', maxLength: 3 }),
 );
 const wireName = fc
@@ -137,6 +151,40 @@ test('property: stable: the same names in any order map the same way, and a name
       }
     }),
     { numRuns: 2000 },
+  );
+});
+
+/** Where Windows itself would put `local` under `root`: win32 path rules, whatever runs the test. */
+function windowsTarget(root: string, local: string): string {
+  return win32.resolve(root, ...local.split('/'));
+}
+
+test('unmapped, a drive letter would leave a Windows destination: this is why a Windows client maps first', () => {
+  const root = 'D:\\Downloads';
+  assert.is(windowsTarget(root, 'C:x'), win32.resolve('C:x'), 'drive-relative: on drive C, not under the root');
+  assert.not.ok(windowsTarget(root, 'C:x').startsWith(root + '\\'));
+  for (const path of ['C:x', 'c:', 'C:/x', 'a:b.txt']) {
+    const local = mapPaths([path], WINDOWS).get(path)!;
+    assert.not.ok(local.includes(':'), local);
+    assert.is(pathProblem(local, WINDOWS_NAMES), undefined, local);
+    assert.is(windowsTarget(root, local), win32.join(root, ...local.split('/')), local);
+  }
+});
+
+test('property: on Windows every mapped path lands inside the destination, with no drive, stream or parent', () => {
+  const root = 'D:\\Downloads\\pss';
+  const path = fc.array(wireName, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
+  fc.assert(
+    fc.property(fc.uniqueArray(path, { minLength: 1, maxLength: 10 }), (paths) => {
+      for (const [wire, local] of mapPaths(paths, WINDOWS)) {
+        assert.not.ok(local.includes(':'), `${JSON.stringify(wire)} -> ${JSON.stringify(local)}`);
+        const target = windowsTarget(root, local);
+        const rel = win32.relative(root, target);
+        assert.ok(rel !== '' && rel !== '..' && !rel.startsWith('..\\') && !win32.isAbsolute(rel), `${JSON.stringify(wire)} -> ${target}`);
+        assert.is(rel.split('\\').length, wire.split('/').length, `${JSON.stringify(wire)}: a segment was dropped or split`);
+      }
+    }),
+    { numRuns: 1000 },
   );
 });
 

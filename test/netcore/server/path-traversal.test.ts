@@ -78,7 +78,7 @@ const MALFORMED: ReadonlyArray<readonly [string, string]> = [
   ['sub\\..\\..\\secret.txt', 'backslash traversal'],
   ['a\u0000b', 'NUL byte'],
   ['/etc/passwd', 'absolute path'],
-  ['C:/Windows/win.ini', 'drive letter'],
+  ['C:/../../secret.txt', 'parent after a drive letter'],
   ['./public.txt', 'current-folder segment'],
   ['public.txt/', 'trailing slash'],
   ['', 'empty path'],
@@ -112,6 +112,9 @@ const NOT_SHARED: ReadonlyArray<readonly [string, string]> = [
   // Names only Windows cannot store are ordinary names on the wire (§5): these are not in the share.
   ['CON', 'missing file with a device name'],
   ['nul.txt', 'missing file with a device name and an extension'],
+  ['C:/Windows/win.ini', 'missing folder named like a drive'],
+  ['c:secret.txt', 'missing drive-relative name'],
+  ['public.txt:secret', 'missing name that Windows reads as a stream'],
 ];
 
 for (const [path, why] of NOT_SHARED) {

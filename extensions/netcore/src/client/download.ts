@@ -8,7 +8,7 @@ import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '.
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import { WINDOWS_NAMES, WIRE_NAMES, pathProblem, resolveInside } from '../protocol/path-rules';
-import { mapPaths, type Storage } from '../protocol/storable-names';
+import { mapPaths, storageFor, strictest, type Storage } from '../protocol/storable-names';
 import { digestFor, type BlockDigest } from '../workers/digest';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
@@ -205,7 +205,8 @@ export class Download {
       throw fromFsError(err, `cannot create ${destination}`, ErrorCode.WRITE_FAILED);
     });
     const root = await realpath(destination);
-    const storage = this.options.storage ?? (await detectStorage(root));
+    // Never laxer than this platform: on Windows every name is mapped before it is used.
+    const storage = strictest(this.options.storage ?? (await detectStorage(root)), storageFor(process.platform));
     const named = new Set((this.options.listing ?? []).map((e) => e.path));
     for (const e of this.options.entries) named.add(e.path);
     // Only safe wire paths are mapped (§5.2); the others are refused below.

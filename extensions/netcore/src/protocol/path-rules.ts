@@ -2,14 +2,16 @@
 // requested path with it and the client checks every path the server sends with it.
 //
 // The rule has two parts. The safety checks keep a path inside its root and make it a
-// name at all: no '..' or '.', nothing absolute or drive-qualified, no separator or
-// control character inside a name, no unpaired surrogate, byte and depth limits. They
-// apply everywhere, always. The Windows checks (`< > : " | ? *`, a trailing dot or space,
-// device names) are not part of the wire rule: whether a name can be stored is for the
-// side that stores it to decide. A server running on Windows makes them on both ports,
-// since there they are safety checks too (a trailing dot is dropped, `:` opens an
-// alternate stream, `CON` is a device); a client that cannot store a name maps it
-// (storable-names.ts, §5.2).
+// name at all: no '..' or '.', nothing absolute, no separator or control character
+// inside a name, no unpaired surrogate, byte and depth limits. They apply everywhere,
+// always. The Windows checks (`< > : " | ? *`, so also a drive letter such as `C:x`, a
+// trailing dot or space, device names) are not part of the wire rule: whether a name can
+// be stored is for the side that stores it to decide. On Windows they are safety checks
+// too (`a:b.txt` opens an alternate stream of `a`, `C:x` is relative to drive C, a
+// trailing dot is dropped, `CON` is a device), so a server running on Windows makes them
+// on both ports, and a client on Windows maps every name that fails them
+// (storable-names.ts, §5.2) and checks the mapped path with them before it touches the
+// file system.
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../constants';
 
@@ -51,7 +53,6 @@ function unsafeSegmentProblem(segment: string): string | undefined {
   if (segment === '.' || segment === '..') return 'relative segment';
   if (Buffer.byteLength(segment) > MAX_NAME_BYTES) return `name longer than ${MAX_NAME_BYTES} bytes`;
   if (UNSAFE_CHAR.test(segment)) return 'forbidden character';
-  if (DRIVE_PREFIX.test(segment)) return 'drive letter';
   if (LONE_SURROGATE.test(segment)) return 'unpaired surrogate';
   return undefined;
 }
@@ -61,6 +62,7 @@ function unsafeSegmentProblem(segment: string): string | undefined {
  * the Windows rule makes on top of the safety checks, and the only ones it adds.
  */
 export function windowsNameProblem(segment: string): string | undefined {
+  if (DRIVE_PREFIX.test(segment)) return 'drive letter';
   if (WINDOWS_CHAR.test(segment)) return 'forbidden character';
   if (WINDOWS_DROPPED_END.test(segment)) return 'trailing dot or space';
   const stem = segment.split('.')[0]!.trimEnd();
@@ -76,9 +78,9 @@ export function segmentProblem(segment: string, rule: NameRule = WIRE_NAMES): st
 /**
  * Why a relative, '/'-separated path is unacceptable under `rule` (by default the
  * wire rule of §5), or undefined when it is fine. Every rule refuses absolute paths,
- * drive letters, '.' and '..', backslashes, control characters, unpaired surrogates and
- * anything over the byte and depth limits; the Windows rule also refuses names Windows
- * cannot store.
+ * '.' and '..', backslashes, control characters, unpaired surrogates and anything over
+ * the byte and depth limits; the Windows rule also refuses names Windows cannot store,
+ * drive letters among them.
  */
 export function pathProblem(path: unknown, rule: NameRule = WIRE_NAMES): string | undefined {
   if (typeof path !== 'string') return 'not a string';
@@ -98,9 +100,14 @@ export function isSafeRelativePath(path: unknown, rule: NameRule = WIRE_NAMES): 
   return pathProblem(path, rule) === undefined;
 }
 
-/** Joins a validated wire path onto a local root and proves the result stays inside. */
-export function resolveInside(root: string, wirePath: string, rule: NameRule = WIRE_NAMES): string | undefined {
-  if (!isSafeRelativePath(wirePath, rule)) return undefined;
+/**
+ * Joins a validated path onto a local root and proves the result stays inside. The path
+ * must pass `rule` and also the rule of the `host` whose file system it is for: on
+ * Windows an unmapped `a:b.txt` or `C:x` is refused whatever `rule` says, because there it
+ * would name a stream or another drive.
+ */
+export function resolveInside(root: string, wirePath: string, rule: NameRule = WIRE_NAMES, host: NameRule = HOST_NAMES): string | undefined {
+  if (!isSafeRelativePath(wirePath, rule.portable || host.portable ? WINDOWS_NAMES : rule)) return undefined;
   const target = join(root, ...wirePath.split('/'));
   const rel = relative(root, target);
   if (rel === '' || rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return undefined;

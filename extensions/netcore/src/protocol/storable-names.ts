@@ -22,6 +22,11 @@ export function storageFor(platform: NodeJS.Platform): Storage {
   return { windowsNames: false, caseInsensitive: false };
 }
 
+/** What both `a` and `b` can hold: a destination is at least as strict as its platform. */
+export function strictest(a: Storage, b: Storage): Storage {
+  return { windowsNames: a.windowsNames || b.windowsNames, caseInsensitive: a.caseInsensitive || b.caseInsensitive };
+}
+
 /** Each character Windows forbids, and the full-width form that stands in for it. */
 const LOOKALIKE: Readonly<Record<string, string>> = Object.freeze({
   '<': '\uFF1C', // ＜
@@ -82,6 +87,14 @@ function fitted(name: string, tag: string, storage: Storage): string {
     const out = storage.windowsNames ? windowsForm(cut) : cut;
     if (bytes(out) <= MAX_NAME_BYTES || room <= 0) return out;
   }
+}
+
+/**
+ * `name` with ` (n)` before its extension, cut to 255 bytes: a numbered name for one that
+ * is taken, as §5.2 numbers them, for a store with no Windows rule.
+ */
+export function numberedName(name: string, n: number): string {
+  return fitted(name, ` (${n})`, { windowsNames: false, caseInsensitive: false });
 }
 
 /**

@@ -12,6 +12,7 @@ import { sendError, sendMessage } from './replies';
 import { writeStream } from './response-writer';
 import type { WebRequest } from './web-context';
 import { folderUrl } from './web-path';
+import { zipEntryNames } from './zip-names';
 import { buildZip, type ZipItem } from './zip-stream';
 import { webText } from './web-text';
 
@@ -22,8 +23,16 @@ function checkedPath(path: string, rule: NameRule): string {
   return path;
 }
 
-/** The files a ZIP holds, named relative to `base`. */
+/** The files a ZIP holds, named relative to `base` as the ZIP format allows. */
 async function collect(w: WebRequest, base: string, selected: readonly string[] | undefined): Promise<ZipItem[]> {
+  const items = await collectRelative(w, base, selected);
+  const names = zipEntryNames(items.map((item) => item.name));
+  for (const item of items) item.name = names.get(item.name)!;
+  return items;
+}
+
+/** The files a ZIP holds, named relative to `base`. */
+async function collectRelative(w: WebRequest, base: string, selected: readonly string[] | undefined): Promise<ZipItem[]> {
   const { share } = w.ctx;
   const prefix = base === '' ? '' : `${base}/`;
   const items = new Map<string, ZipItem>();
