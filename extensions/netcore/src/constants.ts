@@ -103,6 +103,11 @@ export const PENDING_TOTAL = 256;
 export const PENDING_GRACE_MS = 1_000;
 /** Frames before HELLO / login / CHAT_HELLO may be at most this big (a LOGIN fits). */
 export const PENDING_MAX_FRAME_BYTES = 8 * 1024;
+/**
+ * What a peer may still send once the server has ended its connection (an error, BUSY, a
+ * disconnect) before the connection is cut off instead of read to its close.
+ */
+export const END_DISCARD_BYTES = 64 * 1024;
 /** What a connection answered BUSY is told to wait before trying again. */
 export const BUSY_RETRY_MS = 1_000;
 

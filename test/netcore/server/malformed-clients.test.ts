@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
@@ -171,8 +172,52 @@ test('a DATA frame from a client is one protocol error, logged once however many
   const reply = await raw.next();
   assert.is(reply.code, 'UNEXPECTED_MESSAGE');
   await raw.waitClosed();
-  const errors = server.logs.slice(before).filter((e) => /protocol error/.test(e.message));
+  // One "protocol error" line (the session's "disconnected: protocol error: …" line is its close).
+  const errors = server.logs.slice(before).filter((e) => /^protocol error/.test(e.message));
   assert.is(errors.length, 1, errors.map((e) => e.message).join('\n'));
+});
+
+test('a client that floods on after the server ended its session is cut off, not read to the end', async () => {
+  // A peer that ignores the server's close: half-open, it keeps writing after the FIN.
+  const options = { host: '127.0.0.1', port: server.port, rejectUnauthorized: false, minVersion: 'TLSv1.3', allowHalfOpen: true } as const;
+  // allowHalfOpen is honoured by tls.connect but missing from its option type.
+  const socket = tlsConnect(options as ConnectionOptions);
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  try {
+    await within(new Promise<void>((resolve) => socket.once('secureConnect', () => resolve())), 5_000, 'the TLS handshake');
+    const welcomed = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write(encodeControl({ ...HELLO, name: 'flooder' }));
+    await within(welcomed, 5_000, 'WELCOME');
+    const session = server.server.files.list().find((x) => x.name === 'flooder');
+    assert.ok(session, 'the session is listed');
+    // The administrator disconnects it; it goes on sending well-formed frames, 64 MiB of
+    // them. The server used to read (decrypt and throw away) all of it until its 5 s
+    // deadline; now it stops after END_DISCARD_BYTES and closes.
+    server.server.disconnect(session.id);
+    const ping = encodeControl({ type: 'PING', id: 1 });
+    const piece = Buffer.concat(Array.from({ length: Math.floor(MIB / ping.length) }, () => ping));
+    let accepted = 0;
+    const writing = (async () => {
+      for (let i = 0; i < 64 && !socket.destroyed; i++) {
+        const more = socket.write(piece, (err) => {
+          if (!err) accepted += piece.length;
+        });
+        if (!more) {
+          await new Promise<void>((resolve) => {
+            socket.once('drain', () => resolve());
+            socket.once('close', () => resolve());
+          });
+        }
+      }
+    })();
+    await within(closed, 4_000, 'the server to close the flooding connection');
+    await writing;
+    // What the kernels' buffers take on both sides is a few MiB; the rest was never read.
+    assert.ok(accepted < 32 * MIB, `${(accepted / MIB).toFixed(1)} MiB accepted before the server closed`);
+  } finally {
+    socket.destroy();
+  }
 });
 
 test('the well-behaved client was never disturbed: its download completes byte-exact', async () => {

@@ -8,7 +8,7 @@
 // WRITE_STALL_MS while answers wait, or lets REPLY_QUEUE_MAX_BYTES pile up, is dropped
 // with that reason.
 import type { TLSSocket } from 'node:tls';
-import { REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
+import { END_DISCARD_BYTES, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
@@ -30,6 +30,9 @@ export class FramedSocket {
   private closeError: PssError | undefined;
   private isClosed = false;
   private ending = false;
+  /** Bytes the peer sent after end(): read only to notice its close, and only so many. */
+  private afterEnd = 0;
+  private cutOff = false;
   private endTimer: NodeJS.Timeout | undefined;
   /** The owner asked to stop reading (pause()). */
   private pausedByOwner = false;
@@ -137,8 +140,9 @@ export class FramedSocket {
 
   /**
    * Sends a last message (if any) and closes once it is flushed. What the peer sends from
-   * now on is read (so its close is noticed) but no longer decoded: after a fatal error a
-   * peer must not keep the server busy with the rest of its flood.
+   * now on is read (so its close is noticed) but no longer decoded, and a peer that goes on
+   * sending past END_DISCARD_BYTES is cut off: after a fatal error (or a BUSY) a flood must
+   * not keep the server decrypting it, nor fill its memory with what it throws away.
    */
   end(message?: object): void {
     this.ending = true;
@@ -146,6 +150,8 @@ export class FramedSocket {
     if (message) this.send(message);
     this.flush();
     this.socket.end();
+    // Reading on (even if paused for a bad frame) is how the peer's close is noticed.
+    this.socket.resume();
     // A peer that never reads must not keep the socket forever.
     this.endTimer = setTimeout(() => this.socket.destroy(), 5_000);
     this.endTimer.unref();
@@ -203,12 +209,20 @@ export class FramedSocket {
     this.decoder.release();
     clearTimeout(this.endTimer);
     clearTimeout(this.stallTimer);
-    const err = this.closeError ?? (this.socket.readableEnded ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+    const err = this.closeError ?? (this.socket.readableEnded || this.cutOff ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
     this.handlers.closed(err);
   }
 
   private onData(chunk: Buffer): void {
-    if (this.ending) return;
+    if (this.ending) {
+      this.afterEnd += chunk.length;
+      if (this.afterEnd > END_DISCARD_BYTES && !this.socket.destroyed) {
+        // Our end, on purpose: the close that follows is no loss of the connection.
+        this.cutOff = true;
+        this.socket.destroy();
+      }
+      return;
+    }
     try {
       this.decoder.push(chunk, (item) => {
         if (item.kind === 'control') this.handlers.control(item.message);
