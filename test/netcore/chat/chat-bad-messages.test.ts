@@ -77,4 +77,25 @@ test('the chat port still serves a good client afterwards', async () => {
   }
 });
 
+test('a chat connection that floods PINGs is ended after the first hundred, as on the main port', async () => {
+  const { raw, welcome } = await RawConnection.hello(server.port);
+  const chat = await RawConnection.open(server.server.chatPort);
+  try {
+    chat.send({ type: 'CHAT_HELLO', token: welcome.token });
+    assert.is((await chat.next()).type, 'CHAT_OK');
+    for (let i = 0; i < 150; i++) chat.send({ type: 'PING', id: i });
+    const replies = await chat.until('ERROR', 10_000);
+    assert.is(replies.filter((m) => m.type === 'PONG').length, 100);
+    assert.is(replies.at(-1)!.code, 'UNEXPECTED_MESSAGE');
+    assert.match(String(replies.at(-1)!.message), /more than 100 PINGs/);
+    await chat.waitClosed();
+    // Only the chat ended: the session's main connection is still there.
+    raw.send({ type: 'PING', id: 1 });
+    assert.is((await raw.next()).type, 'PONG');
+  } finally {
+    chat.destroy();
+    raw.destroy();
+  }
+});
+
 test.run();

@@ -3,13 +3,14 @@
 // address it comes from — and lives and dies with that session.
 import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
-import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAME_BYTES, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAME_BYTES, PING_MAX_PER_WINDOW, PING_WINDOW_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
 import type { Admission } from '../server/admission';
 import type { Session } from '../server/session';
 import { FramedSocket } from '../transport/framed-socket';
+import { WindowCounter } from '../transport/window-counter';
 import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
 
 export interface ChatServerOptions {
@@ -61,6 +62,7 @@ export class ChatServer {
   private accept(socket: TLSSocket): void {
     const address = socket.remoteAddress ?? 'unknown';
     let session: Session | undefined;
+    const pings = new WindowCounter(PING_MAX_PER_WINDOW, PING_WINDOW_MS);
     const refuse = (code: ErrorCode, message: string) => {
       this.options.log(makeEntry(LogCategory.SECURITY, `chat connection refused: ${message}`, { address }));
       conn.end({ type: 'ERROR', code, message } satisfies ChatServerMessage);
@@ -92,7 +94,11 @@ export class ChatServer {
           this.options.onChatChange(session);
           return;
         }
-        if (msg.type === 'PING') return conn.send({ type: 'PONG', id: msg.id } satisfies ChatServerMessage);
+        if (msg.type === 'PING') {
+          // PING keeps a quiet chat alive; a flood of them is not that (the main port's rule).
+          if (!pings.allow()) return refuse(ErrorCode.UNEXPECTED_MESSAGE, `more than ${PING_MAX_PER_WINDOW} PINGs within ${PING_WINDOW_MS / 1000} s`);
+          return conn.send({ type: 'PONG', id: msg.id } satisfies ChatServerMessage);
+        }
         if (msg.type === 'MSG_C2S') return this.options.onMessage(session, msg.text);
         refuse(ErrorCode.UNEXPECTED_MESSAGE, 'CHAT_HELLO was already sent');
       },

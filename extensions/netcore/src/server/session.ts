@@ -15,27 +15,10 @@ import { SessionActivity } from './session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
+import { WindowCounter } from '../transport/window-counter';
 import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
-
-/** At most `max` events per `windowMs` (a fixed window, restarted by the first event after it). */
-class WindowCounter {
-  private started = 0;
-  private count = 0;
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  allow(now = Date.now()): boolean {
-    if (now - this.started >= this.windowMs) {
-      this.started = now;
-      this.count = 0;
-    }
-    return ++this.count <= this.max;
-  }
-}
 
 export class Session implements WaitingConnection {
   readonly id = randomBytes(6).toString('hex');
