@@ -9,10 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeRandomFile } from '../../support/file-tree';
 import { RawConnection, type RawMessage } from '../../support/raw-connection';
-import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { delay, within } from '../../support/wait';
 import { webRequest, type WebReply } from '../../support/web-client';
+import { connectAndLogin } from '../../../extensions/netcore/src/cli/shared';
+import { CoreDriver } from '../../support/core-driver';
 
 const PASSWORD = 'correct horse battery staple';
 const LOCKOUT_AFTER = 3;
@@ -28,12 +30,12 @@ test.after(async () => {
   await removeDir(base);
 });
 
-async function withServer(run: (server: TestServer, certPem: string) => Promise<void>): Promise<void> {
+async function withServer(run: (server: TestServer, certPem: string) => Promise<void>, lockoutAfter = LOCKOUT_AFTER): Promise<void> {
   const server = await startTestServer({
     sharePath: join(base, 'share'),
     password: PASSWORD,
     maxClients: 32,
-    throttle: { baseDelayMs: 10, maxDelayMs: 20, lockoutAfter: LOCKOUT_AFTER, lockoutMs: 60_000 },
+    throttle: { baseDelayMs: 10, maxDelayMs: 20, lockoutAfter, lockoutMs: 60_000 },
   });
   try {
     await run(server, await readFile(join(server.dataDir, 'server.crt'), 'utf8'));
@@ -129,6 +131,40 @@ test('a mixed burst on both ports at once still compares at most the lockout all
     assert.not.ok(mainReplies.some((m) => m.type === 'LOGIN_OK'));
     assert.ok(evaluatedFailures(server) <= LOCKOUT_AFTER, `${evaluatedFailures(server)} passwords compared`);
   });
+});
+
+/** Fills the address's queue of password checks (8) and more: the rest are told BUSY. */
+async function fillLoginQueue(port: number): Promise<RawConnection[]> {
+  const raws = await Promise.all(Array.from({ length: 12 }, () => RawConnection.hello(port)));
+  for (const [i, { raw }] of raws.entries()) raw.send({ type: 'LOGIN', password: `queued ${i}` });
+  return raws.map(({ raw }) => raw);
+}
+
+test('a client told BUSY at login connects and sends its password again by itself (desktop and command line)', async () => {
+  await withServer(async (server) => {
+    const queued = await fillLoginQueue(server.port);
+    const desktop = await CoreDriver.create('busy-login');
+    try {
+      // Both log in while every place in the queue is taken; the server says BUSY and closes,
+      // the clients wait what it names, connect again and get in once the queue has room.
+      const flags = { 'trust-new': true, 'password-env': 'BUSY_TEST_PASSWORD', 'data-dir': await makeSubDir(base, 'cli-data') };
+      process.env.BUSY_TEST_PASSWORD = PASSWORD;
+      const [state, cli] = await within(
+        Promise.all([desktop.connect(server.port, { displayName: 'patient', password: PASSWORD }), connectAndLogin(`127.0.0.1:${server.port}`, flags)]),
+        60_000,
+        'both logins',
+      );
+      assert.is(state.phase, 'connected');
+      assert.ok(cli.token, 'the command line is logged in');
+      cli.close();
+      const busy = server.logs.filter((e) => /too many logins are waiting/.test(e.message));
+      assert.ok(busy.length >= 2, `the server said BUSY ${busy.length} times`);
+    } finally {
+      delete process.env.BUSY_TEST_PASSWORD;
+      for (const raw of queued) raw.destroy();
+      await desktop.close();
+    }
+  }, 1_000);
 });
 
 test.run();

@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeFingerprint } from '../certs/certificate';
 import { KnownServers } from '../certs/known-servers';
-import { ServerConnection } from '../client/connection';
+import { ServerConnection, whileBusy } from '../client/connection';
 import { parseServerAddress } from '../client/server-address';
 import { defaultAppDir, ensureDataDir, resolveDataDir } from '../data-dir';
 import { ErrorCode, PssError } from '../errors';
@@ -59,30 +59,34 @@ export async function connectAndLogin(target: string | undefined, flags: ClientF
   // Read the password first so a usage mistake costs no connection.
   const password = passwordFromEnv(flags['password-env']);
   const pins = new KnownServers(await dataDirFrom(flags['data-dir']));
-  const connection = await ServerConnection.open({
-    address,
-    pins,
-    displayName: hostname(),
-    ...(expectFingerprint ? { expectFingerprint } : {}),
-    trustNew: () => expectFingerprint !== undefined || flags['trust-new'] === true,
-  }).catch((err: PssError) => {
-    if (err.code === ErrorCode.PIN_UNKNOWN) {
-      throw new PssError(
-        ErrorCode.PIN_UNKNOWN,
-        `${err.message}; if it matches what the server shows, run again with --fingerprint <it> or --trust-new`,
-      );
+  // A server checking too many passwords answers the LOGIN with BUSY and closes: connect
+  // again and log in again after the wait it names.
+  return whileBusy(async () => {
+    const connection = await ServerConnection.open({
+      address,
+      pins,
+      displayName: hostname(),
+      ...(expectFingerprint ? { expectFingerprint } : {}),
+      trustNew: () => expectFingerprint !== undefined || flags['trust-new'] === true,
+    }).catch((err: PssError) => {
+      if (err.code === ErrorCode.PIN_UNKNOWN) {
+        throw new PssError(
+          ErrorCode.PIN_UNKNOWN,
+          `${err.message}; if it matches what the server shows, run again with --fingerprint <it> or --trust-new`,
+        );
+      }
+      throw err;
+    });
+    connection.onWarning = ({ text }) => process.stderr.write(`\n⚠ warning from the server: ${text}\n`);
+    try {
+      if (connection.auth === 'password' && password === undefined) {
+        throw new PssError(ErrorCode.AUTH_REQUIRED, `${connection.hostPort} requires a password: pass it with --password-env VAR`);
+      }
+      await connection.login(password);
+    } catch (err) {
+      connection.destroy();
+      throw err;
     }
-    throw err;
+    return connection;
   });
-  connection.onWarning = ({ text }) => process.stderr.write(`\n⚠ warning from the server: ${text}\n`);
-  try {
-    if (connection.auth === 'password' && password === undefined) {
-      throw new PssError(ErrorCode.AUTH_REQUIRED, `${connection.hostPort} requires a password: pass it with --password-env VAR`);
-    }
-    await connection.login(password);
-  } catch (err) {
-    connection.destroy();
-    throw err;
-  }
-  return connection;
 }

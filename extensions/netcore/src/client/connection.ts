@@ -145,15 +145,7 @@ export class ServerConnection {
    * again after the time it names, a few times: a busy server is not a dead one.
    */
   static async open(options: ConnectOptions): Promise<ServerConnection> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await ServerConnection.openOnce(options);
-      } catch (err) {
-        const e = err as PssError;
-        if (e.code !== ErrorCode.BUSY || attempt >= CLIENT_BUSY_ATTEMPTS) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(e.retryAfterMs ?? CLIENT_BUSY_WAIT_MS, CLIENT_BUSY_WAIT_MS) * attempt));
-      }
-    }
+    return whileBusy(() => ServerConnection.openOnce(options));
   }
 
   private static async openOnce(options: ConnectOptions): Promise<ServerConnection> {
@@ -357,5 +349,22 @@ export class ServerConnection {
     }
     this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, `expected ${type}, got ${message.type}`));
     throw this.failure!;
+  }
+}
+
+/**
+ * Runs `attempt` again while the server answers BUSY (too many connections or password
+ * checks waiting), after the time the server names and longer each time, a few times: a
+ * busy server is not a dead one, and the person is told only if it stays busy.
+ */
+export async function whileBusy<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const e = err as PssError;
+      if (e.code !== ErrorCode.BUSY || n >= CLIENT_BUSY_ATTEMPTS) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(e.retryAfterMs ?? CLIENT_BUSY_WAIT_MS, CLIENT_BUSY_WAIT_MS) * n));
+    }
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { shortFingerprint } from '../certs/certificate';
 import type { KnownServers } from '../certs/known-servers';
 import { ChatClient } from '../client/chat-client';
-import { ServerConnection } from '../client/connection';
+import { ServerConnection, whileBusy } from '../client/connection';
 import { Download, type FileOutcome } from '../client/download';
 import { selectEntries } from '../client/selection';
 import { hostPortKey } from '../client/server-address';
@@ -81,9 +81,17 @@ export class ClientController {
   }
 
   async login(password: string): Promise<ClientState> {
-    const conn = this.requireConnection('awaiting-password');
+    let conn = this.requireConnection('awaiting-password');
     try {
-      await conn.login(password);
+      // A server with too many passwords to check answers BUSY and closes: connect again
+      // and send the password again after the wait it names, a few times.
+      await whileBusy(async () => {
+        if (conn.closed) {
+          await this.open();
+          conn = this.requireConnection('awaiting-password');
+        }
+        await conn.login(password);
+      });
     } catch (err) {
       const e = err as PssError;
       if (e.code === ErrorCode.AUTH_FAILED) {

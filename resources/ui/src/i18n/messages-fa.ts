@@ -270,6 +270,7 @@ export const persian: Readonly<Record<MessageKey, Message>> = {
   'error.AUTH_REQUIRED': 'سرور رمز عبور می‌خواهد: {detail}',
   'error.LOCKED_OUT': 'رمز اشتباه بیش از حد وارد شد؛ چند دقیقه صبر کنید. ({detail})',
   'error.SERVER_FULL': 'سرور پر است (به حداکثر کلاینت‌ها رسیده). کمی بعد دوباره امتحان کنید.',
+  'error.BUSY': 'سرور مشغول است و خواست صبر کنیم؛ چند بار دوباره درخواست شد. لحظه‌ای بعد دوباره امتحان کنید. ({detail})',
   'error.TIMEOUT': 'پاسخی به‌موقع نرسید: {detail}',
   'error.NOT_FOUND': 'پیدا نشد: {detail}',
   'error.CONNECTION_FAILED': 'اتصال برقرار نشد: {detail}',

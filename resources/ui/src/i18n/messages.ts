@@ -268,6 +268,7 @@ export const english = {
   'error.AUTH_REQUIRED': 'The server requires a password: {detail}',
   'error.LOCKED_OUT': 'Too many wrong passwords; wait a few minutes. ({detail})',
   'error.SERVER_FULL': 'The server is full (Max Clients reached). Try again later.',
+  'error.BUSY': 'The server is busy and asked to wait; it was asked again a few times. Try again in a moment. ({detail})',
   'error.TIMEOUT': 'No answer in time: {detail}',
   'error.NOT_FOUND': 'Not found: {detail}',
   'error.CONNECTION_FAILED': 'Could not connect: {detail}',

@@ -14,6 +14,7 @@ const KNOWN: Partial<Record<ErrorCode, MessageKey>> = {
   AUTH_REQUIRED: 'error.AUTH_REQUIRED',
   LOCKED_OUT: 'error.LOCKED_OUT',
   SERVER_FULL: 'error.SERVER_FULL',
+  BUSY: 'error.BUSY',
   TIMEOUT: 'error.TIMEOUT',
   NOT_FOUND: 'error.NOT_FOUND',
   CONNECTION_FAILED: 'error.CONNECTION_FAILED',
