@@ -8,7 +8,7 @@
 // WRITE_STALL_MS while answers wait, or lets REPLY_QUEUE_MAX_BYTES pile up, is dropped
 // with that reason.
 import type { TLSSocket } from 'node:tls';
-import { END_DISCARD_BYTES, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
+import { END_DISCARD_BYTES, END_LINGER_MS, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
@@ -152,8 +152,9 @@ export class FramedSocket {
     this.socket.end();
     // Reading on (even if paused for a bad frame) is how the peer's close is noticed.
     this.socket.resume();
-    // A peer that never reads must not keep the socket forever.
-    this.endTimer = setTimeout(() => this.socket.destroy(), 5_000);
+    // The last message is in the kernel's hands; a peer that does not close its side soon
+    // after must not keep the socket (and its TLS state) with it.
+    this.endTimer = setTimeout(() => this.socket.destroy(), END_LINGER_MS);
     this.endTimer.unref();
   }
 
