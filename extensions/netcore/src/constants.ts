@@ -66,8 +66,12 @@ export const FRAMES_PER_TURN = 2;
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */
 export const READ_CHUNK_BYTES = 1 << 20;
 
-/** Idle 1 MiB frames the server keeps for reuse (server/chunk-reader.ts); more go to the GC. */
-export const FRAME_POOL_MAX_FREE = 256;
+/**
+ * 1 MiB frames to a slab of the server's frame pool (transport/slab-pool.ts): 32 frames and
+ * their headers are just over 32 MiB, the most glibc ever serves from its heap, so every
+ * slab is a mapping of its own that goes back to the system whole.
+ */
+export const FRAMES_PER_SLAB = 32;
 /** Pooled buffers idle this long are released (transport/buffer-pool.ts). */
 export const POOL_TRIM_INTERVAL_MS = 10_000;
 /** Idle 1 MiB blocks downloads keep for reuse (client/file-sink.ts). */

@@ -1,16 +1,16 @@
 // Reads a file as ready-to-send data frames, one read ahead of the sender. Frame memory
 // comes from a pool shared by every sender in the process (main port and web port).
 import type { FileHandle } from 'node:fs/promises';
-import { FRAME_HEADER_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
+import { FRAME_HEADER_BYTES, FRAMES_PER_SLAB, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
-import { allocDataFrame, finishDataFrame } from '../protocol/frames';
-import { BufferPool } from '../transport/buffer-pool';
+import { finishDataFrame, FrameType, writeHeader } from '../protocol/frames';
+import { SlabPool, type FramePool } from '../transport/slab-pool';
 import { memoryReleased } from './idle-memory';
 
 const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
 
 /** Full-size data frames for every sender in the process; what a trim lets go is owed back. */
-const processFrames = new BufferPool(FRAME_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, () => allocDataFrame(READ_CHUNK_BYTES), memoryReleased);
+const processFrames = new SlabPool(FRAME_BYTES, FRAMES_PER_SLAB, POOL_TRIM_INTERVAL_MS, (frame) => writeHeader(frame, FrameType.DATA, READ_CHUNK_BYTES), memoryReleased);
 
 export class ChunkReader {
   private ahead: Promise<Buffer | undefined> | undefined;
@@ -20,7 +20,7 @@ export class ChunkReader {
     private readonly handle: FileHandle,
     start: number,
     private readonly end: number,
-    private readonly frames: BufferPool = processFrames,
+    private readonly frames: FramePool = processFrames,
   ) {
     this.position = start;
   }

@@ -50,7 +50,8 @@ export class HashStream implements BlockDigest {
   /**
    * The view's memory moves to the worker (no copy) and comes back: the result is a view
    * of the same bytes, which the caller may reuse. The caller must not touch `view` (or
-   * anything sharing its memory) until then.
+   * anything sharing its memory) until then. A view of a SharedArrayBuffer does not move;
+   * the worker reads it in place and the result is `view` itself.
    */
   update(view: Uint8Array): Promise<Uint8Array> {
     return this.send(view, undefined);
@@ -78,6 +79,11 @@ export class HashStream implements BlockDigest {
 
   private async send(view: Uint8Array, write: BlockTarget | undefined): Promise<Uint8Array> {
     const task = { kind: 'stream-update' as const, stream: this.stream, data: view, ...(write && { write }) };
+    // Shared memory is read by the worker where it is: nothing moves, the view stays ours.
+    if (view.buffer instanceof SharedArrayBuffer) {
+      await this.pool.call(this.slot, task);
+      return view;
+    }
     return (await this.pool.call(this.slot, task, [view.buffer as ArrayBuffer])) as Uint8Array;
   }
 }

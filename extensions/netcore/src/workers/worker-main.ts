@@ -80,6 +80,8 @@ async function handle(task: WorkerTask): Promise<void> {
           }
         }
         stream.hash.update(task.data);
+        // Shared memory never moved: the sender still holds it, so nothing goes back.
+        if (task.data.buffer instanceof SharedArrayBuffer) return reply({ id: task.id, ok: true, value: null });
         return reply({ id: task.id, ok: true, value: task.data }, [task.data.buffer as ArrayBuffer]);
       }
       case 'stream-digest': {
