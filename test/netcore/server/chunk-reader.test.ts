@@ -52,6 +52,22 @@ test('frames carry the range in order, and released frames are reused by the nex
   }
 });
 
+test('a view of the payload alone (what a digest gives back) returns the whole frame to the pool', async () => {
+  const pool = framePool();
+  const handle = await open(path);
+  try {
+    const reader = new ChunkReader(handle, 0, 10, pool);
+    const frame = (await reader.next())!;
+    reader.release(frame.subarray(FRAME_HEADER_BYTES));
+    assert.is(pool.size, 1);
+    const next = pool.take();
+    assert.is(next.buffer, frame.buffer, 'the same memory');
+    assert.is(next.length, FRAME_HEADER_BYTES + READ_CHUNK_BYTES, 'a whole frame again');
+  } finally {
+    await handle.close();
+  }
+});
+
 test('a reader stopped early gives back the frame it read ahead', async () => {
   const pool = framePool();
   const handle = await open(path);
