@@ -7,6 +7,11 @@ import { allocDataFrame, finishDataFrame } from '../protocol/frames';
 import { BufferPool } from '../transport/buffer-pool';
 
 const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
+/**
+ * A read this small gets a frame of its own size instead of a pooled 1 MiB one, so files
+ * read ahead of their turn (server/read-ahead.ts) hold only their own bytes.
+ */
+export const SMALL_READ_BYTES = 64 * 1024;
 
 /** Full-size data frames for every sender in the process. */
 const processFrames = new BufferPool(FRAME_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, () => allocDataFrame(READ_CHUNK_BYTES));
@@ -37,6 +42,19 @@ export class ChunkReader {
   }
 
   /**
+   * Starts reading the first frame now, ahead of next(); resolves once that read is over
+   * (whatever its outcome), so a caller may check the file after it.
+   */
+  prime(): Promise<void> {
+    this.ahead ??= this.read();
+    this.ahead.catch(() => undefined);
+    return this.ahead.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /**
    * Gives a frame from next() back to the pool once nothing uses it any more: the frame
    * itself or a view of its payload (what a digest hands back). Without the second case
    * every hashed frame went to the garbage collector, a new 1 MiB frame per small file.
@@ -57,7 +75,7 @@ export class ChunkReader {
     const want = Math.min(READ_CHUNK_BYTES, this.end - this.position);
     const at = this.position;
     this.position += want;
-    const buf = this.frames.take();
+    const buf = want <= SMALL_READ_BYTES ? allocDataFrame(want) : this.frames.take();
     let bytesRead: number;
     try {
       ({ bytesRead } = await this.handle.read(buf, FRAME_HEADER_BYTES, want, at));

@@ -4,8 +4,8 @@
 // Names follow the host's rule (§5.1): the safety checks, and on a Windows server the
 // Windows checks too; both ports list and serve the same files. What is left out is
 // counted by reason and reported (§5.1).
-import { constants as fsc, type Dirent, type Stats } from 'node:fs';
-import { lstat, open, opendir, realpath, type FileHandle } from 'node:fs/promises';
+import { constants as fsc, lstatSync, type Dirent, type Stats } from 'node:fs';
+import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
@@ -41,6 +41,16 @@ export function canRead(st: Pick<Stats, 'uid' | 'gid' | 'mode'>, user = PROCESS_
   if (user.groups.has(st.gid)) return (st.mode & 0o040) !== 0;
   return (st.mode & 0o004) !== 0;
 }
+
+/**
+ * A listing stats its files with the synchronous call, this many between two turns of the
+ * event loop: a promise per stat cost about 15 µs of the event loop's time each (100,000
+ * files took 5 s of CPU), the synchronous call a few µs, and a slice this size holds the
+ * loop for a few milliseconds at most.
+ */
+const STATS_PER_SLICE = 256;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Why a directory entry is not shared, for what is neither a file nor a folder. */
 function entryReason(dirent: Dirent): NotSharedReason {
@@ -117,16 +127,17 @@ export class Share {
       return out;
     }
     const out: FileEntry[] = [];
+    let sliced = 0;
     const walk = async (dir: string, prefix: string): Promise<void> => {
-      let handle;
+      let dirents: Dirent[];
       try {
-        handle = await opendir(dir);
+        dirents = await readdir(dir, { withFileTypes: true });
       } catch {
         if (prefix !== under) return skip(prefix, 'unreadable');
         if (under !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${under}`);
         throw new PssError(ErrorCode.SHARE_INVALID, 'the shared folder cannot be read');
       }
-      for await (const dirent of handle) {
+      for (const dirent of dirents) {
         const wire = prefix ? `${prefix}/${dirent.name}` : dirent.name;
         if (segmentProblem(dirent.name, this.names) || pathProblem(wire, this.names)) {
           skip(wire, 'badName');
@@ -137,7 +148,13 @@ export class Share {
           if (isInside(this.dataDir, abs)) skip(wire, 'dataDir');
           else await walk(abs, wire);
         } else if (dirent.isFile()) {
-          const st = await lstat(abs).catch(() => undefined);
+          if (++sliced % STATS_PER_SLICE === 0) await nextTurn();
+          let st: Stats | undefined;
+          try {
+            st = lstatSync(abs, { throwIfNoEntry: false });
+          } catch {
+            st = undefined;
+          }
           if (!st?.isFile()) continue; // gone, or replaced, since the folder was read
           if (!canRead(st)) {
             skip(wire, 'unreadable');
