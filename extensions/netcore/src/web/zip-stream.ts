@@ -11,6 +11,9 @@ import { ZipFile } from 'yazl';
 import { READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import type { Share } from '../server/share';
+import { useNativeCrc32 } from './zip-crc';
+
+useNativeCrc32();
 
 export interface ZipItem {
   /** Wire path in the share. */
