@@ -1,6 +1,5 @@
 // Reads a file as ready-to-send data frames, one read ahead of the sender. Frame memory
 // comes from a pool shared by every sender in the process (main port and web port).
-import type { FileHandle } from 'node:fs/promises';
 import { FRAME_HEADER_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { allocDataFrame, finishDataFrame } from '../protocol/frames';
@@ -16,12 +15,19 @@ export const SMALL_READ_BYTES = 64 * 1024;
 /** Full-size data frames for every sender in the process. */
 const processFrames = new BufferPool(FRAME_BYTES, FRAME_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, () => allocDataFrame(READ_CHUNK_BYTES));
 
+/** What the reader needs of an open file: a FileHandle, or the read-ahead's descriptor. */
+export interface ReadableFile {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  /** Present when the file may also be read on the calling thread (prime(true)). */
+  readSync?(buffer: Buffer, offset: number, length: number, position: number): number;
+}
+
 export class ChunkReader {
   private ahead: Promise<Buffer | undefined> | undefined;
   private position: number;
 
   constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: ReadableFile,
     start: number,
     private readonly end: number,
     private readonly frames: BufferPool = processFrames,
@@ -43,10 +49,11 @@ export class ChunkReader {
 
   /**
    * Starts reading the first frame now, ahead of next(); resolves once that read is over
-   * (whatever its outcome), so a caller may check the file after it.
+   * (whatever its outcome), so a caller may check the file after it. `synchronously` reads
+   * it on this thread before returning, when the file offers that.
    */
-  prime(): Promise<void> {
-    this.ahead ??= this.read();
+  prime(synchronously = false): Promise<void> {
+    this.ahead ??= synchronously && this.handle.readSync ? this.readNow(this.handle.readSync.bind(this.handle)) : this.read();
     this.ahead.catch(() => undefined);
     return this.ahead.then(
       () => undefined,
@@ -70,7 +77,27 @@ export class ChunkReader {
     ahead?.then((frame) => frame && this.frames.give(frame)).catch(() => undefined);
   }
 
-  private async read(): Promise<Buffer | undefined> {
+  private read(): Promise<Buffer | undefined> {
+    return this.readWith((buf, offset, length, position) => this.handle.read(buf, offset, length, position).then((r) => r.bytesRead));
+  }
+
+  /**
+   * The next frame read on this thread: readWith runs to its end without waiting when the
+   * read is synchronous, so the bytes are read before this returns.
+   */
+  private readNow(readSync: NonNullable<ReadableFile['readSync']>): Promise<Buffer | undefined> {
+    return this.readWith((buf, offset, length, position) => {
+      try {
+        return { sync: readSync(buf, offset, length, position) };
+      } catch (error) {
+        return { error };
+      }
+    });
+  }
+
+  private async readWith(
+    readAt: (buf: Buffer, offset: number, length: number, position: number) => Promise<number> | { sync: number } | { error: unknown },
+  ): Promise<Buffer | undefined> {
     if (this.position >= this.end) return undefined;
     const want = Math.min(READ_CHUNK_BYTES, this.end - this.position);
     const at = this.position;
@@ -78,7 +105,9 @@ export class ChunkReader {
     const buf = want <= SMALL_READ_BYTES ? allocDataFrame(want) : this.frames.take();
     let bytesRead: number;
     try {
-      ({ bytesRead } = await this.handle.read(buf, FRAME_HEADER_BYTES, want, at));
+      const r = readAt(buf, FRAME_HEADER_BYTES, want, at);
+      if ('error' in r) throw r.error;
+      bytesRead = 'sync' in r ? r.sync : await r;
     } catch (err) {
       this.frames.give(buf);
       throw err;
