@@ -25,6 +25,23 @@ const SLOW_SYNC_MS = 2;
 const SLOW_FILES_TO_STOP = 4;
 const SLOW_FILES_WINDOW = 64;
 
+/** Decides, file by file, whether a request's files may still be read synchronously. */
+export class SyncWatch {
+  /** Cleared once synchronous work proved slow. */
+  sync = true;
+  private slowFiles = 0;
+  private filesTimed = 0;
+
+  /** Counts a file whose synchronous work began at `started` (performance.now()) as slow or not. */
+  timed(started: number): void {
+    if (performance.now() - started > SLOW_SYNC_MS && ++this.slowFiles >= SLOW_FILES_TO_STOP) this.sync = false;
+    if (++this.filesTimed >= SLOW_FILES_WINDOW) {
+      this.filesTimed = 0;
+      this.slowFiles = 0;
+    }
+  }
+}
+
 /** An open shared file as the sender uses it. */
 export interface OpenedForSending {
   handle: ReadableFile & { stat(): Promise<Stats>; close(): Promise<void> };
@@ -101,10 +118,7 @@ export class RequestReadAhead {
   /** Set while a file started ahead turned out too large to read ahead. */
   private blockedAt: number | undefined;
   private closed = false;
-  /** Cleared once synchronous work proved slow (SLOW_SYNC_MS). */
-  private sync = true;
-  private slowFiles = 0;
-  private filesTimed = 0;
+  private readonly watch = new SyncWatch();
 
   constructor(
     private readonly share: Share,
@@ -143,19 +157,10 @@ export class RequestReadAhead {
     }
   }
 
-  /** Counts a file whose synchronous work began at `started` as slow or not. */
-  private timed(started: number): void {
-    if (performance.now() - started > SLOW_SYNC_MS && ++this.slowFiles >= SLOW_FILES_TO_STOP) this.sync = false;
-    if (++this.filesTimed >= SLOW_FILES_WINDOW) {
-      this.filesTimed = 0;
-      this.slowFiles = 0;
-    }
-  }
-
   /** `ahead`: started before its turn (by fill), rather than for take(). */
   private async start(index: number, ahead = false): Promise<PreparedFile> {
     const req = this.files[index]!;
-    const sync = this.sync;
+    const sync = this.watch.sync;
     const started = performance.now();
     let opened: OpenedForSending;
     if (sync) {
@@ -172,13 +177,13 @@ export class RequestReadAhead {
       return prepared;
     }
     if (size - req.offset > SMALL_READ_BYTES) {
-      if (sync) this.timed(started);
+      if (sync) this.watch.timed(started);
       // Not read ahead: the window waits here until this file is being sent.
       if (ahead) this.blockedAt = index;
       return prepared;
     }
     const read = reader.prime(sync);
-    if (sync) this.timed(started);
+    if (sync) this.watch.timed(started);
     if (req.offset <= size) {
       prepared.statAfterRead = read.then(() => opened.handle.stat());
       prepared.statAfterRead.catch(() => undefined);
