@@ -220,7 +220,10 @@ export class Download {
     const pending: Item[] = [];
     // Each folder is created, checked and read once: what is in it tells which targets need
     // a closer look (an existing file, a partial copy), so a fresh download of thousands of
-    // files costs a few calls per folder instead of several per file.
+    // files costs a few calls per folder instead of several per file. Where the destination
+    // takes names that differ in case or Unicode form for one name, a name missing from the
+    // folder's list proves nothing, so every target gets the closer look.
+    const exact = !storage.caseInsensitive;
     const folders = new Map<string, Promise<Set<string> | { failed: unknown }>>();
     const prepareFolder = async (dir: string): Promise<Set<string>> => {
       await makeFolders(root, dir);
@@ -249,12 +252,12 @@ export class Download {
         const names = await folder;
         if (!(names instanceof Set)) throw names.failed;
         const item: Item = { entry, target, offset: 0 };
-        if (!names.has(basename(target)) && !names.has(basename(partPath(target))) && !names.has(basename(metaPath(target)))) {
+        if (exact && !names.has(basename(target)) && !names.has(basename(partPath(target))) && !names.has(basename(metaPath(target)))) {
           this.items.set(entry.path, item);
           pending.push(item);
           continue;
         }
-        item.hasMeta = names.has(basename(metaPath(target)));
+        item.hasMeta = !exact || names.has(basename(metaPath(target)));
         const existing = await lstat(target).catch(() => undefined);
         if (existing && !existing.isFile()) {
           fail(ErrorCode.WRITE_FAILED, 'something that is not a file is in the way');
