@@ -8,14 +8,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../../../extensions/netcore/src/constants';
 import { allocDataFrame } from '../../../extensions/netcore/src/protocol/frames';
-import { ChunkReader } from '../../../extensions/netcore/src/server/chunk-reader';
+import { ChunkReader, SMALL_READ_BYTES } from '../../../extensions/netcore/src/server/chunk-reader';
 import { BufferPool } from '../../../extensions/netcore/src/transport/buffer-pool';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 
 const NEVER_MS = 3_600_000;
 let base = '';
 let path = '';
-const bytes = randomBytes(2 * READ_CHUNK_BYTES + 12_345);
+const bytes = randomBytes(2 * READ_CHUNK_BYTES + SMALL_READ_BYTES + 12_345);
 
 const framePool = () => new BufferPool(FRAME_HEADER_BYTES + READ_CHUNK_BYTES, 8, NEVER_MS, () => allocDataFrame(READ_CHUNK_BYTES));
 
@@ -43,10 +43,43 @@ test('frames carry the range in order, and released frames are reused by the nex
     assert.ok(memory.size <= 2, `one frame sent and one read ahead at a time (saw ${memory.size} buffers)`);
     assert.is(pool.size, memory.size, 'every frame went back to the pool');
 
-    const again = new ChunkReader(handle, 0, 10, pool);
+    const again = new ChunkReader(handle, 0, SMALL_READ_BYTES + 1, pool);
     const first = (await again.next())!;
     assert.ok(memory.has(first.buffer), 'the next reader reads into pooled memory');
-    assert.ok(first.subarray(FRAME_HEADER_BYTES).equals(bytes.subarray(0, 10)));
+    assert.ok(first.subarray(FRAME_HEADER_BYTES).equals(bytes.subarray(0, SMALL_READ_BYTES + 1)));
+  } finally {
+    await handle.close();
+  }
+});
+
+test('a view of the payload alone (what a digest gives back) returns the whole frame to the pool', async () => {
+  const pool = framePool();
+  const handle = await open(path);
+  try {
+    const reader = new ChunkReader(handle, 0, SMALL_READ_BYTES + 1, pool);
+    const frame = (await reader.next())!;
+    reader.release(frame.subarray(FRAME_HEADER_BYTES));
+    assert.is(pool.size, 1);
+    const next = pool.take();
+    assert.is(next.buffer, frame.buffer, 'the same memory');
+    assert.is(next.length, FRAME_HEADER_BYTES + READ_CHUNK_BYTES, 'a whole frame again');
+  } finally {
+    await handle.close();
+  }
+});
+
+test('a small read gets a frame of its own size, primed ahead of next(), and leaves the pool alone', async () => {
+  const pool = framePool();
+  const handle = await open(path);
+  try {
+    const reader = new ChunkReader(handle, 5, 5 + SMALL_READ_BYTES, pool);
+    await reader.prime();
+    const frame = (await reader.next())!;
+    assert.is(frame.length, FRAME_HEADER_BYTES + SMALL_READ_BYTES);
+    assert.ok(frame.subarray(FRAME_HEADER_BYTES).equals(bytes.subarray(5, 5 + SMALL_READ_BYTES)));
+    assert.is(await reader.next(), undefined);
+    reader.release(frame);
+    assert.is(pool.size, 0, 'not pooled: it holds only its own bytes');
   } finally {
     await handle.close();
   }

@@ -1,7 +1,8 @@
 // Downloads a selection into a destination (DESIGN §3): every name is re-validated and
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
 // place only after its size and SHA-256 match what the server sent.
-import { lstat, mkdir, realpath, rename, rm, utimes } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, readdir, realpath, rename, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
@@ -18,6 +19,7 @@ import { SpeedMeter } from '../transport/speed-meter';
 import { etaSeconds, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
+import { BatchCommitter, MemorySink, SMALL_FILE_MAX_BYTES } from './batch-commit';
 
 export interface FileOutcome {
   path: string;
@@ -73,6 +75,8 @@ interface Item {
   offset: number;
   /** The version a resumed .part belongs to. */
   expect?: { size: number; mtimeMs: number };
+  /** A sidecar from an earlier run lies beside the target. */
+  hasMeta?: boolean;
 }
 
 interface Current {
@@ -116,6 +120,8 @@ export class Download {
   private readonly savedAs = new Map<string, string>();
   private readonly finalizers: Promise<void>[] = [];
   private readonly meter = new SpeedMeter();
+  /** Small files are made durable and renamed in batches. */
+  private readonly committer = new BatchCommitter();
   private current: Current | undefined;
   private doneBytes = 0;
   private filesDone = 0;
@@ -213,6 +219,19 @@ export class Download {
     const local = mapPaths([...named].filter((p) => pathProblem(p) === undefined), storage);
     const rule = storage.windowsNames ? WINDOWS_NAMES : WIRE_NAMES;
     const pending: Item[] = [];
+    // Each folder is created, checked and read once: what is in it tells which targets need
+    // a closer look (an existing file, a partial copy), so a fresh download of thousands of
+    // files costs a few calls per folder instead of several per file. Where the destination
+    // takes names that differ in case or Unicode form for one name, a name missing from the
+    // folder's list proves nothing, so every target gets the closer look.
+    const exact = !storage.caseInsensitive;
+    const folders = new Map<string, Promise<Set<string> | { failed: unknown }>>();
+    const prepareFolder = async (dir: string): Promise<Set<string>> => {
+      await makeFolders(root, dir);
+      // Belt and braces: whatever the walk saw, the folder must really be inside.
+      if (!inside(root, await realpath(dir))) throw new PssError(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link out of the destination');
+      return new Set(await readdir(dir));
+    };
     for (const entry of this.options.entries) {
       this.totalBytes += entry.size;
       const fail = (code: ErrorCode, message: string) =>
@@ -225,12 +244,21 @@ export class Download {
         continue;
       }
       try {
-        await makeFolders(root, dirname(target));
-        // Belt and braces: whatever the walk saw, the folder must really be inside.
-        if (!inside(root, await realpath(dirname(target)))) {
-          fail(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link out of the destination');
+        const dir = dirname(target);
+        let folder = folders.get(dir);
+        if (!folder) {
+          folder = prepareFolder(dir).catch((failed: unknown) => ({ failed }));
+          folders.set(dir, folder);
+        }
+        const names = await folder;
+        if (!(names instanceof Set)) throw names.failed;
+        const item: Item = { entry, target, offset: 0 };
+        if (exact && !names.has(basename(target)) && !names.has(basename(partPath(target))) && !names.has(basename(metaPath(target)))) {
+          this.items.set(entry.path, item);
+          pending.push(item);
           continue;
         }
+        item.hasMeta = !exact || names.has(basename(metaPath(target)));
         const existing = await lstat(target).catch(() => undefined);
         if (existing && !existing.isFile()) {
           fail(ErrorCode.WRITE_FAILED, 'something that is not a file is in the way');
@@ -242,8 +270,7 @@ export class Download {
           this.record({ path: entry.path, status: 'skipped', target, message: 'already downloaded', bytes: 0 });
           continue;
         }
-        const item: Item = { entry, target, offset: 0 };
-        const meta = await readPartMeta(target);
+        const meta = item.hasMeta ? await readPartMeta(target) : undefined;
         const have = await partLength(target);
         if (meta && meta.path === entry.path && have > 0 && have <= meta.size) {
           item.offset = have;
@@ -291,8 +318,10 @@ export class Download {
     if (m.offset !== item.offset || m.offset > m.size) {
       throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${m.path} has the wrong offset`);
     }
-    const digest = m.offset === 0 ? digestFor(this.options.pool, m.size) : undefined;
-    const sink = this.options.output ? new StreamSink(this.options.output, digest) : this.openPart(item, m, digest);
+    // A small whole file stays in memory until it is checked, then goes to disk in a batch.
+    const small = !this.options.output && m.offset === 0 && m.size <= SMALL_FILE_MAX_BYTES;
+    const digest = m.offset === 0 && !small ? digestFor(this.options.pool, m.size) : undefined;
+    const sink = small ? new MemorySink(m.size, this.committer) : this.options.output ? new StreamSink(this.options.output, digest) : this.openPart(item, m, digest);
     this.current = { item, begin: m, sink, digest, received: 0 };
     this.totalBytes += m.size - item.entry.size;
     this.emitProgress(false);
@@ -335,6 +364,7 @@ export class Download {
       await sink.finish();
       const length = begin.offset + cur.received;
       if (length !== begin.size) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: got ${length} of ${begin.size} bytes`);
+      if (sink instanceof MemorySink) return await this.finalizeSmall(cur, sink, expected);
       // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
       const actual = cur.digest ? await cur.digest.digest() : await this.options.pool.hashFile(part);
       if (actual !== expected) {
@@ -358,6 +388,22 @@ export class Download {
       const e = err instanceof PssError ? err : fromFsError(err, `cannot finish ${path}`, ErrorCode.WRITE_FAILED);
       this.record({ path, status: 'failed', code: e.code, message: e.message, bytes: cur.received });
     }
+  }
+
+  /** A small file: checked in memory, then written, flushed and renamed with its batch. */
+  private async finalizeSmall(cur: Current, sink: MemorySink, expected: string): Promise<void> {
+    const { item, begin } = cur;
+    const path = item.entry.path;
+    if (createHash('sha256').update(sink.bytes).digest('hex') !== expected) {
+      throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; nothing was written`);
+    }
+    await this.committer
+      .add({ part: partPath(item.target), target: item.target, bytes: sink.bytes, mtimeMs: begin.mtimeMs, ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}) })
+      .catch((err: PssError) => {
+        this.onSinkError(err);
+        throw err;
+      });
+    this.record({ path, status: 'done', target: item.target, bytes: cur.received });
   }
 
   private onFileError(m: Extract<ServerMessage, { type: 'FILE_ERROR' }>): void {

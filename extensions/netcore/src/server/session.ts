@@ -6,7 +6,7 @@ import { BUSY_RETRY_MS, FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_BUDGET_MIN_BYTES, 
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
-import { ChunkReader } from './chunk-reader';
+import { RequestReadAhead, type PreparedFile } from './read-ahead';
 import type { PendingDigest } from './hash-cache';
 import type { AdmissionTicket, WaitingConnection } from './admission';
 import { verdictEntry } from './auth';
@@ -301,15 +301,21 @@ export class Session implements WaitingConnection {
     let done = 0;
     let bytes = 0;
     this.refusedFiles = 0;
-    for (const req of files) {
-      if (this.cancelled || this.conn.closed) break;
-      // A client that asks for thousands of files and reads none of the answers waits here.
-      await this.conn.whenWritable();
-      const sent = await this.sendOne(req);
-      if (sent >= 0) {
-        done++;
-        bytes += sent;
+    // The next files are opened and read while one is sent (server/read-ahead.ts).
+    const ahead = new RequestReadAhead(this.ctx.share, files);
+    try {
+      for (let i = 0; i < files.length; i++) {
+        if (this.cancelled || this.conn.closed) break;
+        // A client that asks for thousands of files and reads none of the answers waits here.
+        await this.conn.whenWritable();
+        const sent = await this.sendOne(files[i]!, ahead.take(i));
+        if (sent >= 0) {
+          done++;
+          bytes += sent;
+        }
       }
+    } finally {
+      ahead.close();
     }
     const unlogged = this.refusedFiles - FILE_ERRORS_LOGGED_PER_REQUEST;
     if (unlogged > 0) this.log(LogCategory.FILE_TRANSFER, `and ${unlogged} more files of this request were refused`);
@@ -329,7 +335,7 @@ export class Session implements WaitingConnection {
   }
 
   /** Streams one file; returns the bytes sent, or -1 when the file was refused. */
-  private async sendOne(req: FileRequest): Promise<number> {
+  private async sendOne(req: FileRequest, next: Promise<PreparedFile>): Promise<number> {
     const fileError = (code: ErrorCode, message: string): number => {
       // The first few refusals of a request are logged one by one, the rest summed up.
       if (this.refusedFiles++ < FILE_ERRORS_LOGGED_PER_REQUEST) {
@@ -338,14 +344,14 @@ export class Session implements WaitingConnection {
       this.send({ type: 'FILE_ERROR', path: req.path, code, message });
       return -1;
     };
-    let opened;
+    let prepared;
     try {
-      opened = await this.ctx.share.openFile(req.path);
+      prepared = await next;
     } catch (err) {
       const e = err as PssError;
       return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
     }
-    const { handle, stat, absPath } = opened;
+    const { handle, stat, absPath } = prepared.opened;
     // A whole-file send hashes as it streams unless the digest is cached or another
     // session is hashing the same file right now; a resume needs the digest of bytes it
     // does not send, so it comes from the cache, from that other session or from a worker
@@ -354,7 +360,7 @@ export class Session implements WaitingConnection {
     const shared = cached === undefined ? this.ctx.hashes.pending(absPath, stat) : undefined;
     const digest = cached === undefined && shared === undefined && req.offset === 0 ? digestFor(this.ctx.pool, stat.size) : undefined;
     const announced = digest ? this.ctx.hashes.begin(absPath, stat) : undefined;
-    const reader = new ChunkReader(handle, req.offset, stat.size);
+    const reader = prepared.reader;
     try {
       const mtimeMs = Math.trunc(stat.mtimeMs);
       if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
@@ -390,7 +396,7 @@ export class Session implements WaitingConnection {
         }
       }
       await Promise.all(hashing);
-      const after = await handle.stat();
+      const after = await (prepared.statAfterRead ?? handle.stat());
       if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
         return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
       }
@@ -407,7 +413,7 @@ export class Session implements WaitingConnection {
       reader.close();
       announced?.abandon();
       digest?.drop();
-      await handle.close().catch(() => undefined);
+      void handle.close().catch(() => undefined);
     }
   }
 }

@@ -10,7 +10,13 @@ import { PassThrough, type Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { SyncWatch } from '../server/read-ahead';
 import type { Share } from '../server/share';
+import { useNativeCrc32 } from './zip-crc';
+
+useNativeCrc32();
 
 export interface ZipItem {
   /** Wire path in the share. */
@@ -68,6 +74,8 @@ class ReadAhead {
   private buffered = 0;
   private next = 0;
   private stopped = false;
+  /** Small entries are checked, opened and read with synchronous calls while that stays quick (server/read-ahead.ts). */
+  private readonly watch = new SyncWatch();
 
   constructor(
     private readonly share: Share,
@@ -110,6 +118,15 @@ class ReadAhead {
   }
 
   private async fetch(item: ZipItem, small: boolean): Promise<Source> {
+    if (small && this.watch.sync) {
+      const started = performance.now();
+      try {
+        if (this.stopped) throw new PssError(ErrorCode.CANCELLED, 'the download was abandoned');
+        return { data: readWhole(this.share, item) };
+      } finally {
+        this.watch.timed(started);
+      }
+    }
     const { handle, stat } = await this.share.openFile(item.path);
     try {
       if (stat.size !== item.size || this.stopped) throw new PssError(ErrorCode.FILE_CHANGED, `${item.path} changed while the ZIP was being made`);
@@ -126,6 +143,26 @@ class ReadAhead {
       await handle.close().catch(() => undefined);
       throw err;
     }
+  }
+}
+
+/** A small entry read whole on this thread, with the same checks as fetch(). */
+function readWhole(share: Share, item: ZipItem): Buffer {
+  const { fd, stat } = share.openFileSync(item.path);
+  try {
+    const changed = () => new PssError(ErrorCode.FILE_CHANGED, `${item.path} changed while the ZIP was being made`);
+    if (stat.size !== item.size) throw changed();
+    const data = Buffer.allocUnsafe(item.size);
+    for (let at = 0; at < data.length; ) {
+      const bytesRead = readSync(fd, data, at, data.length - at, at);
+      if (bytesRead === 0) throw changed();
+      at += bytesRead;
+    }
+    const after = fstatSync(fd);
+    if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) throw changed();
+    return data;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,0 +1,100 @@
+// The main port's read-ahead of a download request (server/read-ahead.ts): files come out
+// in request order with their own bytes, a refused path fails only its own entry, the
+// window never holds more than READ_AHEAD_FILES files open nor reads past a large file,
+// and closing it early closes every descriptor it opened.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync } from 'node:fs';
+import { readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FRAME_HEADER_BYTES } from '../../../extensions/netcore/src/constants';
+import type { FileRequest } from '../../../extensions/netcore/src/protocol/messages';
+import { READ_AHEAD_FILES, RequestReadAhead } from '../../../extensions/netcore/src/server/read-ahead';
+import { Share } from '../../../extensions/netcore/src/server/share';
+import { writeRandomFile } from '../../support/file-tree';
+import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { waitUntil } from '../../support/wait';
+
+const SMALL = 40;
+let base = '';
+let share: Share;
+
+const openDescriptors = () => readdirSync('/proc/self/fd').length;
+const hasProcFd = (() => {
+  try {
+    readdirSync('/proc/self/fd');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+test.before(async () => {
+  base = await makeTempDir('read-ahead');
+  for (let i = 0; i < SMALL; i++) await writeRandomFile(join(base, 'share', 'small', `f${String(i).padStart(2, '0')}.bin`), 1000 + i);
+  await writeRandomFile(join(base, 'share', 'large.bin'), 3 << 20);
+  await symlink(join(base, 'share', 'small', 'f00.bin'), join(base, 'share', 'small', 'link.bin'));
+  share = await Share.open(join(base, 'share'), join(base, 'data'));
+});
+
+test.after(async () => {
+  await removeDir(base);
+});
+
+const request = (paths: string[]): FileRequest[] => paths.map((path) => ({ path, offset: 0 }));
+
+test('each file comes out in its turn with its own bytes, checked after the read; a refused path fails alone', async () => {
+  const paths = ['small/f00.bin', 'small/link.bin', '../outside', 'small/f01.bin', 'large.bin', 'small/f02.bin'];
+  const ahead = new RequestReadAhead(share, request(paths));
+  try {
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
+      const taken = ahead.take(i);
+      if (path === 'small/link.bin' || path === '../outside') {
+        const err = await taken.then(
+          () => undefined,
+          (e: { code?: string }) => e,
+        );
+        assert.ok(err && (err.code === 'NOT_FOUND' || err.code === 'BAD_PATH'), `${path} is refused (${err?.code})`);
+        continue;
+      }
+      const prepared = await taken;
+      const expected = await readFile(join(base, 'share', ...path.split('/')));
+      assert.is(prepared.opened.stat.size, expected.length);
+      const parts: Buffer[] = [];
+      for (let frame = await prepared.reader.next(); frame; frame = await prepared.reader.next()) parts.push(Buffer.from(frame.subarray(FRAME_HEADER_BYTES)));
+      assert.ok(Buffer.concat(parts).equals(expected), `${path}: its own bytes`);
+      if (path === 'large.bin') assert.is(prepared.statAfterRead, undefined, 'a large file is checked by the sender after its last frame');
+      else assert.is((await prepared.statAfterRead)!.size, expected.length, `${path}: stat-ed after the read`);
+      prepared.reader.close();
+      await prepared.opened.handle.close();
+    }
+  } finally {
+    ahead.close();
+  }
+});
+
+test('at most READ_AHEAD_FILES files are open ahead, none past a large file, and close() closes them all', async () => {
+  if (!hasProcFd) return console.log('  skipped: no /proc/self/fd to count descriptors');
+  const before = openDescriptors();
+  const many = Array.from({ length: SMALL }, (_, i) => `small/f${String(i).padStart(2, '0')}.bin`);
+  const ahead = new RequestReadAhead(share, request(many));
+  const first = await ahead.take(0);
+  const open = openDescriptors() - before;
+  assert.ok(open >= 2 && open <= READ_AHEAD_FILES + 1, `${open} descriptors open with one file taken`);
+  first.reader.close();
+  await first.opened.handle.close();
+  ahead.close();
+  await waitUntil(() => openDescriptors() <= before, 'every descriptor of the read-ahead to be closed', { timeoutMs: 5_000, intervalMs: 5 });
+
+  const blocked = new RequestReadAhead(share, request(['small/f00.bin', 'large.bin', ...many.slice(1)]));
+  const head = await blocked.take(0);
+  const withLarge = openDescriptors() - before;
+  assert.ok(withLarge <= 3, `the window stops at the large file (${withLarge} open)`);
+  head.reader.close();
+  await head.opened.handle.close();
+  blocked.close();
+  await waitUntil(() => openDescriptors() <= before, 'every descriptor to be closed again', { timeoutMs: 5_000, intervalMs: 5 });
+});
+
+test.run();
