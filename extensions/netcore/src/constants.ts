@@ -63,6 +63,11 @@ export const FILE_ERRORS_LOGGED_PER_REQUEST = 20;
 /** Data frames all sessions together may send per event-loop turn (server/turn-budget.ts). */
 export const FRAMES_PER_TURN = 2;
 
+/**
+ * The most of a data frame handed to a TLS socket at once (transport/framed-socket.ts):
+ * what TLS has encrypted and the kernel has not taken yet is at most this per connection.
+ */
+export const SEND_PIECE_BYTES = 256 * 1024;
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */
 export const READ_CHUNK_BYTES = 1 << 20;
 

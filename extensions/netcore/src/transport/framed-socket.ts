@@ -8,7 +8,7 @@
 // WRITE_STALL_MS while answers wait, or lets REPLY_QUEUE_MAX_BYTES pile up, is dropped
 // with that reason.
 import type { TLSSocket } from 'node:tls';
-import { END_DISCARD_BYTES, END_LINGER_MS, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
+import { END_DISCARD_BYTES, END_LINGER_MS, SEND_PIECE_BYTES, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
@@ -33,6 +33,10 @@ export class FramedSocket {
   /** Bytes the peer sent after end(): read only to notice its close, and only so many. */
   private afterEnd = 0;
   private cutOff = false;
+  /** A data frame is being written in pieces: nothing else may be written until it ends. */
+  private midFrame = false;
+  /** end() came while a frame was being written: it ends once the frame is out. */
+  private endAfterFrame = false;
   private endTimer: NodeJS.Timeout | undefined;
   /** The owner asked to stop reading (pause()). */
   private pausedByOwner = false;
@@ -79,7 +83,7 @@ export class FramedSocket {
    * past the high-water mark the peer is not read any more until it catches up.
    */
   send(message: object): void {
-    if (this.closed) return;
+    if (this.closed || this.endAfterFrame) return;
     // Messages sent in one go (the PONGs for a chunk full of PINGs, a run of FILE_ERRORs)
     // leave as one write: a queue of thousands of tiny writes costs far more memory than
     // their bytes.
@@ -89,7 +93,7 @@ export class FramedSocket {
 
   /** Writes the messages send() has collected, in order, as one write. */
   private flush(): void {
-    if (this.outbox.length === 0) return;
+    if (this.outbox.length === 0 || this.midFrame) return;
     const batch = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
     this.outbox.length = 0;
     if (this.socket.destroyed || this.socket.writableEnded) return;
@@ -123,13 +127,38 @@ export class FramedSocket {
 
   /**
    * Writes a ready-made frame and resolves once the socket has taken its bytes, so the
-   * caller may reuse the buffer and never queues more than it can hold.
+   * caller may reuse the buffer and never queues more than it can hold. A big frame goes
+   * to the socket in pieces of SEND_PIECE_BYTES, each once the one before has left: TLS
+   * encrypts all it is given at once and holds the result until the kernel takes it, so a
+   * whole 1 MiB frame for each of a hundred slow clients held a hundred MiB of encrypted
+   * copies, which the C library's heap then kept after they were freed.
    */
-  sendFrame(frame: Buffer): Promise<void> {
-    if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+  async sendFrame(frame: Buffer): Promise<void> {
+    if (frame.length <= SEND_PIECE_BYTES) return this.writeNow(frame);
     this.flush();
+    // Until its last piece is written, nothing else may enter the stream: control messages
+    // wait in the outbox, and an end() waits for the frame (its linger timer runs already).
+    this.midFrame = true;
+    try {
+      for (let at = 0; at < frame.length; at += SEND_PIECE_BYTES) {
+        await this.writeRaw(frame.subarray(at, Math.min(frame.length, at + SEND_PIECE_BYTES)));
+      }
+    } finally {
+      this.midFrame = false;
+      if (this.endAfterFrame) this.finishEnd();
+      else this.flush();
+    }
+  }
+
+  private writeNow(bytes: Buffer): Promise<void> {
+    this.flush();
+    return this.writeRaw(bytes);
+  }
+
+  private writeRaw(bytes: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
     const sent = new Promise<void>((resolve, reject) => {
-      this.socket.write(frame, (err) => {
+      this.socket.write(bytes, (err) => {
         if (err) reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, `connection lost: ${err.message}`));
         else resolve();
       });
@@ -146,14 +175,32 @@ export class FramedSocket {
    */
   end(message?: object): void {
     this.ending = true;
-    if (this.closed) return;
+    if (this.closed || this.endAfterFrame) return;
     if (message) this.send(message);
+    if (this.midFrame) {
+      // The frame being written finishes first; a peer that does not take it is not waited for.
+      this.endAfterFrame = true;
+      this.lingerThenDestroy();
+      return;
+    }
+    this.finishEnd();
+  }
+
+  private finishEnd(): void {
+    this.endAfterFrame = false;
     this.flush();
     this.socket.end();
     // Reading on (even if paused for a bad frame) is how the peer's close is noticed.
     this.socket.resume();
-    // The last message is in the kernel's hands; a peer that does not close its side soon
-    // after must not keep the socket (and its TLS state) with it.
+    this.lingerThenDestroy();
+  }
+
+  /**
+   * The last message is in the kernel's hands; a peer that does not close its side soon
+   * after must not keep the socket (and its TLS state) with it.
+   */
+  private lingerThenDestroy(): void {
+    clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => this.socket.destroy(), END_LINGER_MS);
     this.endTimer.unref();
   }

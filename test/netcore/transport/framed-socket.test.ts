@@ -1,0 +1,64 @@
+// A data frame bigger than SEND_PIECE_BYTES goes to the socket in pieces, each once the one
+// before has left. Nothing may enter the stream between two pieces: control messages sent
+// meanwhile follow the frame, and an end() that comes meanwhile lets the frame finish and
+// then sends its last message and closes.
+import { randomBytes } from 'node:crypto';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SEND_PIECE_BYTES } from '../../../extensions/netcore/src/constants';
+import { encodeData } from '../../../extensions/netcore/src/protocol/frames';
+import { FramedSocket } from '../../../extensions/netcore/src/transport/framed-socket';
+import { startFakeServer, type FakePeer } from '../../support/fake-server';
+import { RawConnection } from '../../support/raw-connection';
+
+function framed(peer: FakePeer): FramedSocket {
+  return new FramedSocket(peer.tls, { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined });
+}
+
+test('control messages sent while a big frame is written follow it, whole', async () => {
+  const payload = randomBytes(3 * SEND_PIECE_BYTES + 777);
+  const server = await startFakeServer(async (peer) => {
+    const conn = framed(peer);
+    const sending = conn.sendFrame(encodeData(payload));
+    // Queued while the frame's first piece is on its way, and again between later pieces.
+    conn.send({ type: 'PONG', id: 1 });
+    setImmediate(() => conn.send({ type: 'PONG', id: 2 }));
+    await sending;
+    conn.send({ type: 'PONG', id: 3 });
+  });
+  const raw = await RawConnection.open(server.port);
+  try {
+    const pongs = [await raw.next(), await raw.next(), await raw.next()];
+    assert.equal(pongs.map((m) => m.id), [1, 2, 3]);
+    assert.is(raw.decodeError, undefined);
+    assert.ok(Buffer.concat(raw.data).equals(payload), 'the frame arrived whole and before the messages');
+  } finally {
+    raw.destroy();
+    await server.close();
+  }
+});
+
+test('an end() while a big frame is written lets the frame finish, then says why and closes', async () => {
+  const payload = randomBytes(2 * SEND_PIECE_BYTES + 5);
+  const server = await startFakeServer(async (peer) => {
+    const conn = framed(peer);
+    const sending = conn.sendFrame(encodeData(payload));
+    conn.end({ type: 'ERROR', code: 'DISCONNECTED', message: 'bye' });
+    conn.send({ type: 'PONG', id: 9 }); // after end(): never sent
+    await sending;
+  });
+  const raw = await RawConnection.open(server.port);
+  try {
+    const last = await raw.next();
+    assert.is(last.type, 'ERROR');
+    assert.is(last.message, 'bye');
+    await raw.waitClosed();
+    assert.is(raw.decodeError, undefined);
+    assert.ok(Buffer.concat(raw.data).equals(payload), 'the frame arrived whole before the last message');
+  } finally {
+    raw.destroy();
+    await server.close();
+  }
+});
+
+test.run();
