@@ -12,7 +12,6 @@
 //   runs one full garbage collection, at most one every MIN_GAP_MS in the whole process.
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   IDLE_MEMORY_BUSY_UTILIZATION,
   IDLE_MEMORY_CHECK_MS,
@@ -20,6 +19,7 @@ import {
   IDLE_MEMORY_MIN_GAP_MS,
   IDLE_MEMORY_QUIET_UTILIZATION,
 } from '../constants';
+import { collectGarbage } from '../workers/full-collection';
 
 export interface IdleMemorySample {
   /** Share of the last interval the event loop was busy, 0 to 1. */
@@ -55,18 +55,6 @@ const thisProcess: ProcessMemory = { lastCollectAt: Number.NEGATIVE_INFINITY, re
 export function memoryReleased(bytes: number): void {
   thisProcess.releasedBytes += bytes;
 }
-let fullCollection: (() => void) | undefined;
-
-/** V8's full collection, made callable once for the process. */
-function collectGarbage(): void {
-  if (!fullCollection) {
-    setFlagsFromString('--expose-gc');
-    fullCollection = runInNewContext('gc') as () => void;
-    setFlagsFromString('--no-expose-gc');
-  }
-  fullCollection();
-}
-
 /** The event loop's utilization since the previous call, and the resident set now. */
 function liveSampler(): () => IdleMemorySample {
   let previous: EventLoopUtilization = performance.eventLoopUtilization();

@@ -3,7 +3,7 @@
 // reading and sending while the server is paused, and report every chunk for progress.
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { FRAME_HEADER_BYTES } from '../constants';
+import { FRAME_HEADER_BYTES, SEND_PIECE_BYTES } from '../constants';
 import { ChunkReader } from '../server/chunk-reader';
 import type { IdleSockets } from './idle-sockets';
 
@@ -72,7 +72,13 @@ export async function writeFileRange(res: ServerResponse, handle: FileHandle, st
         break;
       }
       const payload = frame.subarray(FRAME_HEADER_BYTES);
-      const more = res.write(payload, () => reader.release(frame));
+      // In pieces: the socket encrypts one write at a time, so what TLS holds encrypted for
+      // a slow client is one piece, not a whole frame (transport/framed-socket.ts says why).
+      let more = true;
+      for (let at = 0; at < payload.length; at += SEND_PIECE_BYTES) {
+        const stop = Math.min(payload.length, at + SEND_PIECE_BYTES);
+        more = res.write(payload.subarray(at, stop), stop === payload.length ? () => reader.release(frame) : undefined);
+      }
       control.onBytes(payload.length);
       if (!more && !(await writable(res))) return false;
     }

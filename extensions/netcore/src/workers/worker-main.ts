@@ -4,9 +4,10 @@ import { createHash, type Hash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { DISK_WRITE_PIECE_BYTES, READ_CHUNK_BYTES } from '../constants';
+import { DISK_WRITE_PIECE_BYTES, READ_CHUNK_BYTES, WORKER_SHARED_COLLECT_MS } from '../constants';
 import { ErrorCode, fromFsError, PssError } from '../errors';
 import { buildLogWorkbookFromJson } from '../logs/xlsx-workbook';
+import { collectGarbage } from './full-collection';
 import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
 async function hashFile(path: string, start: number, end: number | undefined): Promise<string> {
@@ -59,6 +60,19 @@ function streamFor(id: number): Stream {
   return stream;
 }
 
+/**
+ * A view of a shared slab keeps the slab alive until this thread's garbage collector drops
+ * the view, and a worker allocates too little to collect on its own: once it has been idle
+ * for a moment after reading shared memory, it collects, so a slab the server let go is
+ * given back to the system (transport/slab-pool.ts).
+ */
+let sharedTimer: NodeJS.Timeout | undefined;
+function heldShared(): void {
+  clearTimeout(sharedTimer);
+  sharedTimer = setTimeout(collectGarbage, WORKER_SHARED_COLLECT_MS);
+  sharedTimer.unref();
+}
+
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(message, transfer);
 }
@@ -81,7 +95,10 @@ async function handle(task: WorkerTask): Promise<void> {
         }
         stream.hash.update(task.data);
         // Shared memory never moved: the sender still holds it, so nothing goes back.
-        if (task.data.buffer instanceof SharedArrayBuffer) return reply({ id: task.id, ok: true, value: null });
+        if (task.data.buffer instanceof SharedArrayBuffer) {
+          heldShared();
+          return reply({ id: task.id, ok: true, value: null });
+        }
         return reply({ id: task.id, ok: true, value: task.data }, [task.data.buffer as ArrayBuffer]);
       }
       case 'stream-digest': {
