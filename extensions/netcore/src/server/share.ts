@@ -249,20 +249,24 @@ export class Share {
   }
 
   /**
+   * A single-file share's file when `wirePath` names it (after the path checks); undefined
+   * for a folder share, whose paths are resolved segment by segment.
+   */
+  private sharedFile(wirePath: string): string | undefined {
+    if (this.kind !== 'file') return undefined;
+    const problem = pathProblem(wirePath, this.names);
+    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
+    if (wirePath !== this.name) throw new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    return this.root;
+  }
+
+  /**
    * Opens a shared file by its wire path (§5). Every segment is lstat-ed: a symbolic link
    * anywhere on the way, a special file, or the data directory is NOT_FOUND or BAD_PATH.
    */
   async openFile(wirePath: string): Promise<OpenedFile> {
     const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
-    let absPath: string;
-    if (this.kind === 'file') {
-      const problem = pathProblem(wirePath, this.names);
-      if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
-      if (wirePath !== this.name) throw notFound();
-      absPath = this.root;
-    } else {
-      absPath = await this.resolve(wirePath, 'file');
-    }
+    const absPath = this.sharedFile(wirePath) ?? (await this.resolve(wirePath, 'file'));
     let handle: FileHandle;
     try {
       handle = await open(absPath, fsc.O_RDONLY | O_NOFOLLOW);
@@ -286,15 +290,7 @@ export class Share {
    */
   openFileSync(wirePath: string): OpenedDescriptor {
     const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
-    let absPath: string;
-    if (this.kind === 'file') {
-      const problem = pathProblem(wirePath, this.names);
-      if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
-      if (wirePath !== this.name) throw notFound();
-      absPath = this.root;
-    } else {
-      absPath = this.resolveSync(wirePath);
-    }
+    const absPath = this.sharedFile(wirePath) ?? this.resolveSync(wirePath);
     let fd: number;
     try {
       fd = openSync(absPath, fsc.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
