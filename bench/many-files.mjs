@@ -7,9 +7,12 @@
 //  2. `pss list --json` of a share of BENCH_LIST_FILES files against `find -printf` on the
 //     same tree, twice (the second listing of an unchanged share), with the server's CPU
 //     time per listing. Targets: under 1 s, at most 2x find, server CPU under 0.5 s.
-//  3. The web port's ZIP of BENCH_ZIP_FILES files of 64 KiB against one big file from the
+//  3. The desktop client's time from Connect to the whole tree of the same 100,000-file share
+//     on screen (Chromium through the test host, real UI and engine; bench/tree-timing.ts),
+//     against `pss list --json` of that share in the same run. Target: within 1.5 s.
+//  4. The web port's ZIP of BENCH_ZIP_FILES files of 64 KiB against one big file from the
 //     same port (BENCH_WEB_MIB). Target: >= 0.3x.
-// Peak RSS of server and client is printed for each row. BENCH_ROWS picks rows (small,list,zip). Trees are cached between runs in
+// Peak RSS of server and client is printed for each row. BENCH_ROWS picks rows (small,list,tree,zip). Trees are cached between runs in
 // the bench cache folder. Exit status: 0 when every measurement ran, 1 when one failed.
 import { randomFillSync } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +36,7 @@ const c = {
   runs: intEnv('BENCH_RUNS', 3),
   diskDir: process.env.BENCH_DISK_DIR || tmpdir(),
   timeoutMs: intEnv('BENCH_TIMEOUT_S', 600) * 1000,
-  rows: (process.env.BENCH_ROWS || 'small,list,zip').split(',').map((r) => r.trim()),
+  rows: (process.env.BENCH_ROWS || 'small,list,tree,zip').split(',').map((r) => r.trim()),
 };
 
 /** A tree of `count` random files of `kib` KiB in 20 folders, cached by its shape. */
@@ -187,6 +190,31 @@ async function rowListing() {
   say();
 }
 
+async function rowTree() {
+  const tree = cachedTree('list', c.listFiles, 0, 100);
+  let out = '';
+  await runChecked(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./tree-timing.ts', import.meta.url)), tree, String(c.listFiles)], {
+    timeoutMs: c.timeoutMs,
+    stdout: (chunk) => (out += chunk),
+  });
+  const r = JSON.parse(out.trim().split('\n').at(-1));
+  say(`## the desktop client: Connect to the whole tree of ${c.listFiles} files on screen (Chromium, test host)`);
+  if (r.skipped) {
+    say(`n/a: ${r.skipped}\n`);
+    return;
+  }
+  say(
+    table([
+      ['measurement', 'median s', 'runs'],
+      ['Connect -> whole tree shown', fixed(median(r.tree), 2), r.tree.map((x) => fixed(x, 2)).join(' ')],
+      ['pss list --json (baseline)', fixed(median(r.list), 2), r.list.map((x) => fixed(x, 2)).join(' ')],
+    ]).join('\n'),
+  );
+  say(ratioLine('1.5 s / Connect to whole tree', 1.5, median(r.tree), 1.0));
+  say(ratioLine('pss list / Connect to whole tree (time)', median(r.list), median(r.tree)));
+  say();
+}
+
 async function rowZip() {
   const tree = cachedTree('zip', c.zipFiles, 64, 1);
   const big = await cachedRandomFile(c.webMiB, note);
@@ -234,12 +262,12 @@ async function main() {
     else ssh = await startSshd({ tools: openssh.tools, workDir: makeTempDir(tmpdir(), 'pss-many-sshd-') });
   }
   let failed = false;
-  const rows = { small: () => rowSmallFiles(ssh), list: rowListing, zip: rowZip };
+  const rows = { small: () => rowSmallFiles(ssh), list: rowListing, tree: rowTree, zip: rowZip };
   for (const name of c.rows) {
     const row = rows[name];
     if (!row) {
       failed = true;
-      say(`n/a: no row named ${name} (small, list, zip)\n`);
+      say(`n/a: no row named ${name} (small, list, tree, zip)\n`);
       continue;
     }
     try {
