@@ -37,6 +37,12 @@ export const CHAT_HISTORY_MAX = 1000;
 /** Session updates are coalesced to at most one per this interval. */
 export const SESSION_EVENT_INTERVAL_MS = 250;
 export const MAX_SHARED_FILES = 1_000_000;
+/**
+ * Folders a share may have for its whole listing to be kept between listings, each with a
+ * change watch of its own on Linux (server/listing-watch.ts); a bigger share is listed anew
+ * each time, as the system's watches are a shared resource.
+ */
+export const MAX_WATCHED_FOLDERS = 4096;
 /** Items named in one log entry about what the share leaves out; the rest are counted. */
 export const NOT_SHARED_LOG_NAMES = 200;
 

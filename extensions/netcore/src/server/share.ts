@@ -12,6 +12,7 @@ import { ErrorCode, PssError } from '../errors';
 import type { FileEntry, ShareKind } from '../protocol/messages';
 import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
 import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
+import { ListingWatch } from './listing-watch';
 import { NotSharedReport, type NotSharedItem } from './not-shared-report';
 
 export interface OpenedFile {
@@ -64,6 +65,18 @@ const STATS_PER_SLICE = 256;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A listing and what it left out; `complete` when no change was heard while it was made. */
+interface Listed {
+  entries: FileEntry[];
+  left: NotSharedItem[];
+  complete: boolean;
+}
+
+/** The whole share's listing, kept while its watch hears no change. */
+interface KeptListing extends Listed {
+  watch: ListingWatch;
+}
+
 /** Why a directory entry is not shared, for what is neither a file nor a folder. */
 function entryReason(dirent: Dirent): NotSharedReason {
   return dirent.isSymbolicLink() ? 'link' : 'special';
@@ -72,6 +85,8 @@ function entryReason(dirent: Dirent): NotSharedReason {
 export class Share {
   /** What the latest full listing left out: the administrator's log and status. */
   readonly notShared = new NotSharedReport();
+  private kept: KeptListing | undefined;
+  private building: Promise<Listed> | undefined;
 
   private constructor(
     readonly kind: ShareKind,
@@ -123,6 +138,30 @@ export class Share {
    * becomes the administrator's report.
    */
   async list(skipped: (wirePath: string, reason: NotSharedReason) => void = () => undefined, under = ''): Promise<FileEntry[]> {
+    if (this.kind === 'directory' && under === '') {
+      // One walk at a time: a listing asked for while one runs (the one the server starts
+      // with, another client's) waits for it, unless the share changed meanwhile.
+      let whole: Listed | undefined = await this.keptListing();
+      if (!whole) {
+        const joined = this.building;
+        whole = await (joined ?? this.buildWhole());
+        if (joined && !whole.complete) whole = await this.buildWhole();
+      }
+      for (const item of whole.left) skipped(item.path, item.reason);
+      return whole.entries;
+    }
+    return (await this.listNow(under, skipped)).entries;
+  }
+
+  private buildWhole(): Promise<Listed> {
+    const building = this.listNow('', () => undefined).finally(() => {
+      if (this.building === building) this.building = undefined;
+    });
+    this.building = building;
+    return building;
+  }
+
+  private async listNow(under: string, skipped: (wirePath: string, reason: NotSharedReason) => void): Promise<Listed> {
     const left: NotSharedItem[] = [];
     const skip = (path: string, reason: NotSharedReason) => {
       left.push({ path, reason });
@@ -136,11 +175,15 @@ export class Share {
       else if (!canRead(st)) skip(this.name, 'unreadable');
       else out.push({ path: this.name, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
       this.notShared.update(left);
-      return out;
+      return { entries: out, left, complete: false };
     }
+    // A whole listing is kept while nothing in the share changes: each folder is watched
+    // before it is read, so a change made while the walk runs is heard too.
+    const watch = under === '' ? new ListingWatch(() => this.forget(watch)) : undefined;
     const out: FileEntry[] = [];
     let sliced = 0;
     const walk = async (dir: string, prefix: string): Promise<void> => {
+      watch?.folder(dir);
       let dirents: Dirent[];
       try {
         dirents = await readdir(dir, { withFileTypes: true });
@@ -181,10 +224,44 @@ export class Share {
         }
       }
     };
-    await walk(under === '' ? this.root : await this.resolve(under, 'directory'), under);
-    if (under === '') this.notShared.update(left);
+    try {
+      watch?.root(this.root);
+      await walk(under === '' ? this.root : await this.resolve(under, 'directory'), under);
+    } catch (err) {
+      watch?.close();
+      throw err;
+    }
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return out;
+    if (!watch) return { entries: out, left, complete: false };
+    this.notShared.update(left);
+    this.forget(this.kept?.watch);
+    const complete = watch.complete;
+    if (complete) this.kept = { entries: out, left, watch, complete };
+    else watch.close();
+    return { entries: out, left, complete };
+  }
+
+  /**
+   * The kept listing, if nothing changed. Changes are heard between two turns of the event
+   * loop, so one that was made just before this call (by this process too) is heard first.
+   */
+  private async keptListing(): Promise<KeptListing | undefined> {
+    if (!this.kept) return undefined;
+    await nextTurn();
+    await nextTurn();
+    return this.kept?.watch.complete ? this.kept : undefined;
+  }
+
+  /** Drops the kept listing when `watch` is the one keeping it (it heard a change). */
+  private forget(watch: ListingWatch | undefined): void {
+    if (!watch || this.kept?.watch !== watch) return;
+    this.kept = undefined;
+    watch.close();
+  }
+
+  /** Stops watching the share (the server stops). */
+  close(): void {
+    this.forget(this.kept?.watch);
   }
 
   /**

@@ -192,6 +192,7 @@ export class RunningServer {
       this.memory?.close();
       await Promise.all([this.files.close(), this.chatServer.close(), this.webServer?.close()]);
       await this.pool.close();
+      this.share.close();
       this.limiter.close();
       this.log(LogCategory.SERVER_STATUS, 'server stopped');
     })();
