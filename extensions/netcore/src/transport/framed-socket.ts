@@ -97,7 +97,9 @@ export class FramedSocket {
     const batch = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
     this.outbox.length = 0;
     if (this.socket.destroyed || this.socket.writableEnded) return;
-    this.socket.write(batch);
+    // A long run of answers (thousands of FILE_ERRORs) goes in pieces too: the socket
+    // encrypts one write at a time, and the rest waits in its queue unencrypted.
+    for (let at = 0; at < batch.length; at += SEND_PIECE_BYTES) this.socket.write(batch.subarray(at, at + SEND_PIECE_BYTES));
     this.watchQueue();
   }
 
