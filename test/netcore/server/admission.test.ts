@@ -14,7 +14,7 @@ import { OpenClients } from '../../support/test-client';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { conditionNeed, testIf } from '../../support/tools';
-import { delay, rejection } from '../../support/wait';
+import { rejection, waitUntil } from '../../support/wait';
 import { cookieFrom, webRequest } from '../../support/web-client';
 
 const PASSWORD = 'let the right one in';
@@ -159,7 +159,8 @@ secondLoopbackTest('a squatter on another machine that re-opens every connection
       };
       const squat = Promise.all(Array.from({ length: 10 }, () => keep()));
       try {
-        await delay(300);
+        // The squatters are in place: all ten have connected at least once.
+        await waitUntil(() => reopened >= 10, 'the ten squatters to connect', { timeoutMs: 10_000 });
         for (let i = 0; i < 3; i++) {
           const c = await clients.connect(server.port);
           assert.equal((await c.list()).entries.map((e) => e.path), ['file.txt']);
