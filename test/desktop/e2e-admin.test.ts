@@ -19,6 +19,9 @@ import { closeApp, closeEverything, expectCount, expectText, openApp, screenshot
 import { writeRandomFile } from '../support/file-tree';
 import { makeSubDir, makeTempDir } from '../support/temp-dir';
 import { waitUntil } from '../support/wait';
+import { chromiumNeed, conditionNeed, testIf } from '../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 const HEADER = ['Date/Time', 'Category', 'Session', 'Client Address', 'Details'];
 
@@ -30,6 +33,8 @@ let beta: AppWindow | undefined;
 /** Session ids on the server, learnt from who wrote first. */
 let alphaId = '';
 let betaId = '';
+/** The chat-only .xlsx the Logs test exported, and the cells SheetJS read from it. */
+let exported: { xlsxPath: string; rows: string[][] } | undefined;
 
 test.before(async () => {
   browser = await launchBrowser();
@@ -71,8 +76,8 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-test('a server without a password on a port the system picks; two clients connect to the port it shows', async () => {
-  if (!browser) return;
+browserTest('a server without a password on a port the system picks; two clients connect to the port it shows', async () => {
+  assert.ok(browser, 'Chromium launched');
   server = await openApp(browser, { label: 'server', base });
   const s = server;
   await s.id('launcher-server').click();
@@ -95,8 +100,8 @@ test('a server without a password on a port the system picks; two clients connec
   await expectText(s.id('server-statusline'), /Connected clients: 2/, 'the status line to count both clients');
 });
 
-test('chat, client to server: 🔴 on the Chats tab and unread counts while the window is closed; opening it reads them', async () => {
-  if (!server || !alpha || !beta) return;
+browserTest('chat, client to server: 🔴 on the Chats tab and unread counts while the window is closed; opening it reads them', async () => {
+  assert.ok(server && alpha && beta, 'the tests before this one set it up');
   const s = server;
   assert.is(await s.id('tab-chats-marker').count(), 0, 'no marker before any message');
 
@@ -140,8 +145,8 @@ test('chat, client to server: 🔴 on the Chats tab and unread counts while the 
   await screenshot(s, 'server-chats');
 });
 
-test('chat, server to client: the client’s 🔴 while its window is closed, gone once opened; the server’s 🔴 goes when all is read', async () => {
-  if (!server || !alpha || !beta) return;
+browserTest('chat, server to client: the client’s 🔴 while its window is closed, gone once opened; the server’s 🔴 goes when all is read', async () => {
+  assert.ok(server && alpha && beta, 'the tests before this one set it up');
   const s = server;
   await serverChat(alphaId, 'chat-input').fill('Hi alpha, the files are ready – فایل‌ها آماده‌اند');
   await serverChat(alphaId, 'chat-send').click();
@@ -168,8 +173,8 @@ test('chat, server to client: the client’s 🔴 while its window is closed, go
   await serverChat(betaId, 'chat-close').click();
 });
 
-test('Send Warning asks for the text and reaches only the selected client', async () => {
-  if (!server || !alpha || !beta) return;
+browserTest('Send Warning asks for the text and reaches only the selected client', async () => {
+  assert.ok(server && alpha && beta, 'the tests before this one set it up');
   const s = server;
   await s.id('tab-clients').click();
   await s.page.locator(`[data-testid="session-row"][data-session-id="${alphaId}"]`).click();
@@ -186,8 +191,8 @@ test('Send Warning asks for the text and reaches only the selected client', asyn
   await screenshot(s, 'server-clients-live');
 });
 
-test('Disconnect Selected: the client is told why and goes back to Disconnected; the other stays', async () => {
-  if (!server || !alpha || !beta) return;
+browserTest('Disconnect Selected: the client is told why and goes back to Disconnected; the other stays', async () => {
+  assert.ok(server && alpha && beta, 'the tests before this one set it up');
   const s = server;
   await s.page.locator(`[data-testid="session-row"][data-session-id="${betaId}"]`).click();
   await s.id('disconnect-selected').click();
@@ -204,8 +209,8 @@ test('Disconnect Selected: the client is told why and goes back to Disconnected;
   await expectText(s.id('server-statusline'), /Connected clients: 1/, 'the status line to count one client');
 });
 
-test('Logs: categories and text filter the table; Export Logs… writes .xlsx, .txt and .csv that hold what the table shows', async () => {
-  if (!server) return;
+browserTest('Logs: categories and text filter the table; Export Logs… writes .xlsx, .txt and .csv that hold what the table shows', async () => {
+  assert.ok(server, 'the tests before this one set it up');
   const s = server;
   await s.id('tab-logs').click();
   const table = s.page.locator('[data-testid="logs-table"]');
@@ -248,24 +253,7 @@ test('Logs: categories and text filter the table; Export Logs… writes .xlsx, .
     assert.match(r[2]!, /\S/, 'each chat row names its session');
   });
 
-  const office = onPath('soffice') ?? onPath('libreoffice');
-  if (!office) {
-    process.stdout.write('\n  skipped: LibreOffice is not installed, so the .xlsx is not converted by it\n');
-  } else {
-    const profile = await makeSubDir(base, 'lo-profile');
-    const converted = await makeSubDir(base, 'lo-out');
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        office,
-        [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', converted, xlsxPath],
-        { timeout: 90_000 },
-        (err, _stdout, stderr) => (err ? reject(new Error(`${office} failed: ${err.message} ${stderr}`)) : resolve()),
-      );
-    });
-    const csv = await readFile(join(converted, 'chat log.csv'), 'utf8');
-    const lo = XLSX.utils.sheet_to_json<string[]>(XLSX.read(csv, { type: 'string', raw: true }).Sheets.Sheet1!, { header: 1, raw: true, defval: '' });
-    assert.equal(lo, rows, 'LibreOffice reads the same cells');
-  }
+  exported = { xlsxPath, rows };
 
   // All categories again; .txt and .csv of the whole log.
   await s.id('log-categories-all').check();
@@ -288,8 +276,29 @@ test('Logs: categories and text filter the table; Export Logs… writes .xlsx, .
   await s.id('logs-notice').waitFor();
 });
 
-test('closing every window: each netcore exits by itself', async () => {
-  if (!server || !alpha || !beta) return;
+const office = onPath('soffice') ?? onPath('libreoffice');
+const officeTest = testIf(test, chromiumNeed(), conditionNeed(office ? undefined : 'LibreOffice is not installed, so the .xlsx is not converted by it'));
+
+officeTest('LibreOffice converts the exported .xlsx to the same cells SheetJS read', async () => {
+  assert.ok(office && exported, 'the Logs test exported an .xlsx');
+  const { xlsxPath, rows } = exported;
+  const profile = await makeSubDir(base, 'lo-profile');
+  const converted = await makeSubDir(base, 'lo-out');
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      office,
+      [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', converted, xlsxPath],
+      { timeout: 90_000 },
+      (err, _stdout, stderr) => (err ? reject(new Error(`${office} failed: ${err.message} ${stderr}`)) : resolve()),
+    );
+  });
+  const csv = await readFile(join(converted, 'chat log.csv'), 'utf8');
+  const lo = XLSX.utils.sheet_to_json<string[]>(XLSX.read(csv, { type: 'string', raw: true }).Sheets.Sheet1!, { header: 1, raw: true, defval: '' });
+  assert.equal(lo, rows, 'LibreOffice reads the same cells');
+});
+
+browserTest('closing every window: each netcore exits by itself', async () => {
+  assert.ok(server && alpha && beta, 'the tests before this one set it up');
   const apps = [alpha, beta, server];
   alpha = beta = server = undefined;
   for (const app of apps) {

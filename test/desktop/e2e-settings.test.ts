@@ -16,6 +16,9 @@ import { writeRandomFile } from '../support/file-tree';
 import { makeTempDir } from '../support/temp-dir';
 import { waitUntil, within } from '../support/wait';
 import { bundledFontReady, iconsShown, pictographs } from '../ui/support/page-checks';
+import { chromiumNeed, testIf } from '../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 const PASSWORD = 'never-stored 🔑 رمز';
 const SETTINGS_KEY = 'pss-settings';
@@ -53,8 +56,8 @@ async function filesBelow(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-test('first run: the choices are written to Neutralino’s storage as they are made, the password is not', async () => {
-  if (!browser) return;
+browserTest('first run: the choices are written to Neutralino’s storage as they are made, the password is not', async () => {
+  assert.ok(browser, 'Chromium launched');
   first = await openApp(browser, { label: 'first', base });
   const a = first;
   await a.id('launcher-server').click();
@@ -96,8 +99,8 @@ test('first run: the choices are written to Neutralino’s storage as they are m
   assert.ok(a.host.callsTo('storage.setData').every((c) => !JSON.stringify(c.data).includes('never-stored')), 'no storage call ever carried the password');
 });
 
-test('closing the window remembers its size, netcore stops by itself and the app exits', async () => {
-  if (!first) return;
+browserTest('closing the window remembers its size, netcore stops by itself and the app exits', async () => {
+  assert.ok(first, 'the tests before this one set it up');
   const a = first;
   await a.page.setViewportSize({ width: 1111, height: 777 });
   const ext = a.host.extensions.get(NETCORE_EXTENSION_ID)!;
@@ -118,8 +121,8 @@ test('closing the window remembers its size, netcore stops by itself and the app
   for (const [path, text] of files) assert.not.ok(text.includes(needle) || text.includes('never-stored'), `${path.slice(a.dataDir.length)} holds no password`);
 });
 
-test('second run on the storage kept: every choice is back, the password boxes are empty', async () => {
-  if (!browser || !kept) return;
+browserTest('second run on the storage kept: every choice is back, the password boxes are empty', async () => {
+  assert.ok(browser && kept, 'the tests before this one set it up');
   second = await openApp(browser, { label: 'first', base, storage: kept });
   const b = second;
   await waitUntil(() => b.host.window.size !== undefined, 'the window size to be restored');
@@ -154,8 +157,8 @@ test('second run on the storage kept: every choice is back, the password boxes a
   assert.equal(b.errors.map((e) => e.message), []);
 });
 
-test('third run: Persian as chosen, right to left, with the bundled font and icons under the app’s CSP', async () => {
-  if (!browser || !kept) return;
+browserTest('third run: Persian as chosen, right to left, with the bundled font and icons under the app’s CSP', async () => {
+  assert.ok(browser && kept, 'the tests before this one set it up');
   third = await openApp(browser, { label: 'third', base, storage: kept });
   const c = third;
   assert.is(await c.page.evaluate('document.documentElement.lang + " " + document.documentElement.dir'), 'fa rtl');

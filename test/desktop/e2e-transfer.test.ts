@@ -18,6 +18,9 @@ import { closeApp, closeEverything, expectText, freePortTriple, openApp, screens
 import { sha256File, writeRandomFile, type FileFacts } from '../support/file-tree';
 import { makeTempDir } from '../support/temp-dir';
 import { delay, waitUntil } from '../support/wait';
+import { chromiumNeed, testIf } from '../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 const MIB = 1 << 20;
 const BIG = 'video/big movie 🎬.bin';
@@ -130,8 +133,8 @@ function row(app: AppWindow, path: string): Locator {
   return app.page.locator(`[data-testid="file-row"][data-path="${path.replace(/"/g, '\\"')}"]`);
 }
 
-test('the server window: Launcher, a folder from the native dialog, a password, Start', async () => {
-  if (!browser) return;
+browserTest('the server window: Launcher, a folder from the native dialog, a password, Start', async () => {
+  assert.ok(browser, 'Chromium launched');
   server = await openApp(browser, { label: 'server', base });
   const s = server;
   await screenshot(s, 'launcher');
@@ -168,16 +171,16 @@ test('the server window: Launcher, a folder from the native dialog, a password, 
   await screenshot(s, 'server-control');
 });
 
-test('the server shows web access with a QR code for phones', async () => {
-  if (!server) return;
+browserTest('the server shows web access with a QR code for phones', async () => {
+  assert.ok(server, 'the tests before this one set it up');
   const urls = await server.id('web-access-url').allTextContents();
   assert.ok(urls.length > 0, 'a web address is offered');
   for (const url of urls) assert.match(url, new RegExp(`^https://[^/]+:${port + 2}/`));
   assert.match((await server.id('web-access-qr').first().getAttribute('src'))!, /^data:image\/svg\+xml/);
 });
 
-test('the client window: Connect, a trust prompt with the server’s fingerprint, Login, the file tree', async () => {
-  if (!browser || !server) return;
+browserTest('the client window: Connect, a trust prompt with the server’s fingerprint, Login, the file tree', async () => {
+  assert.ok(browser && server, 'the tests before this one set it up');
   client = await openApp(browser, { label: 'client', base });
   const c = client;
   await c.id('launcher-client').click();
@@ -219,8 +222,8 @@ test('the client window: Connect, a trust prompt with the server’s fingerprint
   await expectText(server.id('server-statusline'), /Connected clients: 1$/, 'the server’s status line to count the client');
 });
 
-test('the client ticks a folder and files, picks a destination and a new sub-folder, and downloads; Pause holds the big file, Resume finishes it byte-exact', async () => {
-  if (!client || !server) return;
+browserTest('the client ticks a folder and files, picks a destination and a new sub-folder, and downloads; Pause holds the big file, Resume finishes it byte-exact', async () => {
+  assert.ok(client && server, 'the tests before this one set it up');
   const c = client;
   // Open the folders and tick: a whole folder, one photo of two, the big video.
   await row(c, '📷 photos').locator('[data-testid="file-expand"]').click();
@@ -280,8 +283,8 @@ test('the client ticks a folder and files, picks a destination and a new sub-fol
   assert.equal((await readdir(downloads)).sort(), ['From server – دریافت 📥', 'already here.txt'].sort(), 'the files went into the new sub-folder only');
 });
 
-test('the administrator cuts the session mid-file; Retry reconnects, logs in again and resumes from the .part file', async () => {
-  if (!client || !server) return;
+browserTest('the administrator cuts the session mid-file; Retry reconnects, logs in again and resumes from the .part file', async () => {
+  assert.ok(client && server, 'the tests before this one set it up');
   const c = client;
   await c.id('subfolder-name').fill('second copy');
   await c.id('subfolder-create').click();
@@ -327,8 +330,8 @@ test('the administrator cuts the session mid-file; Retry reconnects, logs in aga
   await expectText(server.id('log-row'), new RegExp(`sending ${BIG.replace(/[()]/g, '\\$&')} from byte ${held}$`), 'the log to show the resume offset');
 });
 
-test('closing both windows: each netcore exits by itself', async () => {
-  if (!client || !server) return;
+browserTest('closing both windows: each netcore exits by itself', async () => {
+  assert.ok(client && server, 'the tests before this one set it up');
   const [a, b] = [client, server];
   client = undefined;
   server = undefined;

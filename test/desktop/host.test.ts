@@ -15,6 +15,9 @@ import { launchBrowser, type BrowserHandle } from '../support/browser';
 import { NeutralinoHost, TEST_PAGE_URL, testPageRoutes, type DialogHandlers } from '../support/neutralino-host';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 import { waitUntil, within } from '../support/wait';
+import { chromiumNeed, testIf } from '../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 let browser: BrowserHandle | undefined;
 let base = '';
@@ -58,8 +61,8 @@ function pageCall<T>(page: Page, source: string): Promise<T> {
   return page.evaluate(`(async () => { const { Neutralino } = window.pss; return ${source}; })()`) as Promise<T>;
 }
 
-test('the page connects with the real client library, and server.status round-trips through netcore', async () => {
-  if (!browser) return;
+browserTest('the page connects with the real client library, and server.status round-trips through netcore', async () => {
+  assert.ok(browser, 'Chromium launched');
   const { host, page, errors } = await open('status');
   const status = await request<ServerStatus>(page, 'server.status', {});
   assert.is(status.state, 'stopped');
@@ -76,8 +79,8 @@ test('the page connects with the real client library, and server.status round-tr
   assert.equal(errors, []);
 });
 
-test('the native calls the UI makes are answered by the host and recorded', async () => {
-  if (!browser) return;
+browserTest('the native calls the UI makes are answered by the host and recorded', async () => {
+  assert.ok(browser, 'Chromium launched');
   const share = join(base, 'picked');
   await mkdir(share, { recursive: true });
   await writeFile(join(share, 'hello.txt'), 'hello');
@@ -113,8 +116,8 @@ test('the native calls the UI makes are answered by the host and recorded', asyn
   await request(page, 'server.stop', {});
 });
 
-test('calls outside the config’s nativeAllowList are refused, as Neutralino refuses them', async () => {
-  if (!browser) return;
+browserTest('calls outside the config’s nativeAllowList are refused, as Neutralino refuses them', async () => {
+  assert.ok(browser, 'Chromium launched');
   const { page } = await open('allow');
   const refused = await pageCall<{ code: string; message: string }>(page, `Neutralino.os.execCommand('id').catch((e) => e)`);
   assert.is(refused.code, 'NE_RT_NATPRME');
@@ -123,8 +126,8 @@ test('calls outside the config’s nativeAllowList are refused, as Neutralino re
   assert.is(files.code, 'NE_RT_NATPRME');
 });
 
-test('a server UI and a client UI on two hosts: a 100,000-file listing arrives whole, in pieces under the limit', async () => {
-  if (!browser) return;
+browserTest('a server UI and a client UI on two hosts: a 100,000-file listing arrives whole, in pieces under the limit', async () => {
+  assert.ok(browser, 'Chromium launched');
   const share = join(base, 'many');
   const names = new Set<string>();
   for (let d = 0; d < 100; d++) {
@@ -177,8 +180,8 @@ test('a server UI and a client UI on two hosts: a 100,000-file listing arrives w
   await request(server.page, 'server.stop', {});
 });
 
-test('closing the window: netcore stops by itself, then the page exits the app', async () => {
-  if (!browser) return;
+browserTest('closing the window: netcore stops by itself, then the page exits the app', async () => {
+  assert.ok(browser, 'Chromium launched');
   const { host, page } = await open('close');
   await request(page, 'server.status', {});
   const ext = host.extensions.get(NETCORE_EXTENSION_ID)!;

@@ -17,6 +17,7 @@ import { BridgeHarness } from '../support/bridge-harness';
 import { CliProcess, startCliServer, type CliResult } from '../support/cli-runner';
 import { REPO_ROOT as REPO_ROOT_DIR } from '../support/neutralino-host';
 import { makeTempDir, removeDir } from '../support/temp-dir';
+import { conditionNeed, testIf } from '../support/tools';
 import { waitUntil, within } from '../support/wait';
 
 const PKG = JSON.parse(readFileSync(join(REPO_ROOT_DIR, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -228,61 +229,52 @@ test('the Windows pss.exe is a PE executable carrying the bundle', () => {
   assert.is(exe.readUInt32LE(security) + exe.readUInt32LE(security + 4), 0, 'no certificate table');
 });
 
-const wineReason = onPath('wine') ? undefined : 'wine is not installed (apt-get install wine wine64)';
-if (wineReason !== undefined && process.env.CI === 'true') {
-  test('wine is installed in CI', () => {
-    assert.unreachable(`.ci/run installs wine: ${wineReason}`);
-  });
-} else if (wineReason !== undefined) {
-  test('the Windows build under wine', () => {
-    process.stdout.write(`\n  skipped: the Windows build under wine: ${wineReason}\n`);
-  });
-} else {
-  test('the Windows build runs under wine and serves the Linux build byte-exact', async () => {
-    const winFolder = join(base, 'win', NAME('win_x64'));
-    const share = join(base, 'win-share');
-    const dest = join(base, 'win-dest');
-    const cwd = join(base, 'win-cwd');
-    await Promise.all([share, dest, cwd].map((d) => mkdir(d, { recursive: true })));
-    await cp(join(release, NAME('win_x64')), winFolder, { recursive: true });
-    const files: [string, Buffer][] = [
-      ['hello.txt', Buffer.from('from Windows\r\n')],
-      ['گزارش.txt', Buffer.from('سلام\n')],
-      ['sub/2 MiB.bin', Buffer.alloc(2 * 2 ** 20 + 1, 9)],
-    ];
-    for (const [name, bytes] of files) {
-      await mkdir(join(share, name, '..'), { recursive: true });
-      await writeFile(join(share, name), bytes);
-    }
-    const wineEnv = { ...process.env, WINEPREFIX: join(base, 'wineprefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
-    // Node refuses Windows versions before 8.1, and a new wine prefix says Windows 7.
-    const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env: wineEnv, encoding: 'utf8', timeout: 120_000 });
-    assert.is(reg.status, 0, `setting up the wine prefix: ${reg.stderr}`);
-    const help = await underWine([join(winFolder, 'pss.exe'), '--help'], wineEnv, cwd, base);
-    assert.is(await within(help.exited, 60_000, 'wine pss.exe --help'), 0, `wine pss.exe --help: ${help.output()}`);
-    assert.match(help.output(), /pss serve <path>/);
+const wineTest = testIf(test, conditionNeed(onPath('wine') ? undefined : 'the Windows build under wine: wine is not installed (apt-get install wine wine64)', true));
 
-    const wineServer = await underWine([join(winFolder, 'pss.exe'), 'serve', share, '--json', '--port', '0', '--bind', '127.0.0.1'], wineEnv, cwd, base);
-    try {
-      await waitUntil(() => wineServer.output().includes('\n') || wineServer.done, 'the Windows server to be ready', { timeoutMs: 60_000, intervalMs: 100 });
-      const ready = JSON.parse(wineServer.output().split('\n')[0]!) as { mainPort: number; fingerprint: string };
-      const linuxPss = join(release, NAME('linux_x64'), 'pss');
-      const get = new CliProcess(['get', `127.0.0.1:${ready.mainPort}`, '--all', '--fingerprint', ready.fingerprint, '--out', dest, '--data-dir', join(base, 'win-client-data')], { cwd, env: { PATH: process.env.PATH ?? '' }, executable: linuxPss });
-      const result = await within(get.exited, 60_000, 'the Linux client to finish');
-      assert.is(result.code, 0, result.stderr);
-    } finally {
-      wineServer.stop();
-      await within(wineServer.exited, 20_000, 'the Windows server to stop').catch(() => undefined);
-    }
-    for (const [name, bytes] of files) assert.ok((await readFile(join(dest, name))).equals(bytes), `${name} arrived byte-exact from the Windows build`);
-    assert.ok(existsSync(join(winFolder, 'data', 'server.crt')), 'the Windows build keeps its certificate in its data folder');
-    // Nothing in the Windows profile (%APPDATA%, %LOCALAPPDATA%) of the wine prefix.
-    const users = join(base, 'wineprefix', 'drive_c', 'users');
-    const profileDirs = readdirSync(users).flatMap((u) => ['Roaming', 'Local'].map((k) => join(users, u, 'AppData', k))).filter((d) => existsSync(d));
-    assert.ok(profileDirs.length > 0, 'the wine prefix has a Windows profile');
-    for (const d of profileDirs) assert.not.ok(readdirSync(d).some((n) => /pro-secure-suite|pss/i.test(n)), `nothing of pss.exe in ${d}`);
-  });
-}
+wineTest('the Windows build runs under wine and serves the Linux build byte-exact', async () => {
+  const winFolder = join(base, 'win', NAME('win_x64'));
+  const share = join(base, 'win-share');
+  const dest = join(base, 'win-dest');
+  const cwd = join(base, 'win-cwd');
+  await Promise.all([share, dest, cwd].map((d) => mkdir(d, { recursive: true })));
+  await cp(join(release, NAME('win_x64')), winFolder, { recursive: true });
+  const files: [string, Buffer][] = [
+    ['hello.txt', Buffer.from('from Windows\r\n')],
+    ['گزارش.txt', Buffer.from('سلام\n')],
+    ['sub/2 MiB.bin', Buffer.alloc(2 * 2 ** 20 + 1, 9)],
+  ];
+  for (const [name, bytes] of files) {
+    await mkdir(join(share, name, '..'), { recursive: true });
+    await writeFile(join(share, name), bytes);
+  }
+  const wineEnv = { ...process.env, WINEPREFIX: join(base, 'wineprefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  // Node refuses Windows versions before 8.1, and a new wine prefix says Windows 7.
+  const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env: wineEnv, encoding: 'utf8', timeout: 120_000 });
+  assert.is(reg.status, 0, `setting up the wine prefix: ${reg.stderr}`);
+  const help = await underWine([join(winFolder, 'pss.exe'), '--help'], wineEnv, cwd, base);
+  assert.is(await within(help.exited, 60_000, 'wine pss.exe --help'), 0, `wine pss.exe --help: ${help.output()}`);
+  assert.match(help.output(), /pss serve <path>/);
+
+  const wineServer = await underWine([join(winFolder, 'pss.exe'), 'serve', share, '--json', '--port', '0', '--bind', '127.0.0.1'], wineEnv, cwd, base);
+  try {
+    await waitUntil(() => wineServer.output().includes('\n') || wineServer.done, 'the Windows server to be ready', { timeoutMs: 60_000, intervalMs: 100 });
+    const ready = JSON.parse(wineServer.output().split('\n')[0]!) as { mainPort: number; fingerprint: string };
+    const linuxPss = join(release, NAME('linux_x64'), 'pss');
+    const get = new CliProcess(['get', `127.0.0.1:${ready.mainPort}`, '--all', '--fingerprint', ready.fingerprint, '--out', dest, '--data-dir', join(base, 'win-client-data')], { cwd, env: { PATH: process.env.PATH ?? '' }, executable: linuxPss });
+    const result = await within(get.exited, 60_000, 'the Linux client to finish');
+    assert.is(result.code, 0, result.stderr);
+  } finally {
+    wineServer.stop();
+    await within(wineServer.exited, 20_000, 'the Windows server to stop').catch(() => undefined);
+  }
+  for (const [name, bytes] of files) assert.ok((await readFile(join(dest, name))).equals(bytes), `${name} arrived byte-exact from the Windows build`);
+  assert.ok(existsSync(join(winFolder, 'data', 'server.crt')), 'the Windows build keeps its certificate in its data folder');
+  // Nothing in the Windows profile (%APPDATA%, %LOCALAPPDATA%) of the wine prefix.
+  const users = join(base, 'wineprefix', 'drive_c', 'users');
+  const profileDirs = readdirSync(users).flatMap((u) => ['Roaming', 'Local'].map((k) => join(users, u, 'AppData', k))).filter((d) => existsSync(d));
+  assert.ok(profileDirs.length > 0, 'the wine prefix has a Windows profile');
+  for (const d of profileDirs) assert.not.ok(readdirSync(d).some((n) => /pro-secure-suite|pss/i.test(n)), `nothing of pss.exe in ${d}`);
+});
 
 /** Each entry of a zip with its Unix mode (from the external attributes). */
 function zipEntries(file: string): Promise<Map<string, number>> {

@@ -2,7 +2,8 @@
 // Chromium binary, a fresh profile per launch (playwright makes a temporary one and
 // removes it on close), background networking off, and HTTPS accepted per context (the
 // servers under test use self-signed certificates). When no Chromium is installed,
-// launchBrowser() says so and returns undefined so tests can skip.
+// launchBrowser() returns undefined; the tests themselves are registered as skipped (or,
+// under CI=true, as failures) by testIf(test, chromiumNeed()) in ./tools.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,15 +43,9 @@ export interface RecordedPage {
   errors: Error[];
 }
 
-let reported = false;
-
+/** Whether Chromium is here; tests register through testIf(test, chromiumNeed()) (./tools), which says why they skip. */
 export function hasChromium(): boolean {
-  const found = existsSync(CHROMIUM_PATH);
-  if (!found && !reported) {
-    reported = true;
-    process.stdout.write(`\n  skipped: no Chromium at ${CHROMIUM_PATH} (install the chromium package), so the browser tests do not run\n`);
-  }
-  return found;
+  return existsSync(CHROMIUM_PATH);
 }
 
 export async function launchBrowser(): Promise<BrowserHandle | undefined> {

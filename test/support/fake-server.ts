@@ -10,7 +10,7 @@ import { FrameDecoder } from '../../extensions/netcore/src/protocol/decoder';
 import { encodeControl, encodeData } from '../../extensions/netcore/src/protocol/frames';
 import type { RawMessage } from './raw-connection';
 import { makeTempDir, removeDir } from './temp-dir';
-import { within } from './wait';
+import { waitUntil, within } from './wait';
 
 export class FakePeer {
   /** Plaintext bytes the client sent after the handshake. */
@@ -99,6 +99,11 @@ export interface FakeServer {
   bytesReceived(): number;
   /** Errors thrown by the script (a client that hung up early is not one). */
   scriptErrors: unknown[];
+  /**
+   * Resolves once `count` connections were accepted and every one has closed, so all that
+   * clients sent before hanging up has been counted (it comes before the close).
+   */
+  hungUp(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,10 +118,14 @@ export async function startFakeServer(
   const sockets = new Set<Socket>();
   const scriptErrors: unknown[] = [];
   let accepted = 0;
+  let closedSockets = 0;
   const server: Server = createServer((raw) => {
     accepted++;
     sockets.add(raw);
-    raw.on('close', () => sockets.delete(raw));
+    raw.on('close', () => {
+      sockets.delete(raw);
+      closedSockets++;
+    });
     raw.on('error', () => undefined);
     const tls = new TLSSocket(raw, { isServer: true, secureContext: context });
     tls.on('error', () => undefined);
@@ -147,6 +156,8 @@ export async function startFakeServer(
     scriptErrors,
     accepted: () => accepted,
     bytesReceived: () => peers.reduce((n, p) => n + p.bytesReceived, 0),
+    hungUp: (count, timeoutMs = 10_000) =>
+      waitUntil(() => accepted >= count && closedSockets >= accepted && peers.every((p) => p.closed), `${count} connections to the fake server to be closed by the client`, { timeoutMs }),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,9 +10,11 @@
 // failure; a machine that refuses the mount itself (no root, no loop device or FUSE in a
 // container) cannot be fixed by installing anything, so that is a skip everywhere, with
 // the reason.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { conditionNeed, type Need } from './tools';
 import { runTool } from './web-client';
 
 export interface FatVolume {
@@ -105,9 +107,24 @@ export async function mountFatVolume(base: string, sizeMiB = 256): Promise<{ vol
 }
 
 /**
- * What a test file does without a volume: under CI=true a missing tool fails (.ci/run
- * installs them); otherwise, and for a mount the machine refuses, it says why it skips.
+ * What a test that saves onto a volume needs, decided at load for testIf (./tools): the
+ * tools (.ci/run installs them, so under CI=true their absence fails), then what no install
+ * fixes (root, /dev/fuse, a free loop device), which skips everywhere. A mount refused even
+ * so is a failure of the test, with the machine's reason.
  */
-export function fatVolumeSkip(reason: string): void {
-  process.stdout.write(`\n  skipped: no FAT volume to save into: ${reason}\n`);
+export function fatVolumeNeeds(): Need[] {
+  const missing = missingFatTools();
+  return [
+    conditionNeed(missing === undefined ? undefined : `no FAT volume to save into: ${missing}`, true),
+    conditionNeed(missing === undefined ? mountRefusal() : undefined),
+  ];
+}
+
+function mountRefusal(): string | undefined {
+  const why = (reason: string) => `no FAT volume to save into: ${reason}`;
+  if (process.getuid?.() !== 0) return why('attaching a loop device needs root');
+  if (!existsSync('/dev/fuse')) return why('this machine has no /dev/fuse');
+  const free = spawnSync(findTool('losetup')!, ['--find'], { encoding: 'utf8', timeout: 10_000 });
+  if (free.status !== 0) return why(`the machine has no free loop device: ${(free.stderr ?? '').trim()}`);
+  return undefined;
 }

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { RawConnection } from '../../support/raw-connection';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { delay } from '../../support/wait';
+import { waitUntil } from '../../support/wait';
 
 /** FramedSocket.end() gives a peer this long to finish before destroying the socket. */
 const END_GRACE_MS = 5_000;
@@ -65,12 +65,16 @@ test('a session that ended is let go, whether or not it had chat open', async ()
   const refs: { kind: 'plain' | 'chat'; session: WeakRef<object> }[] = [];
   for (const kind of ['plain', 'chat', 'plain', 'chat'] as const) refs.push(await endedSession(kind));
   assert.is(server!.server.files.sessionCount, 0);
-  // Past the grace period in which an ended socket may still hold its owner.
-  await delay(END_GRACE_MS + 300);
-  for (let i = 0; i < 6; i++) {
-    gc();
-    await delay(20);
-  }
+  // An ended socket may hold its owner for a grace period; collect until all are released
+  // or well past it.
+  await waitUntil(
+    () => {
+      gc();
+      return refs.every((r) => !r.session.deref());
+    },
+    'every ended session to be collected',
+    { timeoutMs: END_GRACE_MS + 5_000, intervalMs: 50 },
+  ).catch(() => undefined);
   const alive = refs.map((r) => `${r.kind}: ${r.session.deref() ? 'still in memory' : 'released'}`);
   assert.ok(refs.filter((r) => r.kind === 'plain').every((r) => !r.session.deref()), `the control did not work: ${alive.join(', ')}`);
   assert.equal(alive, ['plain: released', 'chat: released', 'plain: released', 'chat: released']);

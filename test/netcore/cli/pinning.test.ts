@@ -11,7 +11,7 @@ import { startFakeServer, type FakeServer } from '../../support/fake-server';
 import { writeRandomFile } from '../../support/file-tree';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay } from '../../support/wait';
+import { waitUntil } from '../../support/wait';
 
 let base = '';
 let share = '';
@@ -89,8 +89,9 @@ test('another certificate on the pinned host:port is PIN_MISMATCH with exit 1, e
   assert.ok(r.stderr.includes(first!.server.fingerprint256) && r.stderr.includes(second.server.fingerprint256));
   assert.match(r.stderr, /\[PIN_MISMATCH\]/);
   assert.is(await pinOf(), first!.server.fingerprint256, 'the pin is unchanged');
-  // The password was never sent: the server saw no login at all.
-  await delay(50);
+  // The password was never sent: the server saw no login at all. pss has exited, so its
+  // connection is over; the server logs its end after everything it read on it.
+  await waitUntil(() => second!.logs.some((e) => e.category === 'Connection' && e.message.startsWith('disconnected')), 'the server to log the end of the connection', { timeoutMs: 5_000 });
   assert.equal(second.logs.filter((e) => e.category === 'Authentication'), []);
 
   const named = await list(['--fingerprint', second.server.fingerprint256]);
@@ -112,7 +113,8 @@ test('an impostor on the pinned address gets not one byte from `pss get`, passwo
   );
   assert.is(r.code, 1);
   assert.match(r.stderr, /\[PIN_MISMATCH\]/);
-  await delay(100);
+  // pss has exited: its connection is closed, and all it sent came before.
+  await impostor.hungUp(1, 5_000);
   assert.is(impostor.accepted(), 1);
   assert.is(impostor.bytesReceived(), 0);
   assert.equal(await readdir(out), []);

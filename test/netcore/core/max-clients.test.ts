@@ -7,7 +7,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closeAll, CoreDriver } from '../../support/core-driver';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay, rejection, waitUntil } from '../../support/wait';
+import { rejection, waitUntil } from '../../support/wait';
 
 let base = '';
 
@@ -32,6 +32,7 @@ test('maxClients 1: the second client.connect fails with SERVER_FULL; the place 
     await first.connect(port, { displayName: 'first', chat: true });
 
     const mark = second.mark();
+    const serverMark = server.mark();
     const err = await rejection(second.connect(port, { displayName: 'second' }), 20_000, 'the second client.connect');
     assert.is(err.code, 'SERVER_FULL');
     assert.match(err.message, /full/);
@@ -39,7 +40,9 @@ test('maxClients 1: the second client.connect fails with SERVER_FULL; the place 
     assert.is(states.at(-1)?.phase, 'disconnected');
     assert.match(states.at(-1)!.status, /full/);
 
-    await delay(200);
+    // The refused connection's end, logged by the server after everything it did with it:
+    // a session it announced or counted would be there by now.
+    await server.waitFor('log.entry', (e) => e.category === 'Connection' && e.message.startsWith('disconnected'), { since: serverMark, timeoutMs: 5_000 });
     assert.equal((await server.handle('server.sessions', {})).map((s) => s.name), ['first']);
     assert.is(server.payloads('session.added').length, 1, 'the refused client was announced as a session');
     assert.is((await server.handle('server.status', {})).sessions, 1);

@@ -8,7 +8,7 @@ import { closeAll, CoreDriver } from '../../support/core-driver';
 import { writeZeroFile } from '../../support/core-files';
 import { sha256File, writeRandomFile, type FileFacts } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay, rejection, waitUntil } from '../../support/wait';
+import { rejection, waitUntil } from '../../support/wait';
 
 const REASON = 'Bitte trennen — قطع اتصال توسط مدیر 🔌';
 
@@ -53,8 +53,12 @@ test('session.disconnect ends one of two sessions, with its reason, and leaves t
     assert.equal((await server.handle('server.sessions', {})).map((s) => s.id), [b.id]);
     assert.is((await server.handle('server.status', {})).sessions, 1);
 
-    // Give stray events a moment to show up before saying there were none.
-    await delay(300);
+    // Markers: a request and a chat message from the bystander, made after the disconnect and
+    // both answered, so whatever the disconnect did to its two connections has shown by now.
+    const listing = await bystander.handle('client.list', {});
+    const markerMark = server.mark();
+    await bystander.handle('client.chat.send', { text: 'marker' });
+    await server.waitFor('chat.message', (m) => m.sessionId === b.id && m.text === 'marker', { since: markerMark, timeoutMs: 5_000 });
     assert.equal(server.payloads('session.removed', serverMark).map((r) => r.id), [v.id]);
     assert.equal(bystander.payloads('client.disconnected', bystanderMark), []);
     assert.not.ok(bystander.payloads('client.state', bystanderMark).some((s) => s.phase === 'disconnected' || !s.chatReady));
@@ -66,7 +70,6 @@ test('session.disconnect ends one of two sessions, with its reason, and leaves t
     assert.is((await rejection(server.handle('chat.send', { sessionId: v.id, text: 'hello?' }))).code, 'NOT_FOUND');
 
     // The other one still lists, downloads and chats.
-    const listing = await bystander.handle('client.list', {});
     assert.equal(listing.entries.map((e) => e.path).sort(), ['data.bin', 'zeros.bin']);
     const summary = await bystander.handle('client.download', { paths: ['data.bin'], destination: join(base, 'into-bystander') });
     assert.ok(summary.ok, JSON.stringify(summary.files));

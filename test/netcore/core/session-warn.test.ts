@@ -11,7 +11,7 @@ import { writeZeroFile } from '../../support/core-files';
 import { sha256File } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { connectClient, downloadInto } from '../../support/test-client';
-import { delay, rejection, waitUntil } from '../../support/wait';
+import { rejection, waitUntil } from '../../support/wait';
 
 const MIB = 1 << 20;
 const ZEROS = 256 * MIB;
@@ -57,9 +57,14 @@ test('session.warn reaches the named client over its chat, and no other client',
     await server.handle('session.warn', { sessionId: b.id, text: 'only for beta' });
     const toBeta = await beta.waitFor('client.warning', () => true, { since: betaMark, timeoutMs: 5_000 });
     assert.is(toBeta.text, 'only for beta');
-    await delay(300);
-    assert.equal(alpha.payloads('client.warning', alphaMark).map((w) => w.text), [WARNING]);
-    assert.equal(beta.payloads('client.warning', betaMark).map((w) => w.text), ['only for beta']);
+    // Markers: one more warning to each, sent after beta's. Each session's messages arrive in
+    // order, so a stray copy of beta's warning would come before alpha's marker.
+    await server.handle('session.warn', { sessionId: a.id, text: 'marker for alpha' });
+    await server.handle('session.warn', { sessionId: b.id, text: 'marker for beta' });
+    await alpha.waitFor('client.warning', (w) => w.text === 'marker for alpha', { since: alphaMark, timeoutMs: 5_000 });
+    await beta.waitFor('client.warning', (w) => w.text === 'marker for beta', { since: betaMark, timeoutMs: 5_000 });
+    assert.equal(alpha.payloads('client.warning', alphaMark).map((w) => w.text), [WARNING, 'marker for alpha']);
+    assert.equal(beta.payloads('client.warning', betaMark).map((w) => w.text), ['only for beta', 'marker for beta']);
     // A warning is not a chat message and does not end anything.
     assert.equal(alpha.payloads('client.chat', alphaMark), []);
     assert.equal(alpha.payloads('client.disconnected', alphaMark), []);

@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LogCategory, makeEntry, type LogEntry } from '../../../extensions/netcore/src/logs/log-entry';
 import { LogStore } from '../../../extensions/netcore/src/logs/log-store';
+import { conditionNeed, testIf } from '../../support/tools';
 
 const posix = process.platform !== 'win32';
 
@@ -141,11 +142,9 @@ test('a folder that cannot be made does not throw; it is reported once and memor
   });
 });
 
-test('a full disk stops the file with DISK_FULL and nothing is thrown', async () => {
-  if (process.platform !== 'linux' || !existsSync('/dev/full')) {
-    console.log('  (skipped: needs /dev/full)');
-    return;
-  }
+const devFullTest = testIf(test, conditionNeed(process.platform === 'linux' && existsSync('/dev/full') ? undefined : 'needs /dev/full'));
+
+devFullTest('a full disk stops the file with DISK_FULL and nothing is thrown', async () => {
   await withDir(async (dir) => {
     await mkdir(dir, { recursive: true });
     await symlink('/dev/full', join(dir, 'server.log'));

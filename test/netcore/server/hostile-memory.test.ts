@@ -12,6 +12,7 @@ import { writeRandomFile } from '../../support/file-tree';
 import { measureRow, type RowSetup } from '../../support/hostile-memory';
 import { fuzz, logFlood, missingFiles, parkedFrames, pingFlood, type Hostile } from '../../support/hostile-peers';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { conditionNeed, testIf } from '../../support/tools';
 
 const MiB = 1024 * 1024;
 // What one row may add while it runs. Without these limits the same rows cost hundreds of
@@ -20,6 +21,7 @@ const MiB = 1024 * 1024;
 
 let setup: RowSetup | undefined;
 const usable = existsSync('/proc/self/status');
+const procTest = testIf(test, conditionNeed(usable ? undefined : 'no /proc here to read the server memory from'));
 
 test.before(async () => {
   if (!usable) return;
@@ -43,11 +45,8 @@ const rows: Array<[string, number, (port: number) => Promise<Hostile>]> = [
 ];
 
 for (const [what, limit, attack] of rows) {
-  test(`${what}: the server grows by less than ${limit / MiB} MiB and a good client downloads byte-exact`, async () => {
-    if (!setup) {
-      process.stdout.write('\n  skipped: no /proc here to read the server memory from\n');
-      return;
-    }
+  procTest(`${what}: the server grows by less than ${limit / MiB} MiB and a good client downloads byte-exact`, async () => {
+    assert.ok(setup, 'the share was made');
     const r = await measureRow(setup, attack);
     process.stdout.write(`\n    ${what}: peak +${(r.peakGrowthBytes / MiB).toFixed(1)} MiB, after +${(r.afterGrowthBytes / MiB).toFixed(1)} MiB over ${(r.baselineBytes / MiB).toFixed(0)} MiB\n`);
     assert.is(r.goodDownloads, 2);

@@ -13,6 +13,7 @@ import { READ_AHEAD_FILES, RequestReadAhead } from '../../../extensions/netcore/
 import { Share } from '../../../extensions/netcore/src/server/share';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { conditionNeed, testIf } from '../../support/tools';
 import { waitUntil } from '../../support/wait';
 
 const SMALL = 40;
@@ -28,6 +29,7 @@ const hasProcFd = (() => {
     return false;
   }
 })();
+const procFdTest = testIf(test, conditionNeed(hasProcFd ? undefined : 'no /proc/self/fd to count descriptors'));
 
 test.before(async () => {
   base = await makeTempDir('read-ahead');
@@ -74,8 +76,7 @@ test('each file comes out in its turn with its own bytes, checked after the read
   }
 });
 
-test('at most READ_AHEAD_FILES files are open ahead, none past a large file, and close() closes them all', async () => {
-  if (!hasProcFd) return console.log('  skipped: no /proc/self/fd to count descriptors');
+procFdTest('at most READ_AHEAD_FILES files are open ahead, none past a large file, and close() closes them all', async () => {
   const before = openDescriptors();
   const many = Array.from({ length: SMALL }, (_, i) => `small/f${String(i).padStart(2, '0')}.bin`);
   const ahead = new RequestReadAhead(share, request(many));

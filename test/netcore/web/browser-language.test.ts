@@ -14,6 +14,9 @@ import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { characterOrder, clippedText } from '../../ui/support/layout-checks';
+import { chromiumNeed, testIf } from '../../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 const SPOOF = 'report\u202Efdp.exe';
 
@@ -44,8 +47,8 @@ test.after(async () => {
   await removeDir(base);
 });
 
-test('Accept-Language: fa gives the Persian page; the English link switches it without JavaScript, and it sticks', async () => {
-  if (!browser) return;
+browserTest('Accept-Language: fa gives the Persian page; the English link switches it without JavaScript, and it sticks', async () => {
+  assert.ok(browser, 'Chromium launched');
   const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false, extraHTTPHeaders: { 'Accept-Language': 'fa-IR,fa;q=0.9,en;q=0.5' } });
   try {
     const origin = `https://127.0.0.1:${open.webPort}`;
@@ -80,8 +83,8 @@ test('Accept-Language: fa gives the Persian page; the English link switches it w
   }
 });
 
-test('the login page switches language and keeps where to go next', async () => {
-  if (!browser) return;
+browserTest('the login page switches language and keeps where to go next', async () => {
+  assert.ok(browser, 'Chromium launched');
   const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false, extraHTTPHeaders: { 'Accept-Language': 'en-US' } });
   try {
     const origin = `https://127.0.0.1:${guarded.webPort}`;
@@ -100,8 +103,8 @@ test('the login page switches language and keeps where to go next', async () => 
 });
 
 for (const lang of ['en', 'fa'] as const) {
-  test(`${lang} on a 390 px phone: listing, folder and login, nothing clipped`, async () => {
-    if (!browser) return;
+  browserTest(`${lang} on a 390 px phone: listing, folder and login, nothing clipped`, async () => {
+    assert.ok(browser, 'Chromium launched');
     await mkdir(join(ARTIFACTS_DIR, 'languages'), { recursive: true });
     const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, extraHTTPHeaders: { 'Accept-Language': lang } });
     try {

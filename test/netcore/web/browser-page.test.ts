@@ -13,6 +13,9 @@ import { writeRandomFile, type FileFacts } from '../../support/file-tree';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { hasTool, runTool } from '../../support/web-client';
+import { chromiumNeed, testIf } from '../../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 const PASSWORD = 'open sesame';
 // Names the wire rule allows but that would do harm if a page pasted them in as markup.
@@ -71,8 +74,8 @@ async function assertClean(r: RecordedPage): Promise<void> {
   assert.equal(problems.map((m) => m.text()), [], 'no console error');
 }
 
-test('log in, browse, filter, select, and download a file and a ZIP, byte-exact', async () => {
-  if (!browser) return;
+browserTest('log in, browse, filter, select, and download a file and a ZIP, byte-exact', async () => {
+  assert.ok(browser, 'Chromium launched');
   const r = await phonePage();
   const { page } = r;
   const origin = `https://127.0.0.1:${server.webPort}`;
@@ -136,8 +139,8 @@ test('log in, browse, filter, select, and download a file and a ZIP, byte-exact'
   await r.context.close();
 });
 
-test('a file named <img src=x onerror=alert(1)>.png is text, filters, downloads byte-exact and runs nothing', async () => {
-  if (!browser) return;
+browserTest('a file named <img src=x onerror=alert(1)>.png is text, filters, downloads byte-exact and runs nothing', async () => {
+  assert.ok(browser, 'Chromium launched');
   const r = await phonePage();
   const { page } = r;
   const dialogs: string[] = [];
@@ -192,8 +195,8 @@ test('a file named <img src=x onerror=alert(1)>.png is text, filters, downloads 
   await r.context.close();
 });
 
-test('without JavaScript the page still navigates, filters on submit and downloads', async () => {
-  if (!browser) return;
+browserTest('without JavaScript the page still navigates, filters on submit and downloads', async () => {
+  assert.ok(browser, 'Chromium launched');
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const origin = `https://127.0.0.1:${server.webPort}`;

@@ -8,8 +8,12 @@ import { join } from 'node:path';
 import { writeRandomFile, sha256File } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { curl, hasTool, parseHead, runTool, webRequest } from '../../support/web-client';
+import { curl, parseHead, runTool, webRequest } from '../../support/web-client';
 import { encodeWirePath } from '../../../extensions/netcore/src/web/web-path';
+import { commandNeed, testIf } from '../../support/tools';
+
+const curlTest = testIf(test, commandNeed('curl', { ciInstalls: true }));
+const aria2Test = testIf(test, commandNeed('aria2c', { ciInstalls: true }));
 
 const MIB = 1 << 20;
 const BIG = 'big/three MiB and a bit.bin';
@@ -49,8 +53,7 @@ async function fetchWith(args: string[], path: string, out = join(base, `body-${
   return { ...head, body: await readFile(out).catch(() => Buffer.alloc(0)) };
 }
 
-test('curl: the whole file, with type, length, validators and security headers', async () => {
-  if (!hasTool('curl')) return;
+curlTest('curl: the whole file, with type, length, validators and security headers', async () => {
   const r = await fetchWith([], BIG);
   assert.is(r.status, 200);
   assert.ok(r.body.equals(bigBytes), 'byte-exact');
@@ -65,8 +68,7 @@ test('curl: the whole file, with type, length, validators and security headers',
   assert.match(r.headers.get('content-security-policy')!, /frame-ancestors 'none'/);
 });
 
-test('curl -r: 206 with Content-Range and exactly those bytes; a suffix range too', async () => {
-  if (!hasTool('curl')) return;
+curlTest('curl -r: 206 with Content-Range and exactly those bytes; a suffix range too', async () => {
   const r = await fetchWith(['-r', '1048570-1048590'], BIG);
   assert.is(r.status, 206);
   assert.is(r.headers.get('content-range'), `bytes 1048570-1048590/${bigBytes.length}`);
@@ -76,16 +78,14 @@ test('curl -r: 206 with Content-Range and exactly those bytes; a suffix range to
   assert.ok(tail.body.equals(bigBytes.subarray(bigBytes.length - 10)));
 });
 
-test('a range past the end is 416 with bytes */size and no body', async () => {
-  if (!hasTool('curl')) return;
+curlTest('a range past the end is 416 with bytes */size and no body', async () => {
   const r = await fetchWith(['-r', `${bigBytes.length}-`], BIG);
   assert.is(r.status, 416);
   assert.is(r.headers.get('content-range'), `bytes */${bigBytes.length}`);
   assert.is(r.body.length, 0);
 });
 
-test('If-Range: the current ETag gets 206; another tag or an old date gets the whole file (200)', async () => {
-  if (!hasTool('curl')) return;
+curlTest('If-Range: the current ETag gets 206; another tag or an old date gets the whole file (200)', async () => {
   const etag = (await fetchWith(['-I'], BIG)).headers.get('etag')!;
   const same = await fetchWith(['-r', '0-9', '-H', `If-Range: ${etag}`], BIG);
   assert.is(same.status, 206);
@@ -98,8 +98,7 @@ test('If-Range: the current ETag gets 206; another tag or an old date gets the w
   assert.is(old.body.length, bigBytes.length);
 });
 
-test('If-None-Match with the ETag is 304; HEAD has the headers and no body', async () => {
-  if (!hasTool('curl')) return;
+curlTest('If-None-Match with the ETag is 304; HEAD has the headers and no body', async () => {
   const head = await webRequest(server.webPort, certPem, `/files/${encodeWirePath(BIG)}`, { method: 'HEAD' });
   assert.is(head.status, 200);
   assert.is(head.headers['content-length'], String(bigBytes.length));
@@ -109,8 +108,7 @@ test('If-None-Match with the ETag is 304; HEAD has the headers and no body', asy
   assert.is(again.body.length, 0);
 });
 
-test('curl -C - resumes a partial download byte-exact', async () => {
-  if (!hasTool('curl')) return;
+curlTest('curl -C - resumes a partial download byte-exact', async () => {
   const out = join(base, 'resume-curl.bin');
   await writeFile(out, bigBytes.subarray(0, MIB + 3));
   const r = await curl(certFile, ['-C', '-', '-o', out, '-w', '%{http_code}', url(BIG)]);
@@ -119,8 +117,7 @@ test('curl -C - resumes a partial download byte-exact', async () => {
   assert.ok((await readFile(out)).equals(bigBytes));
 });
 
-test('aria2c resumes a partial download and splits one over several connections, byte-exact', async () => {
-  if (!hasTool('aria2c')) return;
+aria2Test('aria2c resumes a partial download and splits one over several connections, byte-exact', async () => {
   const dir = join(base, 'aria2');
   const aria = (name: string, extra: string[]) =>
     runTool('aria2c', ['--ca-certificate', certFile, '--no-conf', '--quiet=true', '--allow-overwrite=false', '--auto-file-renaming=false', '--timeout=20', '-d', dir, '-o', name, ...extra, url(BIG)], 60_000);

@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { makeEscapeShare } from '../../support/escape-share';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { curl, hasTool, webRequest } from '../../support/web-client';
+import { curl, webRequest } from '../../support/web-client';
+import { commandNeed, testIf } from '../../support/tools';
+
+const curlTest = testIf(test, commandNeed('curl', { ciInstalls: true }));
 
 const SECRET = 'TOP-SECRET-2b7c11-outside-the-share';
 const SECRET_TOO = 'ALSO-SECRET-9e0d44-behind-a-link';
@@ -92,8 +95,7 @@ const ATTEMPTS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 for (const [path, why] of ATTEMPTS) {
-  test(`${why} (${path}) is refused and serves nothing from outside`, async () => {
-    if (!hasTool('curl')) return;
+  curlTest(`${why} (${path}) is refused and serves nothing from outside`, async () => {
     const r = await curl(certFile, ['--path-as-is', '-o', '-', '-w', '\n%{http_code}', `https://127.0.0.1:${server.webPort}${path}`]);
     assert.is(r.code, 0, r.stderr);
     const text = r.stdout.toString('latin1');

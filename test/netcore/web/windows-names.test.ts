@@ -13,7 +13,14 @@ import { writeRandomFile, type FileFacts } from '../../support/file-tree';
 import { RawConnection } from '../../support/raw-connection';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { curl, hasTool, parseHead, runTool } from '../../support/web-client';
+import { curl, parseHead, runTool } from '../../support/web-client';
+import { commandNeed, conditionNeed, testIf } from '../../support/tools';
+
+/** Windows itself refuses these names, so a server there has none of them to serve. */
+const served = conditionNeed(HOST_NAMES.portable ? 'a server on Windows cannot have these names in its share' : undefined);
+const namesTest = testIf(test, served);
+const curlTest = testIf(test, served, commandNeed('curl', { ciInstalls: true }));
+const unzipTest = testIf(test, served, commandNeed('curl', { ciInstalls: true }), commandNeed('unzip', { ciInstalls: false, probe: ['-v'] }));
 
 const NAMES = ['<img src=x onerror=alert(1)>.png', 'a"b.txt', 'what?.txt', 'CON.txt', 'trailing.', 'a:b.txt'];
 const FOLDER = 'odd|dir?';
@@ -67,8 +74,7 @@ test('the names are served on the web port only because this server does not run
   assert.is(HOST_NAMES.portable, process.platform === 'win32');
 });
 
-test('the listing shows every name as escaped text with a percent-encoded link', async () => {
-  if (!hasTool('curl') || HOST_NAMES.portable) return;
+curlTest('the listing shows every name as escaped text with a percent-encoded link', async () => {
   const page = await get('/browse/');
   assert.is(page.status, 200);
   const text = page.body.toString('utf8');
@@ -88,8 +94,7 @@ test('the listing shows every name as escaped text with a percent-encoded link',
   assert.not.ok(folder.body.toString('utf8').includes('not-offered'), 'a folder with nothing left out has no note');
 });
 
-test('each file downloads byte-exact with a Content-Disposition that names it exactly', async () => {
-  if (!hasTool('curl') || HOST_NAMES.portable) return;
+curlTest('each file downloads byte-exact with a Content-Disposition that names it exactly', async () => {
   for (const path of [...NAMES, NESTED]) {
     const r = await get(`/files/${encodeWirePath(path)}`);
     assert.is(r.status, 200, path);
@@ -113,8 +118,7 @@ test('each file downloads byte-exact with a Content-Disposition that names it ex
 /** A ZIP entry may not start with a drive letter (§10.4): that one name takes the look-alike colon. */
 const inZip = (path: string) => (path === 'a:b.txt' ? 'a\uFF1Ab.txt' : path);
 
-test('a ZIP of the share holds every name exactly (a drive letter at the top made safe), byte-exact', async () => {
-  if (!hasTool('curl') || !hasTool('unzip', ['-v']) || HOST_NAMES.portable) return;
+unzipTest('a ZIP of the share holds every name exactly (a drive letter at the top made safe), byte-exact', async () => {
   const r = await get('/zip?path=');
   assert.is(r.status, 200);
   const dir = await makeSubDir(base, 'zip');
@@ -134,8 +138,7 @@ test('a ZIP of the share holds every name exactly (a drive letter at the top mad
   assert.is(dispositionNames(folderZip.headers.get('content-disposition')!).exact, `${FOLDER}.zip`);
 });
 
-test('the main port of the same server lists and serves them too', async () => {
-  if (HOST_NAMES.portable) return;
+namesTest('the main port of the same server lists and serves them too', async () => {
   const { raw, welcome } = await RawConnection.hello(server.port);
   raws.push(raw);
   assert.is(welcome.type, 'WELCOME');

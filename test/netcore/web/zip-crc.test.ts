@@ -7,14 +7,15 @@ import { randomBytes } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { nativeUnsigned, useNativeCrc32 } from '../../../extensions/netcore/src/web/zip-crc';
 import '../../../extensions/netcore/src/web/zip-stream';
+import { conditionNeed, testIf } from '../../support/tools';
 
 const bufferCrc32 = require('buffer-crc32') as { signed: (b: Buffer, p?: number | Buffer) => number; unsigned: (b: Buffer, p?: number | Buffer) => number };
 /** buffer-crc32's own answer (its `signed` is left as it was). */
 const reference = (b: Buffer, p?: number | Buffer) => bufferCrc32.signed(b, p) >>> 0;
 const hasNative = typeof (zlib as { crc32?: unknown }).crc32 === 'function';
+const nativeTest = testIf(test, conditionNeed(hasNative ? undefined : 'this Node has no zlib.crc32'));
 
-test('zlib computes what buffer-crc32 computes, whole and continued chunk by chunk', () => {
-  if (!hasNative) return console.log('  skipped: this Node has no zlib.crc32');
+nativeTest('zlib computes what buffer-crc32 computes, whole and continued chunk by chunk', () => {
   for (const size of [0, 1, 7, 4096, 65_536 + 3]) {
     const data = randomBytes(size);
     assert.is(nativeUnsigned(data), reference(data), `${size} bytes`);
@@ -32,8 +33,7 @@ test('zlib computes what buffer-crc32 computes, whole and continued chunk by chu
   assert.is(nativeUnsigned('abc'), reference(Buffer.from('abc')), 'a string');
 });
 
-test('the ZIP stream puts it where yazl looks for it', () => {
-  if (!hasNative) return console.log('  skipped: this Node has no zlib.crc32');
+nativeTest('the ZIP stream puts it where yazl looks for it', () => {
   assert.ok(useNativeCrc32());
   assert.is(bufferCrc32.unsigned, nativeUnsigned);
 });

@@ -10,7 +10,11 @@ import { makeShareTree, snapshotTree, writeRandomFile, type ShareTree } from '..
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { waitUntil } from '../../support/wait';
-import { curl, hasTool, runTool, webRequest } from '../../support/web-client';
+import { curl, runTool, webRequest } from '../../support/web-client';
+import { commandNeed, testIf } from '../../support/tools';
+
+const curlTest = testIf(test, commandNeed('curl', { ciInstalls: true }));
+const unzipTest = testIf(test, commandNeed('unzip', { ciInstalls: false, probe: ['-v'] }));
 
 let base = '';
 let tree: ShareTree;
@@ -52,8 +56,7 @@ function expected(prefix: string): Map<string, string> {
   return out;
 }
 
-test('GET /zip?path=docs: the folder, names relative to it, exact length, byte-exact contents', async () => {
-  if (!hasTool('unzip', ['-v'])) return;
+unzipTest('GET /zip?path=docs: the folder, names relative to it, exact length, byte-exact contents', async () => {
   const reply = await webRequest(server.webPort, certPem, '/zip?path=docs');
   assert.is(reply.status, 200);
   assert.is(reply.headers['content-type'], 'application/zip');
@@ -62,15 +65,13 @@ test('GET /zip?path=docs: the folder, names relative to it, exact length, byte-e
   assert.equal(await unzipped(reply.body), expected('docs/'));
 });
 
-test('GET /zip?path= is the whole share, Unicode and emoji names intact', async () => {
-  if (!hasTool('unzip', ['-v'])) return;
+unzipTest('GET /zip?path= is the whole share, Unicode and emoji names intact', async () => {
   const reply = await webRequest(server.webPort, certPem, '/zip?path=');
   assert.is(reply.status, 200);
   assert.equal(await unzipped(reply.body), expected(''));
 });
 
-test('POST /zip: a selection of files and folders from one folder, each once', async () => {
-  if (!hasTool('unzip', ['-v'])) return;
+unzipTest('POST /zip: a selection of files and folders from one folder, each once', async () => {
   const picks = ['docs/nested', 'docs/گزارش سالانه.txt', 'docs/nested/deeper/note.txt'];
   const body = ['dir=docs', ...picks.map((p) => `f=${encodeURIComponent(p)}`)].join('&');
   const reply = await webRequest(server.webPort, certPem, '/zip', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
@@ -96,8 +97,7 @@ test('ZIP downloads are logged in the Web category when they finish', async () =
   assert.ok(server.logs.some((e) => e.category === 'Web' && /^ZIP started: docs\.zip \(\d+ files, \d+ bytes\)/.test(e.message)));
 });
 
-test('a ZIP with a central directory past 64 KiB arrives whole, at its announced length', async () => {
-  if (!hasTool('curl')) return;
+curlTest('a ZIP with a central directory past 64 KiB arrives whole, at its announced length', async () => {
   const many = join(tree.root, 'many');
   for (let i = 0; i < 1100; i++) await writeRandomFile(join(many, `a rather long file name, number ${String(i).padStart(4, '0')}.bin`), 512);
   const certFile = join(server.dataDir, 'server.crt');

@@ -11,6 +11,9 @@ import { ARTIFACTS_DIR, launchBrowser, type BrowserHandle } from '../../support/
 import { boxOf, characterOrder, clippedText } from '../support/layout-checks';
 import { pictographs } from '../support/page-checks';
 import { ORIGIN, serveTestPage } from '../support/ui-page';
+import { chromiumNeed, testIf } from '../../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -61,8 +64,8 @@ async function readsLeftToRight(page: Page, selector: string, expected: string):
   assert.ok(order.firstX < order.lastX, `${expected} reads left to right (${order.firstX} < ${order.lastX})`);
 }
 
-test('the clipping check finds clipped text, also inside shadow roots, and allows ellipses and scrolling', async () => {
-  if (!browser) return;
+browserTest('the clipping check finds clipped text, also inside shadow roots, and allows ellipses and scrolling', async () => {
+  assert.ok(browser, 'Chromium launched');
   const { page, context } = await browser.newPage({ viewport: { width: 400, height: 300 } });
   try {
     await page.setContent(`<body style="margin:0">
@@ -95,8 +98,8 @@ test('the clipping check finds clipped text, also inside shadow roots, and allow
 
 for (const lang of LANGUAGES) {
   for (const size of SIZES) {
-    test(`${lang} at ${size.width}×${size.height}: every screen`, async () => {
-      if (!browser) return;
+    browserTest(`${lang} at ${size.width}×${size.height}: every screen`, async () => {
+      assert.ok(browser, 'Chromium launched');
       const { page, context } = await browser.newPage({ viewport: size, locale: 'en-US' });
       const id = (testid: string) => page.locator(`[data-testid="${testid}"]`);
       try {

@@ -11,6 +11,9 @@ import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } 
 import { withoutIsolates } from '../../support/isolates';
 import { bundledFontReady, iconsShown, pictographs } from '../support/page-checks';
 import { ORIGIN, serveTestPage } from '../support/ui-page';
+import { chromiumNeed, testIf } from '../../support/tools';
+
+const browserTest = testIf(test, chromiumNeed());
 
 let browser: BrowserHandle | undefined;
 let recorded: RecordedPage | undefined;
@@ -41,8 +44,8 @@ test.after(async () => {
   await browser?.close();
 });
 
-test('Launcher: Launch Server, Launch Client and EXIT', async () => {
-  if (!browser) return;
+browserTest('Launcher: Launch Server, Launch Client and EXIT', async () => {
+  assert.ok(browser, 'Chromium launched');
   await id('launcher-server').waitFor();
   assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), 'Launch Client');
   assert.ok(await id('launcher-exit').isVisible());
@@ -53,8 +56,8 @@ test('Launcher: Launch Server, Launch Client and EXIT', async () => {
   await shot('ui-launcher');
 });
 
-test('Launcher: English / فارسی switches the whole interface, mirrored, and is remembered', async () => {
-  if (!browser) return;
+browserTest('Launcher: English / فارسی switches the whole interface, mirrored, and is remembered', async () => {
+  assert.ok(browser, 'Chromium launched');
   assert.is(await id('language-en').getAttribute('aria-pressed'), 'true');
   await id('language-fa').click();
   await page.waitForFunction(() => document.documentElement.dir === 'rtl');
@@ -69,8 +72,8 @@ test('Launcher: English / فارسی switches the whole interface, mirrored, and
   assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'Launch Server');
 });
 
-test('First run follows the system language', async () => {
-  if (!browser) return;
+browserTest('First run follows the system language', async () => {
+  assert.ok(browser, 'Chromium launched');
   const other = await browser.newPage({ viewport: { width: 900, height: 600 }, locale: 'fa-IR' });
   try {
     await serveTestPage(other.page);
@@ -83,8 +86,8 @@ test('First run follows the system language', async () => {
   }
 });
 
-test('Server, Control Panel: Browse…, Start, addresses, web access QR and fingerprint', async () => {
-  if (!browser) return;
+browserTest('Server, Control Panel: Browse…, Start, addresses, web access QR and fingerprint', async () => {
+  assert.ok(browser, 'Chromium launched');
   await id('launcher-server').click();
   await id('share-browse').click();
   await page.waitForFunction(() => document.title !== undefined);
@@ -114,8 +117,8 @@ test('Server, Control Panel: Browse…, Start, addresses, web access QR and fing
   await id('server-pause').waitFor();
 });
 
-test('Server, Client Management: live table, Send Warning asks for the text', async () => {
-  if (!browser) return;
+browserTest('Server, Client Management: live table, Send Warning asks for the text', async () => {
+  assert.ok(browser, 'Chromium launched');
   await id('tab-clients').click();
   await page.locator('[data-testid="session-row"]').first().waitFor();
   assert.is(await id('session-row').count(), 3);
@@ -141,8 +144,8 @@ test('Server, Client Management: live table, Send Warning asks for the text', as
   await shot('ui-server-clients');
 });
 
-test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', async () => {
-  if (!browser) return;
+browserTest('Server, Chats: 🔴 on the tab, unread counts, several chat windows', async () => {
+  assert.ok(browser, 'Chromium launched');
   assert.ok(await id('tab-chats-marker').isVisible(), 'ana has unread messages');
   await id('tab-chats').click();
   assert.equal(await id('chat-unread').allTextContents(), ['2']);
@@ -167,8 +170,8 @@ test('Server, Chats: 🔴 on the tab, unread counts, several chat windows', asyn
   await page.locator('pss-chat-window[data-session-id="s1"] [data-testid="chat-close"]').click();
 });
 
-test('Server, Logs: 20,000 entries, only visible rows drawn, filters', async () => {
-  if (!browser) return;
+browserTest('Server, Logs: 20,000 entries, only visible rows drawn, filters', async () => {
+  assert.ok(browser, 'Chromium launched');
   await id('tab-logs').click();
   await id('log-row').first().waitFor();
   assert.is(await id('logs-table').getAttribute('data-count'), '20000');
@@ -183,8 +186,8 @@ test('Server, Logs: 20,000 entries, only visible rows drawn, filters', async () 
   assert.ok(categories.length > 0 && categories.every((c) => c === 'Chat'));
 });
 
-test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async () => {
-  if (!browser) return;
+browserTest('Client: auto-dot typing, 100,000-file tree, Select All, progress', async () => {
+  assert.ok(browser, 'Chromium launched');
   await id('back-to-launcher').click();
   await id('launcher-client').click();
   await id('client-host').click();
@@ -251,8 +254,8 @@ test('Client: auto-dot typing, 100,000-file tree, Select All, progress', async (
   assert.is(await id('chat-window').count(), 0, 'Escape closes the chat window');
 });
 
-test('Client: a failed download turns the button into Retry Download', async () => {
-  if (!browser) return;
+browserTest('Client: a failed download turns the button into Retry Download', async () => {
+  assert.ok(browser, 'Chromium launched');
   assert.match((await id('download-button').textContent())!, /Download Selected/);
   await emit('client.file', { path: 'folder042/Song: Remix?.mp3', status: 'done', savedAs: 'folder042/Song\uFF1A Remix\uFF1F.mp3' });
   await emit('client.file', { path: 'folder042/file042123.bin', status: 'failed', code: 'CONNECTION_LOST', message: 'the connection was lost' });
@@ -269,8 +272,8 @@ test('Client: a failed download turns the button into Retry Download', async () 
   await shot('ui-client-retry');
 });
 
-test('Client: first-contact fingerprint prompt and the changed-certificate alarm', async () => {
-  if (!browser) return;
+browserTest('Client: first-contact fingerprint prompt and the changed-certificate alarm', async () => {
+  assert.ok(browser, 'Chromium launched');
   assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors so far');
   await page.reload();
   await id('launcher-client').waitFor();
