@@ -390,10 +390,7 @@ export class Share {
 
   /** resolve(wirePath, 'file') with synchronous calls (openFileSync). */
   private resolveSync(wirePath: string): string {
-    const problem = pathProblem(wirePath, this.names);
-    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
-    const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
-    const segments = wirePath.split('/');
+    const segments = this.segmentsOf(wirePath);
     let absPath = this.root;
     for (let i = 0; i < segments.length; i++) {
       absPath = join(absPath, segments[i]!);
@@ -403,10 +400,7 @@ export class Share {
       } catch {
         st = undefined;
       }
-      const last = i === segments.length - 1;
-      if (!st || st.isSymbolicLink()) throw notFound();
-      if (last ? !st.isFile() : !st.isDirectory()) throw notFound();
-      if (isInside(this.dataDir, absPath)) throw notFound();
+      this.checkSegment(wirePath, absPath, st, i === segments.length - 1 ? 'file' : 'directory');
     }
     return absPath;
   }
@@ -417,20 +411,26 @@ export class Share {
    * NOT_FOUND; a path the share's rule refuses (§5) is BAD_PATH.
    */
   private async resolve(wirePath: string, want: 'file' | 'directory'): Promise<string> {
-    const problem = pathProblem(wirePath, this.names);
-    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
-    const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
-    const segments = wirePath.split('/');
+    const segments = this.segmentsOf(wirePath);
     let absPath = this.root;
     for (let i = 0; i < segments.length; i++) {
       absPath = join(absPath, segments[i]!);
       const st = await lstat(absPath).catch(() => undefined);
-      const last = i === segments.length - 1;
-      if (!st || st.isSymbolicLink()) throw notFound();
-      const wantFile = last && want === 'file';
-      if (wantFile ? !st.isFile() : !st.isDirectory()) throw notFound();
-      if (isInside(this.dataDir, absPath)) throw notFound();
+      this.checkSegment(wirePath, absPath, st, i === segments.length - 1 ? want : 'directory');
     }
     return absPath;
+  }
+
+  /** A wire path's segments, once the share's rule has passed it (§5). */
+  private segmentsOf(wirePath: string): string[] {
+    const problem = pathProblem(wirePath, this.names);
+    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
+    return wirePath.split('/');
+  }
+
+  /** One segment on the way: there, not a link, the kind wanted, not the data directory. */
+  private checkSegment(wirePath: string, absPath: string, st: Stats | undefined, want: 'file' | 'directory'): void {
+    const ok = st !== undefined && !st.isSymbolicLink() && (want === 'file' ? st.isFile() : st.isDirectory()) && !isInside(this.dataDir, absPath);
+    if (!ok) throw new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
   }
 }
