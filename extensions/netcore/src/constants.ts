@@ -87,6 +87,11 @@ export const READ_CHUNK_BYTES = 1 << 20;
  * slab is a mapping of its own that goes back to the system whole.
  */
 export const FRAMES_PER_SLAB = 32;
+/**
+ * A slab none of whose frames was used for a whole interval this long goes back to the
+ * system (5–10 s after a burst); a new one costs only a mapping, its pages come on use.
+ */
+export const SLAB_TRIM_INTERVAL_MS = 5_000;
 /** Pooled buffers idle this long are released (transport/buffer-pool.ts). */
 export const POOL_TRIM_INTERVAL_MS = 10_000;
 /** Idle 1 MiB blocks downloads keep for reuse (client/file-sink.ts). */
@@ -113,7 +118,7 @@ export const IDLE_MEMORY_GROWTH_BYTES = 16 * 1024 * 1024;
 /** A pool worker idle this long after reading shared frames collects its garbage (workers/worker-main.ts). */
 export const WORKER_SHARED_COLLECT_MS = 2_000;
 /** At most one full collection this often in the whole process. */
-export const IDLE_MEMORY_MIN_GAP_MS = 10_000;
+export const IDLE_MEMORY_MIN_GAP_MS = 5_000;
 
 // Connections before they are sessions (server/admission.ts, PROTOCOL.md §11).
 /** Connections one address may have waiting for HELLO, login, CHAT_HELLO or a first web request. */

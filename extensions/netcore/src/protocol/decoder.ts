@@ -13,6 +13,12 @@ export type DecodedItem =
    */
   | { kind: 'data'; bytes: Buffer; frameEnd: boolean };
 
+/** A big control frame's share of a budget, and maybe the memory it is assembled in. */
+export interface FrameLease {
+  release(): void;
+  memory?: Buffer;
+}
+
 export class FrameDecoder {
   private readonly header = Buffer.alloc(FRAME_HEADER_BYTES);
   private headerFill = 0;
@@ -28,10 +34,11 @@ export class FrameDecoder {
   /**
    * Shared by the connections of a server: a control frame over `minBytes` takes its
    * length from it while it is assembled and parsed, and is refused with BUSY when it
-   * does not fit.
+   * does not fit. A lease may lend the memory to assemble the frame in (at least `bytes`
+   * long), which it takes back on release().
    */
-  budget: { take(bytes: number): { release(): void } | undefined; minBytes: number } | undefined;
-  private lease: { release(): void } | undefined;
+  budget: { take(bytes: number): FrameLease | undefined; minBytes: number } | undefined;
+  private lease: FrameLease | undefined;
 
   /** True between frames: nothing partial is held. */
   get idle(): boolean {
@@ -103,7 +110,7 @@ export class FrameDecoder {
         this.lease = this.budget.take(length);
         if (!this.lease) throw new PssError(ErrorCode.BUSY, 'the server is busy with other large requests; try again shortly');
       }
-      this.control = Buffer.allocUnsafe(length);
+      this.control = this.lease?.memory?.subarray(0, length) ?? Buffer.allocUnsafe(length);
       this.controlFill = 0;
     } else if (length === 0) {
       emit({ kind: 'data', bytes: Buffer.alloc(0), frameEnd: true });

@@ -1,6 +1,6 @@
 // Reads a file as ready-to-send data frames, one read ahead of the sender. Frame memory
 // comes from a pool shared by every sender in the process (main port and web port).
-import { FRAME_HEADER_BYTES, FRAMES_PER_SLAB, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
+import { FRAME_HEADER_BYTES, FRAMES_PER_SLAB, READ_CHUNK_BYTES, SLAB_TRIM_INTERVAL_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { allocDataFrame, finishDataFrame, FrameType, writeHeader } from '../protocol/frames';
 import { SlabPool, type FramePool } from '../transport/slab-pool';
@@ -14,7 +14,7 @@ const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
 export const SMALL_READ_BYTES = 64 * 1024;
 
 /** Full-size data frames for every sender in the process; what a trim lets go is owed back. */
-const processFrames = new SlabPool(FRAME_BYTES, FRAMES_PER_SLAB, POOL_TRIM_INTERVAL_MS, (frame) => writeHeader(frame, FrameType.DATA, READ_CHUNK_BYTES), memoryReleased);
+export const processFrames = new SlabPool(FRAME_BYTES, FRAMES_PER_SLAB, SLAB_TRIM_INTERVAL_MS, (frame) => writeHeader(frame, FrameType.DATA, READ_CHUNK_BYTES), memoryReleased);
 
 /** What the reader needs of an open file: a FileHandle, or the read-ahead's descriptor. */
 export interface ReadableFile {

@@ -7,6 +7,7 @@ import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
 import { RequestReadAhead, type PreparedFile } from './read-ahead';
+import { processFrames } from './chunk-reader';
 import type { PendingDigest } from './hash-cache';
 import type { AdmissionTicket, WaitingConnection } from './admission';
 import { verdictEntry } from './auth';
@@ -67,7 +68,8 @@ export class Session implements WaitingConnection {
       },
     });
     this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
-    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES);
+    // Big requests are assembled in the process's pooled frames.
+    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES, processFrames);
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
   }

@@ -14,6 +14,7 @@ import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
 import type { ByteBudget } from './byte-budget';
 import type { ReadTap } from './read-tap';
+import type { FramePool } from './slab-pool';
 
 export interface FrameHandlers {
   control(message: unknown): void;
@@ -213,8 +214,31 @@ export class FramedSocket {
   }
 
   /** Makes large incoming control frames share `budget` with other connections. */
-  shareFrameBudget(budget: ByteBudget, minBytes: number): void {
-    this.decoder.budget = { take: (bytes) => budget.take(bytes), minBytes };
+  shareFrameBudget(budget: ByteBudget, minBytes: number, memory?: FramePool): void {
+    this.decoder.budget = {
+      take: (bytes) => {
+        const lease = budget.take(bytes);
+        if (!lease || !memory) return lease;
+        // Assembled in a pooled frame, not in memory of its own: a big buffer freed by the
+        // C library lands on its heap for good (transport/slab-pool.ts says why).
+        const frame = memory.take();
+        if (frame.length < bytes) {
+          memory.give(frame);
+          return lease;
+        }
+        let released = false;
+        return {
+          memory: frame,
+          release: () => {
+            if (released) return;
+            released = true;
+            lease.release();
+            memory.give(frame);
+          },
+        };
+      },
+      minBytes,
+    };
   }
 
   /** Caps every incoming frame at `bytes` (before login); undefined lifts the cap. */
