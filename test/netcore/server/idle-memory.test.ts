@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IdleMemory, type IdleMemorySample, type ProcessMemory } from '../../../extensions/netcore/src/server/idle-memory';
-import { BufferPool } from '../../../extensions/netcore/src/transport/buffer-pool';
+import { SlabPool } from '../../../extensions/netcore/src/transport/slab-pool';
 
 const MiB = 1024 * 1024;
 
@@ -75,16 +75,15 @@ test('growth of the resident set alone calls for a collection, however quiet the
   r.memory.close();
 });
 
-test('buffers a pool lets go are collected at the next quiet check', () => {
+test('slabs the frame pool lets go are collected at the next quiet check', () => {
   const r = rig();
-  const frames = 4;
-  const pool = new BufferPool(MiB, 8, 60_000, () => Buffer.allocUnsafe(MiB), (bytes) => (r.processMemory.releasedBytes += bytes));
-  const taken = Array.from({ length: frames }, () => pool.take());
-  for (const b of taken) pool.give(b);
-  pool.trim(); // the fewest idle since the last trim becomes the reference
-  pool.trim(); // all four stayed idle a whole interval: let go
-  assert.is(pool.size, 0);
-  assert.is(r.processMemory.releasedBytes, frames * MiB);
+  const pool = new SlabPool(MiB, 4, 60_000, undefined, (bytes) => (r.processMemory.releasedBytes += bytes));
+  const frames = Array.from({ length: 4 }, () => pool.take());
+  for (const f of frames) pool.give(f);
+  pool.trim(); // used during this interval: kept
+  pool.trim(); // idle for a whole interval: let go
+  assert.is(pool.slabCount, 0);
+  assert.is(r.processMemory.releasedBytes, 4 * MiB);
   assert.is(r.interval(0.01, 100), true);
   assert.is(r.processMemory.releasedBytes, 0, 'the collection settles what was let go');
   r.memory.close();
@@ -105,13 +104,23 @@ test('at most one collection per gap, across every server of the process', () =>
   b.memory.close();
 });
 
-test('a live monitor samples the real event loop and stops with close()', () => {
+test('with the real event loop: a busy spell is seen as busy, the quiet after it collects once', async () => {
   let collections = 0;
-  const live = new IdleMemory({ collect: () => collections++ });
-  // The first check may or may not be owed (the test process is busy); it never throws.
-  live.check();
-  assert.ok(collections <= 1);
-  live.close();
+  const live = new IdleMemory({ checkMs: 3_600_000, minGapMs: 0, collect: () => collections++, process: { lastCollectAt: Number.NEGATIVE_INFINITY, releasedBytes: 0 } });
+  try {
+    // 300 ms of the event loop held: that interval is busy, so nothing is collected yet.
+    const until = Date.now() + 300;
+    while (Date.now() < until);
+    assert.is(live.check(), false, 'not while busy');
+    // 300 ms of waiting on a timer: quiet, and owed since the busy spell.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.is(live.check(), true, 'the quiet after it collects');
+    assert.is(collections, 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.is(live.check(), false, 'nothing more is owed');
+  } finally {
+    live.close();
+  }
 });
 
 test.run();

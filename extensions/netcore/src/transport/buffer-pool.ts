@@ -10,16 +10,12 @@ export class BufferPool {
   private lowest = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
-  /**
-   * `create` makes one buffer of exactly `bytes`; at most `maxFree` idle ones are kept.
-   * `onRelease` hears how many bytes a trim let go (the garbage collector frees them).
-   */
+  /** `create` makes one buffer of exactly `bytes`; at most `maxFree` idle ones are kept. */
   constructor(
     private readonly bytes: number,
     private readonly maxFree: number,
     private readonly trimIntervalMs: number,
     private readonly create: () => Buffer = () => Buffer.allocUnsafe(bytes),
-    private readonly onRelease: (bytes: number) => void = () => undefined,
   ) {}
 
   take(): Buffer {
@@ -46,8 +42,7 @@ export class BufferPool {
 
   /** Lets go of the buffers that stayed idle since the last trim. */
   trim(): void {
-    const dropped = this.free.splice(0, this.lowest).length;
-    if (dropped > 0) this.onRelease(dropped * this.bytes);
+    this.free.splice(0, this.lowest);
     this.lowest = this.free.length;
     if (this.free.length === 0 && this.trimTimer) {
       clearInterval(this.trimTimer);
