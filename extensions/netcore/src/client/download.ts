@@ -1,42 +1,28 @@
 // Downloads a selection into a destination (DESIGN §3): every name is re-validated and
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
-// place only after its size and SHA-256 match what the server sent.
+// place only after its size and SHA-256 match what the server sent. Where each file goes
+// and where it resumes is decided first, by download-plan.ts.
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, realpath, rename, rm, utimes } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { rename, rm, utimes } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
-import { WINDOWS_NAMES, WIRE_NAMES, pathProblem, resolveInside } from '../protocol/path-rules';
-import { mapPaths, storageFor, strictest, type Storage } from '../protocol/storable-names';
+import type { Storage } from '../protocol/storable-names';
 import { digestFor, type BlockDigest } from '../workers/digest';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
-import { detectStorage } from './destination-storage';
-import { discardPart, metaPath, partLength, partPath, readPartMeta, writePartMeta } from './part-files';
+import { discardPart, metaPath, partPath, writePartMeta } from './part-files';
 import { SpeedMeter } from '../transport/speed-meter';
 import { etaSeconds, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
 import { BatchCommitter, MemorySink, SMALL_FILE_MAX_BYTES } from './batch-commit';
 
-export interface FileOutcome {
-  path: string;
-  status: 'done' | 'skipped' | 'failed';
-  /** Where it was written (done/skipped). */
-  target?: string;
-  /**
-   * The '/'-separated path under the destination it is saved as, when the destination
-   * cannot store the server's name and it was mapped (§5.2).
-   */
-  savedAs?: string;
-  code?: ErrorCode;
-  message?: string;
-  /** Bytes received in this run. */
-  bytes: number;
-  resumedFrom?: number;
-}
+import { planDownload, type FileOutcome, type PlannedItem } from './download-plan';
+
+export type { FileOutcome };
 
 export interface DownloadResult {
   ok: boolean;
@@ -69,18 +55,8 @@ export interface DownloadOptions {
   output?: Writable;
 }
 
-interface Item {
-  entry: FileEntry;
-  target: string;
-  offset: number;
-  /** The version a resumed .part belongs to. */
-  expect?: { size: number; mtimeMs: number };
-  /** A sidecar from an earlier run lies beside the target. */
-  hasMeta?: boolean;
-}
-
 interface Current {
-  item: Item;
+  item: PlannedItem;
   begin: Extract<ServerMessage, { type: 'FILE_BEGIN' }>;
   sink: Sink;
   /** Set for a whole-file transfer; a resume re-reads the file at the end instead. */
@@ -88,36 +64,11 @@ interface Current {
   received: number;
 }
 
-function inside(root: string, child: string): boolean {
-  const rel = relative(root, child);
-  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
-}
-
-/**
- * Creates the folders from `root` down to `dir` one by one, refusing any that exists as a
- * link: `mkdir -p` would happily create folders wherever a link points.
- */
-async function makeFolders(root: string, dir: string): Promise<void> {
-  let current = root;
-  for (const segment of relative(root, dir).split(sep).filter(Boolean)) {
-    current = join(current, segment);
-    let st = await lstat(current).catch(() => undefined);
-    if (!st) {
-      await mkdir(current).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-      st = await lstat(current);
-    }
-    if (st.isSymbolicLink()) throw new PssError(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link');
-    if (!st.isDirectory()) throw new PssError(ErrorCode.WRITE_FAILED, `${segment} is in the way and is not a folder`);
-  }
-}
-
 export class Download {
   private readonly outcomes = new Map<string, FileOutcome>();
-  private readonly items = new Map<string, Item>();
+  private readonly items = new Map<string, PlannedItem>();
   /** Wire path → local path, for the files saved under a mapped name. */
-  private readonly savedAs = new Map<string, string>();
+  private savedAs = new Map<string, string>();
   private readonly finalizers: Promise<void>[] = [];
   private readonly meter = new SpeedMeter();
   /** Small files are made durable and renamed in batches. */
@@ -141,7 +92,13 @@ export class Download {
     signal?.addEventListener('abort', onAbort);
     let ticker: NodeJS.Timeout | undefined;
     try {
-      const pending = await this.plan();
+      const plan = await planDownload(this.options);
+      this.totalBytes = plan.totalBytes;
+      this.doneBytes = plan.doneBytes;
+      this.savedAs = plan.savedAs;
+      for (const item of plan.pending) this.items.set(item.entry.path, item);
+      for (const outcome of plan.settled) this.record(outcome);
+      const pending = plan.pending;
       // Progress is reported as bytes arrive; while none do (a paused server, a slow disk),
       // the ticker keeps reporting, so the speed falls to 0 and the ETA becomes unknown.
       if (this.options.onProgress) ticker = setInterval(() => this.emitProgress(false), PROGRESS_TICK_MS).unref();
@@ -187,104 +144,13 @@ export class Download {
     if (!this.options.connection.closed) this.options.connection.send({ type: 'CANCEL' });
   }
 
-  private request(item: Item): FileRequest {
+  private request(item: PlannedItem): FileRequest {
     const req: FileRequest = { path: item.entry.path, offset: item.offset };
     if (item.expect) {
       req.size = item.expect.size;
       req.mtimeMs = item.expect.mtimeMs;
     }
     return req;
-  }
-
-  /** Decides, before anything is requested, where each file goes and where it resumes. */
-  private async plan(): Promise<Item[]> {
-    if (this.options.output) {
-      if (this.options.entries.length !== 1) throw new PssError(ErrorCode.BAD_ARGUMENT, 'only one file can go to standard output');
-      const entry = this.options.entries[0]!;
-      const item: Item = { entry, target: '-', offset: 0 };
-      this.totalBytes = entry.size;
-      this.items.set(entry.path, item);
-      return [item];
-    }
-    const destination = this.options.destination;
-    await mkdir(destination, { recursive: true }).catch((err) => {
-      throw fromFsError(err, `cannot create ${destination}`, ErrorCode.WRITE_FAILED);
-    });
-    const root = await realpath(destination);
-    // Never laxer than this platform: on Windows every name is mapped before it is used.
-    const storage = strictest(this.options.storage ?? (await detectStorage(root)), storageFor(process.platform));
-    const named = new Set((this.options.listing ?? []).map((e) => e.path));
-    for (const e of this.options.entries) named.add(e.path);
-    // Only safe wire paths are mapped (§5.2); the others are refused below.
-    const local = mapPaths([...named].filter((p) => pathProblem(p) === undefined), storage);
-    const rule = storage.windowsNames ? WINDOWS_NAMES : WIRE_NAMES;
-    const pending: Item[] = [];
-    // Each folder is created, checked and read once: what is in it tells which targets need
-    // a closer look (an existing file, a partial copy), so a fresh download of thousands of
-    // files costs a few calls per folder instead of several per file. Where the destination
-    // takes names that differ in case or Unicode form for one name, a name missing from the
-    // folder's list proves nothing, so every target gets the closer look.
-    const exact = !storage.caseInsensitive;
-    const folders = new Map<string, Promise<Set<string> | { failed: unknown }>>();
-    const prepareFolder = async (dir: string): Promise<Set<string>> => {
-      await makeFolders(root, dir);
-      // Belt and braces: whatever the walk saw, the folder must really be inside.
-      if (!inside(root, await realpath(dir))) throw new PssError(ErrorCode.BAD_PATH, 'refused: a folder on the way is a link out of the destination');
-      return new Set(await readdir(dir));
-    };
-    for (const entry of this.options.entries) {
-      this.totalBytes += entry.size;
-      const fail = (code: ErrorCode, message: string) =>
-        this.record({ path: entry.path, status: 'failed', code, message, bytes: 0 });
-      const localPath = local.get(entry.path);
-      if (localPath !== undefined && localPath !== entry.path) this.savedAs.set(entry.path, localPath);
-      const target = localPath === undefined ? undefined : resolveInside(root, localPath, rule);
-      if (!target) {
-        fail(ErrorCode.BAD_PATH, 'refused: the name would land outside the destination');
-        continue;
-      }
-      try {
-        const dir = dirname(target);
-        let folder = folders.get(dir);
-        if (!folder) {
-          folder = prepareFolder(dir).catch((failed: unknown) => ({ failed }));
-          folders.set(dir, folder);
-        }
-        const names = await folder;
-        if (!(names instanceof Set)) throw names.failed;
-        const item: Item = { entry, target, offset: 0 };
-        if (exact && !names.has(basename(target)) && !names.has(basename(partPath(target))) && !names.has(basename(metaPath(target)))) {
-          this.items.set(entry.path, item);
-          pending.push(item);
-          continue;
-        }
-        item.hasMeta = !exact || names.has(basename(metaPath(target)));
-        const existing = await lstat(target).catch(() => undefined);
-        if (existing && !existing.isFile()) {
-          fail(ErrorCode.WRITE_FAILED, 'something that is not a file is in the way');
-          continue;
-        }
-        // utimes stores seconds as a double, so the millisecond may come back a hair lower.
-        if (existing && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
-          this.doneBytes += entry.size;
-          this.record({ path: entry.path, status: 'skipped', target, message: 'already downloaded', bytes: 0 });
-          continue;
-        }
-        const meta = item.hasMeta ? await readPartMeta(target) : undefined;
-        const have = await partLength(target);
-        if (meta && meta.path === entry.path && have > 0 && have <= meta.size) {
-          item.offset = have;
-          item.expect = { size: meta.size, mtimeMs: meta.mtimeMs };
-          this.doneBytes += have;
-        }
-        this.items.set(entry.path, item);
-        pending.push(item);
-      } catch (err) {
-        const e = fromFsError(err, `cannot prepare ${entry.path}`, ErrorCode.WRITE_FAILED);
-        fail(e.code, e.message);
-      }
-    }
-    return pending;
   }
 
   private onControl(m: ServerMessage): void {
@@ -327,7 +193,7 @@ export class Download {
     this.emitProgress(false);
   }
 
-  private openPart(item: Item, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>, digest: BlockDigest | undefined): FileSink {
+  private openPart(item: PlannedItem, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>, digest: BlockDigest | undefined): FileSink {
     // Record the version this .part belongs to before any byte of it reaches the disk.
     const metaWritten =
       m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs, name: basename(item.target) });
