@@ -82,17 +82,31 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   while (i < text.length) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"' && field === '') (quoted = true), i++;
-    else if (c === ',') row.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else (field += c), i++;
+    const endOfRow = c === '\n' || (c === '\r' && text[i + 1] === '\n');
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i += 2;
+      continue;
+    }
+    if (quoted && c === '"') quoted = false;
+    else if (quoted) field += c;
+    else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (endOfRow) {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      if (c === '\r') i++;
+    } else field += c;
+    i++;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -111,8 +125,10 @@ function checkXlsx(file: string, entries: readonly LogEntry[]): void {
   assert.is(sheet['!autofilter']?.ref, `A1:E${last}`);
   const cols = sheet['!cols']!;
   assert.is(cols.length, 5);
-  cols.forEach((col, c) => assert.ok((col.wch ?? 0) > EXPORT_COLUMNS[c]!.length, `column ${c} is wide enough: ${JSON.stringify(col)}`));
-  EXPORT_COLUMNS.forEach((name, c) => assert.equal(sheet[XLSX.utils.encode_cell({ r: 0, c })], { ...sheet[XLSX.utils.encode_cell({ r: 0, c })], t: 's', v: name }));
+  for (const [c, col] of cols.entries()) assert.ok((col.wch ?? 0) > EXPORT_COLUMNS[c]!.length, `column ${c} is wide enough: ${JSON.stringify(col)}`);
+  for (const [c, name] of EXPORT_COLUMNS.entries()) {
+    assert.equal(sheet[XLSX.utils.encode_cell({ r: 0, c })], { ...sheet[XLSX.utils.encode_cell({ r: 0, c })], t: 's', v: name });
+  }
   entries.forEach((entry, i) => {
     const r = i + 1;
     const at = (c: number) => sheet[XLSX.utils.encode_cell({ r, c })] as XLSX.CellObject | undefined;
