@@ -53,13 +53,33 @@ module.exports = {
     layer('layer-1', L1, [L0, HELPERS, L1], 'transport, certs, workers, logs and client import only L0, L1 and the data-dir helpers; never a server part.'),
     layer('layer-2', L2, [L0, HELPERS, L1, L2], 'serving/ (shared server pieces) imports only L0-L2.'),
     ...L3_NAMES.map((port) =>
-      layer(`layer-3-${port}`, [dirs(port)], [L0, HELPERS, L1, L2, TRANSITIONAL_SERVER, dirs(port)], `${port}/ imports L0-L2 and itself; the three ports meet in serving/, never in each other.`),
+      layer(
+        `layer-3-${port}`,
+        [dirs(port)],
+        [L0, HELPERS, L1, L2, TRANSITIONAL_SERVER, dirs(port)],
+        `${port}/ imports L0-L2 and itself; the three ports meet in serving/, never in each other.`,
+      ),
     ),
     layer('layer-4', L4, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, TRANSITIONAL_SERVER], 'host/ wires the ports; it imports L0-L4.'),
-    layer('layer-4-transitional-server', TRANSITIONAL_SERVER, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, TRANSITIONAL_SERVER], 'server/ (until the layout move) imports what host/ may.'),
+    layer(
+      'layer-4-transitional-server',
+      TRANSITIONAL_SERVER,
+      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, TRANSITIONAL_SERVER],
+      'server/ (until the layout move) imports what host/ may.',
+    ),
     layer('layer-5', L5, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER], 'core/ imports L0-L5.'),
-    layer('layer-6-bridge', [dirs('bridge')], [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER, dirs('bridge')], 'bridge/ imports L0-L5 and itself, never cli/.'),
-    layer('layer-6-cli', [dirs('cli')], [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER, dirs('cli')], 'cli/ imports L0-L5 and itself, never bridge/.'),
+    layer(
+      'layer-6-bridge',
+      [dirs('bridge')],
+      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER, dirs('bridge')],
+      'bridge/ imports L0-L5 and itself, never cli/.',
+    ),
+    layer(
+      'layer-6-cli',
+      [dirs('cli')],
+      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER, dirs('cli')],
+      'cli/ imports L0-L5 and itself, never bridge/.',
+    ),
     layer('helpers', HELPERS, [L0, HELPERS], 'data-dir.ts and single-executable.ts import only L0 and each other.'),
     {
       name: 'only-main-imports-bridge',
