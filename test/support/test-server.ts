@@ -1,11 +1,11 @@
 // A real server in this process, on 127.0.0.1 and a free port, with its own data folder
 // and every log entry kept for assertions.
 import type { LogEntry } from '../../extensions/netcore/src/logs/log-entry';
-import type { AdmissionLimits } from '../../extensions/netcore/src/server/admission';
-import type { ThrottleOptions } from '../../extensions/netcore/src/server/auth';
-import type { ServerTimeouts } from '../../extensions/netcore/src/server/server-context';
+import type { AdmissionLimits } from '../../extensions/netcore/src/serving/admission';
+import type { ThrottleOptions } from '../../extensions/netcore/src/serving/auth';
+import type { ServerTimeouts } from '../../extensions/netcore/src/main-port/server-context';
 import type { WebTimeouts } from '../../extensions/netcore/src/web/web-context';
-import { startServer, type RunningServer } from '../../extensions/netcore/src/server/start-server';
+import { startServer, type RunningServer } from '../../extensions/netcore/src/host/start-server';
 import { makeTempDir, removeDir } from './temp-dir';
 
 export interface TestServerOptions {

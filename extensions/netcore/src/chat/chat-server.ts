@@ -7,8 +7,8 @@ import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAM
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
-import type { Admission } from '../server/admission';
-import type { Session } from '../server/session';
+import type { Admission } from '../serving/admission';
+import type { Session } from '../main-port/session';
 import { FramedSocket } from '../transport/framed-socket';
 import { WindowCounter } from '../transport/window-counter';
 import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';

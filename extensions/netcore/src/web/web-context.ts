@@ -1,9 +1,9 @@
 // What the web routes need from the server, and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogSink } from '../logs/log-entry';
-import type { Admission } from '../server/admission';
-import type { LoginGuard } from '../server/auth';
-import type { Share } from '../server/share';
+import type { Admission } from '../serving/admission';
+import type { LoginGuard } from '../serving/auth';
+import type { Share } from '../serving/share';
 import type { IdleSockets } from './idle-sockets';
 import type { WebLanguage } from './web-text';
 import type { WebSession } from './web-session';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { SessionStatus } from '../contract';
-import type { ActivitySnapshot } from '../server/session-activity';
+import type { ActivitySnapshot } from '../serving/session-activity';
 import { SpeedMeter } from '../transport/speed-meter';
 
 export interface WebTransfer {

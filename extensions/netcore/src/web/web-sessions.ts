@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { SESSION_EVENT_INTERVAL_MS, WEB_REVOKED_MEMORY_MS, WEB_SESSION_COOKIE_BYTES } from '../constants';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
-import { EventCoalescer } from '../server/event-coalescer';
+import { EventCoalescer } from '../serving/event-coalescer';
 import { newCookieValue, WebSession } from './web-session';
 
 export type WebSessionEvent =

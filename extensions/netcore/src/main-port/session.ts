@@ -6,13 +6,13 @@ import { BUSY_RETRY_MS, FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_BUDGET_MIN_BYTES, 
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { digestFor } from '../workers/digest';
-import { RequestReadAhead, type PreparedFile } from './read-ahead';
-import { processFrames } from './chunk-reader';
-import type { PendingDigest } from './hash-cache';
-import type { AdmissionTicket, WaitingConnection } from './admission';
-import { verdictEntry } from './auth';
+import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
+import { processFrames } from '../serving/chunk-reader';
+import type { PendingDigest } from '../serving/hash-cache';
+import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
+import { verdictEntry } from '../serving/auth';
 import { requestCost } from '../transport/byte-budget';
-import { SessionActivity } from './session-activity';
+import { SessionActivity } from '../serving/session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
@@ -42,7 +42,7 @@ export class Session implements WaitingConnection {
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
-  /** Its place among the connections not yet admitted (server/admission.ts). */
+  /** Its place among the connections not yet admitted (serving/admission.ts). */
   ticket: AdmissionTicket | undefined;
 
   constructor(
@@ -303,7 +303,7 @@ export class Session implements WaitingConnection {
     let done = 0;
     let bytes = 0;
     this.refusedFiles = 0;
-    // The next files are opened and read while one is sent (server/read-ahead.ts).
+    // The next files are opened and read while one is sent (serving/read-ahead.ts).
     const ahead = new RequestReadAhead(this.ctx.share, files);
     try {
       for (let i = 0; i < files.length; i++) {

@@ -35,14 +35,14 @@ import { WebSession } from '../web/web-session';
 import { WebSessions, type WebSessionEvent } from '../web/web-sessions';
 import { webAccessFor } from '../web/web-access';
 import { WorkerPool } from '../workers/pool';
-import { Admission, type AdmissionLimits } from './admission';
-import { DEFAULT_THROTTLE, LoginGuard, LoginThrottle, PasswordVerifier, type ThrottleOptions } from './auth';
-import { FileServer, type SessionEvent } from './file-server';
-import { IdleMemory } from './idle-memory';
-import { lanAddresses } from './lan-addresses';
-import type { ServerTimeouts } from './server-context';
-import type { Session } from './session';
-import { Share } from './share';
+import { Admission, type AdmissionLimits } from '../serving/admission';
+import { DEFAULT_THROTTLE, LoginGuard, LoginThrottle, PasswordVerifier, type ThrottleOptions } from '../serving/auth';
+import { FileServer, type SessionEvent } from '../main-port/file-server';
+import { IdleMemory } from '../serving/idle-memory';
+import { lanAddresses } from '../serving/lan-addresses';
+import type { ServerTimeouts } from '../main-port/server-context';
+import type { Session } from '../main-port/session';
+import { Share } from '../serving/share';
 
 export type ServerEventSink = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 

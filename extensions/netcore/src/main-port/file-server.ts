@@ -8,16 +8,16 @@ import { BUSY_RETRY_MS, FRAME_BUDGET_BYTES, FRAMES_PER_TURN, REQUEST_BUDGET_BYTE
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
-import type { Admission } from './admission';
-import type { LoginGuard } from './auth';
-import { HashCache } from './hash-cache';
+import type { Admission } from '../serving/admission';
+import type { LoginGuard } from '../serving/auth';
+import { HashCache } from '../serving/hash-cache';
 import type { ServerContext, ServerTimeouts } from './server-context';
 import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
-import { EventCoalescer } from './event-coalescer';
+import { EventCoalescer } from '../serving/event-coalescer';
 import { ByteBudget } from '../transport/byte-budget';
-import { TurnBudget } from './turn-budget';
+import { TurnBudget } from '../serving/turn-budget';
 import { Session } from './session';
-import type { Share } from './share';
+import type { Share } from '../serving/share';
 
 export interface FileServerOptions {
   share: Share;

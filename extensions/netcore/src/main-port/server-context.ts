@@ -1,12 +1,12 @@
 // What a session needs from its server, and nothing more.
 import type { LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
-import type { LoginGuard } from './auth';
-import type { HashCache } from './hash-cache';
+import type { LoginGuard } from '../serving/auth';
+import type { HashCache } from '../serving/hash-cache';
 import type { Session } from './session';
-import type { Share } from './share';
+import type { Share } from '../serving/share';
 import type { ByteBudget } from '../transport/byte-budget';
-import type { TurnBudget } from './turn-budget';
+import type { TurnBudget } from '../serving/turn-budget';
 
 export interface ServerTimeouts {
   handshakeMs: number;
