@@ -62,9 +62,12 @@ export interface WebAccessInfo {
 export type SessionStatus = 'authenticating' | 'idle' | 'downloading' | 'paused' | 'disconnected';
 
 /** One connected client (its own id: two clients behind one address are two sessions). */
+/** Where a session came from: the main port (the app or `pss`) or the web port (a browser). */
+export type SessionKind = 'desktop' | 'web';
+
 export interface SessionInfo {
   id: string;
-  kind: 'desktop' | 'web';
+  kind: SessionKind;
   address: string;
   /** The name the client sent (its host name), or its address. */
   name: string;
@@ -211,6 +214,11 @@ export interface Events {
   /** Coalesced: a few per second per session at most. */
   'session.changed': SessionInfo;
   'session.removed': { id: string; reason: string };
+  /**
+   * A transfer of this session reached the pause gate and waits for Resume: nothing more of
+   * it is read or sent until then. Once per session and pause.
+   */
+  'session.held': { id: string };
   'chat.message': ChatMessage & { unread: number; totalUnread: number };
   'log.entry': LogEntry;
 
@@ -225,6 +233,9 @@ export interface Events {
 }
 
 export type EventName = keyof Events;
+
+/** Where the engine's events go: the bridge to the UI, a test, or nowhere (the CLI). */
+export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 /** What travels over the IPC: a request, its answer, or an event. */
 export type Envelope =

@@ -54,12 +54,12 @@ test('a server paused for longer than the reply timeout is waited for, and the d
   closers.push(() => s.close());
   const c = await connect(s.port);
   const { entries } = await c.list();
-  s.server.files.pause();
+  s.server.pause();
   const dest = join(base, 'dest');
   const download = downloadInto(c, entries, dest, {}, 15_000);
   await waitUntil(async () => (await lstat(join(dest, 'file.bin.part')).catch(() => undefined)) !== undefined, 'the file has begun');
   await delay(REPLY_TIMEOUT_MS * 3);
-  s.server.files.resume();
+  s.server.resume();
   const result = await download;
   assert.ok(result.ok, JSON.stringify(result.files));
   await assertTreeMatches(dest, new Map([['file.bin', facts]]));

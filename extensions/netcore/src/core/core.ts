@@ -6,7 +6,7 @@ import { shortFingerprint } from '../certs/certificate';
 import { KnownServers } from '../certs/known-servers';
 import { DEFAULT_MAX_CLIENTS } from '../constants';
 import { ensureDataDir } from '../data-dir';
-import type { CommandName, CommandPayload, CommandResult, Commands, Events, ServerState, ServerStatus } from '../contract';
+import type { CommandName, CommandPayload, CommandResult, Commands, EventSink, ServerState, ServerStatus } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { exportLogs, LOG_EXPORT_FORMATS } from '../logs/export';
 import { isLogCategory, LogCategory, makeEntry, type LogEntry } from '../logs/log-entry';
@@ -17,8 +17,6 @@ import { startServer, type RunningServer } from '../host/start-server';
 import { WorkerPool } from '../workers/pool';
 import { ClientController } from './client-controller';
 import { check } from './payload-checks';
-
-export type EventSink = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 export interface CoreOptions {
   dataDir: string;
@@ -120,7 +118,7 @@ export class Core {
           // there are none).
           if (!event.startsWith('session.') || (this.serverState !== 'running' && this.serverState !== 'paused')) return;
           const count = this.server?.sessionCount ?? 0;
-          if (event !== 'session.changed' || count !== countShown) this.options.emit('server.status', this.status());
+          if (event === 'session.added' || event === 'session.removed' || count !== countShown) this.options.emit('server.status', this.status());
           countShown = count;
         },
       });
