@@ -3,11 +3,34 @@
 // Every command has a payload and a result; every event has a payload. Errors come back as
 // { code, message } with codes from errors.ts.
 import type { ErrorCode } from './errors';
-import type { LogCategory, LogEntry } from './logs/log-entry';
-import type { FileEntry, ShareKind } from './protocol/messages';
+import type { FileEntry, ShareIdentity, ShareKind } from './protocol/messages';
 import type { NotSharedCounts, NotSharedReason } from './protocol/not-shared';
 
-export type { ErrorCode, FileEntry, LogCategory, LogEntry, NotSharedCounts, NotSharedReason, ShareKind };
+export type { ErrorCode, FileEntry, NotSharedCounts, NotSharedReason, ShareIdentity, ShareKind };
+
+// ---- Logs ---------------------------------------------------------------------------------
+
+/** A log entry's category: the original's, plus Web for browsers (logs/log-entry.ts lists them). */
+export type LogCategory =
+  | 'Server Status'
+  | 'Connection'
+  | 'Authentication'
+  | 'File Transfer'
+  | 'Chat'
+  | 'Security'
+  | 'Security Alert'
+  | 'Error'
+  | 'Web';
+
+/** One structured log entry. */
+export interface LogEntry {
+  /** ISO 8601 date-time. */
+  time: string;
+  category: LogCategory;
+  sessionId?: string;
+  address?: string;
+  message: string;
+}
 
 // ---- Server side -------------------------------------------------------------------------
 
@@ -130,7 +153,7 @@ export interface ClientState {
 
 /** What a server shares, and how many items it leaves out, by reason. */
 export interface ShareListing {
-  share: { kind: ShareKind; name: string };
+  share: ShareIdentity;
   entries: FileEntry[];
   notShared: NotSharedCounts;
 }

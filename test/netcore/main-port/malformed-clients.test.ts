@@ -5,7 +5,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import type { DownloadResult } from '../../../extensions/netcore/src/client/download';
@@ -31,14 +30,14 @@ test.before(async () => {
   base = await makeTempDir('malformed');
   files = new Map([['big.bin', await writeRandomFile(join(base, 'share', 'big.bin'), 16 * MIB + 1, 1_690_000_000.5)]]);
   server = await startTestServer({ sharePath: join(base, 'share'), timeouts: { handshakeMs: 500, helloMs: 300 } });
-  // A well-behaved client starts a download and is held mid-file (the server is paused)
-  // while every other test in this file misbehaves beside it.
+  // A well-behaved client starts a download and is held at the pause gate before its first
+  // byte while every other test in this file misbehaves beside it.
   good = await connectClient(server.port, { pinsDir: await makeSubDir(base, 'pins') });
   const { entries } = await good.list();
   server.server.pause();
   goodDownload = downloadInto(good, entries, join(base, 'dest'), {}, 60_000);
   goodDownload.catch(() => undefined);
-  await waitUntil(async () => (await lstat(join(base, 'dest', 'big.bin.part')).catch(() => undefined)) !== undefined, 'the download has begun');
+  await waitUntil(() => server.events.some((e) => e.event === 'session.held'), 'the download is held by Pause');
 });
 
 test.after.each(() => {

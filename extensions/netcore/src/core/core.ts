@@ -14,7 +14,7 @@ import { LOG_DIR_NAME } from '../logs/log-limits';
 import { LogStore, type LogQuery } from '../logs/log-store';
 import { lanAddresses } from '../serving/lan-addresses';
 import { startServer, type RunningServer } from '../host/start-server';
-import { WorkerPool } from '../workers/pool';
+import { WorkerPool, workbookInOwnWorker } from '../workers/pool';
 import { ClientController } from './client-controller';
 import { check } from './payload-checks';
 
@@ -58,7 +58,7 @@ export class Core {
       'logs.export': async (p) => {
         if (!LOG_EXPORT_FORMATS.includes(p.format)) throw new PssError(ErrorCode.BAD_ARGUMENT, 'the format must be xlsx, txt or csv');
         const entries = this.logs.query({ ...this.logQuery(p.query ?? {}), limit: undefined }).reverse();
-        return exportLogs(entries, p.format, check.text(p.filePath));
+        return exportLogs(entries, p.format, check.text(p.filePath), workbookInOwnWorker);
       },
       'client.connect': (p) => c.connect(check.host(p.host), check.port(p.port), p.displayName === undefined ? undefined : check.text(p.displayName)),
       'client.trust': (p) => c.trust(p.accept === true),

@@ -279,7 +279,7 @@ export class Session implements WaitingConnection, ClientSession {
     // The administrator hears of what is left out through the share's report (§5.1).
     const reasons: NotSharedReason[] = [];
     const entries = await this.ctx.share.list((_, reason) => reasons.push(reason));
-    const share = { kind: this.ctx.share.kind, name: this.ctx.share.name };
+    const share = this.ctx.share.identity;
     // Pages keep every control frame far below its cap, whatever the share holds.
     let page: FileEntry[] = [];
     let pageBytes = 0;

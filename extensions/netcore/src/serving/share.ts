@@ -9,7 +9,7 @@ import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:f
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
-import type { FileEntry, ShareKind } from '../protocol/messages';
+import type { FileEntry, ShareIdentity, ShareKind } from '../protocol/messages';
 import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
 import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
 import { ListingWatch } from './listing-watch';
@@ -100,6 +100,11 @@ export class Share {
   /** Display name: the folder's or the file's own name. */
   get name(): string {
     return basename(this.root);
+  }
+
+  /** What clients are told of the share. */
+  get identity(): ShareIdentity {
+    return { kind: this.kind, name: this.name };
   }
 
   /**
