@@ -80,6 +80,8 @@ export const FRAMES_PER_TURN = 2;
 export const SEND_PIECE_BYTES = 64 * 1024;
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */
 export const READ_CHUNK_BYTES = 1 << 20;
+/** Files of a request opened and read ahead of the one being sent (serving/read-ahead.ts). */
+export const READ_AHEAD_FILES = 16;
 
 /**
  * 1 MiB frames to a slab of the server's frame pool (transport/slab-pool.ts): 32 frames and

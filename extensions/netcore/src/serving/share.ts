@@ -13,6 +13,7 @@ import type { FileEntry, ShareIdentity, ShareKind } from '../protocol/messages';
 import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
 import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
 import { ListingWatch } from './listing-watch';
+import { canRead } from './read-permission';
 import { NotSharedReport, type NotSharedItem } from './not-shared-report';
 
 export interface OpenedFile {
@@ -39,20 +40,6 @@ export interface OpenedDescriptor {
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
-}
-
-/** Who this process is, for the permission bits (undefined where there are none: Windows). */
-const PROCESS_USER = process.getuid ? { uid: process.getuid(), groups: new Set(process.getgroups?.() ?? []) } : undefined;
-
-/**
- * Whether the permission bits let `user` read a file. It replaces an open() per listed
- * file; what it misses (access lists) still fails cleanly when the file is asked for.
- */
-export function canRead(st: Pick<Stats, 'uid' | 'gid' | 'mode'>, user = PROCESS_USER): boolean {
-  if (!user || user.uid === 0) return true;
-  if (st.uid === user.uid) return (st.mode & 0o400) !== 0;
-  if (user.groups.has(st.gid)) return (st.mode & 0o040) !== 0;
-  return (st.mode & 0o004) !== 0;
 }
 
 /**
