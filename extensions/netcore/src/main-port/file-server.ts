@@ -1,6 +1,8 @@
-// The main-port TLS server: accepts sessions, enforces max clients, and keeps one bad or
-// silent connection from stalling anyone else (each handshake has its own timeout and
-// errors end only that socket).
+// The main-port TLS server: accepts connections, gives each a session and a place in the
+// port's budget of waiting connections, lists it in the session registry once it said
+// HELLO (which counts it against max clients once logged in), and keeps one bad or silent
+// connection from stalling anyone else (each handshake has its own timeout and errors end
+// only that socket).
 import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
 import { BUSY_RETRY_MS, FRAME_BUDGET_BYTES, FRAMES_PER_TURN, REQUEST_BUDGET_BYTES, HELLO_TIMEOUT_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
