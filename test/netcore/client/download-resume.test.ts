@@ -77,7 +77,7 @@ test('a download cut off by the server mid-file keeps its .part and resumes from
   // Pause the server once some of big.bin has arrived, then shut it down.
   let stopping: Promise<void> | undefined;
   tapData(c1, 1000 + 4 * MIB, () => {
-    first.server.files.pause();
+    first.server.pause();
     stopping = first.close();
   });
   const cut = await downloadInto(c1, entries, dest);

@@ -6,19 +6,17 @@ import { shortFingerprint } from '../certs/certificate';
 import { KnownServers } from '../certs/known-servers';
 import { DEFAULT_MAX_CLIENTS } from '../constants';
 import { ensureDataDir } from '../data-dir';
-import type { CommandName, CommandPayload, CommandResult, Commands, Events, ServerState, ServerStatus } from '../contract';
+import type { CommandName, CommandPayload, CommandResult, Commands, EventSink, ServerState, ServerStatus } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { exportLogs, LOG_EXPORT_FORMATS } from '../logs/export';
 import { isLogCategory, LogCategory, makeEntry, type LogEntry } from '../logs/log-entry';
 import { LOG_DIR_NAME } from '../logs/log-limits';
 import { LogStore, type LogQuery } from '../logs/log-store';
-import { lanAddresses } from '../server/lan-addresses';
-import { startServer, type RunningServer } from '../server/start-server';
-import { WorkerPool } from '../workers/pool';
+import { lanAddresses } from '../serving/lan-addresses';
+import { startServer, type RunningServer } from '../host/start-server';
+import { WorkerPool, workbookInOwnWorker } from '../workers/pool';
 import { ClientController } from './client-controller';
 import { check } from './payload-checks';
-
-export type EventSink = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 export interface CoreOptions {
   dataDir: string;
@@ -60,7 +58,7 @@ export class Core {
       'logs.export': async (p) => {
         if (!LOG_EXPORT_FORMATS.includes(p.format)) throw new PssError(ErrorCode.BAD_ARGUMENT, 'the format must be xlsx, txt or csv');
         const entries = this.logs.query({ ...this.logQuery(p.query ?? {}), limit: undefined }).reverse();
-        return exportLogs(entries, p.format, check.text(p.filePath));
+        return exportLogs(entries, p.format, check.text(p.filePath), workbookInOwnWorker);
       },
       'client.connect': (p) => c.connect(check.host(p.host), check.port(p.port), p.displayName === undefined ? undefined : check.text(p.displayName)),
       'client.trust': (p) => c.trust(p.accept === true),
@@ -120,7 +118,7 @@ export class Core {
           // there are none).
           if (!event.startsWith('session.') || (this.serverState !== 'running' && this.serverState !== 'paused')) return;
           const count = this.server?.sessionCount ?? 0;
-          if (event !== 'session.changed' || count !== countShown) this.options.emit('server.status', this.status());
+          if (event === 'session.added' || event === 'session.removed' || count !== countShown) this.options.emit('server.status', this.status());
           countShown = count;
         },
       });

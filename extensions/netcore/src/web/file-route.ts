@@ -66,8 +66,8 @@ export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
     let ok = false;
     try {
       ok = await writeFileRange(res, handle, start, end, {
-        whenRunning: ctx.whenRunning,
-        isPaused: ctx.isPaused,
+        whenRunning: () => ctx.registry.whenRunning(session),
+        isPaused: () => ctx.registry.paused,
         idle: ctx.idle,
         onBytes: (n) => session.sent(transfer, n),
       });

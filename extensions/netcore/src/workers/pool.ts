@@ -179,3 +179,18 @@ export class WorkerPool {
     return slot;
   }
 }
+
+/**
+ * Builds each log workbook in a one-worker pool started for it and stopped after it: the
+ * hash workers stay free and the workbook's memory goes back.
+ */
+export const workbookInOwnWorker = {
+  async buildLogWorkbook(rows: Uint8Array): Promise<Uint8Array> {
+    const own = new WorkerPool(1);
+    try {
+      return await own.buildLogWorkbook(rows);
+    } finally {
+      await own.close();
+    }
+  },
+};

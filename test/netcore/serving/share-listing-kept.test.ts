@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_WATCHED_FOLDERS } from '../../../extensions/netcore/src/constants';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
-import { Share } from '../../../extensions/netcore/src/server/share';
+import { Share } from '../../../extensions/netcore/src/serving/share';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 
 let base = '';
