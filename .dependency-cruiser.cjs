@@ -26,11 +26,6 @@ const L2 = [dirs('serving')];
 const L3_NAMES = ['main-port', 'chat', 'web'];
 const L4 = [dirs('host')];
 const L5 = [dirs('core')];
-// The layout move of issue 16 splits server/ into serving/ (L2), main-port/ (L3) and host/ (L4).
-// Until it lands, server/ is one lump standing for all three: it may import what host/ may,
-// and what may import serving/ or host/ may import it. Delete this line and its uses after
-// the move.
-const TRANSITIONAL_SERVER = [dirs('server')];
 
 const either = (patterns) => patterns.flat().join('|');
 
@@ -56,28 +51,22 @@ module.exports = {
       layer(
         `layer-3-${port}`,
         [dirs(port)],
-        [L0, HELPERS, L1, L2, TRANSITIONAL_SERVER, dirs(port)],
+        [L0, HELPERS, L1, L2, dirs(port)],
         `${port}/ imports L0-L2 and itself; the three ports meet in serving/, never in each other.`,
       ),
     ),
-    layer('layer-4', L4, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, TRANSITIONAL_SERVER], 'host/ wires the ports; it imports L0-L4.'),
-    layer(
-      'layer-4-transitional-server',
-      TRANSITIONAL_SERVER,
-      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, TRANSITIONAL_SERVER],
-      'server/ (until the layout move) imports what host/ may.',
-    ),
-    layer('layer-5', L5, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER], 'core/ imports L0-L5.'),
+    layer('layer-4', L4, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4], 'host/ wires the ports; it imports L0-L4.'),
+    layer('layer-5', L5, [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5], 'core/ imports L0-L5.'),
     layer(
       'layer-6-bridge',
       [dirs('bridge')],
-      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER, dirs('bridge')],
+      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, dirs('bridge')],
       'bridge/ imports L0-L5 and itself, never cli/.',
     ),
     layer(
       'layer-6-cli',
       [dirs('cli')],
-      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, TRANSITIONAL_SERVER, dirs('cli')],
+      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, dirs('cli')],
       'cli/ imports L0-L5 and itself, never bridge/.',
     ),
     layer('helpers', HELPERS, [L0, HELPERS], 'data-dir.ts and single-executable.ts import only L0 and each other.'),

@@ -9,7 +9,7 @@ import { ensureDataDir } from '../data-dir';
 import type { CommandName, CommandPayload, CommandResult, Commands, EventSink, ServerState, ServerStatus } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { exportLogs, LOG_EXPORT_FORMATS } from '../logs/export';
-import { isLogCategory, LogCategory, makeEntry, type LogEntry } from '../logs/log-entry';
+import { isLogCategory, LogCategory, makeEntry } from '../logs/log-entry';
 import { LOG_DIR_NAME } from '../logs/log-limits';
 import { LogStore, type LogQuery } from '../logs/log-store';
 import { lanAddresses } from '../serving/lan-addresses';
@@ -57,7 +57,9 @@ export class Core {
       'logs.query': (p) => this.logs.query(this.logQuery(p)),
       'logs.export': async (p) => {
         if (!LOG_EXPORT_FORMATS.includes(p.format)) throw new PssError(ErrorCode.BAD_ARGUMENT, 'the format must be xlsx, txt or csv');
-        const entries = this.logs.query({ ...this.logQuery(p.query ?? {}), limit: undefined }).reverse();
+        // Every matching entry, not one page of them.
+        const { limit: _page, ...everything } = this.logQuery(p.query ?? {});
+        const entries = this.logs.query(everything).reverse();
         return exportLogs(entries, p.format, check.text(p.filePath), workbookInOwnWorker);
       },
       'client.connect': (p) => c.connect(check.host(p.host), check.port(p.port), p.displayName === undefined ? undefined : check.text(p.displayName)),
@@ -84,7 +86,7 @@ export class Core {
   }
 
   isCommand(name: unknown): name is keyof Commands {
-    return typeof name === 'string' && Object.prototype.hasOwnProperty.call(this.handlers, name);
+    return typeof name === 'string' && Object.hasOwn(this.handlers, name);
   }
 
   /** Idempotent: stops the server, the client and the workers, and flushes the log. */
@@ -186,4 +188,3 @@ export class Core {
   }
 }
 
-export type { LogEntry };

@@ -28,7 +28,7 @@ export function isLogCategory(value: unknown): value is LogCategory {
 
 export type LogSink = (entry: LogEntry) => void;
 
-export function makeEntry(category: LogCategory, message: string, who: { sessionId?: string; address?: string } = {}): LogEntry {
+export function makeEntry(category: LogCategory, message: string, who: { sessionId?: string | undefined; address?: string | undefined } = {}): LogEntry {
   const entry: LogEntry = { time: new Date().toISOString(), category, message };
   if (who.sessionId !== undefined) entry.sessionId = who.sessionId;
   if (who.address !== undefined) entry.address = who.address;

@@ -7,7 +7,8 @@
 import type { Stats } from 'node:fs';
 import { FRAME_HEADER_BYTES } from '../constants';
 import type { DigestPromise, HashCache, PendingDigest } from '../serving/hash-cache';
-import { digestFor, type BlockDigest } from '../workers/digest';
+import { digestFor } from '../workers/digest';
+import type { BlockDigest } from '../workers/tasks';
 import type { WorkerPool } from '../workers/pool';
 
 export interface DigestSource {

@@ -17,7 +17,7 @@ import { closeWithin, createTlsListener, listenOn, trackConnections } from '../t
 import { ByteBudget } from '../transport/byte-budget';
 import { TurnBudget } from '../serving/turn-budget';
 import { Session } from './session';
-import type { SessionRegistry } from '../serving/sessions';
+import type { ClientSession, SessionRegistry } from '../serving/sessions';
 import type { Share } from '../serving/share';
 
 export interface FileServerOptions {
@@ -67,7 +67,8 @@ export class FileServer {
       frames: new ByteBudget(FRAME_BUDGET_BYTES),
       chatPort: () => this.chatPort,
       listed: (session) => {
-        if (this.connections.has(session)) options.sessions.add(session);
+        const open: ReadonlySet<ClientSession> = this.connections;
+        if (open.has(session)) options.sessions.add(session);
       },
     };
     this.tls = createTlsListener({

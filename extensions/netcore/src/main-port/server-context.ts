@@ -3,8 +3,7 @@ import type { LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
 import type { LoginGuard } from '../serving/auth';
 import type { HashCache } from '../serving/hash-cache';
-import type { Session } from './session';
-import type { SessionRegistry } from '../serving/sessions';
+import type { ClientSession, SessionRegistry } from '../serving/sessions';
 import type { Share } from '../serving/share';
 import type { ByteBudget } from '../transport/byte-budget';
 import type { TurnBudget } from '../serving/turn-budget';
@@ -35,5 +34,5 @@ export interface ServerContext {
   /** The chat port clients should use, once it listens. */
   chatPort(): number | undefined;
   /** The session said HELLO: it is listed from now on (it counts once it is ready). */
-  listed(session: Session): void;
+  listed(session: ClientSession): void;
 }

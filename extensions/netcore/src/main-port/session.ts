@@ -342,7 +342,7 @@ export class Session implements WaitingConnection, ClientSession {
       this.send({ type: 'FILE_ERROR', path: req.path, code, message });
       return -1;
     };
-    let prepared;
+    let prepared: PreparedFile;
     try {
       prepared = await next;
     } catch (err) {

@@ -4,7 +4,7 @@
 // Names follow the host's rule (§5.1): the safety checks, and on a Windows server the
 // Windows checks too; both ports list and serve the same files. What is left out is
 // counted by reason and reported (§5.1).
-import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
@@ -271,7 +271,7 @@ export class Share {
     const folders: string[] = [];
     const files: FileEntry[] = [];
     const reasons: NotSharedReason[] = [];
-    let handle;
+    let handle: Dir;
     try {
       handle = await opendir(dir);
     } catch {

@@ -9,6 +9,7 @@ import { entityTag, httpDate, ifRangeAllows, noneMatch, notModifiedSince, parseR
 import { sendError } from './replies';
 import { writeFileRange } from './response-writer';
 import { FILE_CSP, setSecurityHeaders } from './security-headers';
+import type { OpenedFile } from '../serving/share';
 import type { WebRequest } from './web-context';
 import { fileWirePath } from './web-path';
 
@@ -16,7 +17,7 @@ export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
   const { ctx, req, res } = w;
   const session = w.session!;
   let path: string;
-  let opened;
+  let opened: OpenedFile;
   try {
     path = fileWirePath(tail, ctx.share.names);
     opened = await ctx.share.openFile(path);

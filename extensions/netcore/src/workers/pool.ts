@@ -8,8 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { HASH_WORKERS_MAX } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import { bundleSource } from '../single-executable';
-import type { BlockDigest } from './digest';
-import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
+import type { BlockDigest, BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
 declare const __PSS_BUNDLED__: boolean | undefined;
 
