@@ -130,6 +130,12 @@ export class ClientController {
       pool: this.pool,
       onProgress: (p) => this.emit('client.progress', p),
       onFile: (o) => this.emit('client.file', outcomeInfo(o)),
+      // A server too busy for the request says so and closes; connect again and carry on.
+      reconnect: async () => {
+        const again = await this.reopen();
+        this.update('downloading', `Downloading ${entries.length} files`);
+        return again;
+      },
     });
     this.download = download;
     try {
@@ -157,13 +163,7 @@ export class ClientController {
   /** Runs the last download again, reconnecting first when the connection was lost. */
   async retry(): Promise<DownloadSummary> {
     if (!this.lastRequest || !this.server) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'there is no download to retry');
-    if (!this.connection || this.connection.closed) {
-      await this.open();
-      if (this.phase === 'awaiting-password') {
-        if (this.password === undefined) throw new PssError(ErrorCode.AUTH_REQUIRED, 'log in again to retry');
-        await this.login(this.password);
-      }
-    }
+    if (!this.connection || this.connection.closed) await this.reopen();
     this.listing = undefined;
     return this.startDownload(this.lastRequest);
   }
@@ -215,6 +215,16 @@ export class ClientController {
       this.update('disconnected');
       throw err;
     }
+  }
+
+  /** Connects again and logs in with the password that worked before. */
+  private async reopen(): Promise<ServerConnection> {
+    await this.open();
+    if (this.phase === 'awaiting-password') {
+      if (this.password === undefined) throw new PssError(ErrorCode.AUTH_REQUIRED, 'log in again to retry');
+      await this.login(this.password);
+    }
+    return this.requireConnection('connected');
   }
 
   private connected(): void {
