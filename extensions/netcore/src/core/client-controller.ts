@@ -133,7 +133,7 @@ export class ClientController {
       // A server too busy for the request says so and closes; connect again and carry on.
       reconnect: async () => {
         const again = await this.reopen();
-        this.update('downloading', `Downloading ${entries.length} files`);
+        this.update('downloading');
         return again;
       },
     });
