@@ -1,7 +1,8 @@
 // Bytes, speeds, times left, percentages and dates as the UI shows them: the numbers come
 // from netcore's units.ts (the same rules as the CLI and the web page), the words from the
 // message catalog, the digits from its locale.
-import { durationParts, formatBytes as formatSize, formatSpeed as formatRate, type ByteUnit, type UnitStyle } from '../../../../extensions/netcore/src/units';
+import * as units from '../../../../extensions/netcore/src/units';
+import type { ByteUnit, UnitStyle } from '../../../../extensions/netcore/src/units';
 import { catalog, dateParts, formatNumber, t } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
 
@@ -19,16 +20,16 @@ function style(): UnitStyle {
 
 /** 0 B, 1,023 B, 1.00 KiB, 15.3 MiB, 2.00 GiB: three significant digits above bytes. */
 export function formatBytes(bytes: number): string {
-  return formatSize(bytes, style());
+  return units.formatBytes(bytes, style());
 }
 
 export function formatSpeed(bytesPerSecond: number): string {
-  return formatRate(bytesPerSecond, style());
+  return units.formatSpeed(bytesPerSecond, style());
 }
 
 /** Time left: "—" when unknown, then "45 s", "3 min 05 s", "2 h 07 min". */
 export function formatEta(seconds: number | null): string {
-  const parts = durationParts(seconds);
+  const parts = units.durationParts(seconds);
   if (!parts) return t('format.unknown');
   if (parts.hours === 0 && parts.minutes === 0) return t('format.seconds', { s: parts.seconds });
   if (parts.hours === 0) return t('format.minutesSeconds', { m: parts.minutes, s: formatNumber(parts.seconds, 0, 2) });
