@@ -19,8 +19,10 @@ function digitsFor(value: number): number {
   return value >= 100 ? 0 : value >= 10 ? 1 : 2;
 }
 
+const SCALE = [1, 10, 100];
+
 function rounded(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
+  return Math.round(value * SCALE[digits]!) / SCALE[digits]!;
 }
 
 /**
