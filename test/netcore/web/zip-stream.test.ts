@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Share } from '../../../extensions/netcore/src/server/share';
+import { Share } from '../../../extensions/netcore/src/serving/share';
 import { buildZip, needsZip64End, type ZipItem } from '../../../extensions/netcore/src/web/zip-stream';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';

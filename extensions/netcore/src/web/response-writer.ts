@@ -4,7 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { FRAME_HEADER_BYTES, SEND_PIECE_BYTES } from '../constants';
-import { ChunkReader } from '../server/chunk-reader';
+import { ChunkReader } from '../serving/chunk-reader';
 import type { IdleSockets } from './idle-sockets';
 
 export interface WriteControl {

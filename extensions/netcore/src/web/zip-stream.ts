@@ -12,8 +12,8 @@ import { READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { SyncWatch } from '../server/read-ahead';
-import type { Share } from '../server/share';
+import { SyncWatch } from '../serving/read-ahead';
+import type { Share } from '../serving/share';
 import { useNativeCrc32 } from './zip-crc';
 
 useNativeCrc32();
@@ -74,7 +74,7 @@ class ReadAhead {
   private buffered = 0;
   private next = 0;
   private stopped = false;
-  /** Small entries are checked, opened and read with synchronous calls while that stays quick (server/read-ahead.ts). */
+  /** Small entries are checked, opened and read with synchronous calls while that stays quick (serving/read-ahead.ts). */
   private readonly watch = new SyncWatch();
 
   constructor(
