@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DownloadSummary } from '../../../extensions/netcore/src/contract';
 import { connected, summary } from '../support/client-screen';
-import { FakeNetcore } from '../support/fake-netcore';
+import type { FakeNetcore } from '../support/fake-netcore';
 import { clientState, progress } from '../support/samples';
 import { withoutIsolates as plain } from '../../support/isolates';
 

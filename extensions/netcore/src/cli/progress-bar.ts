@@ -4,7 +4,7 @@ import { formatBytes, formatClockDuration, formatSpeed } from '../units';
 
 const BAR_CELLS = 24;
 
-function renderProgress(p: DownloadProgress, columns: number): string {
+export function renderProgress(p: DownloadProgress, columns: number): string {
   const fraction = p.totalBytes > 0 ? Math.min(1, p.doneBytes / p.totalBytes) : 1;
   const filled = Math.round(fraction * BAR_CELLS);
   const bar = '#'.repeat(filled) + '-'.repeat(BAR_CELLS - filled);
