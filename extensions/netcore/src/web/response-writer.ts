@@ -88,13 +88,39 @@ export async function writeFileRange(res: ServerResponse, handle: FileHandle, st
   }
 }
 
-/** Sends a whole stream (a ZIP being built); the stream is read only as fast as it is sent. */
-export async function writeStream(res: ServerResponse, source: AsyncIterable<Buffer>, control: WriteControl): Promise<boolean> {
-  for await (const chunk of source) {
+/** Bytes to send in one turn of the event loop (a ZIP's next batch, zip-stream.ts). */
+export interface OutgoingBatch {
+  chunks: Buffer[];
+  /** Called once the socket has taken every chunk (or is gone): their memory may be reused. */
+  sent(): void;
+}
+
+/**
+ * Sends batches from `source` (a ZIP being built); the next batch is asked for only once
+ * the response has room, so the source is read only as fast as it is sent. A batch goes
+ * out in one turn, in pieces of at most SEND_PIECE_BYTES, so the socket encrypts and
+ * writes it at once rather than one small write after another.
+ */
+export async function writeBatches(res: ServerResponse, source: AsyncIterable<OutgoingBatch>, control: WriteControl): Promise<boolean> {
+  for await (const batch of source) {
     await holdWhilePaused(res, control);
-    if (res.destroyed) return false;
-    const more = res.write(chunk);
-    control.onBytes(chunk.length);
+    if (res.destroyed) {
+      batch.sent();
+      return false;
+    }
+    let more = true;
+    let bytes = 0;
+    const last = batch.chunks.length - 1;
+    if (last < 0) batch.sent();
+    for (let i = 0; i <= last; i++) {
+      const chunk = batch.chunks[i]!;
+      for (let at = 0; at < chunk.length; at += SEND_PIECE_BYTES) {
+        const stop = Math.min(chunk.length, at + SEND_PIECE_BYTES);
+        more = res.write(chunk.subarray(at, stop), i === last && stop === chunk.length ? () => batch.sent() : undefined);
+      }
+      bytes += chunk.length;
+    }
+    control.onBytes(bytes);
     if (!more && !(await writable(res))) return false;
   }
   return finish(res);
