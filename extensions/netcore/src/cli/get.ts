@@ -30,7 +30,7 @@ export async function getCommand(argv: string[]): Promise<number> {
   const toStdout = values.stdout === true;
   if (toStdout && (values.all || names.length !== 1 || values.json)) throw usage('--stdout takes exactly one file, without --all or --json');
   const json = values.json === true;
-  const connection = await connectAndLogin(target, values);
+  let connection = await connectAndLogin(target, values);
   const pool = new WorkerPool();
   const tty = !json && process.stderr.isTTY === true;
   const bar = tty ? new ProgressLine(process.stderr) : undefined;
@@ -62,6 +62,11 @@ export async function getCommand(argv: string[]): Promise<number> {
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       signal: abort.signal,
       ...(toStdout ? { output: process.stdout } : {}),
+      // A server too busy for the request says so and closes; the download connects again.
+      reconnect: async () => {
+        connection = await connectAndLogin(target, values);
+        return connection;
+      },
     }).run();
     bar?.clear();
     const failed = result.files.filter((f) => f.status === 'failed');

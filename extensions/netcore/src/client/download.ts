@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
+import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import type { Storage } from '../protocol/storable-names';
@@ -53,6 +53,13 @@ export interface DownloadOptions {
    * resume); its size and SHA-256 are still checked.
    */
   output?: Writable;
+  /**
+   * Connects and logs in again. A server too busy for a request answers it BUSY and closes
+   * the connection before sending anything of it; with this, the download waits the time the
+   * server names, connects again and asks again, a few times, instead of failing. Whoever
+   * passes it closes the connections it makes (the last one is `connection` after `run`).
+   */
+  reconnect?: () => Promise<ServerConnection>;
 }
 
 interface Current {
@@ -83,11 +90,21 @@ export class Download {
   private fatal: PssError | undefined;
   private batchDone: { resolve: () => void; reject: (e: PssError) => void } | undefined;
 
-  constructor(private readonly options: DownloadOptions) {}
+  private live: ServerConnection;
+
+  constructor(private readonly options: DownloadOptions) {
+    this.live = options.connection;
+  }
+
+  /** The connection in use: `options.connection`, or the last one `reconnect` made. */
+  get connection(): ServerConnection {
+    return this.live;
+  }
 
   async run(): Promise<DownloadResult> {
     const started = Date.now();
-    const { connection, signal } = this.options;
+    const { signal } = this.options;
+    let connection = this.live;
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort);
     let ticker: NodeJS.Timeout | undefined;
@@ -102,18 +119,33 @@ export class Download {
       // Progress is reported as bytes arrive; while none do (a paused server, a slow disk),
       // the ticker keeps reporting, so the speed falls to 0 and the ETA becomes unknown.
       if (this.options.onProgress) ticker = setInterval(() => this.emitProgress(false), PROGRESS_TICK_MS).unref();
-      connection.attach({
-        control: (m) => this.onControl(m),
-        data: (bytes, end) => this.onData(bytes, end),
-        closed: (err) => this.onClosed(err),
-      });
+      this.attach(connection);
       for (let i = 0; i < pending.length && !this.cancelled && !this.fatal; i += MAX_FILES_PER_REQUEST) {
         const batch = pending.slice(i, i + MAX_FILES_PER_REQUEST);
-        const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
-        connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)) });
-        await done.catch((err: PssError) => {
-          this.fatal ??= err;
-        });
+        for (let attempt = 1; ; attempt++) {
+          const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
+          connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)) });
+          const refused = await done.then(
+            () => undefined,
+            (err: PssError) => err,
+          );
+          if (!refused || !this.mayAskAgain(refused, batch, attempt)) break;
+          // Refused before any of it was sent: nothing of this request has started, so it is
+          // asked again whole on a new connection.
+          connection.release();
+          connection.destroy();
+          await new Promise((r) => setTimeout(r, Math.min(refused.retryAfterMs ?? CLIENT_BUSY_WAIT_MS, CLIENT_BUSY_WAIT_MS) * attempt));
+          if (this.cancelled) break;
+          try {
+            connection = await this.options.reconnect!();
+          } catch (err) {
+            this.fatal = err as PssError;
+            break;
+          }
+          this.live = connection;
+          this.fatal = undefined;
+          this.attach(connection);
+        }
       }
       await Promise.all(this.finalizers);
     } finally {
@@ -137,11 +169,25 @@ export class Download {
     };
   }
 
+  private attach(connection: ServerConnection): void {
+    connection.attach({
+      control: (m) => this.onControl(m),
+      data: (bytes, end) => this.onData(bytes, end),
+      closed: (err) => this.onClosed(err),
+    });
+  }
+
+  /** A request answered BUSY before any of its files began may be asked again. */
+  private mayAskAgain(err: PssError, batch: readonly PlannedItem[], attempt: number): boolean {
+    if (err.code !== ErrorCode.BUSY || !this.options.reconnect || this.cancelled || attempt >= CLIENT_BUSY_ATTEMPTS) return false;
+    return this.current === undefined && batch.every((it) => !this.outcomes.has(it.entry.path));
+  }
+
   /** Asks the server to stop after the current piece; finished files stay finished. */
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    if (!this.options.connection.closed) this.options.connection.send({ type: 'CANCEL' });
+    if (!this.connection.closed) this.connection.send({ type: 'CANCEL' });
   }
 
   private request(item: PlannedItem): FileRequest {
@@ -210,7 +256,7 @@ export class Download {
     this.receivedBytes += bytes.length;
     this.doneBytes += bytes.length;
     this.meter.add(bytes.length);
-    const conn = this.options.connection;
+    const conn = this.connection;
     if (!cur.sink.write(bytes, () => conn.resume())) conn.pause();
     this.emitProgress(false);
   }

@@ -133,6 +133,12 @@ export class ClientController {
       pool: this.pool,
       onProgress: (p) => this.emit('client.progress', p),
       onFile: (o) => this.emit('client.file', outcomeInfo(o)),
+      // A server too busy for the request says so and closes; connect again and carry on.
+      reconnect: async () => {
+        const again = await this.reopen();
+        this.update('downloading', `Downloading ${entries.length} files`);
+        return again;
+      },
     });
     this.download = download;
     try {
@@ -161,13 +167,7 @@ export class ClientController {
   /** Runs the last download again, reconnecting first when the connection was lost. */
   async retry(): Promise<DownloadSummary> {
     if (!this.lastRequest || !this.server) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'there is no download to retry');
-    if (!this.connection || this.connection.closed) {
-      await this.open();
-      if (this.phase === 'awaiting-password') {
-        if (this.password === undefined) throw new PssError(ErrorCode.AUTH_REQUIRED, 'log in again to retry');
-        await this.login(this.password);
-      }
-    }
+    if (!this.connection || this.connection.closed) await this.reopen();
     this.listing = undefined;
     return this.startDownload(this.lastRequest);
   }
@@ -227,6 +227,16 @@ export class ClientController {
       this.update('disconnected', e.message);
       throw e;
     }
+  }
+
+  /** Connects again and logs in with the password that worked before. */
+  private async reopen(): Promise<ServerConnection> {
+    await this.open();
+    if (this.phase === 'awaiting-password') {
+      if (this.password === undefined) throw new PssError(ErrorCode.AUTH_REQUIRED, 'log in again to retry');
+      await this.login(this.password);
+    }
+    return this.requireConnection('connected');
   }
 
   private connected(): void {
