@@ -1,6 +1,11 @@
 // Reading a ZIP back with yauzl (an independent reader, which checks every entry's sizes
-// against its headers), for the tests of the web port's ZIP writer.
+// against its headers; the CRC-32 of every entry read is checked here), for the tests of
+// the web port's ZIP writer.
+import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
+
+/** zlib's CRC-32 (Node 20.15 and later): the check of every entry read, independent of the writer's headers. */
+const zlibCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 export interface ReadEntry {
   name: string;
@@ -54,6 +59,7 @@ export function readZip(source: Buffer | string, options: ReadOptions = {}): Pro
           stream.once('error', reject);
           stream.once('end', () => {
             read.data = Buffer.concat(parts);
+            if (zlibCrc32 && zlibCrc32(read.data) >>> 0 !== entry.crc32) return reject(new Error(`${entry.fileName}: CRC-32 ${entry.crc32} in the central directory, ${zlibCrc32(read.data)} of its bytes`));
             zip.readEntry();
           });
         });
