@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     const file = await writeRandomFile(join(base, 'share', 'good.bin'), 64 * MiB);
     const setup: RowSetup = { base, share: join(base, 'share'), file: { name: 'good.bin', sha256: file.sha256 }, settleMs: SETTLE_MS, baselineSettleMs: SETTLE_MS };
     const results: Array<[string, RowResult]> = [];
-    for (const [what, attack] of rows) {
+    // BENCH_ROWS=ping,fuzz runs the baseline and the rows whose names contain one of the words.
+    const only = process.env.BENCH_ROWS?.split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '');
+    const chosen = rows.filter(([what], i) => i === 0 || !only || only.some((w) => what.toLowerCase().includes(w)));
+    for (const [what, attack] of chosen) {
       process.stderr.write(`running: ${what}\n`);
       results.push([what, await measureRow(setup, attack)]);
     }

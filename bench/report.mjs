@@ -42,7 +42,11 @@ export function ratioLine(name, numerator, denominator, target) {
 /** Rows of cells → lines, every column padded to its widest cell; numbers right-aligned. */
 export function table(rows) {
   const widths = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, String(cell).length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, String(cell).length);
+    });
+  }
   return rows.map((row) =>
     row
       .map((cell, i) => {

@@ -12,9 +12,9 @@ export function releaseConfig(config, { version, resourcesExclude }) {
   copy.logging = { enabled: false, writeToLogFile: false };
   copy.extensions = copy.extensions.map((ext) => ({
     id: ext.id,
-    commandLinux: '"${NL_PATH}/pss" --neutralino',
-    commandDarwin: '"${NL_PATH}/pss" --neutralino',
-    commandWindows: '"${NL_PATH}\\pss.exe" --neutralino',
+    commandLinux: `"\${NL_PATH}/pss" --neutralino`,
+    commandDarwin: `"\${NL_PATH}/pss" --neutralino`,
+    commandWindows: `"\${NL_PATH}\\pss.exe" --neutralino`,
   }));
   copy.cli = { ...copy.cli, resourcesExclude, distributionPath: '/dist/' };
   delete copy.cli.extensionsPath;

@@ -11,7 +11,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { CLI_BUNDLE } from './cli-runner';
 import { within, waitUntil } from './wait';
 
-export const EXTENSION_ID = 'app.prosecuresuite.netcore';
+const EXTENSION_ID = 'app.prosecuresuite.netcore';
 
 export interface Broadcast {
   event: string;

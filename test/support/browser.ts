@@ -44,7 +44,7 @@ export interface RecordedPage {
 }
 
 /** Whether Chromium is here; tests register through testIf(test, chromiumNeed()) (./tools), which says why they skip. */
-export function hasChromium(): boolean {
+function hasChromium(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 

@@ -9,7 +9,7 @@ const BLOCK = Buffer.alloc(1 << 20);
 const digests = new Map<number, string>();
 
 /** SHA-256 (hex) of `size` zero bytes. */
-export function zerosSha256(size: number): string {
+function zerosSha256(size: number): string {
   let digest = digests.get(size);
   if (digest === undefined) {
     const hash = createHash('sha256');

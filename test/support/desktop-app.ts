@@ -13,12 +13,12 @@ import { waitUntil } from './wait';
 import { withoutIsolates } from './isolates';
 
 /** Screenshots of the desktop app (git-ignored). */
-export const DESKTOP_ARTIFACTS = join(ARTIFACTS_DIR, 'desktop');
+const DESKTOP_ARTIFACTS = join(ARTIFACTS_DIR, 'desktop');
 
-export const VIEWPORT = { width: 1280, height: 800 } as const;
+const VIEWPORT = { width: 1280, height: 800 } as const;
 
 /** What the next native dialog answers; each answer is used once. */
-export class DialogAnswers {
+class DialogAnswers {
   readonly folder: string[] = [];
   readonly save: string[] = [];
   readonly asked: { kind: 'folder' | 'save'; options: Record<string, unknown> }[] = [];

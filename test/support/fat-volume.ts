@@ -42,7 +42,7 @@ function findTool(name: string): string | undefined {
 }
 
 /** Which tools are missing, with their packages, or undefined when all are here. */
-export function missingFatTools(): string | undefined {
+function missingFatTools(): string | undefined {
   const missing = TOOLS.filter(([tool]) => findTool(tool) === undefined);
   if (missing.length === 0) return undefined;
   const packages = [...new Set(missing.map(([, pkg]) => pkg))];

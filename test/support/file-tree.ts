@@ -17,7 +17,7 @@ export interface FileFacts {
 }
 
 /** Every file the standard tree holds that a client must see, by wire path. */
-export const TREE_FILES: ReadonlyArray<readonly [string, number]> = [
+const TREE_FILES: ReadonlyArray<readonly [string, number]> = [
   ['empty.bin', 0],
   ['one byte.bin', 1],
   ['just under 1 MiB.bin', MIB - 1],

@@ -3,7 +3,7 @@
 // piece-by-piece contract of data frames (PROTOCOL.md §2).
 import * as assert from 'uvu/assert';
 import { FrameDecoder } from '../../extensions/netcore/src/protocol/decoder';
-import { ErrorCode, PssError } from '../../extensions/netcore/src/errors';
+import { type ErrorCode, PssError } from '../../extensions/netcore/src/errors';
 
 /** Bytes from hex; spaces and line breaks are for the reader and are ignored. */
 export function hex(text: string): Buffer {

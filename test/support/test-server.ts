@@ -1,11 +1,11 @@
 // A real server in this process, on 127.0.0.1 and a free port, with its own data folder
 // and every log entry kept for assertions.
-import type { LogEntry } from '../../extensions/netcore/src/logs/log-entry';
-import type { AdmissionLimits } from '../../extensions/netcore/src/server/admission';
-import type { ThrottleOptions } from '../../extensions/netcore/src/server/auth';
-import type { ServerTimeouts } from '../../extensions/netcore/src/server/server-context';
+import type { EventName, Events, LogEntry } from '../../extensions/netcore/src/contract';
+import type { AdmissionLimits } from '../../extensions/netcore/src/serving/admission';
+import type { ThrottleOptions } from '../../extensions/netcore/src/serving/auth';
+import type { ServerTimeouts } from '../../extensions/netcore/src/main-port/server-context';
 import type { WebTimeouts } from '../../extensions/netcore/src/web/web-context';
-import { startServer, type RunningServer } from '../../extensions/netcore/src/server/start-server';
+import { startServer, type RunningServer } from '../../extensions/netcore/src/host/start-server';
 import { makeTempDir, removeDir } from './temp-dir';
 
 export interface TestServerOptions {
@@ -28,6 +28,8 @@ export interface TestServer {
   webPort: number;
   dataDir: string;
   logs: LogEntry[];
+  /** Every session and chat event the server emitted, in order. */
+  events: Array<{ [E in EventName]: { event: E; payload: Events[E] } }[EventName]>;
   /** Idempotent; removes the data folder when the helper made it. */
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await makeTempDir('server-data'));
   const logs: LogEntry[] = [];
+  const events: TestServer['events'] = [];
   let server: RunningServer;
   try {
     server = await startServer({
@@ -45,6 +48,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       bind: '127.0.0.1',
       maxClients: options.maxClients ?? 10,
       log: (entry) => logs.push(entry),
+      events: (event, payload) => events.push({ event, payload } as TestServer['events'][number]),
       ...(options.password !== undefined ? { password: options.password } : {}),
       ...(options.throttle ? { throttle: options.throttle } : {}),
       ...(options.admission ? { admission: options.admission } : {}),
@@ -62,6 +66,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     webPort: server.webPort!,
     dataDir,
     logs,
+    events,
     close() {
       closing ??= (async () => {
         await server.close();

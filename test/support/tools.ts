@@ -6,11 +6,10 @@
 // a machine that lacks a facility (no /proc, an older Node) skip everywhere.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { Callback, Test } from 'uvu';
 import { CHROMIUM_PATH } from './browser';
 
-export const IN_CI = process.env.CI === 'true';
+const IN_CI = process.env.CI === 'true';
 
 /** Something a test needs from the machine. */
 export interface Need {
@@ -18,15 +17,6 @@ export interface Need {
   readonly missing: string | undefined;
   /** Whether .ci/run installs it, which makes its absence under CI=true a failure. */
   readonly ciInstalls: boolean;
-}
-
-/** Where an executable is: the PATH, then the system folders a non-login shell may leave out. */
-export function findOnPath(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
 }
 
 /** Debian's Chromium (or the one PSS_CHROMIUM names), which .ci/run installs. */

@@ -59,7 +59,8 @@ export function readZip(source: Buffer | string, options: ReadOptions = {}): Pro
           stream.once('error', reject);
           stream.once('end', () => {
             read.data = Buffer.concat(parts);
-            if (zlibCrc32 && zlibCrc32(read.data) >>> 0 !== entry.crc32) return reject(new Error(`${entry.fileName}: CRC-32 ${entry.crc32} in the central directory, ${zlibCrc32(read.data)} of its bytes`));
+            if (zlibCrc32 && zlibCrc32(read.data) >>> 0 !== entry.crc32)
+              return reject(new Error(`${entry.fileName}: CRC-32 ${entry.crc32} in the central directory, ${zlibCrc32(read.data)} of its bytes`));
             zip.readEntry();
           });
         });

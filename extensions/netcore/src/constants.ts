@@ -39,7 +39,7 @@ export const SESSION_EVENT_INTERVAL_MS = 250;
 export const MAX_SHARED_FILES = 1_000_000;
 /**
  * Folders a share may have for its whole listing to be kept between listings, each with a
- * change watch of its own on Linux (server/listing-watch.ts); a bigger share is listed anew
+ * change watch of its own on Linux (serving/listing-watch.ts); a bigger share is listed anew
  * each time, as the system's watches are a shared resource.
  */
 export const MAX_WATCHED_FOLDERS = 4096;
@@ -66,7 +66,7 @@ export const PING_MAX_PER_WINDOW = 100;
 export const PING_WINDOW_MS = 10_000;
 /** FILE_ERRORs of one request logged one by one; the rest are summed up in one line. */
 export const FILE_ERRORS_LOGGED_PER_REQUEST = 20;
-/** Data frames all sessions together may send per event-loop turn (server/turn-budget.ts). */
+/** Data frames all sessions together may send per event-loop turn (serving/turn-budget.ts). */
 export const FRAMES_PER_TURN = 2;
 
 /**
@@ -80,6 +80,8 @@ export const FRAMES_PER_TURN = 2;
 export const SEND_PIECE_BYTES = 64 * 1024;
 /** 1 MiB reads: 64 KiB reads cost about 40% of throughput (DESIGN §3). */
 export const READ_CHUNK_BYTES = 1 << 20;
+/** Files of a request opened and read ahead of the one being sent (serving/read-ahead.ts). */
+export const READ_AHEAD_FILES = 16;
 
 /**
  * 1 MiB frames to a slab of the server's frame pool (transport/slab-pool.ts): 32 frames and
@@ -106,7 +108,7 @@ export const BLOCK_POOL_MAX_FREE = 24;
  */
 export const DISK_WRITE_PIECE_BYTES = 64 * 1024;
 
-// Memory after a burst (server/idle-memory.ts).
+// Memory after a burst (serving/idle-memory.ts).
 /** How often a running server looks at its event loop's utilization and resident set. */
 export const IDLE_MEMORY_CHECK_MS = 2_000;
 /** An interval with the event loop busy less than this share of it is quiet. */
@@ -120,7 +122,7 @@ export const WORKER_SHARED_COLLECT_MS = 2_000;
 /** At most one full collection this often in the whole process. */
 export const IDLE_MEMORY_MIN_GAP_MS = 5_000;
 
-// Connections before they are sessions (server/admission.ts, PROTOCOL.md §11).
+// Connections before they are sessions (serving/admission.ts, PROTOCOL.md §11).
 /** Connections one address may have waiting for HELLO, login, CHAT_HELLO or a first web request. */
 export const PENDING_PER_ADDRESS = 32;
 /** The same, all addresses together (all three ports). */

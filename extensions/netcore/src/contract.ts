@@ -3,11 +3,34 @@
 // Every command has a payload and a result; every event has a payload. Errors come back as
 // { code, message } with codes from errors.ts.
 import type { ErrorCode } from './errors';
-import type { LogCategory, LogEntry } from './logs/log-entry';
-import type { FileEntry, ShareKind } from './protocol/messages';
+import type { FileEntry, ShareIdentity, ShareKind } from './protocol/messages';
 import type { NotSharedCounts, NotSharedReason } from './protocol/not-shared';
 
-export type { ErrorCode, FileEntry, LogCategory, LogEntry, NotSharedCounts, NotSharedReason, ShareKind };
+export type { ErrorCode, FileEntry, NotSharedCounts, NotSharedReason, ShareIdentity, ShareKind };
+
+// ---- Logs ---------------------------------------------------------------------------------
+
+/** A log entry's category: the original's, plus Web for browsers (logs/log-entry.ts lists them). */
+export type LogCategory =
+  | 'Server Status'
+  | 'Connection'
+  | 'Authentication'
+  | 'File Transfer'
+  | 'Chat'
+  | 'Security'
+  | 'Security Alert'
+  | 'Error'
+  | 'Web';
+
+/** One structured log entry. */
+export interface LogEntry {
+  /** ISO 8601 date-time. */
+  time: string;
+  category: LogCategory;
+  sessionId?: string;
+  address?: string;
+  message: string;
+}
 
 // ---- Server side -------------------------------------------------------------------------
 
@@ -62,9 +85,12 @@ export interface WebAccessInfo {
 export type SessionStatus = 'authenticating' | 'idle' | 'downloading' | 'paused' | 'disconnected';
 
 /** One connected client (its own id: two clients behind one address are two sessions). */
+/** Where a session came from: the main port (the app or `pss`) or the web port (a browser). */
+export type SessionKind = 'desktop' | 'web';
+
 export interface SessionInfo {
   id: string;
-  kind: 'desktop' | 'web';
+  kind: SessionKind;
   address: string;
   /** The name the client sent (its host name), or its address. */
   name: string;
@@ -127,7 +153,7 @@ export interface ClientState {
 
 /** What a server shares, and how many items it leaves out, by reason. */
 export interface ShareListing {
-  share: { kind: ShareKind; name: string };
+  share: ShareIdentity;
   entries: FileEntry[];
   notShared: NotSharedCounts;
 }
@@ -211,6 +237,11 @@ export interface Events {
   /** Coalesced: a few per second per session at most. */
   'session.changed': SessionInfo;
   'session.removed': { id: string; reason: string };
+  /**
+   * A transfer of this session reached the pause gate and waits for Resume: nothing more of
+   * it is read or sent until then. Once per session and pause.
+   */
+  'session.held': { id: string };
   'chat.message': ChatMessage & { unread: number; totalUnread: number };
   'log.entry': LogEntry;
 
@@ -225,6 +256,9 @@ export interface Events {
 }
 
 export type EventName = keyof Events;
+
+/** Where the engine's events go: the bridge to the UI, a test, or nowhere (the CLI). */
+export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 /** What travels over the IPC: a request, its answer, or an event. */
 export type Envelope =

@@ -11,7 +11,7 @@ import { isSingleExecutable } from './single-executable';
 
 export interface DataDirOptions {
   /** Value of `--data-dir`, when given. */
-  flag?: string;
+  flag?: string | undefined;
   /** Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** The folder holding the app; portable mode is only considered when it is known. */

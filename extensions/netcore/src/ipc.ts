@@ -31,11 +31,11 @@ export type IpcEventName = (typeof IpcEvent)[keyof typeof IpcEvent];
  */
 export const IPC_MESSAGE_MAX_BYTES = 512 * 1024;
 /** A chunked envelope may not grow past this many characters of JSON when reassembled. */
-export const IPC_REASSEMBLED_MAX_CHARS = 256 * 1024 * 1024;
+const IPC_REASSEMBLED_MAX_CHARS = 256 * 1024 * 1024;
 /** Envelopes being reassembled at once; beyond this the oldest is dropped. */
-export const IPC_MAX_PENDING_CHUNKED = 16;
+const IPC_MAX_PENDING_CHUNKED = 16;
 /** A chunked envelope whose next piece has not come for this long is dropped. */
-export const IPC_CHUNK_STALE_MS = 60_000;
+const IPC_CHUNK_STALE_MS = 60_000;
 
 /** One piece of an envelope's JSON text. */
 export interface IpcChunk {

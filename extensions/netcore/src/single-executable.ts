@@ -5,7 +5,7 @@
 // as the asset named BUNDLE_ASSET so that workers start from the same code.
 
 /** Name of the SEA asset holding the bundle's source (shared with scripts/release/sea.mjs). */
-export const BUNDLE_ASSET = 'netcore.cjs';
+const BUNDLE_ASSET = 'netcore.cjs';
 
 interface SeaModule {
   isSea(): boolean;

@@ -49,7 +49,7 @@ async function endedSession(kind: 'plain' | 'chat'): Promise<{ kind: 'plain' | '
       chat.send({ type: 'CHAT_HELLO', token: welcome.token });
       assert.is((await chat.next(5_000)).type, 'CHAT_OK');
     }
-    const session = server!.server.files.get(welcome.sessionId as string);
+    const session = server!.server.session(welcome.sessionId as string);
     assert.ok(session, 'the session is listed while connected');
     return { kind, session: new WeakRef(session) };
   } finally {
@@ -64,7 +64,7 @@ test('a session that ended is let go, whether or not it had chat open', async ()
   const gc = forcedGc();
   const refs: { kind: 'plain' | 'chat'; session: WeakRef<object> }[] = [];
   for (const kind of ['plain', 'chat', 'plain', 'chat'] as const) refs.push(await endedSession(kind));
-  assert.is(server!.server.files.sessionCount, 0);
+  assert.is(server!.server.sessionCount, 0);
   // An ended socket may hold its owner for a grace period; collect until all are released
   // or well past it.
   await waitUntil(

@@ -85,7 +85,7 @@ test('without a way to connect again, BUSY is reported at once', async () => {
   const result = await downloadInto(first, [ENTRY], join(base, 'dest'));
   assert.is(result.ok, false);
   assert.is(result.files[0]!.code, 'BUSY');
-  assert.match(result.files[0]!.message, /busy/);
+  assert.match(result.files[0]!.message ?? '', /busy/);
   assert.is(requests(), 1);
 });
 

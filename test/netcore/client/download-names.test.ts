@@ -26,7 +26,7 @@ const LONG_ASCII = 'L'.repeat(MAX_NAME_BYTES - 4) + '.bin';
 const LONG_UTF8 = 'é'.repeat(125) + 'data'; // 254 bytes
 const SAFE = [`it's "quoted".txt`, 'Song: Remix.mp3', 'what?.txt', 'trail.', 'CON.txt', 'a<b>.txt', 'x|y.txt', LONG_ASCII, LONG_UTF8, 'album: live/01 intro?.mp3', 'a:b.txt', 'C:/x.txt', 'plain.txt'];
 const WINDOWS_LOCAL: Record<string, string> = {
-  [`it's "quoted".txt`]: `it's \uFF02quoted\uFF02.txt`,
+  'it\'s "quoted".txt': `it's \uFF02quoted\uFF02.txt`,
   'Song: Remix.mp3': 'Song\uFF1A Remix.mp3',
   'what?.txt': 'what\uFF1F.txt',
   'trail.': 'trail\uFF0E',

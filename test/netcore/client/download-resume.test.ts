@@ -77,7 +77,7 @@ test('a download cut off by the server mid-file keeps its .part and resumes from
   // Pause the server once some of big.bin has arrived, then shut it down.
   let stopping: Promise<void> | undefined;
   tapData(c1, 1000 + 4 * MIB, () => {
-    first.server.files.pause();
+    first.server.pause();
     stopping = first.close();
   });
   const cut = await downloadInto(c1, entries, dest);
@@ -165,7 +165,7 @@ test('a .part whose bytes do not match the file fails the SHA-256 check and is d
   await craftPart(dest, 'file.bin', source, MIB, { size: facts.size, mtimeMs: Math.trunc(facts.mtimeMs) });
   const part = join(dest, 'file.bin.part');
   const bytes = await readFile(part);
-  bytes[12_345] ^= 0xff;
+  bytes.writeUInt8(bytes.readUInt8(12_345) ^ 0xff, 12_345);
   await writeFile(part, bytes);
   const c = await connect(s.port, await makeSubDir(base, 'pins'));
   const result = await downloadInto(c, (await c.list()).entries, dest);

@@ -3,7 +3,6 @@
 // must not be mistaken for a dead one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import type { TransferProgress } from '../../../extensions/netcore/src/contract';
@@ -54,12 +53,12 @@ test('a server paused for longer than the reply timeout is waited for, and the d
   closers.push(() => s.close());
   const c = await connect(s.port);
   const { entries } = await c.list();
-  s.server.files.pause();
+  s.server.pause();
   const dest = join(base, 'dest');
   const download = downloadInto(c, entries, dest, {}, 15_000);
-  await waitUntil(async () => (await lstat(join(dest, 'file.bin.part')).catch(() => undefined)) !== undefined, 'the file has begun');
+  await waitUntil(() => s.events.some((e) => e.event === 'session.held'), 'the file is held by Pause');
   await delay(REPLY_TIMEOUT_MS * 3);
-  s.server.files.resume();
+  s.server.resume();
   const result = await download;
   assert.ok(result.ok, JSON.stringify(result.files));
   await assertTreeMatches(dest, new Map([['file.bin', facts]]));

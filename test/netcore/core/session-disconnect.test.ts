@@ -144,14 +144,14 @@ test('server.stop tells every connected client SHUTTING_DOWN and removes every s
     for (const c of clients) await c.connect(mainPort!, { displayName: c.label, chat: true });
     const ids = await Promise.all(clients.map(async (c) => (await server.session(c.label)).id));
     const serverMark = server.mark();
-    const marks = clients.map((c) => c.mark());
+    const marked = clients.map((c) => ({ c, since: c.mark() }));
     const stopped = await server.handle('server.stop', {});
     assert.is(stopped.state, 'stopped');
     assert.is(stopped.sessions, 0);
-    for (const [i, c] of clients.entries()) {
-      const told = await c.waitFor('client.disconnected', () => true, { since: marks[i], timeoutMs: 5_000 });
+    for (const { c, since } of marked) {
+      const told = await c.waitFor('client.disconnected', () => true, { since, timeoutMs: 5_000 });
       assert.is(told.code, 'SHUTTING_DOWN');
-      const state = await c.waitFor('client.state', (s) => s.phase === 'disconnected', { since: marks[i] });
+      const state = await c.waitFor('client.state', (s) => s.phase === 'disconnected', { since });
       assert.is(state.chatReady, false);
     }
     for (const id of ids) await server.waitFor('session.removed', (r) => r.id === id, { since: serverMark });

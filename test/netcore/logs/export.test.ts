@@ -12,7 +12,7 @@ import * as XLSX from 'xlsx';
 import { exportLogs, type LogExportFormat } from '../../../extensions/netcore/src/logs/export';
 import { EXPORT_COLUMNS, formatLocalTime } from '../../../extensions/netcore/src/logs/export-format';
 import { LOG_CATEGORIES, type LogEntry } from '../../../extensions/netcore/src/logs/log-entry';
-import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
+import { WorkerPool, workbookInOwnWorker } from '../../../extensions/netcore/src/workers/pool';
 import { conditionNeed, testIf } from '../../support/tools';
 
 const test = suite('log export');
@@ -82,17 +82,31 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   while (i < text.length) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-      else if (c === '"') (quoted = false), i++;
-      else (field += c), i++;
-    } else if (c === '"' && field === '') (quoted = true), i++;
-    else if (c === ',') row.push(field), (field = ''), i++;
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), (i += 2);
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else (field += c), i++;
+    const endOfRow = c === '\n' || (c === '\r' && text[i + 1] === '\n');
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i += 2;
+      continue;
+    }
+    if (quoted && c === '"') quoted = false;
+    else if (quoted) field += c;
+    else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (endOfRow) {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      if (c === '\r') i++;
+    } else field += c;
+    i++;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -111,8 +125,10 @@ function checkXlsx(file: string, entries: readonly LogEntry[]): void {
   assert.is(sheet['!autofilter']?.ref, `A1:E${last}`);
   const cols = sheet['!cols']!;
   assert.is(cols.length, 5);
-  cols.forEach((col, c) => assert.ok((col.wch ?? 0) > EXPORT_COLUMNS[c]!.length, `column ${c} is wide enough: ${JSON.stringify(col)}`));
-  EXPORT_COLUMNS.forEach((name, c) => assert.equal(sheet[XLSX.utils.encode_cell({ r: 0, c })], { ...sheet[XLSX.utils.encode_cell({ r: 0, c })], t: 's', v: name }));
+  for (const [c, col] of cols.entries()) assert.ok((col.wch ?? 0) > EXPORT_COLUMNS[c]!.length, `column ${c} is wide enough: ${JSON.stringify(col)}`);
+  for (const [c, name] of EXPORT_COLUMNS.entries()) {
+    assert.equal(sheet[XLSX.utils.encode_cell({ r: 0, c })], { ...sheet[XLSX.utils.encode_cell({ r: 0, c })], t: 's', v: name });
+  }
   entries.forEach((entry, i) => {
     const r = i + 1;
     const at = (c: number) => sheet[XLSX.utils.encode_cell({ r, c })] as XLSX.CellObject | undefined;
@@ -179,7 +195,7 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
 
 test('xlsx: one "Logs" sheet whose every cell reads back, with real local dates', async () => {
   const file = join(dir, 'tricky.xlsx');
-  const result = await exportLogs(TRICKY, 'xlsx', file);
+  const result = await exportLogs(TRICKY, 'xlsx', file, workbookInOwnWorker);
   assert.equal(result, { path: file, rows: TRICKY.length, bytes: (await stat(file)).size });
   checkXlsx(file, TRICKY);
 });
@@ -190,7 +206,7 @@ const officeTest = testIf(test, conditionNeed(office ? undefined : 'LibreOffice 
 officeTest('xlsx: LibreOffice reads every cell the same', async () => {
   assert.ok(office);
   const file = join(dir, 'office.xlsx');
-  await exportLogs(TRICKY, 'xlsx', file);
+  await exportLogs(TRICKY, 'xlsx', file, workbookInOwnWorker);
   const work = await mkdtemp(join(tmpdir(), 'pss-office-'));
   try {
     const out = join(work, 'out');
@@ -232,7 +248,7 @@ officeTest('xlsx: LibreOffice reads every cell the same', async () => {
 
 test('txt: a header line, then one line per entry, every field read back exactly', async () => {
   const file = join(dir, 'tricky.txt');
-  const result = await exportLogs(TRICKY, 'txt', file);
+  const result = await exportLogs(TRICKY, 'txt', file, workbookInOwnWorker);
   const text = await readFile(file, 'utf8');
   assert.is(result.bytes, Buffer.byteLength(text));
   assert.is(result.rows, TRICKY.length);
@@ -247,7 +263,7 @@ test('txt: a header line, then one line per entry, every field read back exactly
 
 test('csv: RFC 4180 with CRLF and a UTF-8 BOM, every field read back exactly', async () => {
   const file = join(dir, 'tricky.csv');
-  const result = await exportLogs(TRICKY, 'csv', file);
+  const result = await exportLogs(TRICKY, 'csv', file, workbookInOwnWorker);
   const raw = await readFile(file);
   assert.is(result.bytes, raw.length);
   assert.equal([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
@@ -268,20 +284,20 @@ test('an export replaces an existing file whole and leaves no temporary file', a
   const sub = await mkdtemp(join(dir, 'replace-'));
   const file = join(sub, 'logs.csv');
   await writeFile(file, 'old content that is longer than nothing');
-  await exportLogs([], 'csv', file);
+  await exportLogs([], 'csv', file, workbookInOwnWorker);
   assert.is(await readFile(file, 'utf8'), '\uFEFFDate/Time,Category,Session,Client Address,Details\r\n');
-  await exportLogs(TRICKY.slice(0, 2), 'xlsx', join(sub, 'logs.xlsx'));
+  await exportLogs(TRICKY.slice(0, 2), 'xlsx', join(sub, 'logs.xlsx'), workbookInOwnWorker);
   assert.equal((await readdir(sub)).sort(), ['logs.csv', 'logs.xlsx']);
   if (process.platform !== 'win32') assert.is((await stat(file)).mode & 0o777, 0o600);
 });
 
 test('bad arguments and unwritable targets fail with a code and leave nothing behind', async () => {
   const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
-  assert.is(await codeOf(exportLogs(TRICKY, 'pdf' as LogExportFormat, join(dir, 'x.pdf'))), 'BAD_ARGUMENT');
-  assert.is(await codeOf(exportLogs(TRICKY, 'csv', '  ')), 'BAD_ARGUMENT');
-  assert.is(await codeOf(exportLogs(TRICKY, 'txt', join(dir, 'no-such-folder', 'x.txt'))), 'NOT_FOUND');
+  assert.is(await codeOf(exportLogs(TRICKY, 'pdf' as LogExportFormat, join(dir, 'x.pdf'), workbookInOwnWorker)), 'BAD_ARGUMENT');
+  assert.is(await codeOf(exportLogs(TRICKY, 'csv', '  ', workbookInOwnWorker)), 'BAD_ARGUMENT');
+  assert.is(await codeOf(exportLogs(TRICKY, 'txt', join(dir, 'no-such-folder', 'x.txt'), workbookInOwnWorker)), 'NOT_FOUND');
   const sub = await mkdtemp(join(dir, 'isdir-'));
-  assert.is(await codeOf(exportLogs(TRICKY, 'xlsx', sub)), 'WRITE_FAILED');
+  assert.is(await codeOf(exportLogs(TRICKY, 'xlsx', sub, workbookInOwnWorker)), 'WRITE_FAILED');
   assert.equal(await readdir(sub), []);
 });
 
@@ -321,7 +337,7 @@ test('100,000 entries export in every format while the event loop stays responsi
     }, 5);
     delay.enable();
     const started = performance.now();
-    const result = await exportLogs(many, format, file);
+    const result = await exportLogs(many, format, file, workbookInOwnWorker);
     const tookMs = performance.now() - started;
     delay.disable();
     clearInterval(probe);

@@ -74,7 +74,7 @@ test('order is kept under many rapid adds, across turns of the event loop', asyn
     await store.close();
     const written = await lines(join(dir, 'server.log'));
     assert.is(written.length, n);
-    written.forEach((e, i) => assert.is(e.message, `#${i}`));
+    for (const [i, e] of written.entries()) assert.is(e.message, `#${i}`);
     assert.is(store.size, 1000, 'memory stays bounded while the file keeps everything');
   });
 });
@@ -101,7 +101,7 @@ test('the file is rotated by size, keeping a fixed number of old files, in order
     }
     const numbers = kept.map((e) => Number(/file-(\d+)/.exec(e.message)![1]));
     assert.is(numbers[numbers.length - 1], total - 1, 'the newest entry is in server.log');
-    numbers.forEach((n, i) => i > 0 && assert.is(n, numbers[i - 1]! + 1, 'old files hold the entries just before, without gaps'));
+    for (let i = 1; i < numbers.length; i++) assert.is(numbers[i], numbers[i - 1]! + 1, 'old files hold the entries just before, without gaps');
   });
 });
 

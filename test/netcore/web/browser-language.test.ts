@@ -53,7 +53,7 @@ browserTest('Accept-Language: fa gives the Persian page; the English link switch
   try {
     const origin = `https://127.0.0.1:${open.webPort}`;
     const res = await page.goto(`${origin}/browse/`);
-    assert.is(res!.headers()['vary'], 'Accept-Language, Cookie');
+    assert.is(res!.headers().vary, 'Accept-Language, Cookie');
     assert.is(await page.getAttribute('html', 'lang'), 'fa');
     assert.is(await page.getAttribute('html', 'dir'), 'rtl');
     assert.is((await page.textContent('#zip-selected'))!.trim(), 'دانلود موارد انتخاب‌شده به صورت ZIP');

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { crc32, NATIVE_CRC32, tableCrc32 } from '../../../extensions/netcore/src/web/zip-crc';
-import { centralRecordBytes, dataDescriptor, dosDateTime, endRecords, localHeader, planZip, writeCentralRecord, type ZipEntryInput, type ZipPlan } from '../../../extensions/netcore/src/web/zip-records';
+import {
+  centralRecordBytes,
+  dataDescriptor,
+  dosDateTime,
+  endRecords,
+  localHeader,
+  planZip,
+  writeCentralRecord,
+  type ZipEntryInput,
+  type ZipPlan,
+} from '../../../extensions/netcore/src/web/zip-records';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { commandNeed, conditionNeed, testIf } from '../../support/tools';
 import { runTool } from '../../support/web-client';
@@ -67,7 +77,7 @@ function assemble(plan: ZipPlan, data: (i: number) => Buffer | number): { pieces
   for (const e of plan.entries) bytes += centralRecordBytes(e);
   const central = Buffer.alloc(bytes);
   let used = 0;
-  plan.entries.forEach((e, i) => (used = writeCentralRecord(central, e, crcs[i]!, used)));
+  for (const [i, e] of plan.entries.entries()) used = writeCentralRecord(central, e, crcs[i]!, used);
   assert.is(used, plan.centralSize);
   put(central);
   put(endRecords(plan));
@@ -206,7 +216,11 @@ test('MS-DOS date and time: local time in two-second steps, held to 1980-2107', 
   const { date, time } = dosDateTime(when);
   assert.equal([date >> 9, (date >> 5) & 15, date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2], [43, 11, 5, 13, 47, 58]);
   assert.equal(dosDateTime(0), { date: (1 << 5) | 1, time: 0 }, 'before 1980: 1980-01-01 00:00');
-  assert.equal(dosDateTime(new Date(2200, 0, 1).getTime()), { date: (127 << 9) | (12 << 5) | 31, time: (23 << 11) | (59 << 5) | 29 }, 'after 2107: its last second');
+  assert.equal(
+    dosDateTime(new Date(2200, 0, 1).getTime()),
+    { date: (127 << 9) | (12 << 5) | 31, time: (23 << 11) | (59 << 5) | 29 },
+    'after 2107: its last second',
+  );
 });
 
 test('a time the extended timestamp cannot hold leaves the field out, and the planned size follows', async () => {

@@ -152,7 +152,9 @@ procTest('a browser that goes away mid-ZIP: the ZIP stops, is logged as stopped,
     req.once('error', (err) => (req.destroyed ? undefined : reject(err)));
     req.end();
   });
-  await waitUntil(() => server.logs.some((e) => /^ZIP stopped before the end: abandoned\.zip/.test(e.message)), 'the stopped ZIP to be logged', { timeoutMs: 10_000 });
+  await waitUntil(() => server.logs.some((e) => /^ZIP stopped before the end: abandoned\.zip/.test(e.message)), 'the stopped ZIP to be logged', {
+    timeoutMs: 10_000,
+  });
   await waitUntil(() => openDescriptors() <= before, `descriptors back to ${before} (now ${openDescriptors()})`, { timeoutMs: 10_000, intervalMs: 20 });
 });
 

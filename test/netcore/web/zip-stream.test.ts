@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { open, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Share } from '../../../extensions/netcore/src/server/share';
+import { Share } from '../../../extensions/netcore/src/serving/share';
 import { buildZip, type ZipBuild, type ZipItem } from '../../../extensions/netcore/src/web/zip-stream';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
@@ -135,7 +135,11 @@ test('names are UTF-8 with the flag set, and modification times come through to 
     assert.is(e.mtime.getTime(), when * 1000, `${e.name}: extended timestamp`);
     // The MS-DOS time is local and counts two-second steps.
     const local = new Date(when * 1000);
-    assert.is(e.dosMtime.getTime(), new Date(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds() & ~1).getTime(), `${e.name}: DOS time`);
+    assert.is(
+      e.dosMtime.getTime(),
+      new Date(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds() & ~1).getTime(),
+      `${e.name}: DOS time`,
+    );
   }
 });
 

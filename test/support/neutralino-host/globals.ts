@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { arch } from 'node:os';
 import type { NeutralinoConfig } from './config';
 
-export const NEUTRALINO_VERSION = '5.5.0';
+const NEUTRALINO_VERSION = '5.5.0';
 const TOKEN_ALPHABET = '-_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** 96 characters with a dot after the 48th; the part after the dot is the connect token. */

@@ -16,7 +16,7 @@ import { nativeError, NO_RESPONSE, runNativeMethod, type DialogHandlers, type Na
 import { contentTypeOf, requestPath, serveFile } from './static-files';
 
 /** websocketpp's max_message_size in Neutralino; a larger message closes the socket (1009). */
-export const HOST_MAX_MESSAGE_BYTES = 32_000_000;
+const HOST_MAX_MESSAGE_BYTES = 32_000_000;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

@@ -1,5 +1,5 @@
 // A faithful Neutralino 5.5 test host: see host.ts.
-export { NeutralinoHost, HOST_MAX_MESSAGE_BYTES, type NativeCall, type NeutralinoHostOptions, type SentMessage } from './host';
+export { NeutralinoHost } from './host';
 export type { DialogHandlers } from './native-methods';
-export { REPO_ROOT, type NeutralinoConfig } from './config';
+export { REPO_ROOT } from './config';
 export { testPageRoutes, TEST_PAGE_URL } from './test-page';

@@ -50,7 +50,7 @@ const MISSING_ARGS = () =>
   nativeError('NE_RT_NATRTER', "Native method execution error occurred. Make sure that you've provided required parameters properly.");
 
 function has(data: Record<string, unknown>, ...keys: string[]): boolean {
-  return keys.every((k) => Object.prototype.hasOwnProperty.call(data, k) && data[k] !== null);
+  return keys.every((k) => Object.hasOwn(data, k) && data[k] !== null);
 }
 
 function str(data: Record<string, unknown>, key: string): string {
@@ -164,7 +164,7 @@ const METHODS: Record<string, Method> = {
 
 /** Runs one native call; `data` is the request's data (null when it had none). */
 export async function runNativeMethod(method: string, data: unknown, ctx: NativeContext): Promise<NativeOutput | typeof NO_RESPONSE> {
-  const run = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined;
+  const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   if (!run) return nativeError('NE_RT_NATNTIM', `${method} is not implemented in the Neutralinojs server (test host)`);
   try {
     const input = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};

@@ -25,7 +25,9 @@ function indexOf(sel: TreeSelection, path: string): number {
 }
 
 function openAll(sel: TreeSelection): void {
-  sel.tree.nodes.forEach((n, i) => n.isDir && sel.setExpanded(i, true));
+  sel.tree.nodes.forEach((n, i) => {
+    if (n.isDir) sel.setExpanded(i, true);
+  });
 }
 
 function visiblePaths(sel: TreeSelection): string[] {

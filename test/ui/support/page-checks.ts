@@ -45,7 +45,7 @@ const FONT_READY = `(async () => {
 })()`;
 
 /** Every text node and every aria-label, title and placeholder, through shadow roots. */
-export function collectText(page: Page): Promise<string[]> {
+function collectText(page: Page): Promise<string[]> {
   return page.evaluate(COLLECT_TEXT) as Promise<string[]>;
 }
 

@@ -31,7 +31,8 @@ function logs(count: number): LogEntry[] {
 }
 
 async function boot(): Promise<void> {
-  adoptThemeTokens();
+  // The font loads beside the app, as in main.ts.
+  void adoptThemeTokens();
   const api = new FakeNetcore();
   const shell = new FakeShell();
   const running = serverStatus({
@@ -73,4 +74,7 @@ async function boot(): Promise<void> {
   Object.assign(window, { pssTest: { api, shell, app, clientState, running } });
 }
 
-void boot();
+boot().catch((err: unknown) => {
+  // The test that loads the page reads this instead of waiting for an app that never came.
+  document.body.textContent = `boot failed: ${String(err)}`;
+});

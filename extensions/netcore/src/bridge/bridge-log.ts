@@ -6,8 +6,8 @@ import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 
 import { join } from 'node:path';
 import { LOG_DIR_MODE, LOG_DIR_NAME, LOG_FILE_MODE } from '../logs/log-limits';
 
-export const BRIDGE_LOG_FILE = 'bridge.log';
-export const BRIDGE_LOG_MAX_BYTES = 1024 * 1024;
+const BRIDGE_LOG_FILE = 'bridge.log';
+const BRIDGE_LOG_MAX_BYTES = 1024 * 1024;
 /** A single line is cut to this length, so one huge value cannot fill the file. */
 const MAX_LINE_CHARS = 4_000;
 

@@ -19,7 +19,7 @@ function webSocketClass(): typeof WebSocket {
 }
 
 /** websocketpp's limit in Neutralino; larger messages close the connection (1009). */
-export const NEUTRALINO_MAX_MESSAGE_BYTES = 32_000_000;
+const NEUTRALINO_MAX_MESSAGE_BYTES = 32_000_000;
 
 const MAX_UNANSWERED_CALLS = 10_000;
 
@@ -44,7 +44,7 @@ export interface NativeError {
 }
 
 /** The URL Neutralino accepts an extension on (server/neuserver.cpp: handleValidate). */
-export function extensionUrl(h: Handshake): string {
+function extensionUrl(h: Handshake): string {
   const query = new URLSearchParams({ extensionId: h.extensionId, connectToken: h.connectToken });
   return `ws://127.0.0.1:${h.port}/?${query.toString()}`;
 }

@@ -9,7 +9,7 @@
 // process, and that change is the sign.
 import { readFileSync } from 'node:fs';
 
-export const PARENT_WATCH_INTERVAL_MS = 1_000;
+const PARENT_WATCH_INTERVAL_MS = 1_000;
 
 const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh', 'ash', 'busybox']);
 
@@ -25,7 +25,7 @@ interface ProcStat {
 }
 
 /** `/proc/<pid>/stat` on Linux: the command name is in parentheses and may hold anything. */
-export function readProcStat(pid: number): ProcStat | undefined {
+function readProcStat(pid: number): ProcStat | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -12,7 +12,7 @@ import { watchParent } from './parent-watch';
 import { readHandshake } from './stdin-handshake';
 
 /** The core gets this long to close its server and client cleanly. */
-export const SHUTDOWN_GRACE_MS = 8_000;
+const SHUTDOWN_GRACE_MS = 8_000;
 
 /** Runs the bridge until the app goes away; resolves with the exit status. */
 export async function runBridge(): Promise<number> {

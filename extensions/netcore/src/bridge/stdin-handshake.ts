@@ -16,8 +16,8 @@ export interface Handshake {
 
 /** Neutralino's tokens and ids use these characters; anything else would break the URL. */
 const TOKEN_CHARS = /^[A-Za-z0-9_.-]{1,512}$/;
-export const HANDSHAKE_MAX_BYTES = 64 * 1024;
-export const HANDSHAKE_TIMEOUT_MS = 10_000;
+const HANDSHAKE_MAX_BYTES = 64 * 1024;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Reads standard input to its end (bounded in size and time) and parses it. */
 export function readHandshake(

@@ -74,7 +74,7 @@ export async function loadOrCreateIdentity(dataDir: string): Promise<ServerIdent
   });
 }
 
-async function readPair(files: IdentityFiles): Promise<{ certPem?: string; keyPem?: string }> {
+async function readPair(files: IdentityFiles): Promise<{ certPem: string | undefined; keyPem: string | undefined }> {
   // The certificate is read first because it is written last: once it exists, the key
   // that belongs to it is already in place.
   const certPem = await readIfExists(files.cert);

@@ -7,8 +7,8 @@ import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAM
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
-import type { Admission } from '../server/admission';
-import type { Session } from '../server/session';
+import type { Admission } from '../serving/admission';
+import type { ClientSession, SessionRegistry } from '../serving/sessions';
 import { FramedSocket } from '../transport/framed-socket';
 import { WindowCounter } from '../transport/window-counter';
 import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
@@ -16,12 +16,10 @@ import { closeWithin, createTlsListener, listenOn, trackConnections } from '../t
 export interface ChatServerOptions {
   certPem: string;
   keyPem: string;
-  /** The logged-in session a token belongs to. */
-  findByToken: (token: string) => Session | undefined;
+  /** Finds the logged-in session a token belongs to and keeps its chat connection. */
+  registry: SessionRegistry;
   /** A message from a client, already validated. */
-  onMessage: (session: Session, text: string) => void;
-  /** A session's chat connection opened or closed. */
-  onChatChange: (session: Session) => void;
+  onMessage: (session: ClientSession, text: string) => void;
   log: LogSink;
   helloTimeoutMs?: number;
   /** The chat port's budget of connections before CHAT_HELLO. */
@@ -61,7 +59,7 @@ export class ChatServer {
 
   private accept(socket: TLSSocket): void {
     const address = socket.remoteAddress ?? 'unknown';
-    let session: Session | undefined;
+    let session: ClientSession | undefined;
     const pings = new WindowCounter(PING_MAX_PER_WINDOW, PING_WINDOW_MS);
     const refuse = (code: ErrorCode, message: string) => {
       this.options.log(makeEntry(LogCategory.SECURITY, `chat connection refused: ${message}`, { address }));
@@ -79,19 +77,17 @@ export class ChatServer {
         if (!session) {
           if (msg.type !== 'CHAT_HELLO') return refuse(ErrorCode.AUTH_REQUIRED, 'send CHAT_HELLO with a session token first');
           clearTimeout(deadline);
-          const found = this.options.findByToken(msg.token);
+          const found = this.options.registry.findByToken(msg.token);
           if (!found) return refuse(ErrorCode.AUTH_FAILED, 'unknown or expired chat token');
           ticket?.leave();
           // Chat text is at most 4000 characters: a frame never needs more than this.
           conn.limitFrames(CHAT_MAX_FRAME_BYTES);
           session = found;
           // One chat connection per session: a newer one replaces the older.
-          session.chat?.end({ type: 'ERROR', code: ErrorCode.DISCONNECTED, message: 'replaced by a newer chat connection' });
-          session.chat = conn;
+          this.options.registry.attachChat(session, conn);
           socket.setTimeout(0);
           conn.send({ type: 'CHAT_OK', sessionId: session.id } satisfies ChatServerMessage);
           this.options.log(makeEntry(LogCategory.CHAT, 'chat connected', { sessionId: session.id, address }));
-          this.options.onChatChange(session);
           return;
         }
         if (msg.type === 'PING') {
@@ -110,10 +106,7 @@ export class ChatServer {
         clearTimeout(deadline);
         ticket?.leave();
         this.open.delete(conn);
-        if (session && session.chat === conn) {
-          session.chat = undefined;
-          this.options.onChatChange(session);
-        }
+        if (session) this.options.registry.detachChat(session, conn);
         // A closed socket can outlive its connection inside Node for a while; it must not
         // keep the session with it.
         session = undefined;

@@ -4,7 +4,7 @@ import { formatBytes, formatDuration, formatRate } from './format';
 
 const BAR_CELLS = 24;
 
-export function renderProgress(p: DownloadProgress, columns: number): string {
+function renderProgress(p: DownloadProgress, columns: number): string {
   const fraction = p.totalBytes > 0 ? Math.min(1, p.doneBytes / p.totalBytes) : 1;
   const filled = Math.round(fraction * BAR_CELLS);
   const bar = '#'.repeat(filled) + '-'.repeat(BAR_CELLS - filled);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { LogEntry } from '../logs/log-entry';
 import { LOG_DIR_NAME } from '../logs/log-limits';
 import { LogStore } from '../logs/log-store';
-import { lanAddresses } from '../server/lan-addresses';
-import { startServer, type RunningServer } from '../server/start-server';
+import { lanAddresses } from '../serving/lan-addresses';
+import { startServer, type RunningServer } from '../host/start-server';
 import { dataDirFrom, parse, passwordFromEnv, usage } from './shared';
 
 function intOption(value: string | undefined, name: string, fallback: number): number {

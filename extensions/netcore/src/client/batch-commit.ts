@@ -144,7 +144,9 @@ async function commit(batch: Queued[]): Promise<void> {
   );
   // 3. The folders, so the renames are durable too; then the sidecars of earlier runs go.
   const folders = new Set<string>();
-  batch.forEach((q, i) => renamed[i] && folders.add(dirname(q.file.target)));
+  batch.forEach((q, i) => {
+    if (renamed[i]) folders.add(dirname(q.file.target));
+  });
   await Promise.all([...folders].map(syncFolder));
   await Promise.all(
     batch.map(async (q, i) => {

@@ -3,7 +3,7 @@
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, CLIENT_CONNECT_TIMEOUT_MS, CLIENT_REPLY_TIMEOUT_MS, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
-import { parseServerMessage, type FileEntry, type ServerMessage, type ShareKind } from '../protocol/messages';
+import { parseServerMessage, type FileEntry, type ServerMessage, type ShareIdentity } from '../protocol/messages';
 import type { NotSharedCounts } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
 import { ReadTap } from '../transport/read-tap';
@@ -38,7 +38,7 @@ export interface ConnectOptions {
 }
 
 export interface Listing {
-  share: { kind: ShareKind; name: string };
+  share: ShareIdentity;
   entries: FileEntry[];
   /** What the server left out, by reason (§5.1); empty when it shares everything. */
   notShared: NotSharedCounts;

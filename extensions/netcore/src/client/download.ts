@@ -10,7 +10,8 @@ import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, MAX_FILES_PER_REQUEST, PROGR
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import type { Storage } from '../protocol/storable-names';
-import { digestFor, type BlockDigest } from '../workers/digest';
+import { digestFor } from '../workers/digest';
+import type { BlockDigest } from '../workers/tasks';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partPath, writePartMeta } from './part-files';

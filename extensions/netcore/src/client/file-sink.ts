@@ -7,7 +7,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { BLOCK_POOL_MAX_FREE, POOL_TRIM_INTERVAL_MS, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, fromFsError, PssError } from '../errors';
 import { BufferPool } from '../transport/buffer-pool';
-import type { BlockDigest } from '../workers/digest';
+import type { BlockDigest } from '../workers/tasks';
 
 /**
  * Bytes written or hashed but not finished before the socket is paused. Page-cache writes

@@ -3,7 +3,7 @@
 // checked at the end and a mismatch fails the command.
 import type { Writable } from 'node:stream';
 import { ErrorCode, PssError } from '../errors';
-import type { BlockDigest } from '../workers/digest';
+import type { BlockDigest } from '../workers/tasks';
 import { BlockSink } from './file-sink';
 
 export class StreamSink extends BlockSink {

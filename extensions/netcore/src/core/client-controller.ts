@@ -10,12 +10,10 @@ import { ServerConnection, whileBusy } from '../client/connection';
 import { Download, type FileOutcome } from '../client/download';
 import { selectEntries } from '../client/selection';
 import { hostPortKey } from '../client/server-address';
-import type { ChatMessage, ClientPhase, ClientState, DownloadRequest, DownloadSummary, Events, FileOutcomeInfo, ShareListing } from '../contract';
+import type { ChatMessage, ClientPhase, ClientState, DownloadRequest, DownloadSummary, EventSink, FileOutcomeInfo, ShareListing } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { HOST_NAMES, segmentProblem } from '../protocol/path-rules';
 import type { WorkerPool } from '../workers/pool';
-
-type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 function outcomeInfo(o: FileOutcome): FileOutcomeInfo {
   return {
@@ -47,7 +45,7 @@ export class ClientController {
   constructor(
     private readonly pins: KnownServers,
     private readonly pool: WorkerPool,
-    private readonly emit: Emit,
+    private readonly emit: EventSink,
   ) {}
 
   state(): ClientState {

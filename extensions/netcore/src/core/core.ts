@@ -6,19 +6,17 @@ import { shortFingerprint } from '../certs/certificate';
 import { KnownServers } from '../certs/known-servers';
 import { DEFAULT_MAX_CLIENTS } from '../constants';
 import { ensureDataDir } from '../data-dir';
-import type { CommandName, CommandPayload, CommandResult, Commands, Events, ServerState, ServerStatus } from '../contract';
+import type { CommandName, CommandPayload, CommandResult, Commands, EventSink, ServerState, ServerStatus } from '../contract';
 import { ErrorCode, PssError } from '../errors';
 import { exportLogs, LOG_EXPORT_FORMATS } from '../logs/export';
-import { isLogCategory, LogCategory, makeEntry, type LogEntry } from '../logs/log-entry';
+import { isLogCategory, LogCategory, makeEntry } from '../logs/log-entry';
 import { LOG_DIR_NAME } from '../logs/log-limits';
 import { LogStore, type LogQuery } from '../logs/log-store';
-import { lanAddresses } from '../server/lan-addresses';
-import { startServer, type RunningServer } from '../server/start-server';
-import { WorkerPool } from '../workers/pool';
+import { lanAddresses } from '../serving/lan-addresses';
+import { startServer, type RunningServer } from '../host/start-server';
+import { WorkerPool, workbookInOwnWorker } from '../workers/pool';
 import { ClientController } from './client-controller';
 import { check } from './payload-checks';
-
-export type EventSink = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 export interface CoreOptions {
   dataDir: string;
@@ -59,8 +57,10 @@ export class Core {
       'logs.query': (p) => this.logs.query(this.logQuery(p)),
       'logs.export': async (p) => {
         if (!LOG_EXPORT_FORMATS.includes(p.format)) throw new PssError(ErrorCode.BAD_ARGUMENT, 'the format must be xlsx, txt or csv');
-        const entries = this.logs.query({ ...this.logQuery(p.query ?? {}), limit: undefined }).reverse();
-        return exportLogs(entries, p.format, check.text(p.filePath));
+        // Every matching entry, not one page of them.
+        const { limit: _page, ...everything } = this.logQuery(p.query ?? {});
+        const entries = this.logs.query(everything).reverse();
+        return exportLogs(entries, p.format, check.text(p.filePath), workbookInOwnWorker);
       },
       'client.connect': (p) => c.connect(check.host(p.host), check.port(p.port), p.displayName === undefined ? undefined : check.text(p.displayName)),
       'client.trust': (p) => c.trust(p.accept === true),
@@ -86,7 +86,7 @@ export class Core {
   }
 
   isCommand(name: unknown): name is keyof Commands {
-    return typeof name === 'string' && Object.prototype.hasOwnProperty.call(this.handlers, name);
+    return typeof name === 'string' && Object.hasOwn(this.handlers, name);
   }
 
   /** Idempotent: stops the server, the client and the workers, and flushes the log. */
@@ -120,7 +120,7 @@ export class Core {
           // there are none).
           if (!event.startsWith('session.') || (this.serverState !== 'running' && this.serverState !== 'paused')) return;
           const count = this.server?.sessionCount ?? 0;
-          if (event !== 'session.changed' || count !== countShown) this.options.emit('server.status', this.status());
+          if (event === 'session.added' || event === 'session.removed' || count !== countShown) this.options.emit('server.status', this.status());
           countShown = count;
         },
       });
@@ -188,4 +188,3 @@ export class Core {
   }
 }
 
-export type { LogEntry };

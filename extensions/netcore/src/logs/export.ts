@@ -8,7 +8,6 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ErrorCode, fromFsError, PssError } from '../errors';
-import { WorkerPool } from '../workers/pool';
 import { csvLine, entryFields, EXPORT_COLUMNS, excelSerial, formatLocalTime, txtLine, UTF8_BOM } from './export-format';
 import type { LogEntry } from './log-entry';
 import { LOG_EXPORT_CHUNK_ROWS, LOG_EXPORT_FILE_MODE } from './log-limits';
@@ -27,16 +26,19 @@ export interface LogExportResult {
 }
 
 /**
- * Writes `entries`, in the order given, to `filePath`, replacing any file there. The .xlsx
- * file is built by `pool` when given; otherwise by a one-worker pool started for this
- * export and stopped after it, which leaves the hash workers free and gives the
- * workbook's memory back.
+ * Builds the .xlsx file from its rows as JSON (xlsx-workbook.ts), away from the event loop:
+ * a worker pool does (workers/pool.ts). `rows` is handed over.
  */
+export interface WorkbookBuilder {
+  buildLogWorkbook(rows: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Writes `entries`, in the order given, to `filePath`, replacing any file there. */
 export async function exportLogs(
   entries: readonly LogEntry[],
   format: LogExportFormat,
   filePath: string,
-  pool?: WorkerPool,
+  workbooks: WorkbookBuilder,
 ): Promise<LogExportResult> {
   if (!LOG_EXPORT_FORMATS.includes(format)) {
     throw new PssError(ErrorCode.BAD_ARGUMENT, `unknown export format ${JSON.stringify(format)}; use xlsx, txt or csv`);
@@ -46,7 +48,7 @@ export async function exportLogs(
   }
   const bytes =
     format === 'xlsx'
-      ? await writeAtomic(filePath, async (write) => write(await buildWorkbook(entries, pool)))
+      ? await writeAtomic(filePath, async (write) => write(await buildWorkbook(entries, workbooks)))
       : await writeAtomic(filePath, (write) => writeText(entries, format, write));
   return { path: filePath, rows: entries.length, bytes };
 }
@@ -66,7 +68,7 @@ async function writeText(entries: readonly LogEntry[], format: 'txt' | 'csv', wr
   }
 }
 
-async function buildWorkbook(entries: readonly LogEntry[], pool: WorkerPool | undefined): Promise<Uint8Array> {
+async function buildWorkbook(entries: readonly LogEntry[], workbooks: WorkbookBuilder): Promise<Uint8Array> {
   // JSON in chunks: one stringify of a whole large log would hold the event loop.
   const parts: string[] = [];
   for (let start = 0; start < entries.length; start += LOG_EXPORT_CHUNK_ROWS) {
@@ -75,13 +77,7 @@ async function buildWorkbook(entries: readonly LogEntry[], pool: WorkerPool | un
     await nextTurn();
   }
   const json = new TextEncoder().encode(`[${parts.join(',')}]`);
-  if (pool) return pool.buildLogWorkbook(json);
-  const own = new WorkerPool(1);
-  try {
-    return await own.buildLogWorkbook(json);
-  } finally {
-    await own.close();
-  }
+  return workbooks.buildLogWorkbook(json);
 }
 
 function toWorkbookRow(entry: LogEntry): WorkbookRow {

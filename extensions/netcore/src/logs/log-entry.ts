@@ -1,4 +1,8 @@
-// One structured log entry. The categories are the original's, plus Web for browsers.
+// One structured log entry (its shape is in contract.ts). The categories are the
+// original's, plus Web for browsers.
+import type { LogCategory as LogCategoryName, LogEntry } from '../contract';
+
+export type { LogEntry };
 
 export const LogCategory = {
   SERVER_STATUS: 'Server Status',
@@ -10,8 +14,8 @@ export const LogCategory = {
   SECURITY_ALERT: 'Security Alert',
   ERROR: 'Error',
   WEB: 'Web',
-} as const;
-export type LogCategory = (typeof LogCategory)[keyof typeof LogCategory];
+} as const satisfies Record<string, LogCategoryName>;
+export type LogCategory = LogCategoryName;
 
 /** Every category, in the order a filter list shows them. */
 export const LOG_CATEGORIES: readonly LogCategory[] = Object.freeze(Object.values(LogCategory));
@@ -22,18 +26,9 @@ export function isLogCategory(value: unknown): value is LogCategory {
   return typeof value === 'string' && KNOWN_CATEGORIES.has(value);
 }
 
-export interface LogEntry {
-  /** ISO 8601 date-time. */
-  time: string;
-  category: LogCategory;
-  sessionId?: string;
-  address?: string;
-  message: string;
-}
-
 export type LogSink = (entry: LogEntry) => void;
 
-export function makeEntry(category: LogCategory, message: string, who: { sessionId?: string; address?: string } = {}): LogEntry {
+export function makeEntry(category: LogCategory, message: string, who: { sessionId?: string | undefined; address?: string | undefined } = {}): LogEntry {
   const entry: LogEntry = { time: new Date().toISOString(), category, message };
   if (who.sessionId !== undefined) entry.sessionId = who.sessionId;
   if (who.address !== undefined) entry.address = who.address;

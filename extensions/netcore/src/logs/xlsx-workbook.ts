@@ -11,7 +11,7 @@ import { XLSX_MAX_CELL_CHARS, XLSX_MAX_COLUMN_CHARS } from './log-limits';
  */
 export type WorkbookRow = [time: number | string, category: string, session: string, address: string, details: string];
 
-export const WORKBOOK_SHEET_NAME = 'Logs';
+const WORKBOOK_SHEET_NAME = 'Logs';
 
 const COLUMN_LETTERS = 'ABCDE';
 /** Room for the autofilter button beside a header. */
@@ -38,7 +38,7 @@ export function buildLogWorkbookFromJson(json: Uint8Array): Uint8Array {
  * One sheet, "Logs": a header row with an autofilter, then one row per entry. Times are
  * numbers with a date format, so spreadsheets sort and filter them as dates.
  */
-export function buildLogWorkbook(rows: readonly WorkbookRow[]): Uint8Array {
+function buildLogWorkbook(rows: readonly WorkbookRow[]): Uint8Array {
   const XLSX = sheetJs();
   const sheet: SheetJS.WorkSheet = {};
   const widths: number[] = EXPORT_COLUMNS.map((name) => name.length + HEADER_EXTRA_CHARS);
@@ -55,7 +55,9 @@ export function buildLogWorkbook(rows: readonly WorkbookRow[]): Uint8Array {
     } else {
       setText(sheet, `A${line}`, time, widths, 0);
     }
-    texts.forEach((text, i) => setText(sheet, `${COLUMN_LETTERS[i + 1]}${line}`, text, widths, i + 1));
+    texts.forEach((text, i) => {
+      setText(sheet, `${COLUMN_LETTERS[i + 1]}${line}`, text, widths, i + 1);
+    });
   }
   const range = `A1:E${rows.length + 1}`;
   sheet['!ref'] = range;

@@ -37,10 +37,16 @@ export type ClientMessage =
 
 export type ShareKind = 'directory' | 'file';
 
+/** What a client is told of the share: a folder or a single file, and its name. */
+export interface ShareIdentity {
+  kind: ShareKind;
+  name: string;
+}
+
 export type ServerMessage =
   | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string; chatPort?: number }
   | { type: 'LOGIN_OK'; token: string }
-  | { type: 'FILE_LIST'; share: { kind: ShareKind; name: string }; entries: FileEntry[]; done: boolean; notShared?: NotSharedCounts }
+  | { type: 'FILE_LIST'; share: ShareIdentity; entries: FileEntry[]; done: boolean; notShared?: NotSharedCounts }
   | { type: 'FILE_BEGIN'; path: string; size: number; mtimeMs: number; offset: number }
   | { type: 'FILE_END'; path: string; sha256: string }
   | { type: 'FILE_ERROR'; path: string; code: string; message: string }

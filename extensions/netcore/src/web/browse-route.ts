@@ -3,6 +3,7 @@
 import { formValue, parseForm } from './form-body';
 import { renderListing } from './page';
 import { chromeFor, redirect, sendError, sendHtml } from './replies';
+import type { Share } from '../serving/share';
 import type { WebRequest } from './web-context';
 import { folderWirePath } from './web-path';
 
@@ -18,7 +19,7 @@ export async function browseRoute(w: WebRequest, tail: string): Promise<void> {
   // Relative links in a folder page resolve against the folder, so it always ends in '/'.
   if (tail !== '' && !tail.endsWith('/')) return redirect(w.res, `/browse/${tail}/${w.query ? `?${w.query}` : ''}`, 308);
   let folder: string;
-  let listing;
+  let listing: Awaited<ReturnType<Share['listFolder']>>;
   try {
     folder = folderWirePath(tail, w.ctx.share.names);
     listing = await w.ctx.share.listFolder(folder);

@@ -9,6 +9,7 @@ import { entityTag, httpDate, ifRangeAllows, noneMatch, notModifiedSince, parseR
 import { sendError } from './replies';
 import { writeFileRange } from './response-writer';
 import { FILE_CSP, setSecurityHeaders } from './security-headers';
+import type { OpenedFile } from '../serving/share';
 import type { WebRequest } from './web-context';
 import { fileWirePath } from './web-path';
 
@@ -16,7 +17,7 @@ export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
   const { ctx, req, res } = w;
   const session = w.session!;
   let path: string;
-  let opened;
+  let opened: OpenedFile;
   try {
     path = fileWirePath(tail, ctx.share.names);
     opened = await ctx.share.openFile(path);
@@ -66,8 +67,8 @@ export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
     let ok = false;
     try {
       ok = await writeFileRange(res, handle, start, end, {
-        whenRunning: ctx.whenRunning,
-        isPaused: ctx.isPaused,
+        whenRunning: () => ctx.registry.whenRunning(session),
+        isPaused: () => ctx.registry.paused,
         idle: ctx.idle,
         onBytes: (n) => session.sent(transfer, n),
       });

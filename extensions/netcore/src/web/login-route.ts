@@ -4,7 +4,7 @@
 import { MAX_PASSWORD_BYTES, WEB_MAX_LOGIN_FORM_BYTES } from '../constants';
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry } from '../logs/log-entry';
-import { verdictEntry } from '../server/auth';
+import { verdictEntry } from '../serving/auth';
 import { addSetCookie, clearedSessionCookie, sessionCookie } from './cookies';
 import { formValue, parseForm, readFormBody } from './form-body';
 import { renderLogin } from './page';

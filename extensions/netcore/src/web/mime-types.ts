@@ -59,7 +59,7 @@ const TYPES: Record<string, string> = {
   odp: 'application/vnd.oasis.opendocument.presentation',
 };
 
-export const DEFAULT_TYPE = 'application/octet-stream';
+const DEFAULT_TYPE = 'application/octet-stream';
 
 export function contentTypeFor(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -44,9 +44,9 @@ export function sendMessage(w: WebRequest, status: number, view: Omit<MessageVie
 
 export function serverFull(w: WebRequest): void {
   const T = webText(w.lang);
-  w.ctx.log(makeEntry(LogCategory.CONNECTION, `web: refused: server full (${w.ctx.maxClients} clients)`, { address: w.address }));
+  w.ctx.log(makeEntry(LogCategory.CONNECTION, `web: refused: server full (${w.ctx.registry.maxClients} clients)`, { address: w.address }));
   w.res.setHeader('Retry-After', '30');
-  sendMessage(w, 503, { title: T.serverFullTitle, message: T.serverFull(w.ctx.maxClients) });
+  sendMessage(w, 503, { title: T.serverFullTitle, message: T.serverFull(w.ctx.registry.maxClients) });
 }
 
 /** A request that failed before its answer started: the page for its error code. */

@@ -4,7 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { FRAME_HEADER_BYTES, SEND_PIECE_BYTES } from '../constants';
-import { ChunkReader } from '../server/chunk-reader';
+import { ChunkReader } from '../serving/chunk-reader';
 import type { IdleSockets } from './idle-sockets';
 
 export interface WriteControl {
@@ -139,7 +139,10 @@ export async function writeBatches(res: ServerResponse, source: AsyncIterable<Ou
   } finally {
     if (pending) {
       // Made but not sent: its memory goes back.
-      void pending.then((r) => r.done || r.value.sent(), () => undefined);
+      void pending.then(
+        (r) => r.done || r.value.sent(),
+        () => undefined,
+      );
     }
     // Closes what the source has open (it may still be making the batch above).
     void batches.return?.(undefined)?.catch(() => undefined);

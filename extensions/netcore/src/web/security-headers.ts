@@ -4,7 +4,7 @@
 // sandbox as well, so a shared .html or .svg opened by mistake cannot run anything.
 import type { ServerResponse } from 'node:http';
 
-export const PAGE_CSP = [
+const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

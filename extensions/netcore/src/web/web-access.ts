@@ -5,7 +5,7 @@
 import { toString as qrToString } from 'qrcode';
 import type { WebAccessInfo } from '../contract';
 
-export function webUrl(host: string, port: number): string {
+function webUrl(host: string, port: number): string {
   const name = host.includes(':') ? `[${host}]` : host;
   return `https://${name}:${port}/`;
 }
@@ -15,7 +15,9 @@ export async function webAccessFor(hosts: readonly string[], port: number, finge
     hosts.map(async (host) => {
       const url = webUrl(host, port);
       const qrText = `${url}#sha256=${fingerprint}`;
-      const qrSvg = await qrToString(qrText, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      const qrSvg = await new Promise<string>((resolve, reject) =>
+        qrToString(qrText, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }, (err, svg) => (err ? reject(err) : resolve(svg))),
+      );
       return { url, qrText, qrSvg };
     }),
   );

@@ -1,9 +1,10 @@
 // What the web routes need from the server, and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogSink } from '../logs/log-entry';
-import type { Admission } from '../server/admission';
-import type { LoginGuard } from '../server/auth';
-import type { Share } from '../server/share';
+import type { Admission } from '../serving/admission';
+import type { LoginGuard } from '../serving/auth';
+import type { SessionRegistry } from '../serving/sessions';
+import type { Share } from '../serving/share';
 import type { IdleSockets } from './idle-sockets';
 import type { WebLanguage } from './web-text';
 import type { WebSession } from './web-session';
@@ -29,13 +30,12 @@ export interface WebContext {
   /** The web port's budget of connections before their first request. */
   admission: Admission;
   sessions: WebSessions;
-  maxClients: number;
+  /** Every session of the server, on any port: max clients and the pause gate. */
+  registry: SessionRegistry;
   timeouts: WebTimeouts;
   log: LogSink;
   /** Drops connections that move no byte for timeouts.socketIdleMs. */
   idle: IdleSockets;
-  whenRunning(): Promise<void>;
-  isPaused(): boolean;
 }
 
 /** One request on its way through the routes. */

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { BUSY_RETRY_MS, MAIN_PORT_CIPHERS, WEB_DEADLINE_CHECK_MS, WEB_MAX_CONNECTIONS, WEB_MAX_HEADER_BYTES, WEB_PORT_TLS12_CIPHERS } from '../constants';
 import { LogCategory, makeEntry } from '../logs/log-entry';
-import type { AdmissionTicket } from '../server/admission';
+import type { AdmissionTicket } from '../serving/admission';
 import { closeWithin, listenOn, trackConnections } from '../transport/tls-listener';
 import { handleRequest } from './router';
 import type { WebContext } from './web-context';

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { SessionStatus } from '../contract';
-import type { ActivitySnapshot } from '../server/session-activity';
+import type { ActivitySnapshot } from '../serving/session-activity';
+import type { ClientSession } from '../serving/sessions';
 import { SpeedMeter } from '../transport/speed-meter';
 
 export interface WebTransfer {
@@ -15,8 +16,23 @@ export interface WebTransfer {
   done: number;
 }
 
-export class WebSession {
+/** What a web session reports to the web port's session list. */
+export interface WebSessionOwner {
+  /** Its visible state changed. */
+  changed(session: WebSession): void;
+  /** The administrator ended it. */
+  disconnect(session: WebSession, reason: string): void;
+  /** The administrator left a warning for its next page. */
+  warned(session: WebSession, text: string): void;
+}
+
+export class WebSession implements ClientSession {
   readonly id = randomBytes(6).toString('hex');
+  readonly kind = 'web';
+  /** A browser holds a max-clients place from its first request to its end. */
+  readonly admitted = true;
+  readonly chatToken = undefined;
+  readonly canChat = false;
   readonly connectedAt = Date.now();
   lastSeen = Date.now();
   /** Warnings from the administrator, shown on the next page this browser loads. */
@@ -31,7 +47,7 @@ export class WebSession {
     readonly name: string,
     /** Undefined for a cookie-less download. */
     readonly cookie: string | undefined,
-    private readonly changed: (session: WebSession) => void,
+    private readonly owner: WebSessionOwner,
   ) {}
 
   get isEnded(): boolean {
@@ -46,7 +62,7 @@ export class WebSession {
     const transfer: WebTransfer = { name, size, done };
     this.transfers.set(transfer, res);
     this.lastSeen = Date.now();
-    this.changed(this);
+    this.owner.changed(this);
     return transfer;
   }
 
@@ -54,13 +70,13 @@ export class WebSession {
     transfer.done += bytes;
     this.bytesSent += bytes;
     this.meter.add(bytes);
-    this.changed(this);
+    this.owner.changed(this);
   }
 
   finish(transfer: WebTransfer): void {
     if (!this.transfers.delete(transfer)) return;
     this.lastSeen = Date.now();
-    this.changed(this);
+    this.owner.changed(this);
   }
 
   /**
@@ -71,6 +87,16 @@ export class WebSession {
     this.ended = true;
     for (const res of this.transfers.values()) if (!res.writableFinished) res.destroy();
     this.transfers.clear();
+  }
+
+  disconnect(reason: string): void {
+    this.owner.disconnect(this, reason);
+  }
+
+  /** A browser has no chat: the warning is shown on the next page it loads. */
+  warn(text: string): void {
+    this.warnings.push(text);
+    this.owner.warned(this, text);
   }
 
   snapshot(paused: boolean): ActivitySnapshot {

@@ -1,22 +1,17 @@
-// Every web session of the server: found by cookie, counted with the desktop sessions
-// against max clients, reported through the same added / changed (coalesced) / removed
-// events, ended by the administrator or after an idle while.
+// The web port's sessions: found by cookie, ended after an idle while or by the
+// administrator (who is then shown once why). They are listed in the server's session
+// registry with the desktop sessions: counted together against max clients, reported
+// through the same events.
 import { createHash } from 'node:crypto';
-import { SESSION_EVENT_INTERVAL_MS, WEB_REVOKED_MEMORY_MS, WEB_SESSION_COOKIE_BYTES } from '../constants';
+import { WEB_REVOKED_MEMORY_MS, WEB_SESSION_COOKIE_BYTES } from '../constants';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
-import { EventCoalescer } from '../server/event-coalescer';
-import { newCookieValue, WebSession } from './web-session';
-
-export type WebSessionEvent =
-  | { type: 'added' | 'changed'; session: WebSession }
-  | { type: 'removed'; session: WebSession; reason: string };
+import type { SessionRegistry } from '../serving/sessions';
+import { newCookieValue, WebSession, type WebSessionOwner } from './web-session';
 
 export interface WebSessionsOptions {
   /** A browser session with no request and no download for this long ends. */
   idleMs: number;
-  /** Whether the server has room for one more session of any kind. */
-  hasRoom: () => boolean;
-  onEvent: (event: WebSessionEvent) => void;
+  registry: SessionRegistry;
   log: LogSink;
 }
 
@@ -27,33 +22,18 @@ function cookieKey(value: string): string {
 
 const MAX_SWEEP_INTERVAL_MS = 30_000;
 
-export class WebSessions {
-  private readonly byId = new Map<string, WebSession>();
+export class WebSessions implements WebSessionOwner {
+  /** This port's sessions, listed in the registry while they live. */
+  private readonly live = new Set<WebSession>();
   private readonly byCookie = new Map<string, WebSession>();
   /** Cookies the administrator ended, with the reason the browser is shown once. */
   private readonly revoked = new Map<string, { reason: string; until: number }>();
-  private readonly coalescer: EventCoalescer<WebSession>;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: WebSessionsOptions) {
-    this.coalescer = new EventCoalescer<WebSession>(SESSION_EVENT_INTERVAL_MS, (s) => {
-      if (this.byId.has(s.id)) options.onEvent({ type: 'changed', session: s });
-    });
     const every = Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(20, Math.floor(options.idleMs / 4)));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
-  }
-
-  get count(): number {
-    return this.byId.size;
-  }
-
-  list(): WebSession[] {
-    return [...this.byId.values()];
-  }
-
-  get(id: string): WebSession | undefined {
-    return this.byId.get(id);
   }
 
   fromCookie(value: string | undefined): WebSession | undefined {
@@ -78,10 +58,10 @@ export class WebSessions {
    * session; without it the session lasts one download.
    */
   open(address: string, name: string, withCookie: boolean): WebSession | undefined {
-    if (!this.options.hasRoom()) return undefined;
+    if (!this.options.registry.hasRoom()) return undefined;
     const cookie = withCookie ? newCookieValue(WEB_SESSION_COOKIE_BYTES) : undefined;
-    const session = new WebSession(address, name, cookie, (s) => this.touch(s));
-    this.byId.set(session.id, session);
+    const session = new WebSession(address, name, cookie, this);
+    this.live.add(session);
     if (cookie) this.byCookie.set(cookieKey(cookie), session);
     this.options.log(
       makeEntry(LogCategory.WEB, withCookie ? `browser session opened: ${name}` : `download without a session cookie: ${name}`, {
@@ -89,20 +69,19 @@ export class WebSessions {
         address,
       }),
     );
-    this.options.onEvent({ type: 'added', session });
+    this.options.registry.add(session);
     return session;
   }
 
   /** Ends a session: its downloads stop and its cookie no longer works. */
   remove(session: WebSession, reason: string): void {
     session.end();
-    if (!this.byId.delete(session.id)) return;
+    if (!this.live.delete(session)) return;
     if (session.cookie) this.byCookie.delete(cookieKey(session.cookie));
-    this.coalescer.forget(session);
     if (session.cookie) {
       this.options.log(makeEntry(LogCategory.WEB, `browser session ended: ${reason}`, { sessionId: session.id, address: session.address }));
     }
-    this.options.onEvent({ type: 'removed', session, reason });
+    this.options.registry.remove(session, reason);
   }
 
   /** The administrator's Disconnect: ends the session and tells the browser why next time. */
@@ -112,24 +91,22 @@ export class WebSessions {
     this.remove(session, reason);
   }
 
-  touch(session: WebSession): void {
-    if (this.byId.has(session.id)) this.coalescer.touch(session);
+  changed(session: WebSession): void {
+    this.options.registry.touch(session);
   }
 
-  /** Every session's status shows Pause and Resume at once. */
-  refreshAll(): void {
-    for (const s of this.byId.values()) this.coalescer.touch(s);
+  warned(session: WebSession, text: string): void {
+    this.options.log(makeEntry(LogCategory.SECURITY, `warning for the next page: ${text}`, { sessionId: session.id, address: session.address }));
   }
 
   close(reason: string): void {
     clearInterval(this.sweeper);
-    for (const s of [...this.byId.values()]) this.remove(s, reason);
-    this.coalescer.close();
+    for (const s of [...this.live]) this.remove(s, reason);
   }
 
   private sweep(): void {
     const now = Date.now();
-    for (const s of [...this.byId.values()]) {
+    for (const s of [...this.live]) {
       if (s.cookie && !s.busy && now - s.lastSeen > this.options.idleMs) this.remove(s, 'no activity');
     }
     for (const [key, r] of this.revoked) if (r.until <= now) this.revoked.delete(key);

@@ -14,7 +14,7 @@ export const WEB_LANGUAGES: readonly WebLanguage[] = ['en', 'fa'];
 /** Each language's name in itself, for the switch. */
 export const WEB_LANGUAGE_NAMES: Readonly<Record<WebLanguage, string>> = { en: 'English', fa: 'فارسی' };
 
-export const LANGUAGE_COOKIE = 'pss_lang';
+const LANGUAGE_COOKIE = 'pss_lang';
 const LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 
 const CATALOGS: Readonly<Record<WebLanguage, Readonly<Record<WebMessageKey, WebMessage>>>> = { en: WEB_MESSAGES_EN, fa: WEB_MESSAGES_FA };
@@ -47,7 +47,7 @@ export function languageFromAcceptLanguage(header: string | undefined): WebLangu
 }
 
 /** The `lang` value of a raw query string, when it names a language we have. */
-export function languageFromQuery(query: string): WebLanguage | undefined {
+function languageFromQuery(query: string): WebLanguage | undefined {
   for (const part of query.split('&')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq) === 'lang') return known(part.slice(eq + 1));

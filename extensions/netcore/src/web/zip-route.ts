@@ -106,8 +106,8 @@ export async function zipRoute(w: WebRequest): Promise<void> {
   let problem = '';
   try {
     ok = await writeBatches(res, build.batches, {
-      whenRunning: ctx.whenRunning,
-      isPaused: ctx.isPaused,
+      whenRunning: () => ctx.registry.whenRunning(session),
+      isPaused: () => ctx.registry.paused,
       idle: ctx.idle,
       onBytes: (n) => session.sent(transfer, n),
     });

@@ -1,7 +1,7 @@
 // A ZIP of shared files built while it is sent. Entries are stored, not compressed, so the
 // archive's size is known before the first byte (Content-Length, and a browser shows real
 // progress); zip-records.ts lays the records out. Files are opened and read by the same
-// read-ahead as the main port's downloads (server/read-ahead.ts): each file goes through
+// read-ahead as the main port's downloads (serving/read-ahead.ts): each file goes through
 // the share's rules a few entries before its turn and small ones are read then too, so
 // the response never waits for one file's checks, open and read at a time.
 //
@@ -12,8 +12,8 @@
 // the archive's size or its number of files.
 import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
-import { RequestReadAhead, type PreparedFile } from '../server/read-ahead';
-import type { Share } from '../server/share';
+import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
+import type { Share } from '../serving/share';
 import type { OutgoingBatch } from './response-writer';
 import { crc32 } from './zip-crc';
 import { centralRecordBytes, dataDescriptor, endRecords, localHeader, planZip, writeCentralRecord, type ZipPlan } from './zip-records';
@@ -43,7 +43,7 @@ const BATCH_BYTES = READ_CHUNK_BYTES;
  * header carries their CRC-32; larger ones are sent as they are read, with a data
  * descriptor after them. One read frame holds a file this size.
  */
-export const WHOLE_ENTRY_BYTES = READ_CHUNK_BYTES;
+const WHOLE_ENTRY_BYTES = READ_CHUNK_BYTES;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -52,7 +52,7 @@ function changed(item: ZipItem): PssError {
 }
 
 /** The plan of a ZIP of `items`, in their order. */
-export function planFor(items: readonly ZipItem[]): ZipPlan {
+function planFor(items: readonly ZipItem[]): ZipPlan {
   return planZip(items.map((item) => ({ name: item.name, size: item.size, mtimeMs: item.mtimeMs, descriptor: item.size > WHOLE_ENTRY_BYTES })));
 }
 
@@ -75,7 +75,12 @@ class Batcher {
 
   take(): OutgoingBatch {
     const releases = this.releases;
-    const batch = { chunks: this.chunks, sent: () => releases.forEach((release) => release()) };
+    const batch = {
+      chunks: this.chunks,
+      sent: () => {
+        for (const release of releases) release();
+      },
+    };
     this.chunks = [];
     this.releases = [];
     this.bytes = 0;

@@ -4,20 +4,7 @@
 import { createHash } from 'node:crypto';
 import { HASH_OFFLOAD_MIN_BYTES } from '../constants';
 import type { WorkerPool } from './pool';
-import type { BlockTarget } from './tasks';
-
-export interface BlockDigest {
-  /** Adds the view's bytes; resolves with a view of the same bytes, free to reuse. */
-  update(view: Uint8Array): Promise<Uint8Array>;
-  /**
-   * Present when the digest runs in a worker: writes the view to `target` there, then adds
-   * it, so a file's blocks reach the disk without a round trip through the event loop.
-   */
-  writeThenUpdate?(target: BlockTarget, view: Uint8Array): Promise<Uint8Array>;
-  digest(): Promise<string>;
-  /** Forgets it (an aborted transfer). */
-  drop(): void;
-}
+import type { BlockDigest } from './tasks';
 
 export class InlineDigest implements BlockDigest {
   private readonly hash = createHash('sha256');

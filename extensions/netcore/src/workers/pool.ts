@@ -8,8 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { HASH_WORKERS_MAX } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import { bundleSource } from '../single-executable';
-import type { BlockDigest } from './digest';
-import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
+import type { BlockDigest, BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
 declare const __PSS_BUNDLED__: boolean | undefined;
 
@@ -179,3 +178,18 @@ export class WorkerPool {
     return slot;
   }
 }
+
+/**
+ * Builds each log workbook in a one-worker pool started for it and stopped after it: the
+ * hash workers stay free and the workbook's memory goes back.
+ */
+export const workbookInOwnWorker = {
+  async buildLogWorkbook(rows: Uint8Array): Promise<Uint8Array> {
+    const own = new WorkerPool(1);
+    try {
+      return await own.buildLogWorkbook(rows);
+    } finally {
+      await own.close();
+    }
+  },
+};

@@ -27,3 +27,17 @@ export type WorkerTask =
 export type WorkerReply =
   | { id: number; ok: true; value: string | Uint8Array | null }
   | { id: number; ok: false; error: SerializedError };
+
+/** A SHA-256 fed block by block, in this thread or in a pool worker. */
+export interface BlockDigest {
+  /** Adds the view's bytes; resolves with a view of the same bytes, free to reuse. */
+  update(view: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Present when the digest runs in a worker: writes the view to `target` there, then adds
+   * it, so a file's blocks reach the disk without a round trip through the event loop.
+   */
+  writeThenUpdate?(target: BlockTarget, view: Uint8Array): Promise<Uint8Array>;
+  digest(): Promise<string>;
+  /** Forgets it (an aborted transfer). */
+  drop(): void;
+}

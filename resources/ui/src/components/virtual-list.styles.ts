@@ -2,7 +2,7 @@
 import { css } from 'lit';
 import { controls } from '../styles/theme';
 
-export const virtualListStyles = css`
+const virtualListStyles = css`
     pss-virtual-list {
       display: block;
       min-block-size: 0;

@@ -9,7 +9,7 @@ import { Store } from './store';
 import { ltr } from '../i18n/bidi';
 
 /** As many as the engine keeps in memory. */
-export const MAX_LOG_ROWS = 50_000;
+const MAX_LOG_ROWS = 50_000;
 
 export interface LogsState {
   /** Every entry held, newest first. */

@@ -54,9 +54,9 @@ export class NetcoreError extends Error {
   }
 }
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 /** Commands that take as long as the work does: a download ends when its files are in. */
-export const COMMAND_TIMEOUTS_MS: Partial<Record<CommandName, number>> = {
+const COMMAND_TIMEOUTS_MS: Partial<Record<CommandName, number>> = {
   'client.download': 0,
   'client.retry': 0,
   'logs.export': 10 * 60_000,

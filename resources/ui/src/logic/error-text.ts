@@ -35,7 +35,7 @@ const KNOWN: Partial<Record<ErrorCode, MessageKey>> = {
 };
 
 /** Reads `{ code, message }` from whatever a rejected request gave. */
-export function toUiError(err: unknown): UiError {
+function toUiError(err: unknown): UiError {
   if (typeof err === 'object' && err !== null) {
     const e = err as { code?: unknown; message?: unknown };
     const message = typeof e.message === 'string' ? e.message : String(err);

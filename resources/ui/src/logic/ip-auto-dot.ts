@@ -107,7 +107,7 @@ export function parsePort(text: string, allowZero = false): number | null {
 
 /** Accepts IPv4 addresses, IPv6 addresses and host names, as the engine does. */
 export function isUsableHost(host: string): boolean {
-  if (!/^[A-Za-z0-9.:\-]{1,253}$/.test(host)) return false;
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) return false;
   if (/^[\d.]+$/.test(host)) {
     const parts = host.split('.');
     return parts.length === 4 && parts.every((p) => p !== '' && Number(p) <= 255);

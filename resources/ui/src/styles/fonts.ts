@@ -3,8 +3,8 @@
 // glyph draws the same on a system that has no Persian font. The build copies it next to
 // the bundle (dist/fonts/), which is where this module's URL points.
 
-export const FONT_FAMILY = 'Vazirmatn';
-export const FONT_FILE = 'fonts/vazirmatn-variable.woff2';
+const FONT_FAMILY = 'Vazirmatn';
+const FONT_FILE = 'fonts/vazirmatn-variable.woff2';
 
 /** Adds the bundled font to the document; resolves once it is ready (or failed to load). */
 export async function loadBundledFont(base: string = import.meta.url): Promise<boolean> {

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Services } from '../app/services';
-import { AppController, type Screen } from '../controllers/app-controller';
+import type { AppController, Screen } from '../controllers/app-controller';
 import { ChatsController } from '../controllers/chats-controller';
 import { ClientController } from '../controllers/client-controller';
 import { LogsController } from '../controllers/logs-controller';

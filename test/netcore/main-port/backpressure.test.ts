@@ -31,7 +31,7 @@ test('requests for 4,000 missing files from a peer that reads nothing are answer
     assert.is(welcome.type, 'WELCOME');
     raw.socket.pause();
     const before = server.logs.length;
-    const session = server.server.files.list()[0]!;
+    const session = server.server.session(server.server.sessions()[0]!.id);
     const files = Array.from({ length: 4_000 }, (_, i) => ({ path: `missing/${'x'.repeat(200)}-${i}`, offset: 0 }));
     // Each request is answered in full while the kernel's buffers take the answers; once
     // they are full the next request waits for the peer instead of queueing its answers.
@@ -44,8 +44,8 @@ test('requests for 4,000 missing files from a peer that reads nothing are answer
       await delay(300);
       assert.not.ok(raw.closed, 'the session is still open');
       const until = Date.now() + 1_500;
-      while (session.isBusy && Date.now() < until) await delay(20);
-      blocked = session.isBusy;
+      while (session.busy && Date.now() < until) await delay(20);
+      blocked = session.busy;
     }
     assert.ok(blocked, `the server answered ${sent} unread requests in full`);
     const queued = (session as unknown as { conn: { socket: { writableLength: number } } }).conn.socket.writableLength;
@@ -83,7 +83,7 @@ test('a session that sends a flood of PINGs is ended after the first hundred', a
 });
 
 test('the server still serves others meanwhile', async () => {
-  await waitUntil(() => server.server.files.list().length === 0, 'the earlier sessions are gone');
+  await waitUntil(() => server.server.sessions().length === 0, 'the earlier sessions are gone');
   const { raw } = await RawConnection.hello(server.port);
   try {
     raw.send({ type: 'LIST_FILES' });

@@ -7,12 +7,11 @@
 // stops behind a file too large to read ahead until that file's turn comes.
 import { closeSync, fstatSync, read as readFd, readSync, type Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { READ_AHEAD_FILES } from '../constants';
 import type { FileRequest } from '../protocol/messages';
 import { ChunkReader, SMALL_READ_BYTES, type ReadableFile } from './chunk-reader';
 import type { Share } from './share';
 
-/** Files opened ahead of the one being sent. */
-export const READ_AHEAD_FILES = 16;
 /**
  * A file's checks, open and small read are done with synchronous calls (a few µs each
  * from the page cache, where a call through the thread pool cost the event loop 35 µs and
@@ -26,7 +25,7 @@ const SLOW_FILES_TO_STOP = 4;
 const SLOW_FILES_WINDOW = 64;
 
 /** Decides, file by file, whether a request's files may still be read synchronously. */
-export class SyncWatch {
+class SyncWatch {
   /** Cleared once synchronous work proved slow. */
   sync = true;
   private slowFiles = 0;

@@ -1,4 +1,4 @@
-// The main port's read-ahead of a download request (server/read-ahead.ts): files come out
+// The main port's read-ahead of a download request (serving/read-ahead.ts): files come out
 // in request order with their own bytes, a refused path fails only its own entry, the
 // window never holds more than READ_AHEAD_FILES files open nor reads past a large file,
 // and closing it early closes every descriptor it opened.
@@ -9,8 +9,9 @@ import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FRAME_HEADER_BYTES } from '../../../extensions/netcore/src/constants';
 import type { FileRequest } from '../../../extensions/netcore/src/protocol/messages';
-import { READ_AHEAD_FILES, RequestReadAhead } from '../../../extensions/netcore/src/server/read-ahead';
-import { Share } from '../../../extensions/netcore/src/server/share';
+import { READ_AHEAD_FILES } from '../../../extensions/netcore/src/constants';
+import { RequestReadAhead } from '../../../extensions/netcore/src/serving/read-ahead';
+import { Share } from '../../../extensions/netcore/src/serving/share';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { conditionNeed, testIf } from '../../support/tools';

@@ -4,15 +4,16 @@
 // Names follow the host's rule (§5.1): the safety checks, and on a Windows server the
 // Windows checks too; both ports list and serve the same files. What is left out is
 // counted by reason and reported (§5.1).
-import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
-import type { FileEntry, ShareKind } from '../protocol/messages';
+import type { FileEntry, ShareIdentity, ShareKind } from '../protocol/messages';
 import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
 import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
 import { ListingWatch } from './listing-watch';
+import { canRead } from './read-permission';
 import { NotSharedReport, type NotSharedItem } from './not-shared-report';
 
 export interface OpenedFile {
@@ -39,20 +40,6 @@ export interface OpenedDescriptor {
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
-}
-
-/** Who this process is, for the permission bits (undefined where there are none: Windows). */
-const PROCESS_USER = process.getuid ? { uid: process.getuid(), groups: new Set(process.getgroups?.() ?? []) } : undefined;
-
-/**
- * Whether the permission bits let `user` read a file. It replaces an open() per listed
- * file; what it misses (access lists) still fails cleanly when the file is asked for.
- */
-export function canRead(st: Pick<Stats, 'uid' | 'gid' | 'mode'>, user = PROCESS_USER): boolean {
-  if (!user || user.uid === 0) return true;
-  if (st.uid === user.uid) return (st.mode & 0o400) !== 0;
-  if (user.groups.has(st.gid)) return (st.mode & 0o040) !== 0;
-  return (st.mode & 0o004) !== 0;
 }
 
 /**
@@ -100,6 +87,11 @@ export class Share {
   /** Display name: the folder's or the file's own name. */
   get name(): string {
     return basename(this.root);
+  }
+
+  /** What clients are told of the share. */
+  get identity(): ShareIdentity {
+    return { kind: this.kind, name: this.name };
   }
 
   /**
@@ -279,7 +271,7 @@ export class Share {
     const folders: string[] = [];
     const files: FileEntry[] = [];
     const reasons: NotSharedReason[] = [];
-    let handle;
+    let handle: Dir;
     try {
       handle = await opendir(dir);
     } catch {

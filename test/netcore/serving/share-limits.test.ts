@@ -8,7 +8,7 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadOrCreateIdentity } from '../../../extensions/netcore/src/certs/certificate';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
-import { Share } from '../../../extensions/netcore/src/server/share';
+import { Share } from '../../../extensions/netcore/src/serving/share';
 import { writeRandomFile } from '../../support/file-tree';
 import { connectClient } from '../../support/test-client';
 import { startTestServer, type TestServer } from '../../support/test-server';

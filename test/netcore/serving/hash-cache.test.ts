@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HashCache } from '../../../extensions/netcore/src/server/hash-cache';
+import { HashCache } from '../../../extensions/netcore/src/serving/hash-cache';
 
 const stat = (over: Partial<Stats> = {}) => ({ dev: 1, ino: 2, size: 3, mtimeMs: 4, ...over }) as Stats;
 const A = '/share/a.bin';

@@ -9,7 +9,7 @@ import { memoryReleased } from './idle-memory';
 const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
 /**
  * A read this small gets a frame of its own size instead of a pooled 1 MiB one, so files
- * read ahead of their turn (server/read-ahead.ts) hold only their own bytes.
+ * read ahead of their turn (serving/read-ahead.ts) hold only their own bytes.
  */
 export const SMALL_READ_BYTES = 64 * 1024;
 

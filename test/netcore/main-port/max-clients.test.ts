@@ -31,7 +31,7 @@ const connect = (): Promise<ServerConnection> => clients.connect(server.port);
 
 test('with one place taken, the next client gets SERVER_FULL; once it leaves, a new client gets in', async () => {
   const first = await connect();
-  assert.is(server.server.files.sessionCount, 1);
+  assert.is(server.server.sessionCount, 1);
 
   const err = await rejection(connect(), 15_000, 'a second client');
   assert.is(err.code, 'SERVER_FULL');
@@ -45,7 +45,7 @@ test('with one place taken, the next client gets SERVER_FULL; once it leaves, a 
   assert.equal((await first.list()).entries.map((e) => e.path), ['file.txt']);
 
   first.close();
-  await waitUntil(() => server.server.files.sessionCount === 0, 'the server has forgotten the first client');
+  await waitUntil(() => server.server.sessionCount === 0, 'the server has forgotten the first client');
   const third = await connect();
   assert.equal((await third.list()).entries.map((e) => e.path), ['file.txt']);
   assert.ok(server.logs.some((e) => e.category === 'Connection' && /server full/.test(e.message)));

@@ -5,7 +5,7 @@
 // without waiting for real intervals.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { IdleMemory, type IdleMemorySample, type ProcessMemory } from '../../../extensions/netcore/src/server/idle-memory';
+import { IdleMemory, type IdleMemorySample, type ProcessMemory } from '../../../extensions/netcore/src/serving/idle-memory';
 import { SlabPool } from '../../../extensions/netcore/src/transport/slab-pool';
 
 const MiB = 1024 * 1024;

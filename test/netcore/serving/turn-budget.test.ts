@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TurnBudget } from '../../../extensions/netcore/src/server/turn-budget';
+import { TurnBudget } from '../../../extensions/netcore/src/serving/turn-budget';
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 

@@ -1,12 +1,12 @@
 // What a session needs from its server, and nothing more.
 import type { LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';
-import type { LoginGuard } from './auth';
-import type { HashCache } from './hash-cache';
-import type { Session } from './session';
-import type { Share } from './share';
+import type { LoginGuard } from '../serving/auth';
+import type { HashCache } from '../serving/hash-cache';
+import type { ClientSession, SessionRegistry } from '../serving/sessions';
+import type { Share } from '../serving/share';
 import type { ByteBudget } from '../transport/byte-budget';
-import type { TurnBudget } from './turn-budget';
+import type { TurnBudget } from '../serving/turn-budget';
 
 export interface ServerTimeouts {
   handshakeMs: number;
@@ -23,9 +23,8 @@ export interface ServerContext {
   hashes: HashCache;
   timeouts: ServerTimeouts;
   log: LogSink;
-  /** Resolves at once while the server runs; waits while it is paused. */
-  whenRunning(): Promise<void>;
-  isPaused(): boolean;
+  /** Every session of the server: max clients, the pause gate, the administrator's view. */
+  sessions: SessionRegistry;
   /** What running requests may hold in memory, every session together. */
   requests: ByteBudget;
   /** What control frames being assembled may hold, every connection together. */
@@ -34,11 +33,6 @@ export interface ServerContext {
   turns: TurnBudget;
   /** The chat port clients should use, once it listens. */
   chatPort(): number | undefined;
-  /** A session's visible state changed (the server coalesces these). */
-  sessionChanged(session: Session): void;
-  /** Whether one more session may count against max clients (every port). */
-  hasRoom(): boolean;
-  maxClients: number;
   /** The session said HELLO: it is listed from now on (it counts once it is ready). */
-  listed(session: Session): void;
+  listed(session: ClientSession): void;
 }

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_WATCHED_FOLDERS } from '../../../extensions/netcore/src/constants';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
-import { Share } from '../../../extensions/netcore/src/server/share';
+import { Share } from '../../../extensions/netcore/src/serving/share';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 
 let base = '';
@@ -65,17 +65,15 @@ for (const [what, change, check] of [
 
 // Root reads every file whatever its permission bits, and Windows has none to take away.
 const unreadable = process.getuid?.() !== 0 && process.platform !== 'win32' ? test : test.skip;
-{
-  unreadable('a file made unreadable: the next listing leaves it out and says why (not as root)', async () => {
-    await share.list();
-    await chmod(join(root, 'one.txt'), 0o000);
-    const reasons: string[] = [];
-    const after = await share.list((path, reason) => reasons.push(`${path}:${reason}`));
-    await chmod(join(root, 'one.txt'), 0o644);
-    assert.is(find(after, 'one.txt'), undefined);
-    assert.ok(reasons.includes('one.txt:unreadable'), reasons.join(', '));
-  });
-}
+unreadable('a file made unreadable: the next listing leaves it out and says why (not as root)', async () => {
+  await share.list();
+  await chmod(join(root, 'one.txt'), 0o000);
+  const reasons: string[] = [];
+  const after = await share.list((path, reason) => reasons.push(`${path}:${reason}`));
+  await chmod(join(root, 'one.txt'), 0o644);
+  assert.is(find(after, 'one.txt'), undefined);
+  assert.ok(reasons.includes('one.txt:unreadable'), reasons.join(', '));
+});
 
 test('what a kept listing left out is told again on every listing', async () => {
   await writeFile(join(root, 'bad\u0001name.txt'), 'x');

@@ -88,15 +88,16 @@ test('when the session hashing the file goes away, a client sharing its digest s
   const stayer = await connect();
   const leaverEntries = (await leaver.list()).entries;
   const stayerEntries = (await stayer.list()).entries;
-  const sessionsOnFile = () => server.server.sessions().filter((s) => s.currentFile === 'lecture.bin').length;
+  const held = () => server.events.filter((e) => e.event === 'session.held').length;
 
   // Paused, each session announces its file and then holds before the first byte. The
   // leaver asks first and so is the one computing the digest; the stayer shares it.
   server.server.pause();
+  const before = held();
   const leaving = downloadInto(leaver, leaverEntries, join(base, 'leaver')).catch(() => undefined);
-  await waitUntil(() => sessionsOnFile() === 1, 'the first client starts the file');
+  await waitUntil(() => held() === before + 1, 'the first client is held on the file');
   const staying = downloadInto(stayer, stayerEntries, join(base, 'stayer'));
-  await waitUntil(() => sessionsOnFile() === 2, 'the second client starts the same file');
+  await waitUntil(() => held() === before + 2, 'the second client is held on the same file');
   leaver.destroy();
   server.server.resume();
   const result = await staying;

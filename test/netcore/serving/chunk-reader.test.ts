@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../../../extensions/netcore/src/constants';
 import { allocDataFrame } from '../../../extensions/netcore/src/protocol/frames';
-import { ChunkReader, SMALL_READ_BYTES } from '../../../extensions/netcore/src/server/chunk-reader';
+import { ChunkReader, SMALL_READ_BYTES } from '../../../extensions/netcore/src/serving/chunk-reader';
 import { BufferPool } from '../../../extensions/netcore/src/transport/buffer-pool';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 

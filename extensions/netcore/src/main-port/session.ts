@@ -1,38 +1,37 @@
 // One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
 import { randomBytes } from 'node:crypto';
-import type { Stats } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import { BUSY_RETRY_MS, FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_BUDGET_MIN_BYTES, PING_MAX_PER_WINDOW, PING_WINDOW_MS, FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PENDING_MAX_FRAME_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
-import { digestFor } from '../workers/digest';
-import { RequestReadAhead, type PreparedFile } from './read-ahead';
-import { processFrames } from './chunk-reader';
-import type { PendingDigest } from './hash-cache';
-import type { AdmissionTicket, WaitingConnection } from './admission';
-import { verdictEntry } from './auth';
+import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
+import { processFrames } from '../serving/chunk-reader';
+import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
+import { verdictEntry } from '../serving/auth';
+import type { ChatLink, ClientSession } from '../serving/sessions';
 import { requestCost } from '../transport/byte-budget';
-import { SessionActivity } from './session-activity';
+import { SessionActivity, type ActivitySnapshot } from '../serving/session-activity';
 import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
 import { WindowCounter } from '../transport/window-counter';
+import { chooseDigestSource, type DigestSource } from './digest-source';
 import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
 
-export class Session implements WaitingConnection {
+export class Session implements WaitingConnection, ClientSession {
   readonly id = randomBytes(6).toString('hex');
+  readonly kind = 'desktop';
+  readonly canChat = true;
   readonly address: string;
   readonly connectedAt = Date.now();
   name = '';
-  token: string | undefined;
-  /** The chat-port connection authorized by this session's token, if one is open. */
-  chat: FramedSocket | undefined;
-  readonly activity: SessionActivity;
+  private token: string | undefined;
+  private readonly activity: SessionActivity;
   private phase: Phase = 'hello';
   private readonly conn: FramedSocket;
-  private busy = false;
+  private running = false;
   private cancelled = false;
   private loginInFlight = false;
   private failed = false;
@@ -42,7 +41,7 @@ export class Session implements WaitingConnection {
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
-  /** Its place among the connections not yet admitted (server/admission.ts). */
+  /** Its place among the connections not yet admitted (serving/admission.ts). */
   ticket: AdmissionTicket | undefined;
 
   constructor(
@@ -51,7 +50,7 @@ export class Session implements WaitingConnection {
     private readonly onClosed: (session: Session, reason: string) => void,
   ) {
     this.address = socket.remoteAddress ?? 'unknown';
-    this.activity = new SessionActivity(() => ctx.sessionChanged(this));
+    this.activity = new SessionActivity(() => ctx.sessions.touch(this));
     this.conn = new FramedSocket(socket, {
       control: (m) => this.onControl(m),
       data: () => this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'clients do not send data frames')),
@@ -60,7 +59,6 @@ export class Session implements WaitingConnection {
         clearTimeout(this.deadline);
         this.ticket?.leave();
         this.cancelled = true;
-        this.chat?.end();
         this.activity.setStatus('disconnected');
         const reason = this.closeReason ?? (err ? err.message : 'disconnected');
         this.log(LogCategory.CONNECTION, `disconnected: ${reason}`);
@@ -95,26 +93,35 @@ export class Session implements WaitingConnection {
     this.conn.end();
   }
 
-  get isBusy(): boolean {
-    return this.busy;
+  /** A request (a listing or a download) is running. */
+  get busy(): boolean {
+    return this.running;
   }
 
-  get authenticated(): boolean {
+  /** Past HELLO and the login: the session holds a max-clients place. */
+  get admitted(): boolean {
     return this.phase === 'ready';
   }
 
-  /** The administrator's Disconnect: every port of this session closes, with the reason. */
+  /** What the client's chat connection presents (CHAT_HELLO), once it is logged in. */
+  get chatToken(): string | undefined {
+    return this.admitted ? this.token : undefined;
+  }
+
+  snapshot(paused: boolean): ActivitySnapshot {
+    return this.activity.snapshot(paused);
+  }
+
+  /** The administrator's Disconnect (the registry has told the chat already). */
   disconnect(reason: string): void {
     this.log(LogCategory.CONNECTION, `disconnected by the administrator: ${reason}`);
-    const message = { type: 'ERROR', code: ErrorCode.DISCONNECTED, message: reason };
-    this.chat?.end(message);
     this.close(ErrorCode.DISCONNECTED, reason);
   }
 
   /** A warning the client shows prominently: over chat when it is open, else the main port. */
-  warn(text: string): void {
+  warn(text: string, chat: ChatLink | undefined): void {
     const message = { type: 'WARN_S2C', text, time: new Date().toISOString() };
-    if (this.chat && !this.chat.closed) this.chat.send(message);
+    if (chat) chat.send(message);
     else this.conn.send(message);
     this.log(LogCategory.SECURITY, `warning sent: ${text}`);
   }
@@ -174,12 +181,12 @@ export class Session implements WaitingConnection {
       case 'BYE':
         return this.conn.end();
       case 'CANCEL':
-        this.cancelled = this.busy;
+        this.cancelled = this.running;
         return;
       case 'LIST_FILES':
       case 'DOWNLOAD_FILES':
         if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
-        if (this.busy) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running'));
+        if (this.running) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running'));
         if (msg.type === 'LIST_FILES') return void this.runExclusive(() => this.list());
         return this.startDownload(msg.files);
     }
@@ -191,7 +198,7 @@ export class Session implements WaitingConnection {
       return this.fail(new PssError(ErrorCode.UNSUPPORTED_VERSION, `this server speaks protocol version ${PROTOCOL_VERSION}`));
     }
     // A full server says so before the user types a password.
-    if (!this.ctx.hasRoom()) return this.refuseFull();
+    if (!this.ctx.sessions.hasRoom()) return this.refuseFull();
     this.name = msg.name.trim() || this.address;
     const chatPort = this.ctx.chatPort();
     const base = {
@@ -214,8 +221,9 @@ export class Session implements WaitingConnection {
   }
 
   private refuseFull(): void {
-    this.log(LogCategory.CONNECTION, `refused: server full (${this.ctx.maxClients} clients)`);
-    this.close(ErrorCode.SERVER_FULL, `the server is full (${this.ctx.maxClients} clients at most)`);
+    const max = this.ctx.sessions.maxClients;
+    this.log(LogCategory.CONNECTION, `refused: server full (${max} clients)`);
+    this.close(ErrorCode.SERVER_FULL, `the server is full (${max} clients at most)`);
   }
 
   /** From here on the session counts against max clients and may send large frames. */
@@ -242,7 +250,7 @@ export class Session implements WaitingConnection {
     this.log(entry.category, entry.message);
     if (this.conn.closed) return;
     if (verdict.ok) {
-      if (!this.ctx.hasRoom()) return this.refuseFull();
+      if (!this.ctx.sessions.hasRoom()) return this.refuseFull();
       this.onAuthenticated();
       this.send({ type: 'LOGIN_OK', token: this.token! });
       return;
@@ -251,7 +259,7 @@ export class Session implements WaitingConnection {
   }
 
   private async runExclusive(work: () => Promise<void>): Promise<void> {
-    this.busy = true;
+    this.running = true;
     this.cancelled = false;
     try {
       await work();
@@ -263,7 +271,7 @@ export class Session implements WaitingConnection {
         this.close(e.code, e.message);
       }
     } finally {
-      this.busy = false;
+      this.running = false;
     }
   }
 
@@ -271,7 +279,7 @@ export class Session implements WaitingConnection {
     // The administrator hears of what is left out through the share's report (§5.1).
     const reasons: NotSharedReason[] = [];
     const entries = await this.ctx.share.list((_, reason) => reasons.push(reason));
-    const share = { kind: this.ctx.share.kind, name: this.ctx.share.name };
+    const share = this.ctx.share.identity;
     // Pages keep every control frame far below its cap, whatever the share holds.
     let page: FileEntry[] = [];
     let pageBytes = 0;
@@ -303,7 +311,7 @@ export class Session implements WaitingConnection {
     let done = 0;
     let bytes = 0;
     this.refusedFiles = 0;
-    // The next files are opened and read while one is sent (server/read-ahead.ts).
+    // The next files are opened and read while one is sent (serving/read-ahead.ts).
     const ahead = new RequestReadAhead(this.ctx.share, files);
     try {
       for (let i = 0; i < files.length; i++) {
@@ -324,18 +332,6 @@ export class Session implements WaitingConnection {
     if (!this.conn.closed) this.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.cancelled });
   }
 
-  /**
-   * The digest another session is computing for the file this one just streamed. If it is
-   * not known yet, a worker also hashes the file (once, for every session waiting on it)
-   * and whichever finishes first answers: a fast client never waits for a slow one.
-   */
-  private async sharedDigest(shared: PendingDigest, absPath: string, stat: Stats): Promise<string> {
-    if (shared.value !== undefined) return shared.value;
-    const never = new Promise<never>(() => undefined);
-    const own = this.ctx.hashes.computeOnce(absPath, stat, () => this.ctx.pool.hashFile(absPath, 0, stat.size));
-    return Promise.race([shared.promise.catch(() => never), own]);
-  }
-
   /** Streams one file; returns the bytes sent, or -1 when the file was refused. */
   private async sendOne(req: FileRequest, next: Promise<PreparedFile>): Promise<number> {
     const fileError = (code: ErrorCode, message: string): number => {
@@ -346,7 +342,7 @@ export class Session implements WaitingConnection {
       this.send({ type: 'FILE_ERROR', path: req.path, code, message });
       return -1;
     };
-    let prepared;
+    let prepared: PreparedFile;
     try {
       prepared = await next;
     } catch (err) {
@@ -354,15 +350,8 @@ export class Session implements WaitingConnection {
       return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
     }
     const { handle, stat, absPath } = prepared.opened;
-    // A whole-file send hashes as it streams unless the digest is cached or another
-    // session is hashing the same file right now; a resume needs the digest of bytes it
-    // does not send, so it comes from the cache, from that other session or from a worker
-    // reading beside the stream.
-    const cached = this.ctx.hashes.get(absPath, stat);
-    const shared = cached === undefined ? this.ctx.hashes.pending(absPath, stat) : undefined;
-    const digest = cached === undefined && shared === undefined && req.offset === 0 ? digestFor(this.ctx.pool, stat.size) : undefined;
-    const announced = digest ? this.ctx.hashes.begin(absPath, stat) : undefined;
     const reader = prepared.reader;
+    let source: DigestSource | undefined;
     try {
       const mtimeMs = Math.trunc(stat.mtimeMs);
       if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
@@ -372,13 +361,9 @@ export class Session implements WaitingConnection {
       this.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
       this.activity.beginFile(req.path, stat.size, req.offset);
       this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
-
-      const background = digest || cached || shared ? undefined : this.ctx.pool.hashFile(absPath, 0, stat.size);
-      background?.catch(() => undefined);
-
-      const hashing: Promise<void>[] = [];
+      source = chooseDigestSource({ hashes: this.ctx.hashes, pool: this.ctx.pool, absPath, stat, offset: req.offset, release: (f) => reader.release(f) });
       for (;;) {
-        await this.ctx.whenRunning();
+        await this.ctx.sessions.whenRunning(this);
         if (this.conn.closed) return -1;
         // The client must learn the file ended early before DOWNLOAD_DONE closes the batch.
         if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
@@ -387,23 +372,15 @@ export class Session implements WaitingConnection {
         await this.ctx.turns.take();
         await this.conn.sendFrame(frame);
         this.activity.sent(frame.length - FRAME_HEADER_BYTES);
-        if (digest) {
-          // Hashing runs in a worker while the next frame goes out; the buffer comes back after.
-          const hashed = digest.update(frame.subarray(FRAME_HEADER_BYTES)).then((back) => reader.release(back));
-          hashed.catch(() => undefined);
-          hashing.push(hashed);
-          if (hashing.length > 2) await hashing.shift();
-        } else {
-          reader.release(frame);
-        }
+        const behind = source.take(frame);
+        if (behind) await behind;
       }
-      await Promise.all(hashing);
+      await source.drain();
       const after = await (prepared.statAfterRead ?? handle.stat());
       if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
         return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
       }
-      const sha256 = digest ? await digest.digest() : (cached ?? (shared ? await this.sharedDigest(shared, absPath, stat) : await background!));
-      announced?.finish(sha256);
+      const sha256 = await source.result();
       this.ctx.hashes.set(absPath, stat, sha256);
       this.send({ type: 'FILE_END', path: req.path, sha256 });
       return stat.size - req.offset;
@@ -413,8 +390,7 @@ export class Session implements WaitingConnection {
       return fileError(e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
     } finally {
       reader.close();
-      announced?.abandon();
-      digest?.drop();
+      source?.close();
       void handle.close().catch(() => undefined);
     }
   }

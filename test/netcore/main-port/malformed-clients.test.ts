@@ -5,7 +5,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import type { DownloadResult } from '../../../extensions/netcore/src/client/download';
@@ -31,14 +30,14 @@ test.before(async () => {
   base = await makeTempDir('malformed');
   files = new Map([['big.bin', await writeRandomFile(join(base, 'share', 'big.bin'), 16 * MIB + 1, 1_690_000_000.5)]]);
   server = await startTestServer({ sharePath: join(base, 'share'), timeouts: { handshakeMs: 500, helloMs: 300 } });
-  // A well-behaved client starts a download and is held mid-file (the server is paused)
-  // while every other test in this file misbehaves beside it.
+  // A well-behaved client starts a download and is held at the pause gate before its first
+  // byte while every other test in this file misbehaves beside it.
   good = await connectClient(server.port, { pinsDir: await makeSubDir(base, 'pins') });
   const { entries } = await good.list();
-  server.server.files.pause();
+  server.server.pause();
   goodDownload = downloadInto(good, entries, join(base, 'dest'), {}, 60_000);
   goodDownload.catch(() => undefined);
-  await waitUntil(async () => (await lstat(join(base, 'dest', 'big.bin.part')).catch(() => undefined)) !== undefined, 'the download has begun');
+  await waitUntil(() => server.events.some((e) => e.event === 'session.held'), 'the download is held by Pause');
 });
 
 test.after.each(() => {
@@ -189,7 +188,7 @@ test('a client that floods on after the server ended its session is cut off, not
     const welcomed = new Promise<void>((resolve) => socket.once('data', () => resolve()));
     socket.write(encodeControl({ ...HELLO, name: 'flooder' }));
     await within(welcomed, 5_000, 'WELCOME');
-    const session = server.server.files.list().find((x) => x.name === 'flooder');
+    const session = server.server.sessions().find((x) => x.name === 'flooder');
     assert.ok(session, 'the session is listed');
     // The administrator disconnects it; it goes on sending well-formed frames, 64 MiB of
     // them. The server used to read (decrypt and throw away) all of it until its 5 s
@@ -222,7 +221,7 @@ test('a client that floods on after the server ended its session is cut off, not
 
 test('the well-behaved client was never disturbed: its download completes byte-exact', async () => {
   assert.ok(good && !good.closed, 'the good connection is still open');
-  server.server.files.resume();
+  server.server.resume();
   const result = await within(goodDownload!, 30_000, 'the good download');
   assert.ok(result.ok, JSON.stringify(result.files));
   await assertTreeMatches(join(base, 'dest'), files);
