@@ -146,9 +146,6 @@ export interface ClientState {
   /** Set while the last download ended with failures; Retry resumes them. */
   canRetry: boolean;
   chatReady: boolean;
-  unread: number;
-  /** Human-readable status line. */
-  status: string;
 }
 
 /** What a server shares, and how many items it leaves out, by reason. */
@@ -222,7 +219,6 @@ export interface Commands {
   'client.retry': { payload: Record<string, never>; result: DownloadSummary };
   'client.disconnect': { payload: Record<string, never>; result: ClientState };
   'client.chat.send': { payload: { text: string }; result: ChatMessage };
-  'client.chat.markRead': { payload: Record<string, never>; result: { unread: number } };
 }
 
 export type CommandName = keyof Commands;
@@ -250,7 +246,8 @@ export interface Events {
   'client.file': FileOutcomeInfo;
   /** The server administrator's warning: shown prominently. */
   'client.warning': { text: string; time: string };
-  'client.chat': ChatMessage & { unread: number };
+  /** The server's chat message; the interface keeps the conversation and counts what is unread. */
+  'client.chat': ChatMessage;
   /** The server ended this client's session (disconnect, shutdown). */
   'client.disconnected': { code: ErrorCode; message: string };
 }

@@ -46,7 +46,6 @@ test('session.disconnect ends one of two sessions, with its reason, and leaves t
     assert.equal(told, { code: 'DISCONNECTED', message: REASON });
     const state = await victim.waitFor('client.state', (s) => s.phase === 'disconnected', { since: victimMark });
     assert.is(state.chatReady, false);
-    assert.is(state.status, REASON);
     const removed = await server.waitFor('session.removed', (r) => r.id === v.id, { since: serverMark });
     assert.type(removed.reason, 'string');
     await waitUntil(async () => (await server.handle('server.sessions', {})).length === 1, 'the server lists one session');

@@ -48,7 +48,7 @@ test('a listing with hostile names shows them as text and links to them percent-
   assert.ok(filtered.includes('value="&quot;&gt;&lt;svg onload=alert(1)&gt;"'), 'the filter is an attribute value');
   assert.ok(page.includes('&lt;script&gt;alert(&quot;warn&quot;)&lt;/script&gt;'));
   assert.ok(page.includes('Share &lt;b&gt;'));
-  assert.ok(page.includes('1.5 KB'));
+  assert.ok(page.includes('1.50 KiB'));
   assert.ok(page.includes('<time datetime="2024-06-01T12:30:00.000Z">2024-06-01 12:30 UTC</time>'));
   assert.ok(page.includes('action="/logout"'), 'logged in: a Log out button');
 });
@@ -110,7 +110,7 @@ test('in Persian the page is right to left, in Persian, and offers English as a 
   assert.ok(page.includes('<span class="lang current" lang="fa" aria-current="true">فارسی</span>'));
   assert.ok(page.includes('<bdi>عکس‌ها</bdi>'), 'names are isolated');
   assert.ok(page.includes('<code id="fingerprint" dir="ltr">AB:CD</code>'), 'the fingerprint reads left to right');
-  assert.ok(page.includes('۱٫۵ کیلوبایت'));
+  assert.ok(page.includes('۱٫۵۰ کیلوبایت'));
   assert.ok(page.includes('۱۴۰۳/۰۳/۱۲ ۱۲:۳۰ UTC'));
   assert.ok(page.includes('۱ پوشه، ۱ فایل'));
   // The override is shown as a mark, not obeyed; the raw character stays only in the link and the form value.
@@ -127,8 +127,8 @@ test('an English page has no switch when no languages are given, and is left to 
   assert.not.ok(page.includes('class="langs"'));
 });
 
-test('sizes read like a file manager', () => {
-  assert.equal([0, 1023, 1024, 10 * 1024 + 512, 5 * 1024 ** 3].map((n) => formatSize(n)), ['0 B', '1023 B', '1.0 KB', '11 KB', '5.0 GB']);
+test('sizes in IEC units, as the app and the CLI write them', () => {
+  assert.equal([0, 1023, 1024, 10 * 1024 + 512, 5 * 1024 ** 3].map((n) => formatSize(n)), ['0 B', '1,023 B', '1.00 KiB', '10.5 KiB', '5.00 GiB']);
 });
 
 test.run();

@@ -51,9 +51,9 @@ test('numbers, sizes and dates in each language', () => {
   const fa = webText('fa');
   assert.is(en.counted(1, 2), '1 folder, 2 files');
   assert.is(fa.counted(1, 2), '۱ پوشه، ۲ فایل');
-  assert.is(en.size(1536), '1.5 KB');
-  assert.is(fa.size(1536), '۱٫۵ کیلوبایت');
-  assert.is(fa.size(1023), '۱۰۲۳ بایت');
+  assert.is(en.size(1536), '1.50 KiB');
+  assert.is(fa.size(1536), '۱٫۵۰ کیلوبایت');
+  assert.is(fa.size(1023), '۱٬۰۲۳ بایت');
   assert.is(en.serverFull(1), 'The server already has 1 client, its limit. Try again later.');
   assert.is(en.serverFull(10), 'The server already has 10 clients, its limit. Try again later.');
   assert.equal(en.date(Date.UTC(2024, 5, 1, 12, 30)), { iso: '2024-06-01T12:30:00.000Z', text: '2024-06-01 12:30 UTC' });

@@ -1,277 +1,33 @@
-// The Client screen's controller against a fake engine: connecting (with host:port paste,
-// first-contact trust and the changed-certificate alarm), login, the tree, downloads with
-// progress and Retry after a failure, warnings, chat and its 🔴, remembered settings.
+// The Client screen put together: one banner for every part, the status line over all of them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { DownloadSummary } from '../../../extensions/netcore/src/contract';
-import { ClientController } from '../../../resources/ui/src/controllers/client-controller';
-import { SettingsStore } from '../../../resources/ui/src/controllers/settings-store';
-import { SETTINGS_STORAGE_KEY } from '../../../resources/ui/src/logic/settings';
-import { FakeNetcore, settle } from '../support/fake-netcore';
-import { FakeShell } from '../support/fake-shell';
-import { chat, clientState, progress } from '../support/samples';
+import { connected, setup } from '../support/client-screen';
+import { clientState } from '../support/samples';
 import { withoutIsolates as plain } from '../../support/isolates';
 
-const listing = {
-  share: { kind: 'directory' as const, name: 'Shared' },
-  entries: [
-    { path: 'a.bin', size: 100, mtimeMs: 1 },
-    { path: 'docs/b.txt', size: 10, mtimeMs: 1 },
-  ],
-  notShared: { link: 2, unreadable: 1 },
-};
-
-function summary(over: Partial<DownloadSummary> = {}): DownloadSummary {
-  return { ok: true, cancelled: false, files: [{ path: 'a.bin', status: 'done' }], bytes: 100, durationMs: 10, destination: '/dl', ...over };
-}
-
-async function setup(stored?: object) {
-  const api = new FakeNetcore();
-  const shell = new FakeShell();
-  if (stored) shell.storage.set(SETTINGS_STORAGE_KEY, JSON.stringify(stored));
-  const settings = await SettingsStore.load(shell);
-  const c = new ClientController(api, shell, settings);
-  return { api, shell, c };
-}
-
-async function connected(stored?: object) {
-  const t = await setup({ downloadFolder: '/dl', ...stored });
-  t.api.handle('client.connect', () => clientState()).handle('client.list', () => listing);
-  t.c.setHost('192.168.1.20');
-  await t.c.connect();
-  return t;
-}
-
-test('the last server and port are filled in, and a connect remembers them', async () => {
-  const { api, shell, c } = await setup({ lastServer: '10.0.0.9', lastPort: 6000 });
-  assert.is(c.state.host, '10.0.0.9');
-  assert.is(c.state.port, '6000');
-  api.handle('client.connect', () => clientState()).handle('client.list', () => listing);
-  c.setHost('192.168.1.20:7000');
-  await c.connect();
-  assert.equal(api.sent('client.connect'), [{ host: '192.168.1.20', port: 7000 }], 'a pasted host:port fills the port');
-  assert.is(c.state.port, '7000');
-  await settle();
-  const saved = JSON.parse(shell.storage.get(SETTINGS_STORAGE_KEY)!);
-  assert.is(saved.lastServer, '192.168.1.20');
-  assert.is(saved.lastPort, 7000);
-});
-
-test('a bad address or port is refused before anything is asked of the engine', async () => {
-  const { api, c } = await setup();
-  c.setHost('192.168.1.');
-  await c.connect();
-  assert.is(api.requests.length, 0);
-  assert.match(plain(c.state.error!), /IP address or name/);
-  c.setHost('192.168.1.20');
-  c.setPort('99999');
-  await c.connect();
-  assert.is(api.requests.length, 0);
-  assert.match(plain(c.state.error!), /port/);
-});
-
-test('connected: the file list becomes the tree, and the status line says so', async () => {
-  const { c } = await connected();
-  assert.ok(c.state.tree);
-  assert.is(c.state.tree!.tree.root.fileCount, 2);
-  assert.is(c.state.share!.name, 'Shared');
-  assert.match(plain(c.statusLine()), /Connected to 192\.168\.1\.20:5000 · 2 files shared/);
-});
-
-test('first contact: the trust prompt shows while connect waits, and the answer goes to the engine', async () => {
-  const { api, c } = await setup();
-  let finish!: () => void;
-  api.handle('client.connect', () => new Promise((resolve) => (finish = () => resolve(clientState({ phase: 'awaiting-password' })))));
-  api.handle('client.trust', () => clientState({ phase: 'connecting' }));
-  c.setHost('10.0.0.2');
-  const connecting = c.connect();
-  api.emit('client.state', clientState({ phase: 'awaiting-trust', fingerprint: 'AA:BB', shortFingerprint: 'AABB' }));
-  assert.is(c.phase, 'awaiting-trust');
-  assert.is(c.state.connection!.fingerprint, 'AA:BB');
-  assert.match(plain(c.statusLine()), /compare the fingerprint/);
-  await c.trust(true);
-  assert.equal(api.sent('client.trust'), [{ accept: true }]);
-  finish();
-  await connecting;
-  assert.is(c.phase, 'awaiting-password');
-});
-
-test('declining trust ends the connect with a calm message, not the alarm', async () => {
-  const { api, c } = await setup();
-  api.fail('client.connect', 'PIN_UNKNOWN', 'unknown server 10.0.0.2:5000');
-  c.setHost('10.0.0.2');
-  await c.connect();
-  assert.is(c.state.pinAlert, null);
-  assert.match(plain(c.state.error!), /not trusted/);
-});
-
-test('a changed certificate (PIN_MISMATCH) raises the alarm with the engine’s details', async () => {
-  const { api, c } = await setup();
-  api.fail('client.connect', 'PIN_MISMATCH', 'WARNING: the certificate of 10.0.0.2:5000 has CHANGED. Nothing was sent.');
-  c.setHost('10.0.0.2');
-  await c.connect();
-  assert.match(plain(c.state.pinAlert!), /has CHANGED/);
-  assert.is(c.state.error, null);
-  c.dismissPinAlert();
-  assert.is(c.state.pinAlert, null);
-});
-
-test('login: a wrong password says so and keeps the password box; the right one lists files', async () => {
-  const { api, c } = await setup();
-  api.handle('client.connect', () => clientState({ phase: 'awaiting-password' }));
-  c.setHost('10.0.0.2');
-  await c.connect();
-  assert.is(c.phase, 'awaiting-password');
-  assert.not.ok(await c.login(''), 'an empty password is not sent');
-  assert.is(api.sent('client.login').length, 0);
-  api.fail('client.login', 'AUTH_FAILED', 'wrong password');
-  assert.not.ok(await c.login('nope'));
-  assert.match(plain(c.state.error!), /Wrong password/);
-  api.handle('client.login', () => clientState()).handle('client.list', () => listing);
-  assert.ok(await c.login('right'));
-  assert.ok(c.state.tree);
-  assert.is(c.state.error, null);
-});
-
-test('Download Selected needs a selection, a destination and a created sub-folder when ticked', async () => {
-  const { api, c } = await connected({ downloadFolder: '' });
-  assert.match(plain(c.downloadProblem()!), /Tick the files/);
-  c.toggle(c.state.tree!.tree.nodes.findIndex((n) => n.path === 'docs'));
-  assert.match(plain(c.downloadProblem()!), /Choose where to save/);
-  (api as FakeNetcore).handle('client.download', () => summary());
-  await c.download();
-  assert.is(api.sent('client.download').length, 0, 'nothing is sent while a problem remains');
-});
-
-test('the destination comes from the folder dialog and is remembered', async () => {
-  const { shell, c } = await connected({ downloadFolder: '' });
-  shell.folderAnswers.push('/home/b/Downloads');
-  await c.chooseDestination();
-  assert.is(c.state.destination, '/home/b/Downloads');
-  await settle();
-  assert.is(JSON.parse(shell.storage.get(SETTINGS_STORAGE_KEY)!).downloadFolder, '/home/b/Downloads');
-  shell.folderAnswers.push(null);
-  await c.chooseDestination();
-  assert.is(c.state.destination, '/home/b/Downloads', 'cancelling keeps the folder');
-});
-
-test('a download sends the selected paths, destination and sub-folder, and shows progress', async () => {
+test('one banner for the whole screen: an error from one part is cleared by the next action of another', async () => {
   const { api, c } = await connected();
-  c.toggle(c.state.tree!.tree.nodes.findIndex((n) => n.path === 'docs'));
-  c.setSubfolderEnabled(true);
-  c.setSubfolderDraft('bad/name');
-  assert.not.ok(c.createSubfolder());
-  assert.match(plain(c.downloadProblem()!), /sub-folder/);
-  c.setSubfolderDraft('from-ana');
-  assert.ok(c.createSubfolder());
-  assert.is(c.effectiveDestination, '/dl/from-ana');
-  let finish!: (s: DownloadSummary) => void;
-  api.handle('client.download', () => new Promise((resolve) => (finish = resolve)));
-  const running = c.download();
-  assert.ok(c.state.downloading);
-  assert.equal(api.sent('client.download'), [{ paths: ['docs'], destination: '/dl', subfolder: 'from-ana' }]);
-  api.emit('client.progress', progress({ currentPath: 'docs/b.txt', fileBytes: 5, fileSize: 10, doneBytes: 5, totalBytes: 10, filesTotal: 1, bytesPerSecond: 2048, etaSeconds: 3 }));
-  assert.is(c.state.progress!.doneBytes, 5);
-  assert.match(plain(c.statusLine()), /Downloading: 0 of 1 file done/);
-  api.emit('client.file', { path: 'docs/b.txt', status: 'done' });
-  finish(summary({ files: [{ path: 'docs/b.txt', status: 'done' }], destination: '/dl/from-ana' }));
-  await running;
-  assert.not.ok(c.state.downloading);
-  assert.is(c.state.filesDone, 1);
-  assert.match(plain(c.statusLine()), /Downloaded 1 file to \/dl\/from-ana/);
+  api.fail('client.chat.send', 'CHAT_CLOSED', 'the chat is not connected');
+  assert.not.ok(await c.chat.sendChat('hello'));
+  assert.ok(c.outcome.state.error);
+  c.destination.setSubfolderDraft('from-ana');
+  assert.ok(c.destination.createSubfolder());
+  assert.is(c.outcome.state.error, null);
+  assert.match(plain(c.outcome.state.notice!), /from-ana/);
 });
 
-test('what the server does not offer is kept for the note; files saved under another name are listed', async () => {
-  const { api, c } = await connected();
-  assert.equal(c.state.notShared, { link: 2, unreadable: 1 });
-  c.toggleAll();
-  let finish!: (s: DownloadSummary) => void;
-  api.handle('client.download', () => new Promise((resolve) => (finish = resolve)));
-  const running = c.download();
-  api.emit('client.file', { path: 'a.bin', status: 'done' });
-  api.emit('client.file', { path: 'docs/b?.txt', status: 'done', savedAs: 'docs/b\uFF1F.txt' });
-  api.emit('client.file', { path: 'docs/c?.txt', status: 'failed', savedAs: 'docs/c\uFF1F.txt', code: 'DISK_FULL', message: 'full' });
-  assert.equal(c.state.renamed.map((f) => [f.path, f.savedAs]), [['docs/b?.txt', 'docs/b\uFF1F.txt']]);
-  assert.is(c.state.filesDone, 2);
-  finish(summary());
-  await running;
-  assert.is(c.state.renamed.length, 1, 'kept after the download ends');
-  api.handle('client.disconnect', () => clientState({ phase: 'disconnected' }));
-  await c.disconnect();
-  assert.equal(c.state.notShared, {});
-});
-
-test('after a failed download the button becomes Retry Download, and Retry resumes through the engine', async () => {
-  const { api, shell, c } = await connected();
-  c.toggleAll();
-  api.handle('client.download', () => {
-    api.emit('client.file', { path: 'a.bin', status: 'failed', code: 'CONNECTION_LOST', message: 'lost' });
-    api.emit('client.state', clientState({ phase: 'disconnected', canRetry: true }));
-    return summary({ ok: false, files: [{ path: 'a.bin', status: 'failed' }, { path: 'docs/b.txt', status: 'done' }] });
-  });
-  await c.download();
-  assert.equal(api.sent('client.download')[0]!.paths, [], 'Select All asks for everything');
-  assert.ok(c.retryMode);
-  assert.is(c.downloadProblem(), null, 'Retry is possible even while disconnected');
-  assert.is(c.state.failures.length, 1);
-  assert.match(plain(c.statusLine()), /Retry Download resumes it/);
-  assert.ok(shell.notifications.some((n) => /1 of 2 files failed/.test(n.body)));
-  api.handle('client.retry', () => {
-    api.emit('client.state', clientState({ phase: 'connected', canRetry: false }));
-    return summary();
-  });
-  await c.download();
-  assert.is(api.sent('client.retry').length, 1, 'the same button now retries');
-  assert.is(api.sent('client.download').length, 1);
-  assert.not.ok(c.retryMode);
-  assert.is(c.state.failures.length, 0);
-});
-
-test('a rejected download shows the error and offers Retry when the engine says it can', async () => {
-  const { api, c } = await connected();
-  c.toggleAll();
-  api.handle('client.download', () => {
-    api.emit('client.state', clientState({ phase: 'disconnected', canRetry: true }));
-    throw Object.assign(new Error('the server closed the connection'), { code: 'CONNECTION_LOST' });
-  });
-  await c.download();
-  assert.match(plain(c.state.error!), /connection was lost/);
-  assert.ok(c.retryMode);
-});
-
-test('a warning from the server is shown prominently and notified; it can be dismissed', async () => {
-  const { api, shell, c } = await connected();
-  api.emit('client.warning', { text: 'Stop downloading movies', time: '2024-05-01T10:00:00.000Z' });
-  assert.equal(c.state.warnings.map((w) => w.text), ['Stop downloading movies']);
-  assert.ok(shell.notifications.some((n) => n.body === 'Stop downloading movies'));
-  c.dismissWarning(0);
-  assert.is(c.state.warnings.length, 0);
-});
-
-test('chat: 🔴 while the window is closed, read when opened, messages kept in order', async () => {
-  const { api, c } = await connected();
-  api.handle('client.chat.markRead', () => ({ unread: 0 })).handle('client.chat.send', (p) => chat({ id: -1, from: 'client', text: p.text }));
-  api.emit('client.chat', { ...chat({ id: 7, from: 'server', text: 'hi there' }), unread: 1 });
-  assert.is(c.state.unread, 1);
-  await c.openChat();
-  assert.is(c.state.unread, 0);
-  assert.is(api.sent('client.chat.markRead').length, 1);
-  api.emit('client.chat', { ...chat({ id: 8, from: 'server', text: 'still there?' }), unread: 1 });
-  assert.is(c.state.unread, 0, 'an open window reads new messages');
-  assert.is(api.sent('client.chat.markRead').length, 2);
-  assert.ok(await c.sendChat('  yes  '));
-  assert.equal(c.state.chat.map((m) => m.text), ['hi there', 'still there?', 'yes']);
-  c.closeChat();
-  api.emit('client.state', clientState({ unread: 2 }));
-  assert.is(c.state.unread, 2, 'the engine’s count is shown again once the window is closed');
-});
-
-test('the server ending the session is explained; dispose stops listening', async () => {
-  const { api, c } = await connected();
-  api.emit('client.disconnected', { code: 'DISCONNECTED', message: 'disconnected by the server administrator' });
-  assert.match(plain(c.state.error!), /server ended the connection: disconnected by the server administrator/);
-  c.dispose();
-  assert.is(api.listenerCount(), 0);
+test('the status line follows the connection, and says how the last download went until the next', async () => {
+  const { api, c } = await setup();
+  assert.match(plain(c.statusLine()), /Not connected/);
+  c.connection.setHost('10.0.0.2');
+  api.emit('client.state', clientState({ phase: 'connecting', server: null }));
+  assert.match(plain(c.statusLine()), /Connecting to 10\.0\.0\.2/, 'the typed server until the engine names it');
+  api.emit('client.state', clientState({ phase: 'awaiting-password' }));
+  assert.match(plain(c.statusLine()), /192\.168\.1\.20:5000 requires a password/);
+  api.emit('client.state', clientState({ phase: 'disconnected', canRetry: true }));
+  assert.match(plain(c.statusLine()), /connection was lost during the download/);
+  api.emit('client.state', clientState({ phase: 'disconnected' }));
+  assert.match(plain(c.statusLine()), /^Disconnected\.$/);
 });
 
 test.run();

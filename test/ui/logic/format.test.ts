@@ -13,6 +13,7 @@ test('bytes: plain below 1 KiB, three significant digits above', () => {
   assert.is(formatBytes(512 * 1024 * 1024), '512 MiB');
   assert.is(formatBytes(2 * 1024 ** 3), '2.00 GiB');
   assert.is(formatBytes(3 * 1024 ** 4), '3.00 TiB');
+  assert.is(formatBytes(1023.7 * 1024), '1.00 MiB', 'rounding up to 1024 KiB moves to the next unit');
   assert.is(formatBytes(-1), '—');
   assert.is(formatBytes(Number.NaN), '—');
 });

@@ -64,7 +64,6 @@ async function boot(): Promise<void> {
     .handle('logs.export', (p) => ({ path: p.filePath, rows: 20_000, bytes: 1 }))
     .handle('client.connect', () => clientState())
     .handle('client.list', () => ({ share: { kind: 'directory', name: 'Shared' }, entries: files(100_000), notShared: { link: 2, special: 1 } }))
-    .handle('client.chat.markRead', () => ({ unread: 0 }))
     .handle('client.disconnect', () => clientState({ phase: 'disconnected' }));
   shell.folderAnswers.push('/home/ana/Shared', '/home/bob/Downloads');
   // ?lang=fa starts the app with that language remembered, as after choosing it in the launcher.

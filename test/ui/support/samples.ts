@@ -47,8 +47,6 @@ export function clientState(over: Partial<ClientState> = {}): ClientState {
     shortFingerprint: 'ABCD EF',
     canRetry: false,
     chatReady: true,
-    unread: 0,
-    status: 'Connected',
     ...over,
   };
 }

@@ -5,8 +5,8 @@ import { selectEntries } from '../client/selection';
 import { ErrorCode, PssError } from '../errors';
 import { describeNotShared, notSharedTotal } from '../protocol/not-shared';
 import { HOST_NAMES, segmentProblem } from '../protocol/path-rules';
+import { formatBytes, formatClockDuration, formatSpeed } from '../units';
 import { WorkerPool } from '../workers/pool';
-import { formatBytes, formatDuration, formatRate } from './format';
 import { ProgressLine } from './progress-bar';
 import { CLIENT_OPTIONS, connectAndLogin, parse, usage } from './shared';
 
@@ -79,7 +79,7 @@ export async function getCommand(argv: string[]): Promise<number> {
     } else if (!toStdout) {
       process.stdout.write(
         `${result.files.length - failed.length} of ${result.files.length} files in ${destination}, ` +
-          `${formatBytes(result.bytes)} in ${formatDuration(seconds)} (${formatRate(seconds > 0 ? result.bytes / seconds : 0)})\n`,
+          `${formatBytes(result.bytes)} in ${formatClockDuration(seconds)} (${formatSpeed(seconds > 0 ? result.bytes / seconds : 0)})\n`,
       );
       const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
       if (renamed > 0) process.stdout.write(`${renamed} ${renamed === 1 ? 'file was' : 'files were'} saved under another name: this system cannot store ${renamed === 1 ? 'its name' : 'their names'}\n`);

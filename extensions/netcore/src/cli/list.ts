@@ -1,6 +1,7 @@
 // `pss list`: what a server shares.
 import { describeNotShared, notSharedTotal } from '../protocol/not-shared';
-import { formatBytes, formatTime } from './format';
+import { formatBytes } from '../units';
+import { formatTime } from './format';
 import { CLIENT_OPTIONS, connectAndLogin, parse, usage } from './shared';
 
 export async function listCommand(argv: string[]): Promise<number> {

@@ -3,14 +3,15 @@
 // batch of such files is written as `.part` files, flushed to stable storage together,
 // renamed into place, and their folders are synced. A crash at any moment leaves either no
 // final name or a final name over bytes already on the disk: never a wrong final file.
-// One fsync per file is still paid, but the batch issues them together, so the file
-// system commits them in a few journal transactions instead of one after another, and
-// the per-file sidecar, its removal and the path-based utimes are gone.
+// Where the file system can be flushed as a whole (client/file-system-flush.ts), a batch
+// costs two flushes, one before the renames and one after; elsewhere each file is synced,
+// all of the batch's at once, and then each of its folders.
 import { constants as fsc } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ErrorCode, fromFsError, PssError } from '../errors';
 import type { Sink } from './file-sink';
+import { fileSystemFlusher } from './file-system-flush';
 
 const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
 
@@ -38,12 +39,26 @@ interface Queued {
   reject: (err: PssError) => void;
 }
 
+/** How a folder's files are made durable: its file system's flush and device, or none. */
+interface FolderFlush {
+  flush: Flush | undefined;
+  device: number;
+}
+
+/** Flushes a whole file system; resolves false when that did not succeed. */
+export type Flush = () => Promise<boolean>;
+
 export class BatchCommitter {
   private queue: Queued[] = [];
+  /** Found out once per folder. */
+  private readonly folders = new Map<string, Promise<FolderFlush>>();
   private running: Promise<void> | undefined;
   /** Bytes queued or being written. */
   private held = 0;
   private waiting: (() => void)[] = [];
+
+  /** `flusherFor` finds how a folder's file system is flushed at once (none: file by file). */
+  constructor(private readonly flusherFor: (folder: string) => Promise<Flush | undefined> = fileSystemFlusher) {}
 
   /** True while so much waits for the disk that the caller should stop reading. */
   get full(): boolean {
@@ -70,7 +85,7 @@ export class BatchCommitter {
       let n = 0;
       while (n < this.queue.length && n < BATCH_MAX_FILES && bytes < BATCH_MAX_BYTES) bytes += this.queue[n++]!.file.bytes.length;
       const batch = this.queue.splice(0, n);
-      await commit(batch);
+      await commit(batch, await this.flushFor(batch));
       this.held -= bytes;
       if (this.held < QUEUE_HIGH_BYTES / 2) {
         const waiting = this.waiting;
@@ -80,9 +95,31 @@ export class BatchCommitter {
     }
     this.running = undefined;
   }
+
+  /** One flush for the whole batch when all its folders are on one flushable file system. */
+  private async flushFor(batch: readonly Queued[]): Promise<Flush | undefined> {
+    const folders = new Set(batch.map((q) => dirname(q.file.part)));
+    const found = await Promise.all([...folders].map((f) => this.folderFlush(f)));
+    const first = found[0];
+    if (!first?.flush || found.some((f) => !f.flush || f.device !== first.device)) return undefined;
+    return first.flush;
+  }
+
+  private folderFlush(folder: string): Promise<FolderFlush> {
+    let found = this.folders.get(folder);
+    if (!found) {
+      found = Promise.all([this.flusherFor(folder), stat(folder).then((s) => s.dev, () => -1)]).then(([flush, device]) => ({
+        flush: device < 0 ? undefined : flush,
+        device,
+      }));
+      this.folders.set(folder, found);
+    }
+    return found;
+  }
 }
 
-async function writeDurably(file: SmallFile): Promise<void> {
+/** Writes a `.part` with its time; syncs it unless the whole file system is flushed after. */
+async function writePart(file: SmallFile, sync: boolean): Promise<void> {
   // Never through a link: a planted `name.part` link must not redirect the download.
   const handle: FileHandle = await open(file.part, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | O_NOFOLLOW, 0o644);
   try {
@@ -90,6 +127,16 @@ async function writeDurably(file: SmallFile): Promise<void> {
     while (done < file.bytes.length) done += (await handle.write(file.bytes, done, file.bytes.length - done, done)).bytesWritten;
     const mtime = new Date(file.mtimeMs);
     await handle.utimes(mtime, mtime);
+    if (sync) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Syncs a `.part` written earlier (when a flush of the whole file system failed). */
+async function syncPart(file: SmallFile): Promise<void> {
+  const handle = await open(file.part, fsc.O_WRONLY | O_NOFOLLOW);
+  try {
     await handle.sync();
   } finally {
     await handle.close();
@@ -114,26 +161,13 @@ function failure(err: unknown, file: SmallFile): PssError {
   return fromFsError(err, `cannot write ${file.target}`, ErrorCode.WRITE_FAILED);
 }
 
-async function commit(batch: Queued[]): Promise<void> {
-  // 1. Every .part written and flushed, all at once.
-  const written = await Promise.all(
-    batch.map((q) =>
-      writeDurably(q.file).then(
-        () => true,
-        async (err) => {
-          await rm(q.file.part, { force: true }).catch(() => undefined);
-          q.reject(failure(err, q.file));
-          return false;
-        },
-      ),
-    ),
-  );
-  // 2. Only then the final names.
-  const renamed = await Promise.all(
+/** Runs `step` for each file still in the batch; one that fails loses its `.part` and is rejected. */
+function eachFile(batch: readonly Queued[], alive: readonly boolean[], step: (file: SmallFile) => Promise<void>): Promise<boolean[]> {
+  return Promise.all(
     batch.map(async (q, i) => {
-      if (!written[i]) return false;
+      if (!alive[i]) return false;
       try {
-        await rename(q.file.part, q.file.target);
+        await step(q.file);
         return true;
       } catch (err) {
         await rm(q.file.part, { force: true }).catch(() => undefined);
@@ -142,12 +176,30 @@ async function commit(batch: Queued[]): Promise<void> {
       }
     }),
   );
+}
+
+/** Runs the flush, if there is one; false when there is none or it failed. */
+function flushed(flush: Flush | undefined): Promise<boolean> {
+  return flush ? flush() : Promise.resolve(false);
+}
+
+async function commit(batch: Queued[], flush: Flush | undefined): Promise<void> {
+  // 1. Every .part written and made durable: synced each, or the file system flushed once
+  //    (and each synced after all if that flush did not succeed).
+  let written = await eachFile(batch, batch.map(() => true), (file) => writePart(file, flush === undefined));
+  let whole = flush !== undefined && (await flushed(flush));
+  if (flush && !whole) written = await eachFile(batch, written, syncPart);
+  // 2. Only then the final names.
+  const renamed = await eachFile(batch, written, (file) => rename(file.part, file.target));
   // 3. The folders, so the renames are durable too; then the sidecars of earlier runs go.
-  const folders = new Set<string>();
-  batch.forEach((q, i) => {
-    if (renamed[i]) folders.add(dirname(q.file.target));
-  });
-  await Promise.all([...folders].map(syncFolder));
+  if (whole) whole = await flushed(flush);
+  if (!whole) {
+    const folders = new Set<string>();
+    batch.forEach((q, i) => {
+      if (renamed[i]) folders.add(dirname(q.file.target));
+    });
+    await Promise.all([...folders].map(syncFolder));
+  }
   await Promise.all(
     batch.map(async (q, i) => {
       if (!renamed[i]) return;

@@ -38,9 +38,8 @@ export class ClientController {
   private download: Download | undefined;
   private lastRequest: DownloadRequest | undefined;
   private canRetry = false;
-  private unread = 0;
-  private readonly history: ChatMessage[] = [];
-  private status = 'Not connected';
+  /** Messages sent so far: their ids count down from -1 (the server's count up from 1). */
+  private sent = 0;
 
   constructor(
     private readonly pins: KnownServers,
@@ -56,8 +55,6 @@ export class ClientController {
       shortFingerprint: this.fingerprint ? shortFingerprint(this.fingerprint) : null,
       canRetry: this.canRetry,
       chatReady: this.chat !== undefined && !this.chat.closed,
-      unread: this.unread,
-      status: this.status,
     };
   }
 
@@ -95,7 +92,7 @@ export class ClientController {
       if (e.code === ErrorCode.AUTH_FAILED) {
         // The server closes after a wrong password; reconnect so the user can try again.
         await this.open();
-        this.update(this.phase, 'Wrong password; try again');
+        this.update(this.phase);
       }
       throw e;
     }
@@ -107,7 +104,7 @@ export class ClientController {
   async list(): Promise<ShareListing> {
     const conn = this.requireConnection('connected');
     this.listing = await conn.list();
-    this.update('connected', `${this.listing.entries.length} files shared by ${this.server!.host}`);
+    this.update('connected');
     return this.listing;
   }
 
@@ -122,7 +119,7 @@ export class ClientController {
     this.lastRequest = request;
     this.listing ??= await conn.list();
     const entries = selectEntries(this.listing.entries, request.paths, request.paths.length === 0);
-    this.update('downloading', `Downloading ${entries.length} files`);
+    this.update('downloading');
     const download = new Download({
       connection: conn,
       entries,
@@ -134,7 +131,7 @@ export class ClientController {
       // A server too busy for the request says so and closes; connect again and carry on.
       reconnect: async () => {
         const again = await this.reopen();
-        this.update('downloading', `Downloading ${entries.length} files`);
+        this.update('downloading');
         return again;
       },
     });
@@ -142,9 +139,8 @@ export class ClientController {
     try {
       const result = await download.run();
       this.canRetry = !result.ok;
-      const failed = result.files.filter((f) => f.status === 'failed').length;
       const phase = this.connection && !this.connection.closed ? 'connected' : 'disconnected';
-      this.update(phase, result.ok ? `Downloaded ${result.files.length} files` : result.cancelled ? 'Download cancelled' : `${failed} files failed; Retry resumes them`);
+      this.update(phase);
       return {
         ok: result.ok,
         cancelled: result.cancelled,
@@ -173,15 +169,8 @@ export class ClientController {
   sendChat(text: string): ChatMessage {
     if (!this.chat || this.chat.closed) throw new PssError(ErrorCode.CHAT_CLOSED, 'the chat is not connected');
     this.chat.send(text);
-    const message: ChatMessage = { id: -(this.history.length + 1), sessionId: this.connection?.sessionId ?? '', from: 'client', text, time: new Date().toISOString() };
-    this.history.push(message);
-    return message;
-  }
-
-  markChatRead(): { unread: number } {
-    this.unread = 0;
-    this.emit('client.state', this.state());
-    return { unread: 0 };
+    this.sent++;
+    return { id: -this.sent, sessionId: this.connection?.sessionId ?? '', from: 'client', text, time: new Date().toISOString() };
   }
 
   disconnect(): ClientState {
@@ -193,7 +182,7 @@ export class ClientController {
     this.connection?.close();
     this.connection = undefined;
     this.listing = undefined;
-    this.update('disconnected', 'Disconnected');
+    this.update('disconnected');
     return this.state();
   }
 
@@ -201,7 +190,7 @@ export class ClientController {
     const server = this.server!;
     this.chat?.close();
     this.chat = undefined;
-    this.update('connecting', `Connecting to ${hostPortKey(server)}…`);
+    this.update('connecting');
     try {
       const conn = await ServerConnection.open({
         address: { host: server.host, port: server.port },
@@ -211,19 +200,18 @@ export class ClientController {
           new Promise<boolean>((resolve) => {
             this.fingerprint = decision.fingerprint256;
             this.trustDecision = resolve;
-            this.update('awaiting-trust', 'First connection: compare the fingerprint with the server before trusting it');
+            this.update('awaiting-trust');
           }),
       });
       this.connection = conn;
       this.fingerprint = conn.fingerprint256;
       conn.onWarning = (w) => this.emit('client.warning', w);
       conn.onClosed = (err) => this.lost(conn, err);
-      if (conn.auth === 'password') this.update('awaiting-password', 'The server requires a password');
+      if (conn.auth === 'password') this.update('awaiting-password');
       else this.connected();
     } catch (err) {
-      const e = err as PssError;
-      this.update('disconnected', e.message);
-      throw e;
+      this.update('disconnected');
+      throw err;
     }
   }
 
@@ -238,7 +226,7 @@ export class ClientController {
   }
 
   private connected(): void {
-    this.update('connected', `Connected to ${this.server ? hostPortKey(this.server) : ''}`);
+    this.update('connected');
     void this.openChat();
   }
 
@@ -248,12 +236,9 @@ export class ClientController {
     let chat: ChatClient | undefined;
     try {
       chat = await ChatClient.open(conn, {
-        message: (m) => {
-          const message: ChatMessage = { ...m, sessionId: conn.sessionId, from: 'server' };
-          this.history.push(message);
-          this.unread++;
-          this.emit('client.chat', { ...message, unread: this.unread });
-        },
+        // The interface keeps the conversation and its unread count; the engine passes
+        // each message on and keeps none.
+        message: (m) => this.emit('client.chat', { ...m, sessionId: conn.sessionId, from: 'server' }),
         warning: (w) => this.emit('client.warning', w),
         closed: () => {
           // May fire while ChatClient.open is still running, before `chat` is set.
@@ -276,7 +261,7 @@ export class ClientController {
       this.emit('client.disconnected', { code: err.code, message: err.message });
     }
     if (this.download) this.canRetry = true;
-    this.update('disconnected', err.message);
+    this.update('disconnected');
   }
 
   private requireConnection(phase: ClientPhase): ServerConnection {
@@ -285,9 +270,8 @@ export class ClientController {
     return this.connection;
   }
 
-  private update(phase: ClientPhase, status: string): void {
+  private update(phase: ClientPhase): void {
     this.phase = phase;
-    this.status = status;
     this.emit('client.state', this.state());
   }
 }

@@ -71,7 +71,6 @@ export class Core {
       'client.retry': () => c.retry(),
       'client.disconnect': () => c.disconnect(),
       'client.chat.send': (p) => c.sendChat(check.text(p.text)),
-      'client.chat.markRead': () => c.markChatRead(),
     };
   }
 

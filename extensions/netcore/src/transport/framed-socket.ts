@@ -44,8 +44,10 @@ export class FramedSocket {
   /** Reading stopped because answers wait to be written. */
   private pausedForWrites = false;
   private stallTimer: NodeJS.Timeout | undefined;
-  /** Control messages sent in this turn, written together (flush()). */
+  /** Messages and small frames sent in this turn, written together (flush()). */
   private readonly outbox: Buffer[] = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
 
   constructor(
     readonly socket: TLSSocket,
@@ -85,18 +87,32 @@ export class FramedSocket {
    */
   send(message: object): void {
     if (this.closed || this.endAfterFrame) return;
-    // Messages sent in one go (the PONGs for a chunk full of PINGs, a run of FILE_ERRORs)
-    // leave as one write: a queue of thousands of tiny writes costs far more memory than
-    // their bytes.
-    this.outbox.push(encodeControl(message));
-    if (this.outbox.length === 1) queueMicrotask(() => this.flush());
+    this.enqueue(encodeControl(message));
   }
 
-  /** Writes the messages send() has collected, in order, as one write. */
+  /**
+   * What is sent in one turn of the event loop (the PONGs for a chunk full of PINGs, a run
+   * of FILE_ERRORs, the FILE_BEGIN, data and FILE_END of a few small files) leaves as one
+   * write once the turn is over: every write is a TLS record and a system call, and a
+   * queue of thousands of tiny writes costs far more memory than their bytes.
+   */
+  private enqueue(bytes: Buffer): void {
+    this.outbox.push(bytes);
+    this.outboxBytes += bytes.length;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes what enqueue() has collected, in order, as one write. */
   private flush(): void {
     if (this.outbox.length === 0 || this.midFrame) return;
-    const batch = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
+    const batch = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox, this.outboxBytes);
     this.outbox.length = 0;
+    this.outboxBytes = 0;
     if (this.socket.destroyed || this.socket.writableEnded) return;
     // A long run of answers (thousands of FILE_ERRORs) goes in pieces too: the socket
     // encrypts one write at a time, and the rest waits in its queue unencrypted.
@@ -104,10 +120,11 @@ export class FramedSocket {
     this.watchQueue();
   }
 
-  /** Resolves once the queue of unsent bytes is below the high-water mark. */
+  /** Resolves once the queue of unsent bytes (collected ones included) is below the high-water mark. */
   whenWritable(): Promise<void> {
-    this.flush();
     if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
+    if (this.socket.writableLength + this.outboxBytes <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
+    this.flush();
     if (this.socket.writableLength <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const drained = () => {
@@ -137,7 +154,12 @@ export class FramedSocket {
    * copies, which the C library's heap then kept after they were freed.
    */
   async sendFrame(frame: Buffer): Promise<void> {
-    if (frame.length <= SEND_PIECE_BYTES) return this.writeNow(frame);
+    if (frame.length <= SEND_PIECE_BYTES) {
+      // A small frame joins what this turn sends, as a copy the caller need not keep.
+      if (this.closed) throw this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed');
+      this.enqueue(Buffer.from(frame));
+      return this.whenWritable();
+    }
     this.flush();
     // Until its last piece is written, nothing else may enter the stream: control messages
     // wait in the outbox, and an end() waits for the frame (its linger timer runs already).
@@ -151,11 +173,6 @@ export class FramedSocket {
       if (this.endAfterFrame) this.finishEnd();
       else this.flush();
     }
-  }
-
-  private writeNow(bytes: Buffer): Promise<void> {
-    this.flush();
-    return this.writeRaw(bytes);
   }
 
   private writeRaw(bytes: Buffer): Promise<void> {

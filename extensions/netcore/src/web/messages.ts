@@ -67,10 +67,10 @@ export const WEB_MESSAGES_EN = {
   bidiControl: 'Hidden direction character {code}, shown instead of obeyed',
   bidiWarning: { count: 'n', one: 'This name holds {n} hidden direction character that can disguise it (shown in red).', other: 'This name holds {n} hidden direction characters that can disguise it (shown in red).' },
   sizeBytes: '{n} B',
-  sizeKB: '{n} KB',
-  sizeMB: '{n} MB',
-  sizeGB: '{n} GB',
-  sizeTB: '{n} TB',
+  sizeKiB: '{n} KiB',
+  sizeMiB: '{n} MiB',
+  sizeGiB: '{n} GiB',
+  sizeTiB: '{n} TiB',
 } as const satisfies Record<string, WebMessage>;
 
 export type WebMessageKey = keyof typeof WEB_MESSAGES_EN;
@@ -137,8 +137,8 @@ export const WEB_MESSAGES_FA: Readonly<Record<WebMessageKey, WebMessage>> = {
   bidiControl: 'نویسه‌ی پنهان جهت متن {code}؛ به‌جای اجرا فقط نمایش داده شده',
   bidiWarning: { count: 'n', one: 'این نام {n} نویسه‌ی پنهان جهت متن دارد که می‌تواند آن را چیز دیگری جلوه دهد (با رنگ قرمز نشان داده شده).', other: 'این نام {n} نویسه‌ی پنهان جهت متن دارد که می‌تواند آن را چیز دیگری جلوه دهد (با رنگ قرمز نشان داده شده).' },
   sizeBytes: '{n} بایت',
-  sizeKB: '{n} کیلوبایت',
-  sizeMB: '{n} مگابایت',
-  sizeGB: '{n} گیگابایت',
-  sizeTB: '{n} ترابایت',
+  sizeKiB: '{n} کیلوبایت',
+  sizeMiB: '{n} مگابایت',
+  sizeGiB: '{n} گیگابایت',
+  sizeTiB: '{n} ترابایت',
 };

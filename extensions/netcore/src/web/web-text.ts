@@ -4,6 +4,7 @@
 // in messages.ts, with plurals picked by Intl.PluralRules and numbers and dates in the
 // language's digits and calendar (Persian digits and the Persian calendar for fa).
 import type { NotSharedReason } from '../protocol/not-shared';
+import { formatBytes, type ByteUnit, type UnitStyle } from '../units';
 import { readCookie } from './cookies';
 import { WEB_MESSAGES_EN, WEB_MESSAGES_FA, type WebMessage, type WebMessageKey } from './messages';
 
@@ -96,7 +97,7 @@ function formatter(lang: WebLanguage) {
   };
 }
 
-const SIZE_KEYS: readonly WebMessageKey[] = ['sizeBytes', 'sizeKB', 'sizeMB', 'sizeGB', 'sizeTB'];
+const SIZE_KEYS: Readonly<Record<ByteUnit, WebMessageKey>> = { B: 'sizeBytes', KiB: 'sizeKiB', MiB: 'sizeMiB', GiB: 'sizeGiB', TiB: 'sizeTiB' };
 
 const NOT_OFFERED_KEYS: Record<NotSharedReason, WebMessageKey> = {
   link: 'notOfferedLink',
@@ -110,9 +111,11 @@ const NOT_OFFERED_KEYS: Record<NotSharedReason, WebMessageKey> = {
 function makeText(lang: WebLanguage) {
   const format = formatter(lang);
   const plain = Object.fromEntries(Object.keys(WEB_MESSAGES_EN).map((k) => [k, format(k as WebMessageKey)])) as Record<WebMessageKey, string>;
-  const oneDecimal = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  const whole = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
-  const bytesCount = new Intl.NumberFormat(lang, { useGrouping: false });
+  const fixed = [0, 1, 2].map((digits) => new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  const sizeStyle: UnitStyle = {
+    number: (value, digits) => fixed[digits]!.format(value),
+    bytes: (n, unit) => format(SIZE_KEYS[unit], { n }),
+  };
   const dates = new Intl.DateTimeFormat(lang === 'fa' ? 'fa-IR-u-ca-persian-nu-arabext' : 'en-CA-u-ca-gregory-nu-latn', {
     timeZone: 'UTC',
     year: 'numeric',
@@ -137,17 +140,8 @@ function makeText(lang: WebLanguage) {
     disconnected: (reason: string) => format('disconnected', { reason }),
     bidiControl: (code: string) => format('bidiControl', { code }),
     bidiWarning: (n: number) => format('bidiWarning', { n }),
-    /** 1.5 KB, 15 MB: one decimal below 10, none above, 1024 to the step. */
-    size(bytes: number): string {
-      let value = bytes;
-      let unit = 0;
-      while (value >= 1024 && unit < SIZE_KEYS.length - 1) {
-        value /= 1024;
-        unit++;
-      }
-      const n = unit === 0 ? bytesCount.format(bytes) : value < 10 ? oneDecimal.format(value) : whole.format(Math.round(value));
-      return format(SIZE_KEYS[unit]!, { n });
-    },
+    /** 1,023 B, 1.50 KiB, 15.3 MiB: units.ts's rules, in the language's digits and words. */
+    size: (bytes: number): string => formatBytes(bytes, sizeStyle),
     /** A modification time in UTC: `2024-06-01 12:30 UTC`, in Persian `۱۴۰۳/۰۳/۱۲ ۱۲:۳۰ UTC`. */
     date(ms: number): { iso: string; text: string } {
       const d = new Date(ms);

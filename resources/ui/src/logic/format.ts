@@ -1,36 +1,39 @@
-// Bytes, speeds, times left, percentages and dates as the UI shows them. Units and words
-// come from the message catalog, digits from its locale.
+// Bytes, speeds, times left, percentages and dates as the UI shows them: the numbers come
+// from netcore's units.ts (the same rules as the CLI and the web page), the words from the
+// message catalog, the digits from its locale.
+import * as units from '../../../../extensions/netcore/src/units';
+import type { ByteUnit, UnitStyle } from '../../../../extensions/netcore/src/units';
 import { catalog, dateParts, formatNumber, t } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
 
-const UNIT_KEYS: readonly MessageKey[] = ['unit.bytes', 'unit.kib', 'unit.mib', 'unit.gib', 'unit.tib'];
+const UNIT_KEYS: Readonly<Record<ByteUnit, MessageKey>> = { B: 'unit.bytes', KiB: 'unit.kib', MiB: 'unit.mib', GiB: 'unit.gib', TiB: 'unit.tib' };
 
-/** 0 B, 1023 B, 1.0 KiB, 15.3 MiB, 2.00 GiB: three significant digits above bytes. */
+/** The catalog's words and digits for units.ts, read anew each time (the language may change). */
+function style(): UnitStyle {
+  return {
+    number: (value, fractionDigits) => formatNumber(value, fractionDigits),
+    bytes: (n, unit) => t(UNIT_KEYS[unit], { n }),
+    perSecond: (size) => t('format.perSecond', { size }),
+    unknown: t('format.unknown'),
+  };
+}
+
+/** 0 B, 1,023 B, 1.00 KiB, 15.3 MiB, 2.00 GiB: three significant digits above bytes. */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return t('format.unknown');
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNIT_KEYS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return t(UNIT_KEYS[0]!, { n: formatNumber(Math.round(value)) });
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  // Rounding may carry into the next unit (1023.99 KiB → "1,024 KiB"); keep the digits honest.
-  return t(UNIT_KEYS[unit]!, { n: formatNumber(Number(value.toFixed(digits)), digits) });
+  return units.formatBytes(bytes, style());
 }
 
 export function formatSpeed(bytesPerSecond: number): string {
-  return t('format.perSecond', { size: formatBytes(Math.max(0, bytesPerSecond)) });
+  return units.formatSpeed(bytesPerSecond, style());
 }
 
 /** Time left: "—" when unknown, then "45 s", "3 min 05 s", "2 h 07 min". */
 export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return t('format.unknown');
-  const s = Math.ceil(seconds);
-  if (s < 60) return t('format.seconds', { s });
-  if (s < 3600) return t('format.minutesSeconds', { m: Math.floor(s / 60), s: formatNumber(s % 60, 0, 2) });
-  return t('format.hoursMinutes', { h: Math.floor(s / 3600), m: formatNumber(Math.floor((s % 3600) / 60), 0, 2) });
+  const parts = units.durationParts(seconds);
+  if (!parts) return t('format.unknown');
+  if (parts.hours === 0 && parts.minutes === 0) return t('format.seconds', { s: parts.seconds });
+  if (parts.hours === 0) return t('format.minutesSeconds', { m: parts.minutes, s: formatNumber(parts.seconds, 0, 2) });
+  return t('format.hoursMinutes', { h: parts.hours, m: formatNumber(parts.minutes, 0, 2) });
 }
 
 /** A fraction 0–1 of `done` over `total`, clamped; a total of 0 counts as finished only when done. */

@@ -20,7 +20,7 @@ import { formatBytes, formatEta, formatPercent, formatSpeed, fraction } from '..
 import { clientViewStyles } from './client-view.styles';
 import type { NavigateDetail } from './launcher-view';
 import { outcomeBanners } from './outcome-banners';
-import { StoreBinding } from './store-binding';
+import { StoreBinding, type Subscribable } from './store-binding';
 import { viewStyles } from './view.styles';
 import { icon } from '../icons/icon';
 import { isolate, ltr } from '../i18n/bidi';
@@ -39,24 +39,28 @@ export class PssClientView extends LitElement {
 
   constructor() {
     super();
-    new StoreBinding(this, () => this.controller);
+    // One binding per part of the screen: a change in any of them re-renders the view.
+    const parts: ((c: ClientController) => Subscribable)[] = [(c) => c.outcome, (c) => c.connection, (c) => c.files, (c) => c.destination, (c) => c.downloads, (c) => c.chat];
+    for (const part of parts) new StoreBinding(this, () => this.controller && part(this.controller));
   }
 
   private async login(): Promise<void> {
-    if (await this.controller!.login(this.password)) this.password = '';
+    if (await this.controller!.connection.login(this.password)) this.password = '';
   }
 
   private async sendChat(text: string, window: PssChatWindow): Promise<void> {
-    if (await this.controller!.sendChat(text)) window.clearDraft();
+    if (await this.controller!.chat.sendChat(text)) window.clearDraft();
   }
 
-  private connectPanel(c: ClientController) {
+  private connectPanel({ connection: c, downloads, chat }: ClientController) {
     const s = c.state;
     const phase = c.phase;
-    const busy = phase === 'connecting' || phase === 'awaiting-trust' || phase === 'downloading' || s.downloading;
+    const downloading = downloads.state.downloading;
+    const busy = phase === 'connecting' || phase === 'awaiting-trust' || phase === 'downloading' || downloading;
     const awaitingPassword = phase === 'awaiting-password';
     const connected = phase === 'connected' || phase === 'downloading' || phase === 'awaiting-password';
     const chatReady = s.connection?.chatReady ?? false;
+    const { unread, chatOpen } = chat.state;
     return html`<section class="panel" aria-labelledby="server-h">
       <h2 id="server-h">${t('client.server.heading')}</h2>
       <form
@@ -105,23 +109,24 @@ export class PssClientView extends LitElement {
           <button type="button" data-testid="client-login" ?disabled=${!awaitingPassword} @click=${() => this.login()}>${icon('login')}${t('client.server.login')}</button>
         </div>
         <div class="actions">
-          <button type="button" class="chat-button" data-testid="chat-with-server" ?disabled=${!chatReady && s.chat.length === 0} @click=${() => c.openChat()}>
-            ${icon('chat')}${t('client.chat.button')}${s.unread > 0 && !s.chatOpen
-              ? html`<span class="chat-marker unread-dot" role="img" aria-label=${t('client.chat.unread', { n: s.unread })} data-testid="chat-marker">${icon('dot')}</span>`
+          <button type="button" class="chat-button" data-testid="chat-with-server" ?disabled=${!chatReady && chat.state.chat.length === 0} @click=${() => chat.openChat()}>
+            ${icon('chat')}${t('client.chat.button')}${unread > 0 && !chatOpen
+              ? html`<span class="chat-marker unread-dot" role="img" aria-label=${t('client.chat.unread', { n: unread })} data-testid="chat-marker">${icon('dot')}</span>`
               : nothing}
           </button>
-          <button type="button" data-testid="client-disconnect" ?disabled=${!connected && !s.downloading} @click=${() => c.disconnect()}>${t('client.server.disconnect')}</button>
+          <button type="button" data-testid="client-disconnect" ?disabled=${!connected && !downloading} @click=${() => c.disconnect()}>${t('client.server.disconnect')}</button>
         </div>
       </form>
     </section>`;
   }
 
-  private filesPanel(c: ClientController) {
+  private filesPanel({ files: c, downloads }: ClientController) {
     const s = c.state;
     const tree = s.tree;
     const selection = tree?.selectedPaths();
     const all = tree?.allState ?? 'unchecked';
-    const outcomes = new Map<string, 'done' | 'failed'>(s.failures.map((f) => [f.path, 'failed']));
+    const downloading = downloads.state.downloading;
+    const outcomes = new Map<string, 'done' | 'failed'>(downloads.state.failures.map((f) => [f.path, 'failed']));
     return html`<section class="panel files" aria-labelledby="files-h">
       <h2 id="files-h">${t('client.files.heading')}${s.share ? html` <span class="muted">— ${nameText(s.share.name)}</span>` : nothing}</h2>
       <div class="row">
@@ -131,7 +136,7 @@ export class PssClientView extends LitElement {
             data-testid="select-all"
             .checked=${live(all === 'checked')}
             .indeterminate=${live(all === 'mixed')}
-            ?disabled=${!tree || s.downloading}
+            ?disabled=${!tree || downloading}
             @change=${() => c.toggleAll()}
           />${t('client.files.selectAll')}</label
         >
@@ -150,7 +155,7 @@ export class PssClientView extends LitElement {
         .selection=${tree}
         .version=${s.treeVersion}
         .outcomes=${outcomes}
-        ?disabled=${s.downloading}
+        ?disabled=${downloading}
         @pss-tree-toggle=${(e: CustomEvent<{ index: number }>) => c.toggle(e.detail.index)}
         @pss-tree-expand=${(e: CustomEvent<{ index: number; open: boolean }>) => c.setExpanded(e.detail.index, e.detail.open)}
       ></pss-file-tree>
@@ -165,8 +170,9 @@ export class PssClientView extends LitElement {
     </section>`;
   }
 
-  private savePanel(c: ClientController) {
+  private savePanel({ destination: c, downloads }: ClientController) {
     const s = c.state;
+    const downloading = downloads.state.downloading;
     return html`<section class="panel" aria-labelledby="save-h">
       <h2 id="save-h">${t('client.save.heading')}</h2>
       <div class="field">
@@ -182,7 +188,7 @@ export class PssClientView extends LitElement {
             placeholder=${t('client.save.choose')}
             .value=${s.destination}
           />
-          <button class="icon-only" data-testid="choose-destination" aria-label=${t('client.save.chooseButton')} title=${t('client.save.chooseButton')} ?disabled=${s.downloading} @click=${() => c.chooseDestination()}>
+          <button class="icon-only" data-testid="choose-destination" aria-label=${t('client.save.chooseButton')} title=${t('client.save.chooseButton')} ?disabled=${downloading} @click=${() => c.chooseDestination()}>
             ${icon('chooseFolder')}
           </button>
         </div>
@@ -192,7 +198,7 @@ export class PssClientView extends LitElement {
           type="checkbox"
           data-testid="subfolder-enabled"
           .checked=${s.subfolderEnabled}
-          ?disabled=${s.downloading}
+          ?disabled=${downloading}
           @change=${(e: Event) => c.setSubfolderEnabled((e.target as HTMLInputElement).checked)}
         />${t('client.subfolder.toggle')}</label
       >
@@ -205,11 +211,11 @@ export class PssClientView extends LitElement {
               aria-label=${t('client.subfolder.name')}
               placeholder=${t('client.subfolder.name')}
               .value=${s.subfolderDraft}
-              ?disabled=${s.downloading}
+              ?disabled=${downloading}
               @input=${(e: Event) => c.setSubfolderDraft((e.target as HTMLInputElement).value)}
               @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && c.createSubfolder()}
             />
-            <button data-testid="subfolder-create" ?disabled=${s.downloading} @click=${() => c.createSubfolder()}>${t('client.subfolder.create')}</button>
+            <button data-testid="subfolder-create" ?disabled=${downloading} @click=${() => c.createSubfolder()}>${t('client.subfolder.create')}</button>
           </div>`
         : nothing}
       <p class="where muted" data-testid="effective-destination">
@@ -218,7 +224,7 @@ export class PssClientView extends LitElement {
     </section>`;
   }
 
-  private downloadPanel(c: ClientController) {
+  private downloadPanel({ downloads: c }: ClientController) {
     const s = c.state;
     const p = s.progress;
     const retry = c.retryMode;
@@ -282,31 +288,32 @@ export class PssClientView extends LitElement {
     </section>`;
   }
 
-  private banners(c: ClientController) {
-    const s = c.state;
-    return html`${s.pinAlert
-      ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => c.dismissPinAlert()}
-          >${icon('alarm')}${t('client.pinAlert.heading')}\n<bdi>${s.pinAlert}</bdi></pss-banner
+  private banners({ connection, chat, outcome }: ClientController) {
+    const pinAlert = connection.state.pinAlert;
+    const warnings = chat.state.warnings;
+    return html`${pinAlert
+      ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => connection.dismissPinAlert()}
+          >${icon('alarm')}${t('client.pinAlert.heading')}\n<bdi>${pinAlert}</bdi></pss-banner
         >`
       : nothing}
-    ${s.warnings.length > 0
+    ${warnings.length > 0
       ? html`<div class="warnings">
-          ${s.warnings.map(
-            (w, i) => html`<pss-banner kind="warning" dismissible data-testid="server-warning" @pss-banner-dismiss=${() => c.dismissWarning(i)}
+          ${warnings.map(
+            (w, i) => html`<pss-banner kind="warning" dismissible data-testid="server-warning" @pss-banner-dismiss=${() => chat.dismissWarning(i)}
               >${icon('warning')}${t('client.warning.banner', { text: isolate(w.text) })}</pss-banner
             >`,
           )}
         </div>`
       : nothing}
-    ${outcomeBanners('client', s)}`;
+    ${outcomeBanners('client', outcome.state)}`;
   }
 
   override render() {
     const c = this.controller;
     if (!c) return nothing;
-    const s = c.state;
-    const connection = s.connection;
-    const phase = c.phase;
+    const connection = c.connection.state.connection;
+    const phase = c.connection.phase;
+    const chat = c.chat;
     return html`<header class="topbar">
         <button data-testid="back-to-launcher" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'launcher' })}>${icon('back')}${t('common.backToLauncher')}</button>
         <h1>${icon('client')}${t('client.heading')}</h1>
@@ -320,16 +327,16 @@ export class PssClientView extends LitElement {
         </div>
       </div>
       <div class="statusline" role="status" data-testid="client-status">${c.statusLine()}</div>
-      ${s.chatOpen
+      ${chat.state.chatOpen
         ? html`<div class="dock">
             <pss-chat-window
               me="client"
-              .heading=${t('client.chat.windowTitle', { server: ltr(connection?.server ?? s.host) })}
+              .heading=${t('client.chat.windowTitle', { server: ltr(c.connection.server) })}
               .peerName=${t('client.chat.peer')}
-              .messages=${s.chat}
+              .messages=${chat.state.chat}
               ?unavailable=${!(connection?.chatReady ?? false)}
               @pss-chat-send=${(e: CustomEvent<{ text: string }>) => this.sendChat(e.detail.text, e.target as PssChatWindow)}
-              @pss-chat-close=${() => c.closeChat()}
+              @pss-chat-close=${() => chat.closeChat()}
             ></pss-chat-window>
           </div>`
         : nothing}
@@ -338,7 +345,7 @@ export class PssClientView extends LitElement {
         .server=${connection?.server ?? ''}
         .fingerprint=${connection?.fingerprint ?? ''}
         .shortFingerprint=${connection?.shortFingerprint ?? ''}
-        @pss-trust-decision=${(e: CustomEvent<{ accept: boolean }>) => c.trust(e.detail.accept)}
+        @pss-trust-decision=${(e: CustomEvent<{ accept: boolean }>) => c.connection.trust(e.detail.accept)}
       ></pss-trust-dialog>`;
   }
 }

@@ -2,7 +2,7 @@
 // controller, and stops listening when the view leaves the page.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-interface Subscribable {
+export interface Subscribable {
   subscribe(listener: () => void): () => void;
 }
 
