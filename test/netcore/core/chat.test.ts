@@ -171,7 +171,10 @@ test('chat works while that client downloads 256 MiB, and chat traffic keeps ses
     assert.ok(roundTrip < 5_000, `the round trip took ${roundTrip} ms`);
     assert.is(finishedAt, 0, 'the download ended before the chat round trip; nothing was proven');
 
-    // A burst of messages during the transfer: the per-session event rate stays capped.
+    // A burst of messages during the transfer: the per-session event rate stays capped. The
+    // transfer is held by Pause meanwhile, so that it outlasts the burst however fast it is.
+    await server.handle('server.pause', {});
+    await server.waitFor('session.held', (h) => h.id === sessionId, { since: serverMark });
     mark = server.mark();
     for (let i = 0; i < 12; i++) {
       await client.handle('client.chat.send', { text: `burst ${i}` });
@@ -179,6 +182,7 @@ test('chat works while that client downloads 256 MiB, and chat traffic keeps ses
     }
     await server.waitFor('chat.message', (m) => m.text === 'burst 11', { since: mark, timeoutMs: 5_000 });
     const burstEnd = Date.now();
+    await server.handle('server.resume', {});
 
     const summary = await within(download, 30_000, 'the download');
     assert.ok(summary.ok, JSON.stringify(summary.files));
