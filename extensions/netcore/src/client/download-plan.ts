@@ -2,7 +2,7 @@
 // resumes (DESIGN §3, PROTOCOL.md §5.2): the destination's storage rule, each name mapped
 // and resolved inside the destination, each folder created, checked and read once, files
 // already there skipped, partial copies of the same version resumed.
-import { lstat, mkdir, readdir, realpath } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ErrorCode, fromFsError, PssError } from '../errors';
@@ -153,6 +153,8 @@ export async function planDownload(options: PlanOptions): Promise<DownloadPlan> 
         }
         // utimes stores seconds as a double, so the millisecond may come back a hair lower.
         if (existing && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
+          // A run stopped between the rename and the sidecar's removal left the sidecar.
+          if (names.has(basename(metaPath(target)))) await rm(metaPath(target), { force: true });
           plan.doneBytes += entry.size;
           plan.settled.push({ path: entry.path, status: 'skipped', target, message: 'already downloaded', bytes: 0 });
           continue;
