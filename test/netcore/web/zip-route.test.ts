@@ -4,17 +4,21 @@
 // leaves out only because Windows could not store them (§10.2).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { makeShareTree, snapshotTree, writeRandomFile, type ShareTree } from '../../support/file-tree';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { waitUntil } from '../../support/wait';
 import { curl, runTool, webRequest } from '../../support/web-client';
-import { commandNeed, testIf } from '../../support/tools';
+import { commandNeed, conditionNeed, testIf } from '../../support/tools';
+import { readZip } from '../../support/zip-read';
 
 const curlTest = testIf(test, commandNeed('curl', { ciInstalls: true }));
-const unzipTest = testIf(test, commandNeed('unzip', { ciInstalls: false, probe: ['-v'] }));
+const unzipTest = testIf(test, commandNeed('unzip', { ciInstalls: true, probe: ['-v'] }));
+const procTest = testIf(test, conditionNeed(process.platform === 'linux' ? undefined : 'no /proc/self/fd here, so open descriptors cannot be counted'));
 
 let base = '';
 let tree: ShareTree;
@@ -107,6 +111,51 @@ curlTest('a ZIP with a central directory past 64 KiB arrives whole, at its annou
   const [code, size] = r.stdout.toString().split(' ').map(Number);
   assert.is(code, 200);
   assert.ok(size! > 1100 * 512, `${size} bytes`);
+});
+
+test('HEAD /zip announces the length a GET sends, and sends no body', async () => {
+  const head = await webRequest(server.webPort, certPem, '/zip?path=docs', { method: 'HEAD' });
+  assert.is(head.status, 200);
+  assert.is(head.body.length, 0);
+  const get = await webRequest(server.webPort, certPem, '/zip?path=docs');
+  assert.is(Number(head.headers['content-length']), get.body.length);
+  const names = (await readZip(get.body)).map((e) => e.name).sort();
+  assert.equal(names, [...expected('docs/').keys()].sort(), 'yauzl reads the same entries');
+});
+
+test('GET /zip of a folder that does not exist is a 404 page', async () => {
+  assert.is((await webRequest(server.webPort, certPem, '/zip?path=no-such-folder')).status, 404);
+});
+
+function openDescriptors(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+procTest('a browser that goes away mid-ZIP: the ZIP stops, is logged as stopped, and leaves no file open', async () => {
+  const dir = join(tree.root, 'abandoned');
+  for (let i = 0; i < 12; i++) await writeRandomFile(join(dir, `part ${String(i).padStart(2, '0')}.bin`), i % 3 === 0 ? 4 * 2 ** 20 : 300 * 1024);
+  const before = openDescriptors();
+  let received = 0;
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.webPort, path: '/zip?path=abandoned', ca: certPem, agent: false }, (res) => {
+      assert.is(res.statusCode, 200);
+      res.on('data', (c: Buffer) => {
+        received += c.length;
+        // Gone after the first megabyte of some 17 MiB.
+        if (received >= 2 ** 20 && !req.destroyed) {
+          req.destroy();
+          resolve();
+        }
+      });
+      res.once('end', () => reject(new Error('the whole ZIP arrived before the client went away')));
+    });
+    req.once('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.end();
+  });
+  await waitUntil(() => server.logs.some((e) => /^ZIP stopped before the end: abandoned\.zip/.test(e.message)), 'the stopped ZIP to be logged', {
+    timeoutMs: 10_000,
+  });
+  await waitUntil(() => openDescriptors() <= before, `descriptors back to ${before} (now ${openDescriptors()})`, { timeoutMs: 10_000, intervalMs: 20 });
 });
 
 test.run();

@@ -25,7 +25,7 @@ const SLOW_FILES_TO_STOP = 4;
 const SLOW_FILES_WINDOW = 64;
 
 /** Decides, file by file, whether a request's files may still be read synchronously. */
-export class SyncWatch {
+class SyncWatch {
   /** Cleared once synchronous work proved slow. */
   sync = true;
   private slowFiles = 0;

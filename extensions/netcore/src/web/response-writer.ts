@@ -88,14 +88,64 @@ export async function writeFileRange(res: ServerResponse, handle: FileHandle, st
   }
 }
 
-/** Sends a whole stream (a ZIP being built); the stream is read only as fast as it is sent. */
-export async function writeStream(res: ServerResponse, source: AsyncIterable<Buffer>, control: WriteControl): Promise<boolean> {
-  for await (const chunk of source) {
-    await holdWhilePaused(res, control);
-    if (res.destroyed) return false;
-    const more = res.write(chunk);
-    control.onBytes(chunk.length);
-    if (!more && !(await writable(res))) return false;
+/** Bytes to send in one turn of the event loop (a ZIP's next batch, zip-stream.ts). */
+export interface OutgoingBatch {
+  chunks: Buffer[];
+  /** Called once the socket has taken every chunk (or is gone): their memory may be reused. */
+  sent(): void;
+}
+
+/** Resolves in the event loop's next check phase: what this turn wrote has gone to the socket by then. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Sends batches from `source` (a ZIP being built). A batch goes out in one turn, in pieces
+ * of at most SEND_PIECE_BYTES, so the socket encrypts and writes it at once rather than
+ * one small write after another. Once the socket has it, the next batch is made while
+ * the kernel drains this one, then waits for the response to have room: the source runs
+ * at most one batch ahead of what was sent.
+ */
+export async function writeBatches(res: ServerResponse, source: AsyncIterable<OutgoingBatch>, control: WriteControl): Promise<boolean> {
+  const batches = source[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<OutgoingBatch>> | undefined = batches.next();
+  try {
+    for (;;) {
+      const next: IteratorResult<OutgoingBatch> = await pending;
+      pending = undefined;
+      if (next.done) break;
+      const batch = next.value;
+      await holdWhilePaused(res, control);
+      if (res.destroyed) {
+        batch.sent();
+        return false;
+      }
+      let bytes = 0;
+      const last = batch.chunks.length - 1;
+      if (last < 0) batch.sent();
+      for (let i = 0; i <= last; i++) {
+        const chunk = batch.chunks[i]!;
+        for (let at = 0; at < chunk.length; at += SEND_PIECE_BYTES) {
+          const stop = Math.min(chunk.length, at + SEND_PIECE_BYTES);
+          res.write(chunk.subarray(at, stop), i === last && stop === chunk.length ? () => batch.sent() : undefined);
+        }
+        bytes += chunk.length;
+      }
+      control.onBytes(bytes);
+      await nextTurn();
+      pending = batches.next();
+      pending.catch(() => undefined);
+      if (res.writableNeedDrain && !(await writable(res))) return false;
+    }
+  } finally {
+    if (pending) {
+      // Made but not sent: its memory goes back.
+      void pending.then(
+        (r) => r.done || r.value.sent(),
+        () => undefined,
+      );
+    }
+    // Closes what the source has open (it may still be making the batch above).
+    void batches.return?.(undefined)?.catch(() => undefined);
   }
   return finish(res);
 }

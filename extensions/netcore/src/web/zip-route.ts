@@ -9,11 +9,11 @@ import { pathProblem, type NameRule } from '../protocol/path-rules';
 import { contentDisposition } from './content-disposition';
 import { formValue, formValues, parseForm, readFormBody } from './form-body';
 import { sendError, sendMessage } from './replies';
-import { writeStream } from './response-writer';
+import { writeBatches } from './response-writer';
 import type { WebRequest } from './web-context';
 import { folderUrl } from './web-path';
 import { zipEntryNames } from './zip-names';
-import { buildZip, type ZipItem } from './zip-stream';
+import { buildZip, type ZipBuild, type ZipItem } from './zip-stream';
 import { webText } from './web-text';
 
 function checkedPath(path: string, rule: NameRule): string {
@@ -70,6 +70,7 @@ export async function zipRoute(w: WebRequest): Promise<void> {
   let base: string;
   let selected: string[] | undefined;
   let items: ZipItem[];
+  let build: ZipBuild;
   try {
     if (w.method === 'POST') {
       const form = parseForm(await readFormBody(w.req, WEB_MAX_SELECTION_FORM_BYTES));
@@ -83,19 +84,18 @@ export async function zipRoute(w: WebRequest): Promise<void> {
       base = checkedPath(formValue(parseForm(w.query), 'path') ?? '', ctx.share.names);
     }
     items = await collect(w, base, selected);
+    build = buildZip(ctx.share, items);
   } catch (err) {
     return sendError(w, err, `/zip ${w.method === 'POST' ? '(selection)' : w.query}`);
   }
   const zipName = `${base === '' ? ctx.share.name : posix.basename(base)}.zip`;
-  const build = buildZip(ctx.share, items);
-  const size = await build.size;
+  const size = build.size;
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/zip');
   res.setHeader('Content-Length', size);
   res.setHeader('Content-Disposition', contentDisposition(zipName));
   res.setHeader('Cache-Control', 'no-store');
   if (w.method === 'HEAD') {
-    build.abort();
     res.end();
     return;
   }
@@ -105,7 +105,7 @@ export async function zipRoute(w: WebRequest): Promise<void> {
   let ok = false;
   let problem = '';
   try {
-    ok = await writeStream(res, build.stream, {
+    ok = await writeBatches(res, build.batches, {
       whenRunning: () => ctx.registry.whenRunning(session),
       isPaused: () => ctx.registry.paused,
       idle: ctx.idle,

@@ -1,22 +1,22 @@
-// A ZIP of shared files built while it is sent (yazl): entries are stored, not
-// compressed, so the archive's size is known before the first byte (Content-Length, and a
-// browser shows real progress) and ZIP64 is used only when the archive needs it. Each file
-// is opened through the share's rules a few entries before its turn (small ones are read
-// then too) and large ones are read as the response drains, so memory stays bounded by
-// the read-ahead window, whatever the archive's size.
-import type { ReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
-import { ZipFile } from 'yazl';
-import { READ_CHUNK_BYTES } from '../constants';
+// A ZIP of shared files built while it is sent. Entries are stored, not compressed, so the
+// archive's size is known before the first byte (Content-Length, and a browser shows real
+// progress); zip-records.ts lays the records out. Files are opened and read by the same
+// read-ahead as the main port's downloads (serving/read-ahead.ts): each file goes through
+// the share's rules a few entries before its turn and small ones are read then too, so
+// the response never waits for one file's checks, open and read at a time.
+//
+// The archive comes out in batches of about READ_CHUNK_BYTES (many small entries, or one
+// frame of a large file): the response writer sends a batch in one turn of the event
+// loop, which the socket encrypts and writes at once, and asks for the next only once the
+// socket has room. Memory stays bounded by one batch and the read-ahead window, whatever
+// the archive's size or its number of files.
+import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
-import { closeSync, fstatSync, readSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-import { SyncWatch } from '../serving/read-ahead';
+import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
 import type { Share } from '../serving/share';
-import { useNativeCrc32 } from './zip-crc';
-
-useNativeCrc32();
+import type { OutgoingBatch } from './response-writer';
+import { crc32 } from './zip-crc';
+import { centralRecordBytes, dataDescriptor, endRecords, localHeader, planZip, writeCentralRecord, type ZipPlan } from './zip-records';
 
 export interface ZipItem {
   /** Wire path in the share. */
@@ -28,190 +28,170 @@ export interface ZipItem {
 }
 
 export interface ZipBuild {
-  stream: Readable;
   /** The archive's exact size in bytes. */
-  size: Promise<number>;
-  /** Stops reading: closes whatever file is open. */
+  size: number;
+  /** The archive's bytes, a batch at a time; each asked for once the one before went out. */
+  batches: AsyncIterable<OutgoingBatch>;
+  /** Stops reading: closes whatever file is open or opened ahead. */
   abort(): void;
 }
 
-const REGULAR_FILE_MODE = 0o100644;
+/** A batch is handed over once it holds this many bytes. */
+const BATCH_BYTES = READ_CHUNK_BYTES;
 /**
- * The most one central-directory record can take besides its name: the fixed part (46),
- * a ZIP64 extra field (28), the timestamp extra field (9), and slack.
+ * Entries up to this size are read whole before their local header is written, so the
+ * header carries their CRC-32; larger ones are sent as they are read, with a data
+ * descriptor after them. One read frame holds a file this size.
  */
-const CENTRAL_RECORD_MAX_BYTES = 46 + 28 + 9 + 16;
-const CENTRAL_DIRECTORY_ZIP64_FROM = 0xffff;
+const WHOLE_ENTRY_BYTES = READ_CHUNK_BYTES;
 
-/**
- * yazl 3.3 counts the ZIP64 end records in the size it announces as soon as the central
- * directory reaches 64 KiB, but writes them only past 4 GiB, so such an archive would come
- * out 76 bytes shorter than its Content-Length. Forcing those records whenever the
- * directory may reach 64 KiB makes the two agree.
- */
-export function needsZip64End(items: readonly ZipItem[]): boolean {
-  let bytes = 0;
-  for (const item of items) bytes += CENTRAL_RECORD_MAX_BYTES + Buffer.byteLength(item.name);
-  return bytes >= CENTRAL_DIRECTORY_ZIP64_FROM;
+const EMPTY = Buffer.alloc(0);
+
+function changed(item: ZipItem): PssError {
+  return new PssError(ErrorCode.FILE_CHANGED, `${item.path} changed while the ZIP was being made`);
 }
 
-/** Entries opened (and, when small, read) ahead of the one being sent. */
-const READ_AHEAD_ENTRIES = 16;
-/** Small entries are read whole into memory ahead of their turn, up to this many bytes in all. */
-const READ_AHEAD_BYTES = 2 * READ_CHUNK_BYTES;
+/** The plan of a ZIP of `items`, in their order. */
+function planFor(items: readonly ZipItem[]): ZipPlan {
+  return planZip(items.map((item) => ({ name: item.name, size: item.size, mtimeMs: item.mtimeMs, descriptor: item.size > WHOLE_ENTRY_BYTES })));
+}
 
-type Source = { data: Buffer } | { handle: FileHandle };
+class Batcher {
+  chunks: Buffer[] = [];
+  bytes = 0;
+  private releases: (() => void)[] = [];
 
-/**
- * Reads entries ahead of their turn. A ZIP of many small files used to wait for each
- * file's path checks, open, stat and read in turn while the socket sat idle; with up to
- * READ_AHEAD_ENTRIES of them in flight the response never waits for the disk. Files up to
- * READ_CHUNK_BYTES are read whole (within READ_AHEAD_BYTES); larger ones are only opened
- * ahead and streamed when their turn comes.
- */
-class ReadAhead {
-  private readonly pending = new Map<number, Promise<Source>>();
-  private buffered = 0;
-  private next = 0;
-  private stopped = false;
-  /** Small entries are checked, opened and read with synchronous calls while that stays quick (serving/read-ahead.ts). */
-  private readonly watch = new SyncWatch();
-
-  constructor(
-    private readonly share: Share,
-    private readonly items: readonly ZipItem[],
-  ) {}
-
-  /** The source of entry `index`, fetching it and the entries after it. */
-  take(index: number): Promise<Source> {
-    this.fill(index);
-    const source = this.pending.get(index)!;
-    this.pending.delete(index);
-    return source.then((s) => {
-      if ('data' in s) this.buffered -= s.data.length;
-      this.fill(index + 1);
-      return s;
-    });
+  add(chunk: Buffer, release?: () => void): void {
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.bytes += chunk.length;
+    }
+    if (release) this.releases.push(release);
   }
 
-  /** Closes whatever was opened ahead and was not taken. */
-  stop(): void {
-    this.stopped = true;
-    for (const source of this.pending.values()) source.then((s) => ('handle' in s ? s.handle.close() : undefined)).catch(() => undefined);
-    this.pending.clear();
+  get full(): boolean {
+    return this.bytes >= BATCH_BYTES;
   }
 
-  private fill(from: number): void {
-    if (this.next < from) this.next = from;
-    while (!this.stopped && this.next < this.items.length && this.next < from + READ_AHEAD_ENTRIES) {
-      const item = this.items[this.next]!;
-      const small = item.size <= READ_CHUNK_BYTES;
-      // The entry about to be sent is always fetched; the ones after it only within the budget.
-      if (small && this.next > from && this.buffered + item.size > READ_AHEAD_BYTES) return;
-      if (small) this.buffered += item.size;
-      const source = this.fetch(item, small);
-      // Taken later, or closed by stop(): a failure before then must not count as unhandled.
-      source.catch(() => undefined);
-      this.pending.set(this.next, source);
-      this.next++;
-    }
+  take(): OutgoingBatch {
+    const releases = this.releases;
+    const batch = {
+      chunks: this.chunks,
+      sent: () => {
+        for (const release of releases) release();
+      },
+    };
+    this.chunks = [];
+    this.releases = [];
+    this.bytes = 0;
+    return batch;
   }
 
-  private async fetch(item: ZipItem, small: boolean): Promise<Source> {
-    if (small && this.watch.sync) {
-      const started = performance.now();
-      try {
-        if (this.stopped) throw new PssError(ErrorCode.CANCELLED, 'the download was abandoned');
-        return { data: readWhole(this.share, item) };
-      } finally {
-        this.watch.timed(started);
-      }
-    }
-    const { handle, stat } = await this.share.openFile(item.path);
-    try {
-      if (stat.size !== item.size || this.stopped) throw new PssError(ErrorCode.FILE_CHANGED, `${item.path} changed while the ZIP was being made`);
-      if (!small) return { handle };
-      const data = Buffer.allocUnsafe(item.size);
-      for (let at = 0; at < data.length; ) {
-        const { bytesRead } = await handle.read(data, at, data.length - at, at);
-        if (bytesRead === 0) throw new PssError(ErrorCode.FILE_CHANGED, `${item.path} changed while the ZIP was being made`);
-        at += bytesRead;
-      }
-      await handle.close();
-      return { data };
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      throw err;
-    }
+  /** What was added and will not be sent: its frames go back. */
+  drop(): void {
+    this.take().sent();
   }
 }
 
-/** A small entry read whole on this thread, with the same checks as fetch(). */
-function readWhole(share: Share, item: ZipItem): Buffer {
-  const { fd, stat } = share.openFileSync(item.path);
-  try {
-    const changed = () => new PssError(ErrorCode.FILE_CHANGED, `${item.path} changed while the ZIP was being made`);
-    if (stat.size !== item.size) throw changed();
-    const data = Buffer.allocUnsafe(item.size);
-    for (let at = 0; at < data.length; ) {
-      const bytesRead = readSync(fd, data, at, data.length - at, at);
-      if (bytesRead === 0) throw changed();
-      at += bytesRead;
-    }
-    const after = fstatSync(fd);
-    if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) throw changed();
-    return data;
-  } finally {
-    closeSync(fd);
-  }
+/** Fails unless the file read is the one listed and did not change while it was read. */
+async function checkUnchanged(prepared: PreparedFile, item: ZipItem): Promise<void> {
+  const { stat, handle } = prepared.opened;
+  const after = await (prepared.statAfterRead ?? handle.stat());
+  if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) throw changed(item);
 }
 
 export function buildZip(share: Share, items: readonly ZipItem[]): ZipBuild {
-  const zip = new ZipFile();
-  const open = new Set<ReadStream>();
-  const ahead = new ReadAhead(share, items);
+  const plan = planFor(items);
+  let ahead: RequestReadAhead | undefined;
   let aborted = false;
-  items.forEach((item, index) => {
-    zip.addReadStreamLazy(
-      item.name,
-      { size: item.size, mtime: new Date(item.mtimeMs), mode: REGULAR_FILE_MODE, compress: false },
-      (callback) => {
-        if (aborted) return callback(new PssError(ErrorCode.CANCELLED, 'the download was abandoned'), undefined as never);
-        ahead.take(index).then(
-          (source) => {
-            if (aborted) {
-              if ('handle' in source) void source.handle.close().catch(() => undefined);
-              return callback(new PssError(ErrorCode.CANCELLED, 'the download was abandoned'), undefined as never);
-            }
-            if ('data' in source) {
-              const whole = new PassThrough();
-              whole.end(source.data);
-              return callback(null, whole);
-            }
-            const stream = source.handle.createReadStream({ start: 0, end: item.size - 1, highWaterMark: READ_CHUNK_BYTES });
-            open.add(stream);
-            stream.once('close', () => open.delete(stream));
-            callback(null, stream);
-          },
-          (err) => callback(err, undefined as never),
-        );
-      },
+
+  async function* produce(): AsyncGenerator<OutgoingBatch> {
+    ahead = new RequestReadAhead(
+      share,
+      items.map((item) => ({ path: item.path, offset: 0 })),
     );
-  });
-  // The published types leave out the size yazl passes to end()'s callback.
-  const end = zip.end as unknown as (options: { forceZip64Format: boolean }, sized: (total: number) => void) => void;
-  const size = new Promise<number>((resolve) => end.call(zip, { forceZip64Format: needsZip64End(items) }, (total) => resolve(total)));
-  const stream = zip.outputStream as Readable;
-  // yazl reports a failed entry on the ZipFile; the reader of the stream must hear of it.
-  zip.on('error', (err: Error) => stream.destroy(err));
+    const crcs = new Uint32Array(items.length);
+    const out = new Batcher();
+    let at = 0;
+    try {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        const entry = plan.entries[i]!;
+        const prepared = await ahead.take(i);
+        const { reader, opened } = prepared;
+        try {
+          if (aborted) throw new PssError(ErrorCode.CANCELLED, 'the download was abandoned');
+          if (opened.stat.size !== item.size) throw changed(item);
+          if (entry.offset !== at) throw new Error(`ZIP entry ${i} at byte ${at}, planned at ${entry.offset}`);
+          if (!entry.descriptor) {
+            const frame = await reader.next();
+            const data = frame ? frame.subarray(FRAME_HEADER_BYTES) : EMPTY;
+            await checkUnchanged(prepared, item);
+            const crc = crc32(data, 0);
+            crcs[i] = crc;
+            const header = localHeader(entry, crc);
+            out.add(header);
+            out.add(data, frame && (() => reader.release(frame)));
+            at += header.length + data.length;
+          } else {
+            const header = localHeader(entry, 0);
+            out.add(header);
+            at += header.length;
+            let crc = 0;
+            for (let frame = await reader.next(); frame; frame = await reader.next()) {
+              const data = frame.subarray(FRAME_HEADER_BYTES);
+              crc = crc32(data, crc);
+              const taken = frame;
+              out.add(data, () => reader.release(taken));
+              at += data.length;
+              if (out.full) yield out.take();
+              if (aborted) throw new PssError(ErrorCode.CANCELLED, 'the download was abandoned');
+            }
+            await checkUnchanged(prepared, item);
+            crcs[i] = crc;
+            const descriptor = dataDescriptor(entry, crc);
+            out.add(descriptor);
+            at += descriptor.length;
+          }
+        } finally {
+          reader.close();
+          void opened.handle.close().catch(() => undefined);
+        }
+        if (out.full) yield out.take();
+      }
+      if (at !== plan.centralOffset) throw new Error(`ZIP central directory at byte ${at}, planned at ${plan.centralOffset}`);
+      let records = Buffer.allocUnsafe(BATCH_BYTES);
+      let used = 0;
+      for (let i = 0; i < items.length; i++) {
+        const entry = plan.entries[i]!;
+        const need = centralRecordBytes(entry);
+        if (used + need > records.length) {
+          out.add(records.subarray(0, used));
+          yield out.take();
+          records = Buffer.allocUnsafe(Math.max(BATCH_BYTES, need));
+          used = 0;
+        }
+        used = writeCentralRecord(records, entry, crcs[i]!, used);
+        at += need;
+      }
+      out.add(records.subarray(0, used));
+      const end = endRecords(plan);
+      out.add(end);
+      at += end.length;
+      if (at !== plan.size) throw new Error(`ZIP of ${at} bytes, planned ${plan.size}`);
+      yield out.take();
+    } finally {
+      out.drop();
+      ahead.close();
+    }
+  }
+
   return {
-    stream,
-    size,
+    size: plan.size,
+    batches: { [Symbol.asyncIterator]: () => produce() },
     abort() {
       aborted = true;
-      ahead.stop();
-      for (const s of open) s.destroy();
-      stream.destroy();
+      ahead?.close();
     },
   };
 }
