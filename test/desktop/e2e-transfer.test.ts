@@ -11,13 +11,13 @@ import * as assert from 'uvu/assert';
 import { lstat, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
-import type { TransferProgress } from '../../extensions/netcore/src/contract';
+import type { CommandName, CommandResult, Events, TransferProgress } from '../../extensions/netcore/src/contract';
 import { IpcEvent } from '../../extensions/netcore/src/ipc';
 import { launchBrowser, type BrowserHandle } from '../support/browser';
 import { closeApp, closeEverything, expectText, freePortTriple, openApp, screenshot, textOf, type AppWindow } from '../support/desktop-app';
 import { sha256File, writeRandomFile, type FileFacts } from '../support/file-tree';
 import { makeTempDir } from '../support/temp-dir';
-import { delay, waitUntil } from '../support/wait';
+import { waitUntil } from '../support/wait';
 import { chromiumNeed, testIf } from '../support/tools';
 
 const browserTest = testIf(test, chromiumNeed());
@@ -92,22 +92,56 @@ async function sizeOf(path: string): Promise<number> {
   return (await stat(path).catch(() => undefined))?.size ?? -1;
 }
 
-/** Waits until the file stops growing (two reads 800 ms apart agree) and returns its size. */
-async function settledSize(path: string, what: string): Promise<number> {
-  let last = await sizeOf(path);
-  let settled = -1;
-  await waitUntil(
-    async () => {
-      await delay(800);
-      const now = await sizeOf(path);
-      if (now === last) settled = now;
-      last = now;
-      return settled >= 0;
-    },
-    what,
-    { timeoutMs: 15_000, intervalMs: 0 },
-  );
-  return settled;
+/** The payloads of every `event` netcore has sent to the page of `app` so far. */
+function eventsSent<E extends keyof Events>(app: AppWindow, event: E): Events[E][] {
+  const out: Events[E][] = [];
+  for (const { message } of app.host.sent) {
+    if (message.event !== IpcEvent.event) continue;
+    const envelope = message.data as { event?: string; payload?: Events[E] };
+    if (envelope?.event === event) out.push(envelope.payload!);
+  }
+  return out;
+}
+
+/** Ids far above the ones the page draws (at most 2^40), so its answers never mix with ours. */
+let nextRequestId = 2 ** 50;
+
+/** Asks the netcore behind `app` directly, as its page would, and returns the answer. */
+async function ask<C extends CommandName>(app: AppWindow, command: C): Promise<CommandResult<C>> {
+  const id = ++nextRequestId;
+  const [extension] = app.host.connectedExtensions();
+  assert.ok(extension && app.host.sendToExtension(extension, IpcEvent.request, { kind: 'request', id, command, payload: {} }), `no netcore to ask ${command}`);
+  const answer = () => {
+    for (const { message } of app.host.sent) {
+      const envelope = message.data as { kind?: string; id?: number; ok?: boolean; result?: unknown; error?: unknown } | undefined;
+      if (message.event === IpcEvent.response && envelope?.id === id) return envelope;
+    }
+    return undefined;
+  };
+  await app.host.waitFor(() => answer() !== undefined, `the answer to ${command}`);
+  const envelope = answer()!;
+  assert.ok(envelope.ok, `${command}: ${JSON.stringify(envelope.error)}`);
+  return envelope.result as CommandResult<C>;
+}
+
+/**
+ * After Pause: waits until the engine holds the big file at its pause gate (session.held;
+ * from then on the server sends nothing until Resume), asks the server how far into the
+ * file it got, and waits until the client's .part holds exactly those bytes. Once it
+ * does, nothing is still on its way. Returns the byte count.
+ */
+async function heldPart(heldBefore: number, part: string): Promise<number> {
+  const s = server!;
+  await s.host.waitFor(() => eventsSent(s, 'session.held').length > heldBefore, 'the engine to hold the transfer at the pause gate', 15_000);
+  const [session] = await ask(s, 'server.sessions');
+  assert.is(session?.status, 'paused');
+  assert.is(session?.currentFile, BIG, 'held in the middle of the big file');
+  // progress is the share of the file sent; the server sends it in whole pieces.
+  const sent = Math.round((session!.progress / 100) * BIG_SIZE);
+  assert.ok(sent > 0 && sent < BIG_SIZE, `paused part-way: ${sent} of ${BIG_SIZE} bytes`);
+  let size = -1;
+  await waitUntil(async () => (size = await sizeOf(part)) === sent, `the .part file to hold the ${sent} bytes sent before the gate (has ${size})`, { timeoutMs: 15_000 });
+  return sent;
 }
 
 async function verifyDownloaded(folder: string): Promise<void> {
@@ -252,26 +286,35 @@ browserTest('the client ticks a folder and files, picks a destination and a new 
     const p = lastProgress(c);
     return p?.currentPath === BIG && p.fileBytes > 0;
   }, 'the big file to start arriving', 30_000);
+  const heldBefore = eventsSent(server, 'session.held').length;
   await server.id('server-pause').click();
   await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
+  const part = join(into, ...`${BIG}.part`.split('/'));
+  const held = await heldPart(heldBefore, part);
+  // The client has counted every byte sent, and the bar shows exactly that share of the file.
+  await c.host.waitFor(() => lastProgress(c)?.fileBytes === held, 'client.progress to count the bytes sent before the gate', 15_000);
+  const bar = c.id('progress-file').locator('[role="progressbar"]');
+  const shown = String(Math.round((held / BIG_SIZE) * 1000) / 10);
+  await waitUntil(async () => (await bar.getAttribute('aria-valuenow')) === shown, `the file progress bar to show ${shown}%`);
+  const progressMark = eventsSent(c, 'client.progress').length;
   await screenshot(c, 'client-downloading');
   await server.id('tab-clients').click();
   await expectText(server.page.locator('[data-testid="session-row"] [data-testid="session-status"]'), /^Paused$/, 'the session status to show Paused');
   await screenshot(server, 'server-clients');
 
-  const part = join(into, ...`${BIG}.part`.split('/'));
-  const held = await settledSize(part, 'the .part file to stop growing while paused');
-  assert.ok(held > 0 && held < BIG_SIZE, `paused part-way: ${held} of ${BIG_SIZE} bytes`);
-  await delay(1_000);
-  assert.is(await sizeOf(part), held, 'no bytes arrive while the server is paused');
-  const shownBefore = await c.id('progress-file').locator('[role="progressbar"]').getAttribute('aria-valuenow');
-  await delay(500);
-  assert.is(await c.id('progress-file').locator('[role="progressbar"]').getAttribute('aria-valuenow'), shownBefore, 'the file progress bar stands still');
-  assert.ok(Number(shownBefore) < 100, `file progress ${shownBefore}%`);
-  assert.ok(await c.id('download-cancel').isVisible(), 'the download is still running, only held');
-  // With nothing arriving, the client stops claiming a speed and an ETA.
+  // With nothing arriving, the client stops claiming a speed and an ETA. Its speed falls to
+  // 0 only after a spell in which its meter saw no bytes, and that report comes after any
+  // late byte would have: what came before it is checked now.
   await expectText(c.id('progress-speed'), /^0 B\/s$/, 'the speed to fall to 0 while paused');
   assert.is(await textOf(c.id('progress-eta')), '—');
+  const since = eventsSent(c, 'client.progress').slice(progressMark);
+  assert.ok(since.length >= 1, 'client.progress reported the quiet spell');
+  assert.equal(since.map((p) => p.fileBytes).filter((b) => b !== held), [], 'no bytes arrive while the server is paused');
+  assert.is(await sizeOf(part), held, 'the .part file stays as it was');
+  assert.is(await bar.getAttribute('aria-valuenow'), shown, 'the file progress bar stands still');
+  assert.ok(Number(shown) < 100, `file progress ${shown}%`);
+  assert.ok(await c.id('download-cancel').isVisible(), 'the download is still running, only held');
+  assert.equal(eventsSent(server, 'session.held').length, heldBefore + 1, 'held once');
 
   await server.id('tab-control').click();
   await server.id('server-resume').click();
@@ -295,11 +338,11 @@ browserTest('the administrator cuts the session mid-file; Retry reconnects, logs
     const p = lastProgress(c);
     return p?.currentPath === BIG && p.fileBytes > 0 && p.filesDone > 0;
   }, 'the big file to start arriving again', 30_000);
+  const heldBefore = eventsSent(server, 'session.held').length;
   await server.id('server-pause').click();
   await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
   const part = join(into, ...`${BIG}.part`.split('/'));
-  const held = await settledSize(part, 'the .part file to stop growing while paused');
-  assert.ok(held > 0 && held < BIG_SIZE, `paused part-way: ${held} of ${BIG_SIZE} bytes`);
+  const held = await heldPart(heldBefore, part);
 
   await server.id('tab-clients').click();
   await server.id('session-row').first().click();

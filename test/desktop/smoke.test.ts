@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { delimiter, join, relative } from 'node:path';
 import { isAlive } from '../support/bridge-harness';
 import { ARTIFACTS_DIR } from '../support/browser';
@@ -17,7 +18,7 @@ import { CLI_BUNDLE } from '../support/cli-runner';
 import { REPO_ROOT } from '../support/neutralino-host';
 import { makeTempDir, removeDir } from '../support/temp-dir';
 import { conditionNeed, testIf } from '../support/tools';
-import { delay, waitUntil, within } from '../support/wait';
+import { waitUntil, within } from '../support/wait';
 import { closeWindowsTitled } from '../support/x11-close';
 import { describe, readXwd, toPng } from '../support/xwd-image';
 
@@ -50,6 +51,21 @@ function logLines(dataDir: string): Bridged[] {
   } catch {
     return [];
   }
+}
+
+/** The HTTP status the app's own server at 127.0.0.1:`port` answers `/` with. */
+function answerFrom(port: number): Promise<number> {
+  return within(
+    new Promise<number>((resolve, reject) => {
+      const req = httpGet({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.once('error', reject);
+    }),
+    10_000,
+    `the app's server on port ${port} to answer`,
+  );
 }
 
 function endByPid(child: ChildProcess | undefined): Promise<void> {
@@ -140,8 +156,11 @@ async function runApp(base: string, run: AppRun): Promise<void> {
     if (UI_BUILT) {
       await waitUntil(() => neutralino!.exitCode !== null || neutralino!.signalCode !== null, `the app to exit after its window closed${diagnostics()}`, { timeoutMs: 20_000, intervalMs: 100 });
     } else {
-      // exitProcessOnClose is false: closing the window alone does not end the app.
-      await delay(500);
+      // exitProcessOnClose is false: closing the window alone does not end the app. netcore
+      // stopped because the app passed windowClose on, so the app had handled the close by
+      // then; its own server answering after that shows it still runs.
+      const status = await answerFrom(connected.port as number);
+      assert.ok(status > 0, 'the app answers after windowClose');
       assert.is(neutralino.exitCode, null, 'the app kept running after windowClose');
     }
   } finally {

@@ -18,6 +18,8 @@ export interface WebRequestOptions {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** Called once the whole request is handed to the operating system. */
+  onSent?: () => void;
 }
 
 /** One request to 127.0.0.1:`port`, trusting only `certPem`; the whole body is read. */
@@ -36,6 +38,7 @@ export function webRequest(port: number, certPem: string, path: string, options:
       },
     );
     req.once('error', reject);
+    if (options.onSent) req.once('finish', options.onSent);
     req.end(options.body);
   });
   return within(done, options.timeoutMs ?? 15_000, `${options.method ?? 'GET'} ${path}`);

@@ -233,6 +233,7 @@ test('a chat connection that stays silent is dropped after the hello timeout', a
     raws.push(chat2);
     chat2.send({ type: 'CHAT_HELLO', token: welcome.token });
     assert.is((await chat2.next(5_000)).type, 'CHAT_OK');
+    // Time is the subject: past the 400 ms hello timer, which must not fire for it; the PING after is answered.
     await new Promise((r) => setTimeout(r, 700));
     assert.not.ok(chat2.closed, 'an authorized chat connection was dropped by the hello timeout');
     chat2.send({ type: 'PING', id: 1 });

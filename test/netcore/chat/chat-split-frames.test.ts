@@ -56,6 +56,7 @@ test('a MSG_C2S frame split at every byte boundary arrives intact each time', as
   for (let k = 1; k < frame.length; k++) {
     const mark = server.mark();
     await write(chat!, frame.subarray(0, k));
+    // A gap, so the two pieces reach the server as two reads rather than one.
     await delay(2);
     await write(chat!, frame.subarray(k));
     const message = await server.waitFor('chat.message', () => true, { since: mark, timeoutMs: 5_000 });

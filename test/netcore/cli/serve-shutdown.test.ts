@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { jsonLines, startCliServer, type CliServer } from '../../support/cli-runner';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay, within } from '../../support/wait';
+import { waitUntil, within } from '../../support/wait';
 
 let base = '';
 let share = '';
@@ -57,6 +57,24 @@ async function silentTcp(port: number): Promise<void> {
   await within(new Promise<void>((resolve) => socket.once('connect', () => resolve())), 10_000, 'the TCP connection');
 }
 
+/**
+ * A TLS connection that only completes its handshake. The server accepts connections on a
+ * port in the order they came, so once this one is through, every earlier one on the port
+ * is in the server's hands, the silent TCP one included.
+ */
+async function handshake(port: number): Promise<void> {
+  const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  sockets.push(socket);
+  socket.on('error', () => undefined);
+  await within(new Promise<void>((resolve) => socket.once('secureConnect', () => resolve())), 10_000, 'the TLS handshake');
+}
+
+/** Waits until the server has logged `count` entries whose message matches `pattern`. */
+async function logged(server: CliServer, pattern: RegExp, count: number): Promise<void> {
+  const seen = () => jsonLines(server.process.stdout).filter((l) => l.event === 'log' && pattern.test(String(l.message))).length;
+  await waitUntil(() => seen() >= count, `${count} log entries matching ${pattern} (${seen()} so far)`);
+}
+
 async function stopsCleanly(server: CliServer): Promise<void> {
   const started = Date.now();
   const stopped = await server.stop('SIGTERM');
@@ -71,7 +89,8 @@ test('SIGTERM right after a malformed connection on the main port exits 0 with "
   const server = await startCliServer(share, { cwd: base, dataDir: await makeSubDir(base, 'data') });
   servers.push(server);
   await malformed(server.ready.mainPort, false);
-  await delay(200);
+  // The server has read the bad frame and answered it (unread) before the signal.
+  await logged(server, /^protocol error BAD_MESSAGE/, 1);
   await stopsCleanly(server);
 });
 
@@ -83,8 +102,12 @@ test('SIGTERM with malformed, half-closed and silent connections on every port e
     await malformed(port, false);
     await malformed(port, true);
     await silentTcp(port);
+    await handshake(port);
   }
-  await delay(200);
+  // Both bad frames on the main port and on the chat port were read and answered; the web
+  // port drops its two without a word.
+  await logged(server, /^protocol error BAD_MESSAGE/, 2);
+  await logged(server, /^chat connection refused/, 2);
   await stopsCleanly(server);
 });
 

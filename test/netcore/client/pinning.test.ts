@@ -11,7 +11,7 @@ import { writeRandomFile } from '../../support/file-tree';
 import { connectClient } from '../../support/test-client';
 import { startTestServer, type TestServer } from '../../support/test-server';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay, rejection } from '../../support/wait';
+import { rejection, waitUntil } from '../../support/wait';
 
 let base = '';
 let share = '';
@@ -141,7 +141,7 @@ test('a server that resets the connection while the user decides is a clean fail
         displayName: 'test',
         // A person reading the fingerprint takes a moment; the reset arrives meanwhile.
         trustNew: async () => {
-          await delay(300);
+          await waitUntil(() => resetter.peers[0]?.closed === true, 'the server to reset the connection');
           return true;
         },
         replyTimeoutMs: 3_000,

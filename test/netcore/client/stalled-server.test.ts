@@ -57,6 +57,7 @@ test('a server paused for longer than the reply timeout is waited for, and the d
   const dest = join(base, 'dest');
   const download = downloadInto(c, entries, dest, {}, 15_000);
   await waitUntil(() => s.events.some((e) => e.event === 'session.held'), 'the file is held by Pause');
+  // Time is the subject: the pause outlasts the client's reply timeout three times over.
   await delay(REPLY_TIMEOUT_MS * 3);
   s.server.resume();
   const result = await download;
@@ -73,6 +74,7 @@ test('while a held transfer brings no bytes, progress keeps coming: the speed fa
     // A steady trickle, then the server holds the file (as Pause does) and only answers PING.
     for (let i = 0; i < 8; i++) {
       peer.sendData(Buffer.alloc(16 * 1024, i));
+      // Pacing: spread over 0.8 s, so the client measures a speed before the hold.
       await delay(100);
     }
     for (;;) {

@@ -178,6 +178,7 @@ test('chat works while that client downloads 256 MiB, and chat traffic keeps ses
     mark = server.mark();
     for (let i = 0; i < 12; i++) {
       await client.handle('client.chat.send', { text: `burst ${i}` });
+      // Spread over about three coalescing intervals: the cap holds across intervals, not only inside one.
       await delay(60);
     }
     await server.waitFor('chat.message', (m) => m.text === 'burst 11', { since: mark, timeoutMs: 5_000 });

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closeAll, CoreDriver } from '../../support/core-driver';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay } from '../../support/wait';
+import { delay, waitUntil } from '../../support/wait';
 
 let base = '';
 
@@ -22,17 +22,28 @@ test.after(async () => {
   await removeDir(base);
 });
 
+/** TCP connections open in this process (the Cores run here: both ends of each count). */
+function openSockets(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+}
+
 /**
- * Runs `body` and reports the exceptions that escaped to the process meanwhile (and for
- * `settleMs` after), instead of letting one end the test run.
+ * Runs `body` and reports the exceptions that escaped to the process meanwhile, instead of
+ * letting one end the test run. It watches until every connection opened meanwhile (main
+ * and chat, client and server end) has closed and its last callbacks have run: after that
+ * no socket callback of theirs is left to throw.
  */
-async function escapedDuring(body: () => Promise<void>, settleMs: number): Promise<string[]> {
+async function escapedDuring(body: () => Promise<void>): Promise<string[]> {
   const escaped: string[] = [];
   const catcher = (err: unknown) => escaped.push(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  const before = openSockets();
   process.on('uncaughtException', catcher);
   try {
     await body();
-    await delay(settleMs);
+    await waitUntil(() => openSockets() <= before, `the connections to close (${openSockets()} open, ${before} before)`, { timeoutMs: 10_000, intervalMs: 5 });
+    // 'close' is emitted on the turn after the handle is gone.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
   } finally {
     process.off('uncaughtException', catcher);
   }
@@ -50,9 +61,10 @@ test('client.disconnect while the chat is still opening throws nothing out of th
         // No wait for chatReady: the chat is being opened right now.
         const state = await client.handle('client.disconnect', {});
         assert.is(state.phase, 'disconnected');
+        // A little later each round, so the disconnect meets the chat at a different step of opening.
         await delay(round * 5);
       }
-    }, 500);
+    });
     assert.equal(escaped, [], 'exceptions escaped from the Core');
     // The Core still works.
     await client.connect(mainPort!, { displayName: 'patient', chat: true });
@@ -74,7 +86,7 @@ test('server.stop right after a client logged in throws nothing out of the clien
           await client.connect(mainPort!, { displayName: `unlucky-${round}` });
           await server.handle('server.stop', {});
           await client.waitFor('client.state', (s) => s.phase === 'disconnected');
-        }, 300)),
+        })),
       );
       const last = client.payloads('client.state').at(-1)!;
       assert.is(last.phase, 'disconnected');

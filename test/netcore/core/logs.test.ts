@@ -11,7 +11,7 @@ import type { LogEntry } from '../../../extensions/netcore/src/contract';
 import { closeAll, CoreDriver } from '../../support/core-driver';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
-import { delay, rejection } from '../../support/wait';
+import { rejection, waitUntil } from '../../support/wait';
 
 const HEADER = ['Date/Time', 'Category', 'Session', 'Client Address', 'Details'];
 const MARKER = 'Zebra-42 فیل';
@@ -32,9 +32,11 @@ test.before(async () => {
   await client.connect(mainPort!, { displayName: 'log-client', chat: true });
   sessionId = (await server.session('log-client')).id;
   await client.handle('client.list', {});
-  await delay(5);
+  // The middle is a millisecond of its own: later than the listing's entry, earlier than anything after.
+  const listed = await server.waitFor('log.entry', (e) => e.message.startsWith('listed'));
+  await clockPast(listed.time);
   middle = new Date().toISOString();
-  await delay(5);
+  await clockPast(middle);
   const summary = await client.handle('client.download', { paths: ['report.bin'], destination: join(base, 'into') });
   assert.ok(summary.ok);
   const mark = server.mark();
@@ -42,6 +44,11 @@ test.before(async () => {
   await server.waitFor('chat.message', () => true, { since: mark });
   await server.handle('session.warn', { sessionId, text: 'mind the quota' });
 });
+
+/** Returns once the clock reads later than `time` (log times count whole milliseconds). */
+function clockPast(time: string): Promise<void> {
+  return waitUntil(() => new Date().toISOString() > time, `the clock to pass ${time}`, { timeoutMs: 1_000, intervalMs: 1 });
+}
 
 test.after(async () => {
   await closeAll(client, server);

@@ -42,7 +42,9 @@ test('session.changed and client.progress follow two concurrent 64 MiB downloads
     const { mainPort } = await server.startServer(join(base, 'share'));
     for (const c of clients) await c.connect(mainPort!, { displayName: `progress-${c.label}`, chat: true });
     const sessions = await Promise.all(clients.map((c) => server.session(`progress-${c.label}`, (s) => s.chatReady)));
-    // Past the coalescing interval of the login events, so a download's first report is immediate.
+    // Time is the subject: the coalescer reports a session's change at once only when
+    // SESSION_EVENT_INTERVAL_MS (250 ms) have passed since its last report, and the login's
+    // reports were just now. Past that, a download's first report is immediate.
     await delay(300);
 
     const serverMark = server.mark();

@@ -35,14 +35,18 @@ test('requests for 4,000 missing files from a peer that reads nothing are answer
     const files = Array.from({ length: 4_000 }, (_, i) => ({ path: `missing/${'x'.repeat(200)}-${i}`, offset: 0 }));
     // Each request is answered in full while the kernel's buffers take the answers; once
     // they are full the next request waits for the peer instead of queueing its answers.
+    // Each request logs this line when it ends.
+    const answered = () => server.logs.slice(before).filter((e) => /more files of this request were refused/.test(e.message)).length;
     let sent = 0;
     let blocked = false;
     while (sent < 40 && !blocked) {
       raw.send({ type: 'DOWNLOAD_FILES', files });
       sent++;
-      // Give the request time to arrive before asking whether it is still running.
-      await delay(300);
+      // The request has arrived once it runs, or has already been answered.
+      await waitUntil(() => session.busy || answered() === sent || raw.closed, `request ${sent} to arrive`);
       assert.not.ok(raw.closed, 'the session is still open');
+      // Time is the subject here: a request a peer would have taken in a few milliseconds is
+      // still running 1.5 s later. No event marks the moment the kernel's buffers are full.
       const until = Date.now() + 1_500;
       while (session.busy && Date.now() < until) await delay(20);
       blocked = session.busy;

@@ -8,10 +8,11 @@ import * as assert from 'uvu/assert';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeRandomFile } from '../../support/file-tree';
+import { encodeControl } from '../../../extensions/netcore/src/protocol/frames';
 import { RawConnection, type RawMessage } from '../../support/raw-connection';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { startTestServer, type TestServer } from '../../support/test-server';
-import { delay, within } from '../../support/wait';
+import { within } from '../../support/wait';
 import { webRequest, type WebReply } from '../../support/web-client';
 import { connectAndLogin } from '../../../extensions/netcore/src/cli/shared';
 import { CoreDriver } from '../../support/core-driver';
@@ -53,9 +54,8 @@ async function mainPortBurst(port: number, wrong: number): Promise<RawMessage[]>
   const raws = await Promise.all(Array.from({ length: wrong + 1 }, () => RawConnection.hello(port)));
   try {
     for (const { welcome } of raws) assert.is(welcome.type, 'WELCOME');
-    for (let i = 0; i < wrong; i++) raws[i]!.raw.send({ type: 'LOGIN', password: `wrong ${i}` });
     // The right password goes out once every guess before it is on the wire.
-    await delay(20);
+    await Promise.all(raws.slice(0, wrong).map(({ raw }, i) => written(raw, { type: 'LOGIN', password: `wrong ${i}` })));
     raws[wrong]!.raw.send({ type: 'LOGIN', password: PASSWORD });
     return await Promise.all(raws.map(({ raw }) => raw.next(30_000)));
   } finally {
@@ -63,12 +63,18 @@ async function mainPortBurst(port: number, wrong: number): Promise<RawMessage[]>
   }
 }
 
-function webLogin(port: number, certPem: string, password: string): Promise<WebReply> {
+/** Sends `message` and resolves once it is handed to the operating system. */
+function written(raw: RawConnection, message: object): Promise<void> {
+  return new Promise((resolve, reject) => raw.socket.write(encodeControl(message), (err) => (err ? reject(err) : resolve())));
+}
+
+function webLogin(port: number, certPem: string, password: string, onSent?: () => void): Promise<WebReply> {
   return webRequest(port, certPem, '/login', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: `password=${encodeURIComponent(password)}&next=%2Fbrowse%2F`,
     timeoutMs: 30_000,
+    ...(onSent ? { onSent } : {}),
   });
 }
 
@@ -95,8 +101,16 @@ test('main port: a burst of wrong passwords compares at most the lockout allows;
 
 test('web port: parallel POST /login never yields a cookie after the lockout began, nor compares more than it allows', async () => {
   await withServer(async (server, certPem) => {
-    const wrong = Array.from({ length: 12 }, (_, i) => webLogin(server.webPort, certPem, `wrong ${i}`));
-    await delay(20);
+    // The right password goes out once every guess before it is on the wire (or answered).
+    const sent: Promise<unknown>[] = [];
+    const wrong = Array.from({ length: 12 }, (_, i) => {
+      let handedOn!: () => void;
+      const onSent = new Promise<void>((resolve) => (handedOn = resolve));
+      const reply = webLogin(server.webPort, certPem, `wrong ${i}`, handedOn);
+      sent.push(Promise.race([onSent, reply.catch(() => undefined)]));
+      return reply;
+    });
+    await within(Promise.all(sent), 30_000, 'every wrong password to be sent');
     const right = webLogin(server.webPort, certPem, PASSWORD);
     const replies = await within(Promise.all([...wrong, right]), 60_000, 'every login answered');
     assert.not.ok(replies.some((r) => r.headers['set-cookie'] !== undefined), 'no session cookie was issued');

@@ -106,6 +106,7 @@ test('a frame split across many writes (the header byte by byte) is read like an
   const cuts = [1, 2, 3, 4, 5, 9, 30, bytes.length];
   for (let i = 0, at = 0; i < cuts.length; at = cuts[i]!, i++) {
     r.sendBytes(bytes.subarray(at, cuts[i]));
+    // A gap, so each piece reaches the server as a read of its own.
     await delay(2);
   }
   assert.is((await r.next()).type, 'WELCOME');

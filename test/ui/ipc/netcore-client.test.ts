@@ -98,6 +98,7 @@ test('no answer in time rejects with TIMEOUT; downloads wait as long as they tak
     () => (settled = true),
     () => (settled = true),
   );
+  // Time is the subject: three times the 50 ms timeout that other requests get.
   await new Promise((r) => setTimeout(r, 150));
   assert.not.ok(settled, 'client.download has no default timeout');
   assert.is(client.pendingCount, 1);
