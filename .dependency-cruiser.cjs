@@ -63,12 +63,7 @@ module.exports = {
       [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, dirs('bridge')],
       'bridge/ imports L0-L5 and itself, never cli/.',
     ),
-    layer(
-      'layer-6-cli',
-      [dirs('cli')],
-      [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, dirs('cli')],
-      'cli/ imports L0-L5 and itself, never bridge/.',
-    ),
+    layer('layer-6-cli', [dirs('cli')], [L0, HELPERS, L1, L2, dirs(...L3_NAMES), L4, L5, dirs('cli')], 'cli/ imports L0-L5 and itself, never bridge/.'),
     layer('helpers', HELPERS, [L0, HELPERS], 'data-dir.ts and single-executable.ts import only L0 and each other.'),
     {
       name: 'only-main-imports-bridge',

@@ -59,7 +59,10 @@ export function sha256File(path) {
 /** Reads a file through once so that every contender then reads it from the page cache. */
 export function warmRead(path) {
   return new Promise((resolvePromise, reject) => {
-    createReadStream(path, { highWaterMark: CHUNK }).on('data', () => {}).once('error', reject).once('end', resolvePromise);
+    createReadStream(path, { highWaterMark: CHUNK })
+      .on('data', () => {})
+      .once('error', reject)
+      .once('end', resolvePromise);
   });
 }
 

@@ -41,10 +41,18 @@ async function main(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'pss-bench-hostile-'));
   try {
     const file = await writeRandomFile(join(base, 'share', 'good.bin'), 64 * MiB);
-    const setup: RowSetup = { base, share: join(base, 'share'), file: { name: 'good.bin', sha256: file.sha256 }, settleMs: SETTLE_MS, baselineSettleMs: SETTLE_MS };
+    const setup: RowSetup = {
+      base,
+      share: join(base, 'share'),
+      file: { name: 'good.bin', sha256: file.sha256 },
+      settleMs: SETTLE_MS,
+      baselineSettleMs: SETTLE_MS,
+    };
     const results: Array<[string, RowResult]> = [];
     // BENCH_ROWS=ping,fuzz runs the baseline and the rows whose names contain one of the words.
-    const only = process.env.BENCH_ROWS?.split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '');
+    const only = process.env.BENCH_ROWS?.split(',')
+      .map((w) => w.trim().toLowerCase())
+      .filter((w) => w !== '');
     const chosen = rows.filter(([what], i) => i === 0 || !only || only.some((w) => what.toLowerCase().includes(w)));
     for (const [what, attack] of chosen) {
       process.stderr.write(`running: ${what}\n`);
@@ -52,7 +60,9 @@ async function main(): Promise<void> {
     }
     const baseline = results[0]![1];
     process.stdout.write(`\nserver RSS growth over its own idle RSS (targets: peak <= 32 MiB, after <= 20 MiB); the machine is shared, so figures are noisy\n`);
-    process.stdout.write(`${'row'.padEnd(62)} ${'idle RSS'.padStart(10)} ${'peak'.padStart(12)} ${'x target'.padStart(9)} ${'after'.padStart(12)} ${'x target'.padStart(9)}  good downloads\n`);
+    process.stdout.write(
+      `${'row'.padEnd(62)} ${'idle RSS'.padStart(10)} ${'peak'.padStart(12)} ${'x target'.padStart(9)} ${'after'.padStart(12)} ${'x target'.padStart(9)}  good downloads\n`,
+    );
     let ok = true;
     for (const [what, r] of results) {
       const peakRatio = r.peakGrowthBytes / PEAK_TARGET;

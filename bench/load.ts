@@ -143,14 +143,22 @@ async function main(): Promise<void> {
       const started = Date.now();
       const desktop = Array.from({ length: DESKTOP }, async (_, i): Promise<Outcome> => {
         const out = join(base, `desktop-${i}`);
-        const r = await run(process.execPath, [CLI_BUNDLE, 'get', `127.0.0.1:${mainPort}`, '--all', '--out', out, '--fingerprint', fingerprint, '--data-dir', join(base, `cd-${i}`)], base);
+        const r = await run(
+          process.execPath,
+          [CLI_BUNDLE, 'get', `127.0.0.1:${mainPort}`, '--all', '--out', out, '--fingerprint', fingerprint, '--data-dir', join(base, `cd-${i}`)],
+          base,
+        );
         if (r.code !== 0) return { ok: false, why: r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}` };
         return (await sha256Of(join(out, 'load.bin'))) === file.sha256 ? { ok: true, why: '' } : { ok: false, why: 'not byte-exact' };
       });
       const web = Array.from({ length: WEB }, async (_, i): Promise<Outcome> => {
         const out = join(base, `web-${i}.bin`);
         // curl waits and tries again when told 503 with Retry-After (the server's "busy").
-        const r = await run('curl', ['-sS', '--noproxy', '*', '--cacert', certFile, '--retry', '5', '-o', out, '-f', `https://127.0.0.1:${webPort}/files/load.bin`], base);
+        const r = await run(
+          'curl',
+          ['-sS', '--noproxy', '*', '--cacert', certFile, '--retry', '5', '-o', out, '-f', `https://127.0.0.1:${webPort}/files/load.bin`],
+          base,
+        );
         if (r.code !== 0) return { ok: false, why: r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}` };
         return (await sha256Of(out)) === file.sha256 ? { ok: true, why: '' } : { ok: false, why: 'not byte-exact' };
       });
@@ -171,8 +179,10 @@ async function main(): Promise<void> {
       const wFailed = failed.length - dFailed;
       const f = (ms: number) => `${ms.toFixed(1)} ms`;
       process.stdout.write(`\nbench:load — ${DESKTOP} pss get + ${WEB} curl of ${SIZE_MIB} MiB at once, separate processes (shared 2-core machine: noisy)\n`);
-      process.stdout.write(`  all done in ${seconds.toFixed(1)} s (${((DESKTOP + WEB) * SIZE_MIB / seconds).toFixed(0)} MiB/s in all)\n`);
-      process.stdout.write(`  errors: ${failed.length} (pss get ${dFailed}, curl ${wFailed}); byte-exact: ${results.length - failed.length}/${results.length}  [target 0 errors]\n`);
+      process.stdout.write(`  all done in ${seconds.toFixed(1)} s (${(((DESKTOP + WEB) * SIZE_MIB) / seconds).toFixed(0)} MiB/s in all)\n`);
+      process.stdout.write(
+        `  errors: ${failed.length} (pss get ${dFailed}, curl ${wFailed}); byte-exact: ${results.length - failed.length}/${results.length}  [target 0 errors]\n`,
+      );
       for (const why of [...new Set(failed.map((r) => r.why))].slice(0, 5)) process.stdout.write(`    e.g. ${why}\n`);
       process.stdout.write(
         `  connect-to-WELCOME idle (baseline, ${idleProbe.times.length} samples): p50 ${f(pct(idleProbe.times, 50))}, p99 ${f(pct(idleProbe.times, 99))}\n` +

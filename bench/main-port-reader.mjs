@@ -87,7 +87,6 @@ function onChunk(chunk) {
   }
 }
 
-
 function onControl(m) {
   if (m.type === 'ERROR') fail(`${m.code}: ${m.message}`);
   if (phase === 'welcome') {

@@ -123,7 +123,29 @@ async function rowSmallFiles(ssh) {
     last = got;
     if (ssh) {
       const out = makeTempDir(c.diskDir, 'scp-many-out-');
-      const r = await runChecked(ssh.tools.scp, ['-r', '-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '-i', ssh.clientKey, '-P', String(ssh.port), `${ssh.user}@127.0.0.1:${tree}`, out], { timeoutMs: c.timeoutMs });
+      const r = await runChecked(
+        ssh.tools.scp,
+        [
+          '-r',
+          '-F',
+          '/dev/null',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'LogLevel=ERROR',
+          '-i',
+          ssh.clientKey,
+          '-P',
+          String(ssh.port),
+          `${ssh.user}@127.0.0.1:${tree}`,
+          out,
+        ],
+        { timeoutMs: c.timeoutMs },
+      );
       samples.scp.push(r.elapsedMs / 1000);
       rmSync(out, { recursive: true, force: true });
     }
@@ -180,7 +202,15 @@ async function rowListing() {
   say(
     table([
       ['listing', 'pss list s', 'server CPU s', 'find s', 'JSON MiB', 'server peak', 'client peak'],
-      ...lists.map((l, i) => [i === 0 ? 'first' : 'second (unchanged)', fixed(l.seconds, 2), fixed(cpu[i], 2), fixed(find[i], 2), fixed(l.bytes / (1 << 20)), mib(l.serverPeakKiB), mib(l.clientPeakKiB)]),
+      ...lists.map((l, i) => [
+        i === 0 ? 'first' : 'second (unchanged)',
+        fixed(l.seconds, 2),
+        fixed(cpu[i], 2),
+        fixed(find[i], 2),
+        fixed(l.bytes / (1 << 20)),
+        mib(l.serverPeakKiB),
+        mib(l.clientPeakKiB),
+      ]),
     ]).join('\n'),
   );
   say(ratioLine('1 s / pss list (first listing)', 1, lists[0].seconds, 1.0));
@@ -225,14 +255,19 @@ async function rowZip() {
   // The tree's one folder, linked in as a copy would take time: hard links, file by file.
   const many = join(share, 'many');
   mkdirSync(many);
-  const folder = join(tree, readdirSync(tree).find((d) => d.startsWith('folder-')));
+  const folder = join(
+    tree,
+    readdirSync(tree).find((d) => d.startsWith('folder-')),
+  );
   for (const f of readdirSync(folder)) linkSync(join(folder, f), join(many, f));
   const ctx = await startPss({ shareDir: share, workDir: work });
   const webPort = ctx.webPort;
   if (!webPort) throw new MeasurementError('pss serve printed no web port');
   await warmRead(big.path);
   const curl = async (url) => {
-    const r = await runChecked('curl', ['-sk', '--tlsv1.3', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url], { timeoutMs: c.timeoutMs });
+    const r = await runChecked('curl', ['-sk', '--tlsv1.3', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}', url], {
+      timeoutMs: c.timeoutMs,
+    });
     const [size, seconds, code] = r.stdout.trim().split(' ').map(Number);
     if (code !== 200) throw new MeasurementError(`HTTP ${code} for ${url}`);
     return { size, seconds };
@@ -247,7 +282,13 @@ async function rowZip() {
   const zipRate = median(zips.map((z) => mibPerSecond(z.size, z.seconds)));
   const bigRate = median(singles.map((z) => mibPerSecond(z.size, z.seconds)));
   say(`## Web port: ZIP of ${c.zipFiles} files x 64 KiB against one ${c.webMiB} MiB file, median of ${c.runs}`);
-  say(table([['download', 'MiB/s'], ['ZIP (stored)', fixed(zipRate)], ['one file', fixed(bigRate)]]).join('\n'));
+  say(
+    table([
+      ['download', 'MiB/s'],
+      ['ZIP (stored)', fixed(zipRate)],
+      ['one file', fixed(bigRate)],
+    ]).join('\n'),
+  );
   say(`  server peak RSS: ${mib(ctx.memory.peakKiB())}`);
   say(ratioLine('ZIP / one file (rate)', zipRate, bigRate, 0.3));
   say();

@@ -13,8 +13,12 @@ export async function startOpenSsl({ servedDir, workDir }) {
   // ECDSA P-256, the same kind of certificate pss uses.
   await runChecked(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1']
-      .concat(['-keyout', key, '-out', cert]),
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1'].concat([
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
     { timeoutMs: START_TIMEOUT_MS },
   );
   const port = await freePort();

@@ -29,7 +29,14 @@ const mb = (bytes) => `${(bytes / 10 ** 6).toFixed(1)} MB`;
 const rows = [['target', 'folder', 'archive', 'size', 'vs 45 MB limit']];
 for (const t of manifest.targets) {
   rows.push([t.target, mb(t.folderBytes), '', '', '']);
-  for (const a of t.archives) rows.push(['', '', a.file.replace(/^.*?(\.zip|\.tar\.gz)$/, '$1'), mb(a.bytes), a.file.endsWith('.zip') ? `${fixed(a.bytes / ZIP_LIMIT_BYTES, 2)} ${a.bytes <= ZIP_LIMIT_BYTES ? 'met' : 'MISSED'}` : '']);
+  for (const a of t.archives)
+    rows.push([
+      '',
+      '',
+      a.file.replace(/^.*?(\.zip|\.tar\.gz)$/, '$1'),
+      mb(a.bytes),
+      a.file.endsWith('.zip') ? `${fixed(a.bytes / ZIP_LIMIT_BYTES, 2)} ${a.bytes <= ZIP_LIMIT_BYTES ? 'met' : 'MISSED'}` : '',
+    ]);
 }
 for (const line of table(rows)) say(line);
 
@@ -72,7 +79,11 @@ rmSync(work, { recursive: true, force: true });
 
 say(`\n## Start-up of \`pss --help\` (${runs} runs each, interleaved, wall clock)`);
 const p90 = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length * 0.9)];
-say(table([['contender', 'median ms', 'p90 ms'], ...contenders.map((c) => [c.name, fixed(median(samples.get(c.name))), fixed(p90(samples.get(c.name)))])]).join('\n'));
+say(
+  table([['contender', 'median ms', 'p90 ms'], ...contenders.map((c) => [c.name, fixed(median(samples.get(c.name))), fixed(p90(samples.get(c.name)))])]).join(
+    '\n',
+  ),
+);
 const m = (name) => median(samples.get(name));
 say(ratioLine('node bundle time / SEA time (code cache)', m('node netcore.cjs'), m('pss (SEA, code cache)'), 1.0));
 say(ratioLine('SEA without / with code cache', m('pss (SEA, no code cache)'), m('pss (SEA, code cache)')));

@@ -148,7 +148,7 @@ async function prepare(config) {
       mainPort: method(
         'mainPort',
         'main port -> bare reader',
-        'the pss server\'s main port read by bench/main-port-reader.mjs, a bare protocol client that counts and drops the DATA bytes (no hash, no file), as curl drops the raw stream',
+        "the pss server's main port read by bench/main-port-reader.mjs, a bare protocol client that counts and drops the DATA bytes (no hash, no file), as curl drops the raw stream",
       ),
     },
   };
@@ -331,7 +331,10 @@ process.on('exit', () => {
   killAllNow();
   removeTempDirs();
 });
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, () => {
     note(`${signal}: stopping the processes this run started and removing its temp dirs`);
     void cleanup().finally(() => process.exit(code));

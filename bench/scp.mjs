@@ -56,13 +56,19 @@ export async function ensureOpenSsh(log) {
 
 function clientOptions(ctx, verbose) {
   return [
-    '-F', '/dev/null',
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'BatchMode=yes',
-    '-o', 'IdentitiesOnly=yes',
+    '-F',
+    '/dev/null',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
     ...(verbose ? ['-v'] : ['-o', 'LogLevel=ERROR']),
-    '-i', ctx.clientKey,
+    '-i',
+    ctx.clientKey,
   ];
 }
 
@@ -72,7 +78,10 @@ export async function startSshd({ tools, workDir }) {
   const hostKey = join(dir, 'host_ed25519');
   const clientKey = join(dir, 'client_ed25519');
   const authorizedKeys = join(dir, 'authorized_keys');
-  for (const [path, comment] of [[hostKey, 'bench-host'], [clientKey, 'bench-client']]) {
+  for (const [path, comment] of [
+    [hostKey, 'bench-host'],
+    [clientKey, 'bench-client'],
+  ]) {
     await runChecked(tools.sshKeygen, ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], { timeoutMs: START_TIMEOUT_MS });
   }
   copyFileSync(`${clientKey}.pub`, authorizedKeys);

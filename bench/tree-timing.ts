@@ -60,9 +60,13 @@ async function main(): Promise<void> {
     const list: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const started = Date.now();
-      const r = spawnSync(process.execPath, [CLI_BUNDLE, 'list', `127.0.0.1:${port}`, '--json', '--fingerprint', server.ready.fingerprint, '--data-dir', join(base, 'cli-data')], {
-        maxBuffer: 1 << 30,
-      });
+      const r = spawnSync(
+        process.execPath,
+        [CLI_BUNDLE, 'list', `127.0.0.1:${port}`, '--json', '--fingerprint', server.ready.fingerprint, '--data-dir', join(base, 'cli-data')],
+        {
+          maxBuffer: 1 << 30,
+        },
+      );
       if (r.status !== 0) throw new Error(`pss list failed: ${r.stderr.toString()}`);
       list.push((Date.now() - started) / 1000);
     }

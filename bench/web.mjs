@@ -84,7 +84,17 @@ async function main() {
   const started = Date.now();
   say(`pss web port benchmark: ${c.sizeMiB} MiB random file, median of ${c.runs} interleaved runs, 127.0.0.1 only`);
   say(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${release()}, Node ${process.version}`);
-  const versions = await Promise.all([['curl', ['--version']], ['nginx', ['-v']]].map(([cmd, args]) => run(cmd, args, { timeoutMs: 10_000 }).then((r) => (r.stdout + r.stderr).trim().split('\n')[0], () => `${cmd}: not found`)));
+  const versions = await Promise.all(
+    [
+      ['curl', ['--version']],
+      ['nginx', ['-v']],
+    ].map(([cmd, args]) =>
+      run(cmd, args, { timeoutMs: 10_000 }).then(
+        (r) => (r.stdout + r.stderr).trim().split('\n')[0],
+        () => `${cmd}: not found`,
+      ),
+    ),
+  );
   say(`tools: ${versions.join('; ')}`);
 
   const big = await cachedRandomFile(c.sizeMiB, note);
@@ -111,7 +121,8 @@ async function main() {
   const ciphers = {};
   for (const key of ['pss', 'nginx']) {
     const check = await curlCheck(pss.certFile, urls[key], c.timeoutMs);
-    if (check.bytes !== big.size || check.sha256 !== big.sha256) throw new MeasurementError(`${labels[key]}: got ${check.bytes} bytes with SHA-256 ${check.sha256}, expected ${big.size} and ${big.sha256}`);
+    if (check.bytes !== big.size || check.sha256 !== big.sha256)
+      throw new MeasurementError(`${labels[key]}: got ${check.bytes} bytes with SHA-256 ${check.sha256}, expected ${big.size} and ${big.sha256}`);
     ciphers[key] = check.cipher;
     note(`${labels[key]}: byte-exact (${check.cipher})`);
   }
@@ -135,7 +146,9 @@ async function main() {
   const idle = pss.memory.peakKiB();
   pss.memory.mark();
   const zipUrl = `https://127.0.0.1:${pss.webPort}/zip?path=many`;
-  const zipRun = await runChecked('curl', curlArgs(pss.certFile, zipUrl, ['-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}']), { timeoutMs: c.timeoutMs });
+  const zipRun = await runChecked('curl', curlArgs(pss.certFile, zipUrl, ['-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}']), {
+    timeoutMs: c.timeoutMs,
+  });
   const zipPeak = pss.memory.peakKiB();
   const [zipSize, zipSeconds, zipCode] = zipRun.stdout.trim().split(' ').map(Number);
   if (zipCode !== 200 || zipSize < zipBytes) throw new MeasurementError(`ZIP: HTTP ${zipCode}, ${zipSize} bytes for ${zipBytes} bytes of files`);
@@ -166,7 +179,9 @@ async function main() {
     [`during the ZIP of ${c.zipFiles} files`, mib(zipPeak)],
   ];
   for (const line of table(memRows)) say(`  ${line}`);
-  say(`  growth during the ZIP over idle: ${mib(Math.max(0, zipPeak - idle)) === 'n/a' ? '0.0 MiB' : mib(Math.max(0, zipPeak - idle))} (the archive is ${fixed(zipSize / (1 << 20))} MiB)`);
+  say(
+    `  growth during the ZIP over idle: ${mib(Math.max(0, zipPeak - idle)) === 'n/a' ? '0.0 MiB' : mib(Math.max(0, zipPeak - idle))} (the archive is ${fixed(zipSize / (1 << 20))} MiB)`,
+  );
   say();
   say(`done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
@@ -175,7 +190,10 @@ process.on('exit', () => {
   killAllNow();
   removeTempDirs();
 });
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, () => {
     note(`${signal}: stopping the processes this run started`);
     void stopAll().finally(() => process.exit(code));

@@ -33,7 +33,13 @@ function options() {
   let parsed;
   try {
     parsed = parseArgs({
-      options: { target: { type: 'string', multiple: true }, all: { type: 'boolean' }, out: { type: 'string' }, 'no-archive': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        target: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
+        out: { type: 'string' },
+        'no-archive': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }).values;
   } catch (err) {
     usage(err.message);
@@ -86,9 +92,13 @@ async function main() {
 
   const withApp = targets.filter((t) => existsSync(join(BIN_DIR, t.neutralino)));
   for (const t of targets.filter((t) => !withApp.includes(t))) {
-    say(`${t.name}: bin/${t.neutralino} is missing, so this package has no desktop app (command line only). Run \`npx neu update\` on a machine with internet access to get the binaries.`);
+    say(
+      `${t.name}: bin/${t.neutralino} is missing, so this package has no desktop app (command line only). Run \`npx neu update\` on a machine with internet access to get the binaries.`,
+    );
   }
-  const app = withApp.length ? await buildDesktopApp({ root: ROOT, binDir: BIN_DIR, stageDir: join(work, 'app'), targets: withApp, config, version: pkg.version }) : undefined;
+  const app = withApp.length
+    ? await buildDesktopApp({ root: ROOT, binDir: BIN_DIR, stageDir: join(work, 'app'), targets: withApp, config, version: pkg.version })
+    : undefined;
 
   const notices = thirdPartyNotices(ROOT);
   const built = [];
@@ -113,7 +123,10 @@ async function main() {
       copyFileSync(app.resources, join(folder, 'resources.neu'));
     }
     writeFileSync(join(folder, 'README.txt'), releaseReadme({ target, version: pkg.version, appName: pkg.name, hasApp, signed }));
-    writeFileSync(join(folder, 'LICENSES.txt'), `${notices}\n${'='.repeat(78)}\nNode.js ${nodeVersion} (the runtime inside pss)\n\n${readFileSync(runtime.license, 'utf8')}`);
+    writeFileSync(
+      join(folder, 'LICENSES.txt'),
+      `${notices}\n${'='.repeat(78)}\nNode.js ${nodeVersion} (the runtime inside pss)\n\n${readFileSync(runtime.license, 'utf8')}`,
+    );
 
     const entry = { target: target.name, folder, hasApp, folderBytes: folderBytes(folder), archives: [] };
     if (archive) {
@@ -127,12 +140,20 @@ async function main() {
       }
     }
     built.push(entry);
-    const notes = [hasApp ? 'desktop app + pss' : 'pss only (no desktop app)', sameNode ? 'code cache' : undefined, target.node.note, signed === 'no' ? 'macOS: see README.txt to sign pss once' : undefined].filter(Boolean);
+    const notes = [
+      hasApp ? 'desktop app + pss' : 'pss only (no desktop app)',
+      sameNode ? 'code cache' : undefined,
+      target.node.note,
+      signed === 'no' ? 'macOS: see README.txt to sign pss once' : undefined,
+    ].filter(Boolean);
     say(`${target.name}: ${relative(ROOT, folder) || folder} (${mib(entry.folderBytes)}; ${notes.join('; ')})`);
     for (const a of entry.archives) say(`  ${relative(ROOT, a) || a} (${mib(statSync(a).size)})`);
   }
   rmSync(work, { recursive: true, force: true });
-  writeFileSync(join(out, 'release.json'), `${JSON.stringify({ version: pkg.version, node: nodeVersion, targets: built.map((b) => ({ ...b, folder: relative(out, b.folder), archives: b.archives.map((a) => ({ file: relative(out, a), bytes: statSync(a).size })) })) }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'release.json'),
+    `${JSON.stringify({ version: pkg.version, node: nodeVersion, targets: built.map((b) => ({ ...b, folder: relative(out, b.folder), archives: b.archives.map((a) => ({ file: relative(out, a), bytes: statSync(a).size })) })) }, null, 2)}\n`,
+  );
 }
 
 main().catch((err) => {

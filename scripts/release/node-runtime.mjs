@@ -37,7 +37,9 @@ async function unpacked(pkg, file, version, cacheDir, say) {
   try {
     tarball = join(cacheDir, JSON.parse(packed)[0].filename);
   } catch {
-    tarball = readdirSync(cacheDir).map((f) => join(cacheDir, f)).find((f) => f.endsWith('.tgz') && !before.has(f.slice(cacheDir.length + 1)));
+    tarball = readdirSync(cacheDir)
+      .map((f) => join(cacheDir, f))
+      .find((f) => f.endsWith('.tgz') && !before.has(f.slice(cacheDir.length + 1)));
   }
   if (!tarball || !existsSync(tarball)) throw new Error(`npm pack ${spec} wrote no package`);
 
@@ -66,7 +68,17 @@ function npm(args, cwd) {
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code === 0) resolve(out);
-      else reject(new Error(err.trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' ') || `npm exited with ${code}`));
+      else
+        reject(
+          new Error(
+            err
+              .trim()
+              .split('\n')
+              .filter((l) => /error/i.test(l))
+              .slice(0, 3)
+              .join(' ') || `npm exited with ${code}`,
+          ),
+        );
     });
   });
 }

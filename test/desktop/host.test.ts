@@ -92,7 +92,12 @@ browserTest('the native calls the UI makes are answered by the host and recorded
   const status = await request<ServerStatus>(page, 'server.start', { sharePath: folder, port: 0, bind: '127.0.0.1', maxClients: 2 });
   assert.is(status.state, 'running');
   await waitUntil(
-    () => page.evaluate(() => (globalThis as unknown as { pss: { events: { event: string; payload: { state?: string } }[] } }).pss.events.some((e) => e.event === 'server.status' && e.payload.state === 'running')),
+    () =>
+      page.evaluate(() =>
+        (globalThis as unknown as { pss: { events: { event: string; payload: { state?: string } }[] } }).pss.events.some(
+          (e) => e.event === 'server.status' && e.payload.state === 'running',
+        ),
+      ),
     'the page to receive the server.status event',
   );
   assert.is(await pageCall<string>(page, `Neutralino.os.showSaveDialog('Export the log', { defaultPath: 'log.csv' })`), saveTo);
@@ -147,7 +152,11 @@ browserTest('a server UI and a client UI on two hosts: a 100,000-file listing ar
 
   // client.connect waits at the trust prompt; the page answers it as the user would.
   const connected = client.page.evaluate(async (port) => {
-    const { client: c } = (globalThis as unknown as { pss: { client: { request(c: string, p: unknown): Promise<{ phase: string }>; on(e: string, h: (s: { phase: string }) => void): () => void } } }).pss;
+    const { client: c } = (
+      globalThis as unknown as {
+        pss: { client: { request(c: string, p: unknown): Promise<{ phase: string }>; on(e: string, h: (s: { phase: string }) => void): () => void } };
+      }
+    ).pss;
     const off = c.on('client.state', (s) => {
       if (s.phase === 'awaiting-trust') void c.request('client.trust', { accept: true });
     });

@@ -25,7 +25,8 @@ import { describe, readXwd, toPng } from '../support/xwd-image';
 const ARCH: Partial<Record<string, string>> = { x64: 'x64', arm64: 'arm64', arm: 'armhf' };
 const BINARY = join(REPO_ROOT, 'bin', `neutralino-linux_${ARCH[process.arch] ?? process.arch}`);
 const UI_BUILT = existsSync(join(REPO_ROOT, 'resources', 'ui', 'dist', 'app.js'));
-const WINDOW_TITLE = (JSON.parse(readFileSync(join(REPO_ROOT, 'neutralino.config.json'), 'utf8')) as { modes: { window: { title: string } } }).modes.window.title;
+const WINDOW_TITLE = (JSON.parse(readFileSync(join(REPO_ROOT, 'neutralino.config.json'), 'utf8')) as { modes: { window: { title: string } } }).modes.window
+  .title;
 
 function onPath(name: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
@@ -35,7 +36,11 @@ function onPath(name: string): boolean {
 const smokeTest = testIf(
   test,
   conditionNeed(process.platform === 'linux' ? undefined : 'desktop smoke test: the smoke test runs the Linux binary under Xvfb'),
-  conditionNeed(existsSync(BINARY) ? undefined : `desktop smoke test: ${BINARY.slice(REPO_ROOT.length + 1)} is missing (run \`npx neu update\` on a machine with internet access)`),
+  conditionNeed(
+    existsSync(BINARY)
+      ? undefined
+      : `desktop smoke test: ${BINARY.slice(REPO_ROOT.length + 1)} is missing (run \`npx neu update\` on a machine with internet access)`,
+  ),
   conditionNeed(onPath('Xvfb') ? undefined : 'desktop smoke test: Xvfb is not installed (apt-get install xvfb)', true),
   conditionNeed(existsSync(CLI_BUNDLE) ? undefined : 'desktop smoke test: the netcore bundle is not built (npm run build)'),
 );
@@ -47,7 +52,10 @@ interface Bridged {
 
 function logLines(dataDir: string): Bridged[] {
   try {
-    return readFileSync(join(dataDir, 'logs', 'bridge.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Bridged);
+    return readFileSync(join(dataDir, 'logs', 'bridge.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Bridged);
   } catch {
     return [];
   }
@@ -78,7 +86,6 @@ function endByPid(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-
 interface AppRun {
   /** The app's binary and its arguments. */
   binary: string;
@@ -101,7 +108,9 @@ async function runApp(base: string, run: AppRun): Promise<void> {
   let output = '';
   let netcorePid = 0;
   try {
-    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', '-ac', '-fbdir', fbDir], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp', '-ac', '-fbdir', fbDir], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
     xvfb.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
     const display = await within(
       new Promise<number>((resolve, reject) => {
@@ -120,9 +129,15 @@ async function runApp(base: string, run: AppRun): Promise<void> {
     neutralino = spawn(run.binary, run.args, { cwd: run.cwd, env: { ...run.env, DISPLAY: `:${display}` }, stdio: ['ignore', 'pipe', 'pipe'] });
     neutralino.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s));
     neutralino.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
-    const diagnostics = () => `\n--- app output ---\n${output}\n--- bridge log ---\n${logLines(run.dataDir).map((l) => JSON.stringify(l)).join('\n')}`;
+    const diagnostics = () =>
+      `\n--- app output ---\n${output}\n--- bridge log ---\n${logLines(run.dataDir)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}`;
 
-    await waitUntil(() => logLines(run.dataDir).some((l) => l.message === 'connected to Neutralino'), `netcore to connect${diagnostics()}`, { timeoutMs: 30_000, intervalMs: 100 });
+    await waitUntil(() => logLines(run.dataDir).some((l) => l.message === 'connected to Neutralino'), `netcore to connect${diagnostics()}`, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     const connected = logLines(run.dataDir).find((l) => l.message === 'connected to Neutralino')!;
     netcorePid = connected.pid as number;
     assert.is(connected.extensionId, 'app.prosecuresuite.netcore');
@@ -132,7 +147,10 @@ async function runApp(base: string, run: AppRun): Promise<void> {
       assert.match(command, run.netcoreCommand, `netcore runs as ${command}`);
     }
     if (UI_BUILT) {
-      await waitUntil(() => logLines(run.dataDir).some((l) => l.message === 'a page connected'), `the UI page to connect${diagnostics()}`, { timeoutMs: 30_000, intervalMs: 100 });
+      await waitUntil(() => logLines(run.dataDir).some((l) => l.message === 'a page connected'), `the UI page to connect${diagnostics()}`, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
     }
 
     // The window has drawn once most of the screen is no longer Xvfb's black.
@@ -149,12 +167,18 @@ async function runApp(base: string, run: AppRun): Promise<void> {
     await writeFile(join(ARTIFACTS_DIR, run.screenshot), toPng(readXwd(await readFile(join(fbDir, 'Xvfb_screen0')))));
 
     assert.ok((await closeWindowsTitled(display, WINDOW_TITLE)) >= 1, `no window titled ${WINDOW_TITLE}`);
-    await waitUntil(() => !isAlive(netcorePid), `netcore (pid ${netcorePid}) to exit after the window closed${diagnostics()}`, { timeoutMs: 20_000, intervalMs: 100 });
+    await waitUntil(() => !isAlive(netcorePid), `netcore (pid ${netcorePid}) to exit after the window closed${diagnostics()}`, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
     const stopping = logLines(run.dataDir).find((l) => l.message === 'netcore is stopping');
     assert.is(stopping?.reason, 'the window was closed');
     assert.ok(logLines(run.dataDir).some((l) => l.message === 'netcore stopped' && l.status === 0));
     if (UI_BUILT) {
-      await waitUntil(() => neutralino!.exitCode !== null || neutralino!.signalCode !== null, `the app to exit after its window closed${diagnostics()}`, { timeoutMs: 20_000, intervalMs: 100 });
+      await waitUntil(() => neutralino!.exitCode !== null || neutralino!.signalCode !== null, `the app to exit after its window closed${diagnostics()}`, {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      });
     } else {
       // exitProcessOnClose is false: closing the window alone does not end the app. netcore
       // stopped because the app passed windowClose on, so the app had handled the close by
@@ -217,13 +241,25 @@ smokeTest('the real app: netcore connects, the window draws, closing it ends net
 smokeTest('the packaged app: runs from its folder with nothing installed, netcore is pss, data stays in the folder', async () => {
   const base = await makeTempDir('desktop-smoke-release');
   try {
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'package.mjs'), '--target', 'linux_x64', '--no-archive', '--out', join(base, 'release')], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
+    const build = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'scripts', 'package.mjs'), '--target', 'linux_x64', '--no-archive', '--out', join(base, 'release')],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 },
+    );
     assert.is(build.status, 0, `npm run package: ${build.stdout}${build.stderr}`);
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
     const folder = join(base, 'stick', `${pkg.name}-${pkg.version}-linux_x64`);
     await cp(join(base, 'release', `${pkg.name}-${pkg.version}-linux_x64`), folder, { recursive: true });
     const outside = join(base, 'outside');
-    const dirs = { home: join(outside, 'home'), config: join(outside, 'config'), data: join(outside, 'data'), cache: join(outside, 'cache'), state: join(outside, 'state'), runtime: join(outside, 'runtime'), path: join(outside, 'path') };
+    const dirs = {
+      home: join(outside, 'home'),
+      config: join(outside, 'config'),
+      data: join(outside, 'data'),
+      cache: join(outside, 'cache'),
+      state: join(outside, 'state'),
+      runtime: join(outside, 'runtime'),
+      path: join(outside, 'path'),
+    };
     await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true, mode: 0o700 })));
     await runApp(base, {
       binary: join(folder, pkg.name),

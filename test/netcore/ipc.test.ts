@@ -4,7 +4,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Envelope } from '../../extensions/netcore/src/contract';
-import { ChunkAssembler, IpcEvent, isEnvelope, jsonStringBytes, splitJsonText, toIpcMessages, utf8Bytes, type IpcChunk } from '../../extensions/netcore/src/ipc';
+import {
+  ChunkAssembler,
+  IpcEvent,
+  isEnvelope,
+  jsonStringBytes,
+  splitJsonText,
+  toIpcMessages,
+  utf8Bytes,
+  type IpcChunk,
+} from '../../extensions/netcore/src/ipc';
 
 const ids = () => {
   let n = 0;
@@ -87,15 +96,28 @@ test('chunks reassemble in any order, interleaved with another message', () => {
     if (e) out.push(e);
   }
   assert.is(out.length, 2);
-  assert.equal(out.find((e) => e.kind === 'response'), a);
-  assert.equal(out.find((e) => e.kind === 'event'), b);
+  assert.equal(
+    out.find((e) => e.kind === 'response'),
+    a,
+  );
+  assert.equal(
+    out.find((e) => e.kind === 'event'),
+    b,
+  );
   assert.is(assembler.pendingCount, 0);
 });
 
 test('malformed, repeated and inconsistent chunks are dropped, not thrown', () => {
   const drops: string[] = [];
   const assembler = new ChunkAssembler({ onDrop: (r) => drops.push(r) });
-  for (const bad of [null, 'x', { chunkId: 'a', index: 0, count: 0, text: '' }, { chunkId: 'a', index: 2, count: 2, text: '' }, { chunkId: '', index: 0, count: 1, text: '' }, { chunkId: 'a', index: 0, count: 1, text: 5 }]) {
+  for (const bad of [
+    null,
+    'x',
+    { chunkId: 'a', index: 0, count: 0, text: '' },
+    { chunkId: 'a', index: 2, count: 2, text: '' },
+    { chunkId: '', index: 0, count: 1, text: '' },
+    { chunkId: 'a', index: 0, count: 1, text: 5 },
+  ]) {
     assert.is(assembler.accept(bad), undefined);
   }
   assert.is(drops.length, 6);

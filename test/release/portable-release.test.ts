@@ -63,7 +63,7 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
 const TREE: [string, Buffer][] = [
   ['گزارش سالانه ۱۴۰۳.txt', Buffer.from('سلام دنیا\n')],
   ['a b & c (1) [2] {3}.txt', Buffer.from('spaces and brackets\n')],
-  ['100% #hash, it\'s.txt', Buffer.from('percent, hash, apostrophe\n')],
+  ["100% #hash, it's.txt", Buffer.from('percent, hash, apostrophe\n')],
   ['-starts-with-dash.txt', Buffer.from('dash\n')],
   ['emoji 🎉 file.bin', Buffer.from([0, 1, 2, 3, 255])],
   ['café-nfd-cafe\u0301.txt', Buffer.from('combining accent\n')],
@@ -102,7 +102,10 @@ test.after(async () => {
 });
 
 test('the package command builds a folder and archives per target and says plainly when the desktop app is left out', () => {
-  for (const [target, hasApp, exe] of [['linux_x64', LINUX_APP, ''], ['win_x64', WIN_APP, '.exe']] as const) {
+  for (const [target, hasApp, exe] of [
+    ['linux_x64', LINUX_APP, ''],
+    ['win_x64', WIN_APP, '.exe'],
+  ] as const) {
     const folder = join(release, NAME(target));
     assert.ok(statSync(join(folder, 'data')).isDirectory(), `${target}: data/ makes the app portable`);
     assert.ok(statSync(join(folder, `pss${exe}`)).size > 10 * 2 ** 20, `${target}: pss${exe}`);
@@ -125,14 +128,22 @@ test('the package command builds a folder and archives per target and says plain
       assert.ok(relative(folder, path).length < 100, `${target}: ${path} is a short path`);
     }
   }
-  const manifest = JSON.parse(readFileSync(join(release, 'release.json'), 'utf8')) as { targets: { target: string; archives: { file: string; bytes: number }[] }[] };
-  assert.equal(manifest.targets.map((t) => t.target), ['linux_x64', 'win_x64']);
+  const manifest = JSON.parse(readFileSync(join(release, 'release.json'), 'utf8')) as {
+    targets: { target: string; archives: { file: string; bytes: number }[] }[];
+  };
+  assert.equal(
+    manifest.targets.map((t) => t.target),
+    ['linux_x64', 'win_x64'],
+  );
 });
 
 test('the zip holds the folder itself, with the Unix permissions that let pss run after unzipping', async () => {
   const entries = await zipEntries(join(release, `${NAME('linux_x64')}.zip`));
   const top = NAME('linux_x64');
-  assert.ok([...entries.keys()].every((name) => name === `${top}/` || name.startsWith(`${top}/`)), 'one top folder');
+  assert.ok(
+    [...entries.keys()].every((name) => name === `${top}/` || name.startsWith(`${top}/`)),
+    'one top folder',
+  );
   assert.is(entries.get(`${top}/pss`), 0o100755);
   assert.is(entries.get(`${top}/README.txt`), 0o100644);
   assert.is(entries.get(`${top}/data/`), 0o40755);
@@ -183,7 +194,11 @@ test('the Linux folder runs with nothing installed: version, a transfer of unusu
 
   const server = await startCliServer(share, { cwd, env, executable: pss, dataDir: undefined });
   try {
-    const get = new CliProcess(['get', `127.0.0.1:${server.ready.mainPort}`, '--all', '--fingerprint', server.ready.fingerprint, '--out', dest, '--json'], { cwd, env, executable: pss });
+    const get = new CliProcess(['get', `127.0.0.1:${server.ready.mainPort}`, '--all', '--fingerprint', server.ready.fingerprint, '--out', dest, '--json'], {
+      cwd,
+      env,
+      executable: pss,
+    });
     const result = await within(get.exited, 60_000, 'pss get to finish');
     assert.is(result.code, 0, `pss get: ${result.stderr}`);
   } finally {
@@ -201,7 +216,10 @@ test('the Linux folder runs with nothing installed: version, a transfer of unusu
     h.sendEvent(IpcEvent.request, { kind: 'request', id: 7, command: 'server.status', payload: {} });
     const answer = await h.waitForBroadcast((b) => b.event === IpcEvent.response && (b.data as { id: number }).id === 7, 'the answer to server.status', since);
     assert.is((answer.data as { ok: boolean }).ok, true);
-    assert.ok(h.logLines().some((l) => l.message === 'connected to Neutralino'), 'the bridge logs into the folder');
+    assert.ok(
+      h.logLines().some((l) => l.message === 'connected to Neutralino'),
+      'the bridge logs into the folder',
+    );
     h.socket!.close();
     await h.waitNetcoreExit(10_000);
     assert.ok(h.logLines().some((l) => l.message === 'netcore stopped'));
@@ -229,7 +247,10 @@ test('the Windows pss.exe is a PE executable carrying the bundle', () => {
   assert.is(exe.readUInt32LE(security) + exe.readUInt32LE(security + 4), 0, 'no certificate table');
 });
 
-const wineTest = testIf(test, conditionNeed(onPath('wine') ? undefined : 'the Windows build under wine: wine is not installed (apt-get install wine wine64)', true));
+const wineTest = testIf(
+  test,
+  conditionNeed(onPath('wine') ? undefined : 'the Windows build under wine: wine is not installed (apt-get install wine wine64)', true),
+);
 
 wineTest('the Windows build runs under wine and serves the Linux build byte-exact', async () => {
   const winFolder = join(base, 'win', NAME('win_x64'));
@@ -249,7 +270,11 @@ wineTest('the Windows build runs under wine and serves the Linux build byte-exac
   }
   const wineEnv = { ...process.env, WINEPREFIX: join(base, 'wineprefix'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
   // Node refuses Windows versions before 8.1, and a new wine prefix says Windows 7.
-  const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], { env: wineEnv, encoding: 'utf8', timeout: 120_000 });
+  const reg = spawnSync('wine', ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f'], {
+    env: wineEnv,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.is(reg.status, 0, `setting up the wine prefix: ${reg.stderr}`);
   const help = await underWine([join(winFolder, 'pss.exe'), '--help'], wineEnv, cwd, base);
   assert.is(await within(help.exited, 60_000, 'wine pss.exe --help'), 0, `wine pss.exe --help: ${help.output()}`);
@@ -260,7 +285,10 @@ wineTest('the Windows build runs under wine and serves the Linux build byte-exac
     await waitUntil(() => wineServer.output().includes('\n') || wineServer.done, 'the Windows server to be ready', { timeoutMs: 60_000, intervalMs: 100 });
     const ready = JSON.parse(wineServer.output().split('\n')[0]!) as { mainPort: number; fingerprint: string };
     const linuxPss = join(release, NAME('linux_x64'), 'pss');
-    const get = new CliProcess(['get', `127.0.0.1:${ready.mainPort}`, '--all', '--fingerprint', ready.fingerprint, '--out', dest, '--data-dir', join(base, 'win-client-data')], { cwd, env: { PATH: process.env.PATH ?? '' }, executable: linuxPss });
+    const get = new CliProcess(
+      ['get', `127.0.0.1:${ready.mainPort}`, '--all', '--fingerprint', ready.fingerprint, '--out', dest, '--data-dir', join(base, 'win-client-data')],
+      { cwd, env: { PATH: process.env.PATH ?? '' }, executable: linuxPss },
+    );
     const result = await within(get.exited, 60_000, 'the Linux client to finish');
     assert.is(result.code, 0, result.stderr);
   } finally {
@@ -271,9 +299,15 @@ wineTest('the Windows build runs under wine and serves the Linux build byte-exac
   assert.ok(existsSync(join(winFolder, 'data', 'server.crt')), 'the Windows build keeps its certificate in its data folder');
   // Nothing in the Windows profile (%APPDATA%, %LOCALAPPDATA%) of the wine prefix.
   const users = join(base, 'wineprefix', 'drive_c', 'users');
-  const profileDirs = readdirSync(users).flatMap((u) => ['Roaming', 'Local'].map((k) => join(users, u, 'AppData', k))).filter((d) => existsSync(d));
+  const profileDirs = readdirSync(users)
+    .flatMap((u) => ['Roaming', 'Local'].map((k) => join(users, u, 'AppData', k)))
+    .filter((d) => existsSync(d));
   assert.ok(profileDirs.length > 0, 'the wine prefix has a Windows profile');
-  for (const d of profileDirs) assert.not.ok(readdirSync(d).some((n) => /pro-secure-suite|pss/i.test(n)), `nothing of pss.exe in ${d}`);
+  for (const d of profileDirs)
+    assert.not.ok(
+      readdirSync(d).some((n) => /pro-secure-suite|pss/i.test(n)),
+      `nothing of pss.exe in ${d}`,
+    );
 });
 
 /** Each entry of a zip with its Unix mode (from the external attributes). */
@@ -312,10 +346,12 @@ async function underWine(args: string[], env: NodeJS.ProcessEnv, cwd: string, di
   closeSync(fd);
   const run: WineRun = {
     done: false,
-    exited: new Promise((resolve) => child.once('exit', (code) => {
-      run.done = true;
-      resolve(code);
-    })),
+    exited: new Promise((resolve) =>
+      child.once('exit', (code) => {
+        run.done = true;
+        resolve(code);
+      }),
+    ),
     output: () => (existsSync(file) ? readFileSync(file, 'utf8') : ''),
     // wine runs the program in a process of its own (wineserver keeps the prefix): ending
     // the wine process we started ends the program.

@@ -87,7 +87,10 @@ export class BridgeHarness {
     } catch {
       return [];
     }
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   }
 
   /** Sends one event to netcore, as Neutralino delivers a dispatch or a framework event. */
@@ -144,7 +147,9 @@ export class BridgeHarness {
         this.listeners.add(l);
       }),
       timeoutMs,
-      `${what}\n--- bridge log ---\n${this.logLines().map((l) => JSON.stringify(l)).join('\n')}\n--- output ---\n${this.output}`,
+      `${what}\n--- bridge log ---\n${this.logLines()
+        .map((l) => JSON.stringify(l))
+        .join('\n')}\n--- output ---\n${this.output}`,
     );
   }
 
@@ -184,8 +189,7 @@ export class BridgeHarness {
 
   private launch(): void {
     const input =
-      this.options.stdin ??
-      JSON.stringify({ nlConnectToken: this.connectToken, nlExtensionId: EXTENSION_ID, nlPort: String(this.port), nlToken: this.token });
+      this.options.stdin ?? JSON.stringify({ nlConnectToken: this.connectToken, nlExtensionId: EXTENSION_ID, nlPort: String(this.port), nlToken: this.token });
     const env = { ...process.env, PSS_DATA_DIR: this.options.dataDir };
     const mode = this.options.launch ?? 'direct';
     const exe = this.options.executable;
@@ -199,7 +203,10 @@ export class BridgeHarness {
       this.child.stdin!.end(input);
     } else {
       // The launcher starts netcore, prints its pid (for the shell: the shell's child), then idles.
-      const command = mode === 'shell' ? `['/bin/sh', ['-c', ${JSON.stringify(`"${process.execPath}" "${CLI_BUNDLE}" --neutralino`)}]]` : `[process.execPath, [${JSON.stringify(CLI_BUNDLE)}, '--neutralino']]`;
+      const command =
+        mode === 'shell'
+          ? `['/bin/sh', ['-c', ${JSON.stringify(`"${process.execPath}" "${CLI_BUNDLE}" --neutralino`)}]]`
+          : `[process.execPath, [${JSON.stringify(CLI_BUNDLE)}, '--neutralino']]`;
       const script = `
         const { spawn } = require('node:child_process');
         const { readFileSync } = require('node:fs');

@@ -37,7 +37,8 @@ export function compareCatalogs(
     const countX = typeof x === 'string' ? undefined : x.count;
     const countY = typeof y === 'string' ? undefined : y.count;
     if (countX !== countY) problems.push(`${translation.lang}: ${key}: counted by ${countY ?? 'nothing'} instead of ${countX ?? 'nothing'}`);
-    if (countX !== undefined && !placeholders(x).split(',').includes(countX)) problems.push(`${reference.lang}: ${key}: counts {${countX}}, which it never shows`);
+    if (countX !== undefined && !placeholders(x).split(',').includes(countX))
+      problems.push(`${reference.lang}: ${key}: counts {${countX}}, which it never shows`);
     problems.push(...pluralProblems(key, reference.lang, x), ...pluralProblems(key, translation.lang, y));
   }
   return problems;

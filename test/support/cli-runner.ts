@@ -156,7 +156,16 @@ export async function startCliServer(
   share: string,
   options: CliOptions & { dataDir: string | undefined; port?: number; extraArgs?: string[] },
 ): Promise<CliServer> {
-  const args = ['serve', share, '--json', '--port', String(options.port ?? 0), '--bind', '127.0.0.1', ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir])];
+  const args = [
+    'serve',
+    share,
+    '--json',
+    '--port',
+    String(options.port ?? 0),
+    '--bind',
+    '127.0.0.1',
+    ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir]),
+  ];
   const child = new CliProcess([...args, ...(options.extraArgs ?? [])], options);
   let first: string;
   try {

@@ -67,7 +67,11 @@ export async function openApp(browser: BrowserHandle, options: OpenAppOptions): 
     for (const [key, value] of options.storage ?? []) host.storage.set(key, value);
     const { page, console, errors } = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(host.url);
-    await host.waitFor(() => host.appConnections === 1 && host.connectedExtensions().includes(NETCORE_EXTENSION_ID), `the ${options.label} page and netcore to connect`, 20_000);
+    await host.waitFor(
+      () => host.appConnections === 1 && host.connectedExtensions().includes(NETCORE_EXTENSION_ID),
+      `the ${options.label} page and netcore to connect`,
+      20_000,
+    );
     await page.locator('[data-testid="launcher-server"]').waitFor({ timeout: 20_000 });
     return { label: options.label, host, page, dialogs, dataDir, console, errors, id: (testid) => page.locator(`[data-testid="${testid}"]`) };
   } catch (err) {
@@ -82,7 +86,10 @@ export async function openApp(browser: BrowserHandle, options: OpenAppOptions): 
  */
 export async function closeApp(app: AppWindow): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   const ext = app.host.extensions.get(NETCORE_EXTENSION_ID);
-  await app.page.context().close().catch(() => undefined);
+  await app.page
+    .context()
+    .close()
+    .catch(() => undefined);
   await app.host.close(10_000);
   return ext ? ext.exited : { code: 0, signal: null };
 }
@@ -125,7 +132,9 @@ export async function expectText(locator: Locator, pattern: RegExp, what: string
       { timeoutMs, intervalMs: 100 },
     );
   } catch {
-    throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}; ${seen === undefined ? 'nothing matched the locator' : `the text was ${JSON.stringify(seen)}`}`);
+    throw new Error(
+      `timed out after ${timeoutMs} ms waiting until ${what}; ${seen === undefined ? 'nothing matched the locator' : `the text was ${JSON.stringify(seen)}`}`,
+    );
   }
   return seen!;
 }

@@ -107,10 +107,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function startFakeServer(
-  script: (peer: FakePeer) => void | Promise<void>,
-  options: { port?: number } = {},
-): Promise<FakeServer> {
+export async function startFakeServer(script: (peer: FakePeer) => void | Promise<void>, options: { port?: number } = {}): Promise<FakeServer> {
   const identityDir = await makeTempDir('fake-identity');
   const identity = await loadOrCreateIdentity(identityDir);
   const context = createSecureContext({ cert: identity.certPem, key: identity.keyPem, minVersion: 'TLSv1.3' });
@@ -157,7 +154,11 @@ export async function startFakeServer(
     accepted: () => accepted,
     bytesReceived: () => peers.reduce((n, p) => n + p.bytesReceived, 0),
     hungUp: (count, timeoutMs = 10_000) =>
-      waitUntil(() => accepted >= count && closedSockets >= accepted && peers.every((p) => p.closed), `${count} connections to the fake server to be closed by the client`, { timeoutMs }),
+      waitUntil(
+        () => accepted >= count && closedSockets >= accepted && peers.every((p) => p.closed),
+        `${count} connections to the fake server to be closed by the client`,
+        { timeoutMs },
+      ),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

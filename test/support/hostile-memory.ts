@@ -43,7 +43,13 @@ async function goodDownload(setup: RowSetup, port: number): Promise<void> {
   try {
     const listing = await c.list();
     const dest = await makeSubDir(setup.base, 'dest');
-    const result = await downloadInto(c, listing.entries.filter((e) => e.path === setup.file.name), dest, {}, 120_000);
+    const result = await downloadInto(
+      c,
+      listing.entries.filter((e) => e.path === setup.file.name),
+      dest,
+      {},
+      120_000,
+    );
     if (!result.ok) throw new Error(`the good download failed: ${JSON.stringify(result.files)}`);
     const got = await sha256File(join(dest, setup.file.name));
     if (got !== setup.file.sha256) throw new Error('the good download is not byte-exact');

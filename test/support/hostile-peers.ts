@@ -38,10 +38,7 @@ async function writeUntilStalled(socket: TLSSocket, chunks: Iterable<Buffer>, st
     if (socket.destroyed) break;
     written += chunk.length;
     if (!socket.write(chunk)) {
-      const drained = await Promise.race([
-        new Promise<boolean>((r) => socket.once('drain', () => r(true))),
-        delay(stallMs).then(() => false),
-      ]);
+      const drained = await Promise.race([new Promise<boolean>((r) => socket.once('drain', () => r(true))), delay(stallMs).then(() => false)]);
       if (!drained) break;
     }
   }

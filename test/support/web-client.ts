@@ -95,7 +95,11 @@ export function runTool(cmd: string, args: string[], timeoutMs = 30_000): Promis
 
 /** curl against the web port, trusting only the server's certificate file. */
 export function curl(certFile: string, args: string[], timeoutMs = 30_000): Promise<ToolResult> {
-  return runTool('curl', ['--silent', '--show-error', '--noproxy', '*', '--cacert', certFile, '--max-time', String(Math.ceil(timeoutMs / 1000)), ...args], timeoutMs + 5_000);
+  return runTool(
+    'curl',
+    ['--silent', '--show-error', '--noproxy', '*', '--cacert', certFile, '--max-time', String(Math.ceil(timeoutMs / 1000)), ...args],
+    timeoutMs + 5_000,
+  );
 }
 
 /** The status code and headers curl printed with --include / -D -. */

@@ -128,7 +128,12 @@ export async function closeWindowsTitled(display: number, title: string, timeout
     (async () => {
       const { x, root } = await X11Connection.open(display);
       try {
-        const [wmName, netWmName, protocols, deleteWindow] = [await x.atom('WM_NAME'), await x.atom('_NET_WM_NAME'), await x.atom('WM_PROTOCOLS'), await x.atom('WM_DELETE_WINDOW')];
+        const [wmName, netWmName, protocols, deleteWindow] = [
+          await x.atom('WM_NAME'),
+          await x.atom('_NET_WM_NAME'),
+          await x.atom('WM_PROTOCOLS'),
+          await x.atom('WM_DELETE_WINDOW'),
+        ];
         let closed = 0;
         for (const w of await x.children(root)) {
           const name = (await x.property(w, netWmName)) || (await x.property(w, wmName));

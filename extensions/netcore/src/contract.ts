@@ -11,16 +11,7 @@ export type { ErrorCode, FileEntry, NotSharedCounts, NotSharedReason, ShareIdent
 // ---- Logs ---------------------------------------------------------------------------------
 
 /** A log entry's category: the original's, plus Web for browsers (logs/log-entry.ts lists them). */
-export type LogCategory =
-  | 'Server Status'
-  | 'Connection'
-  | 'Authentication'
-  | 'File Transfer'
-  | 'Chat'
-  | 'Security'
-  | 'Security Alert'
-  | 'Error'
-  | 'Web';
+export type LogCategory = 'Server Status' | 'Connection' | 'Authentication' | 'File Transfer' | 'Chat' | 'Security' | 'Security Alert' | 'Error' | 'Web';
 
 /** One structured log entry. */
 export interface LogEntry {

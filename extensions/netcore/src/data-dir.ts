@@ -50,20 +50,12 @@ export function resolveDataDir(options: DataDirOptions = {}): string {
   const home = options.home ?? homedir();
   const configRoot = osConfigRoot(platform, env, home, p);
   if (configRoot === undefined) {
-    throw new PssError(
-      ErrorCode.BAD_ARGUMENT,
-      `cannot find a home directory for the data directory; use --data-dir or ${DATA_DIR_ENV}`,
-    );
+    throw new PssError(ErrorCode.BAD_ARGUMENT, `cannot find a home directory for the data directory; use --data-dir or ${DATA_DIR_ENV}`);
   }
   return p.join(configRoot, DATA_DIR_NAME);
 }
 
-function osConfigRoot(
-  platform: NodeJS.Platform,
-  env: NodeJS.ProcessEnv,
-  home: string,
-  p: path.PlatformPath,
-): string | undefined {
+function osConfigRoot(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string, p: path.PlatformPath): string | undefined {
   if (platform === 'win32') {
     if (env.APPDATA && p.isAbsolute(env.APPDATA)) return env.APPDATA;
     return home ? p.join(home, 'AppData', 'Roaming') : undefined;

@@ -49,7 +49,12 @@ test('on windowClose it closes the core, then its socket, and exits with status 
     const closed = new Promise<number>((resolve) => h.socket!.once('close', (code) => resolve(code)));
     h.sendEvent('windowClose', null);
     const exit = await within(h.childExit, 20_000, 'netcore to exit after windowClose').catch((err: Error) => {
-      throw new Error(`${err.message}\n${h.logLines().map((l) => JSON.stringify(l)).join('\n')}\n${h.output}`);
+      throw new Error(
+        `${err.message}\n${h
+          .logLines()
+          .map((l) => JSON.stringify(l))
+          .join('\n')}\n${h.output}`,
+      );
     });
     assert.equal(exit, { code: 0, signal: null });
     assert.is(await within(closed, 5_000, 'the socket to close'), 1000, 'netcore closed the socket itself');
@@ -109,9 +114,18 @@ test('retries refused connections with a growing delay, then connects', async ()
   const h = await harness({ rejectFirst: 3 });
   try {
     await h.waitConnected();
-    assert.equal(h.attempts.map((a) => a.accepted), [false, false, false, true]);
+    assert.equal(
+      h.attempts.map((a) => a.accepted),
+      [false, false, false, true],
+    );
     await waitUntil(() => h.logLines().some((l) => l.message === 'connected to Neutralino'), 'the bridge to log its connection');
-    assert.equal(h.logLines().filter((l) => l.message === 'connecting to Neutralino failed; trying again').map((l) => l.attempt), [1, 2, 3]);
+    assert.equal(
+      h
+        .logLines()
+        .filter((l) => l.message === 'connecting to Neutralino failed; trying again')
+        .map((l) => l.attempt),
+      [1, 2, 3],
+    );
   } finally {
     await h.close();
   }

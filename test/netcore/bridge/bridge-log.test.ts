@@ -17,7 +17,11 @@ test.after.each(async () => {
   await removeDir(dir);
 });
 
-const lines = async (file: string) => (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = async (file: string) =>
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 test('writes JSON lines with time, level and fields to logs/bridge.log', async () => {
   const log = new BridgeLog(dir);
@@ -27,7 +31,14 @@ test('writes JSON lines with time, level and fields to logs/bridge.log', async (
   log.close();
   log.close();
   const out = await lines(join(dir, 'logs', 'bridge.log'));
-  assert.equal(out.map((l) => [l.level, l.message]), [['info', 'hello'], ['warn', 'careful'], ['error', 'broken']]);
+  assert.equal(
+    out.map((l) => [l.level, l.message]),
+    [
+      ['info', 'hello'],
+      ['warn', 'careful'],
+      ['error', 'broken'],
+    ],
+  );
   assert.is(out[0].port, 1);
   assert.ok(!Number.isNaN(Date.parse(out[0].time)));
   if (process.platform !== 'win32') assert.is((await stat(join(dir, 'logs', 'bridge.log'))).mode & 0o777, 0o600);
@@ -50,7 +61,10 @@ test('a file already over the limit is moved aside at start', async () => {
   const log = new BridgeLog(dir, 2_000);
   log.info('fresh');
   log.close();
-  assert.equal((await lines(join(dir, 'logs', 'bridge.log'))).map((l) => l.message), ['fresh']);
+  assert.equal(
+    (await lines(join(dir, 'logs', 'bridge.log'))).map((l) => l.message),
+    ['fresh'],
+  );
   assert.is((await stat(join(dir, 'logs', 'bridge.log.1'))).size, 5_000);
 });
 

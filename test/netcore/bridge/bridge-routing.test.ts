@@ -101,12 +101,16 @@ test('a malformed request with an id gets BAD_MESSAGE; one without an id is drop
 
 test('framework events, unknown events and junk are ignored; the bridge keeps answering', async () => {
   const since = h.broadcasts.length;
-  for (const event of ['appClientConnect', 'clientConnect', 'extClientConnect', 'windowFocus', 'somethingNew', 'netcore:response']) h.sendEvent(event, { x: 1 });
+  for (const event of ['appClientConnect', 'clientConnect', 'extClientConnect', 'windowFocus', 'somethingNew', 'netcore:response'])
+    h.sendEvent(event, { x: 1 });
   h.sendRaw('not json');
   h.sendRaw('{"id":"99","method":"app.broadcast","data":{"success":true}}');
   const { response } = await request('server.status', {});
   assert.ok(response.kind === 'response' && response.ok);
-  assert.equal(h.broadcasts.slice(since).filter((b) => b.event !== IpcEvent.response && b.event !== IpcEvent.event), []);
+  assert.equal(
+    h.broadcasts.slice(since).filter((b) => b.event !== IpcEvent.response && b.event !== IpcEvent.event),
+    [],
+  );
   const log = h.logLines();
   assert.ok(log.some((l) => l.message === 'ignored an event netcore does not know' && l.event === 'somethingNew'));
   assert.not.ok(log.some((l) => l.event === 'appClientConnect'));
@@ -119,7 +123,10 @@ test('core events are broadcast as netcore:event', async () => {
   const { response } = await request('server.start', { sharePath: join(base, 'share-small'), port: 0, bind: '127.0.0.1', maxClients: 3 });
   assert.ok(response.kind === 'response' && response.ok, JSON.stringify(response));
   const statusEvent = await h.waitForBroadcast(
-    (b) => b.event === IpcEvent.event && (b.data as { event: string; payload: ServerStatus }).event === 'server.status' && (b.data as { payload: ServerStatus }).payload.state === 'running',
+    (b) =>
+      b.event === IpcEvent.event &&
+      (b.data as { event: string; payload: ServerStatus }).event === 'server.status' &&
+      (b.data as { payload: ServerStatus }).payload.state === 'running',
     'a server.status event',
     since,
   );
@@ -149,7 +156,10 @@ test('a 10,000-file listing arrives in chunks that each stay under the limit', a
   const connecting = request('client.connect', { host: '127.0.0.1', port, displayName: 'bridge-test' });
   // First contact: the core asks before trusting the certificate.
   await h.waitForBroadcast(
-    (b) => b.event === IpcEvent.event && (b.data as { event: string; payload: { phase: string } }).event === 'client.state' && (b.data as { payload: { phase: string } }).payload.phase === 'awaiting-trust',
+    (b) =>
+      b.event === IpcEvent.event &&
+      (b.data as { event: string; payload: { phase: string } }).event === 'client.state' &&
+      (b.data as { payload: { phase: string } }).payload.phase === 'awaiting-trust',
     'the trust prompt',
   );
   await request('client.trust', { accept: true });
@@ -172,7 +182,11 @@ test('a 10,000-file listing arrives in chunks that each stay under the limit', a
 test('a request sent in chunks is put back together', async () => {
   const id = nextId++;
   const text = 'ü'.repeat(300_000);
-  const pieces = toIpcMessages({ kind: 'request', id, command: 'server.start', payload: { sharePath: join(base, text), port: 0, maxClients: 1 } }, () => 'ui-1', 64 * 1024);
+  const pieces = toIpcMessages(
+    { kind: 'request', id, command: 'server.start', payload: { sharePath: join(base, text), port: 0, maxClients: 1 } },
+    () => 'ui-1',
+    64 * 1024,
+  );
   assert.ok(pieces.length > 5);
   const since = h.broadcasts.length;
   for (const p of pieces.reverse()) h.sendEvent(p.event, p.data);

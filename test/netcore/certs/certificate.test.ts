@@ -9,12 +9,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import {
-  fingerprintOfPem,
-  loadOrCreateIdentity,
-  normalizeFingerprint,
-  shortFingerprint,
-} from '../../../extensions/netcore/src/certs/certificate';
+import { fingerprintOfPem, loadOrCreateIdentity, normalizeFingerprint, shortFingerprint } from '../../../extensions/netcore/src/certs/certificate';
 import { CERT_FILE, KEY_FILE } from '../../../extensions/netcore/src/constants';
 import { PssError } from '../../../extensions/netcore/src/errors';
 
@@ -45,8 +40,7 @@ async function expectCertFailed(run: () => Promise<unknown>, mentions: string): 
 async function fingerprintFromChild(dataDir: string): Promise<string> {
   const modulePath = path.resolve(__dirname, '../../../extensions/netcore/src/certs/certificate.ts');
   const script =
-    `require(${JSON.stringify(modulePath)}).loadOrCreateIdentity(${JSON.stringify(dataDir)})` +
-    '.then((id) => process.stdout.write(id.fingerprint256));';
+    `require(${JSON.stringify(modulePath)}).loadOrCreateIdentity(${JSON.stringify(dataDir)})` + '.then((id) => process.stdout.write(id.fingerprint256));';
   const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script]);
   return stdout.trim();
 }

@@ -153,9 +153,15 @@ const corruptions: Array<[string, string]> = [
   ['not an object', '[]'],
   ['a newer version', JSON.stringify({ version: 2, servers: {} })],
   ['servers missing', JSON.stringify({ version: 1 })],
-  ['a bad fingerprint', JSON.stringify({ version: 1, servers: { 'h:1': { fingerprint256: 'AB', firstSeen: '2024-01-01T00:00:00Z', lastSeen: '2024-01-01T00:00:00Z' } } })],
+  [
+    'a bad fingerprint',
+    JSON.stringify({ version: 1, servers: { 'h:1': { fingerprint256: 'AB', firstSeen: '2024-01-01T00:00:00Z', lastSeen: '2024-01-01T00:00:00Z' } } }),
+  ],
   ['a bad date', JSON.stringify({ version: 1, servers: { 'h:1': { fingerprint256: FP_A, firstSeen: 'soon', lastSeen: '2024-01-01T00:00:00Z' } } })],
-  ['a key not in normal form', JSON.stringify({ version: 1, servers: { 'H:1': { fingerprint256: FP_A, firstSeen: '2024-01-01T00:00:00Z', lastSeen: '2024-01-01T00:00:00Z' } } })],
+  [
+    'a key not in normal form',
+    JSON.stringify({ version: 1, servers: { 'H:1': { fingerprint256: FP_A, firstSeen: '2024-01-01T00:00:00Z', lastSeen: '2024-01-01T00:00:00Z' } } }),
+  ],
 ];
 
 for (const [name, content] of corruptions) {

@@ -78,7 +78,10 @@ async function chatOk(token: string): Promise<RawConnection> {
 }
 
 test('a message before CHAT_HELLO is AUTH_REQUIRED, and the connection closes', async () => {
-  for (const first of [{ type: 'MSG_C2S', text: 'let me in' }, { type: 'PING', id: 1 }]) {
+  for (const first of [
+    { type: 'MSG_C2S', text: 'let me in' },
+    { type: 'PING', id: 1 },
+  ]) {
     const mark = server.mark();
     const chat = await open(chatPort);
     chat.send(first);
@@ -96,7 +99,12 @@ test('a made-up token is AUTH_FAILED; a malformed CHAT_HELLO is BAD_MESSAGE', as
     chat.send({ type: 'CHAT_HELLO', token });
     await refusedWith(chat, 'AUTH_FAILED');
   }
-  for (const hello of [{ type: 'CHAT_HELLO', token: '' }, { type: 'CHAT_HELLO', token: 'A'.repeat(257) }, { type: 'CHAT_HELLO' }, { type: 'CHAT_HELLO', token: 12345 }]) {
+  for (const hello of [
+    { type: 'CHAT_HELLO', token: '' },
+    { type: 'CHAT_HELLO', token: 'A'.repeat(257) },
+    { type: 'CHAT_HELLO' },
+    { type: 'CHAT_HELLO', token: 12345 },
+  ]) {
     const chat = await open(chatPort);
     chat.send(hello);
     await refusedWith(chat, 'BAD_MESSAGE');

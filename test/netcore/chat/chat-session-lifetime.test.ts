@@ -76,7 +76,10 @@ test('a session that ended is let go, whether or not it had chat open', async ()
     { timeoutMs: END_GRACE_MS + 5_000, intervalMs: 50 },
   ).catch(() => undefined);
   const alive = refs.map((r) => `${r.kind}: ${r.session.deref() ? 'still in memory' : 'released'}`);
-  assert.ok(refs.filter((r) => r.kind === 'plain').every((r) => !r.session.deref()), `the control did not work: ${alive.join(', ')}`);
+  assert.ok(
+    refs.filter((r) => r.kind === 'plain').every((r) => !r.session.deref()),
+    `the control did not work: ${alive.join(', ')}`,
+  );
   assert.equal(alive, ['plain: released', 'chat: released', 'plain: released', 'chat: released']);
 });
 

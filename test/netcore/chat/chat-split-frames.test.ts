@@ -87,8 +87,14 @@ test('one byte per write, then three frames in one write', async () => {
   await write(chat!, Buffer.concat(texts.map((text) => encodeControl({ type: 'MSG_C2S', text }))));
   await server.waitFor('chat.message', (m) => m.text === texts[2], { since: mark, timeoutMs: 5_000 });
   const got = server.payloads('chat.message', mark);
-  assert.equal(got.map((m) => m.text), texts);
-  assert.equal(got.map((m) => m.unread), [2, 3, 4]);
+  assert.equal(
+    got.map((m) => m.text),
+    texts,
+  );
+  assert.equal(
+    got.map((m) => m.unread),
+    [2, 3, 4],
+  );
 });
 
 test.run();

@@ -115,47 +115,56 @@ function savedAsLines(stdout: string): Map<string, string | undefined> {
 
 volumeTest('the volume is a real one that refuses Windows names and ignores case', async () => {
   assert.ok(volume, `the machine refused the volume: ${refused}`);
-  assert.not.ok(await writeFile(join(volume.dir, 'a:b.txt'), 'x').then(() => true, () => false), 'the volume stored a colon');
+  assert.not.ok(
+    await writeFile(join(volume.dir, 'a:b.txt'), 'x').then(
+      () => true,
+      () => false,
+    ),
+    'the volume stored a colon',
+  );
   await writeFile(join(volume.dir, 'Case.txt'), 'x');
   assert.ok((await lstat(join(volume.dir, 'CASE.TXT')).catch(() => undefined))?.isFile(), 'the volume tells case apart');
 });
 
-volumeTest('pss get --all into the volume, cut mid-file: the same command resumes the mapped .part, every file byte-exact under its mapped name, each reported', async () => {
-  assert.ok(volume, `the machine refused the volume: ${refused}`);
-  const first = await serve();
-  port = first.ready.mainPort;
-  const big = files.get(BIG)!;
-  const part = join(dest, `${LOCAL.get(BIG)!}.part`);
-  const get = new CliProcess([...getArgs('--fingerprint', first.ready.fingerprint)], { cwd: base });
-  clients.push(get);
-  await waitUntil(
-    async () => {
-      if (get.hasExited) throw new Error(`get finished before the server could be stopped:\n${get.stdout}${get.stderr}`);
-      const size = (await lstat(part).catch(() => undefined))?.size;
-      return size !== undefined && size > 0 && size < big.size;
-    },
-    'the mapped .part of the big file holds some bytes',
-    { timeoutMs: 30_000, intervalMs: 2 },
-  );
-  await first.stop('SIGKILL');
-  const cut = await within(get.exited, 20_000, 'get to give up after the server died');
-  assert.is(cut.code, 1, cut.stdout + cut.stderr);
-  const meta = JSON.parse(await readFile(join(dest, `${LOCAL.get(BIG)!}.part.json`), 'utf8')) as { path: string; name: string };
-  assert.equal([meta.path, meta.name], [BIG, LOCAL.get(BIG)], 'the sidecar records the wire path and the mapped name');
-  const kept = (await lstat(part)).size;
-  assert.ok(kept > 0 && kept < big.size, `a partial copy remains (${kept} bytes)`);
+volumeTest(
+  'pss get --all into the volume, cut mid-file: the same command resumes the mapped .part, every file byte-exact under its mapped name, each reported',
+  async () => {
+    assert.ok(volume, `the machine refused the volume: ${refused}`);
+    const first = await serve();
+    port = first.ready.mainPort;
+    const big = files.get(BIG)!;
+    const part = join(dest, `${LOCAL.get(BIG)!}.part`);
+    const get = new CliProcess([...getArgs('--fingerprint', first.ready.fingerprint)], { cwd: base });
+    clients.push(get);
+    await waitUntil(
+      async () => {
+        if (get.hasExited) throw new Error(`get finished before the server could be stopped:\n${get.stdout}${get.stderr}`);
+        const size = (await lstat(part).catch(() => undefined))?.size;
+        return size !== undefined && size > 0 && size < big.size;
+      },
+      'the mapped .part of the big file holds some bytes',
+      { timeoutMs: 30_000, intervalMs: 2 },
+    );
+    await first.stop('SIGKILL');
+    const cut = await within(get.exited, 20_000, 'get to give up after the server died');
+    assert.is(cut.code, 1, cut.stdout + cut.stderr);
+    const meta = JSON.parse(await readFile(join(dest, `${LOCAL.get(BIG)!}.part.json`), 'utf8')) as { path: string; name: string };
+    assert.equal([meta.path, meta.name], [BIG, LOCAL.get(BIG)], 'the sidecar records the wire path and the mapped name');
+    const kept = (await lstat(part)).size;
+    assert.ok(kept > 0 && kept < big.size, `a partial copy remains (${kept} bytes)`);
 
-  await serve(port);
-  const resumed = await runCli(getArgs(), { cwd: base, timeoutMs: 120_000 });
-  assert.is(resumed.code, 0, resumed.stdout + resumed.stderr);
-  assert.match(resumed.stdout, new RegExp(`^✓ ${BIG.replace(/[?.]/g, '\\$&')} \\(resumed at [\\d.]+ MiB\\)$`, 'm'));
-  const reported = savedAsLines(resumed.stdout);
-  assert.equal([...reported.keys()].sort(), SAVED_AS.map(([wire]) => wire).sort(), resumed.stdout);
-  for (const [wire, local] of SAVED_AS) assert.is(reported.get(wire), wire === local ? undefined : local, wire);
-  assert.match(resumed.stdout, new RegExp(`^${RENAMED.length} files were saved under another name: this system cannot store their names$`, 'm'));
-  await assertTreeMatches(dest, expected());
-  assert.equal(await partFilesIn(dest), []);
-});
+    await serve(port);
+    const resumed = await runCli(getArgs(), { cwd: base, timeoutMs: 120_000 });
+    assert.is(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.match(resumed.stdout, new RegExp(`^✓ ${BIG.replace(/[?.]/g, '\\$&')} \\(resumed at [\\d.]+ MiB\\)$`, 'm'));
+    const reported = savedAsLines(resumed.stdout);
+    assert.equal([...reported.keys()].sort(), SAVED_AS.map(([wire]) => wire).sort(), resumed.stdout);
+    for (const [wire, local] of SAVED_AS) assert.is(reported.get(wire), wire === local ? undefined : local, wire);
+    assert.match(resumed.stdout, new RegExp(`^${RENAMED.length} files were saved under another name: this system cannot store their names$`, 'm'));
+    await assertTreeMatches(dest, expected());
+    assert.equal(await partFilesIn(dest), []);
+  },
+);
 
 volumeTest('--json: a later run finds every file under its mapped name, fetches nothing, and reports savedAs', async () => {
   assert.ok(volume, `the machine refused the volume: ${refused}`);

@@ -65,7 +65,8 @@ async function assertFinalFilesExact(out: string, files: Map<string, FileFacts>,
     const facts = files.get(rel);
     if (!facts) problems.push(`${rel}: not a file of the share (${entry.kind})`);
     else if (entry.kind !== 'file') problems.push(`${rel}: is a ${entry.kind}`);
-    else if (entry.size !== facts.size || entry.sha256 !== facts.sha256) problems.push(`${rel}: ${entry.size} bytes with another content (expected ${facts.size})`);
+    else if (entry.size !== facts.size || entry.sha256 !== facts.sha256)
+      problems.push(`${rel}: ${entry.size} bytes with another content (expected ${facts.size})`);
     else if (Math.abs(entry.mtimeMs! - facts.mtimeMs) >= 1) problems.push(`${rel}: final name before its modification time was set`);
     else complete++;
   }
@@ -83,7 +84,18 @@ test('pss get of 2,000 files killed at random points: every final name is byte-e
   const server = await startCliServer(share, { cwd: base, dataDir: await makeSubDir(base, 'server-data') });
   servers.push(server);
   const out = await makeSubDir(base, 'out');
-  const args = ['get', `127.0.0.1:${server.ready.mainPort}`, '--all', '--json', '--out', out, '--fingerprint', server.ready.fingerprint, '--data-dir', await makeSubDir(base, 'client-data')];
+  const args = [
+    'get',
+    `127.0.0.1:${server.ready.mainPort}`,
+    '--all',
+    '--json',
+    '--out',
+    out,
+    '--fingerprint',
+    server.ready.fingerprint,
+    '--data-dir',
+    await makeSubDir(base, 'client-data'),
+  ];
 
   let complete = 0;
   for (let kill = 1; kill <= 4; kill++) {
@@ -91,7 +103,10 @@ test('pss get of 2,000 files killed at random points: every final name is byte-e
     clients.push(get);
     // Somewhere in the next few hundred files of this run: mid-batch, mid-rename, mid-file.
     const after = 1 + Math.floor(rnd() * 300);
-    await waitUntil(() => get.hasExited || fileEvents(get.stdout) >= after, `pss get to report ${after} files (seed ${seed})`, { timeoutMs: 60_000, intervalMs: 1 });
+    await waitUntil(() => get.hasExited || fileEvents(get.stdout) >= after, `pss get to report ${after} files (seed ${seed})`, {
+      timeoutMs: 60_000,
+      intervalMs: 1,
+    });
     if (get.hasExited) break;
     const killed = await get.stop('SIGKILL');
     assert.is(killed.signal, 'SIGKILL');
@@ -116,14 +131,28 @@ test('the server dying in the middle of 2,000 files: get stops, and the same com
   servers.push(first);
   const port = first.ready.mainPort;
   const out = await makeSubDir(base, 'out');
-  const args = ['get', `127.0.0.1:${port}`, '--all', '--json', '--out', out, '--fingerprint', first.ready.fingerprint, '--data-dir', await makeSubDir(base, 'client-data')];
+  const args = [
+    'get',
+    `127.0.0.1:${port}`,
+    '--all',
+    '--json',
+    '--out',
+    out,
+    '--fingerprint',
+    first.ready.fingerprint,
+    '--data-dir',
+    await makeSubDir(base, 'client-data'),
+  ];
   const get = new CliProcess(args, { cwd: base });
   clients.push(get);
   // The server logs each file it starts sending: it dies once it has begun the 30th, long
   // before it could have sent all 2,000 (a few hundred milliseconds of sending at most
   // pass between that line and the kill).
   const thirtieth = 'sending folder 00/file 0580.bin';
-  await waitUntil(() => get.hasExited || first.process.stdout.includes(thirtieth), 'the server to start sending the 30th file', { timeoutMs: 60_000, intervalMs: 1 });
+  await waitUntil(() => get.hasExited || first.process.stdout.includes(thirtieth), 'the server to start sending the 30th file', {
+    timeoutMs: 60_000,
+    intervalMs: 1,
+  });
   assert.not.ok(get.hasExited, `get finished before the server could be killed:\n${get.stderr}`);
   await first.stop('SIGKILL');
 

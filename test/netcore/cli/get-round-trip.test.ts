@@ -54,10 +54,9 @@ test('get --all --subfolder writes the whole tree byte-exact into out/NAME, then
 test('get with a folder name downloads just that folder, resolving --out against the working folder', async () => {
   const clientData = await makeSubDir(base, 'client-data');
   const out = await makeSubDir(base, 'out');
-  const result = await runCli(
-    ['get', `127.0.0.1:${server.port}`, '📷 photos', 'with space', '--out', '.', '--trust-new', '--data-dir', clientData],
-    { cwd: out },
-  );
+  const result = await runCli(['get', `127.0.0.1:${server.port}`, '📷 photos', 'with space', '--out', '.', '--trust-new', '--data-dir', clientData], {
+    cwd: out,
+  });
   assert.is(result.code, 0, result.stderr);
   const expected = new Map<string, FileFacts>([...tree.files].filter(([p]) => p.startsWith('📷 photos/') || p.startsWith('with space/')));
   await assertTreeMatches(out, expected);
@@ -81,7 +80,10 @@ test('a --subfolder that is not a plain folder name is a usage error and writes 
     assert.match(result.stderr, /--subfolder/);
   }
   assert.equal(await readdir(out), []);
-  assert.equal((await readdir(base)).filter((n) => n === 'escape'), []);
+  assert.equal(
+    (await readdir(base)).filter((n) => n === 'escape'),
+    [],
+  );
 });
 
 test('get --json prints one object per file and a summary', async () => {

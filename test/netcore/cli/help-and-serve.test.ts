@@ -108,7 +108,12 @@ test('serve refuses to share its own data folder', async () => {
 });
 
 test('serve with bad numbers is a usage error', async () => {
-  for (const args of [['--port', '65536'], ['--port', 'abc'], ['--max-clients', '0'], ['--max-clients', '1001']]) {
+  for (const args of [
+    ['--port', '65536'],
+    ['--port', 'abc'],
+    ['--max-clients', '0'],
+    ['--max-clients', '1001'],
+  ]) {
     const r = await pss(['serve', share, '--bind', '127.0.0.1', '--data-dir', join(base, 'd2'), ...args]);
     assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.is(linesOf(r.stderr).length, 1);
@@ -133,7 +138,10 @@ test('serve --json: the first line is the ready event, its fingerprint is the on
   for (const key of ['mainPort', 'chatPort', 'webPort', 'fingerprint']) assert.ok(key in ready, `ready has ${key}`);
   assert.ok(Number.isInteger(ready.mainPort) && ready.mainPort > 0);
   assert.ok(typeof ready.chatPort === 'number' && ready.chatPort > 0 && ready.chatPort !== ready.mainPort, 'the chat port is served');
-  assert.ok(typeof ready.webPort === 'number' && ready.webPort > 0 && ready.webPort !== ready.mainPort && ready.webPort !== ready.chatPort, 'the web port is served');
+  assert.ok(
+    typeof ready.webPort === 'number' && ready.webPort > 0 && ready.webPort !== ready.mainPort && ready.webPort !== ready.chatPort,
+    'the web port is served',
+  );
   assert.match(ready.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   assert.is(ready.shareKind, 'directory');
   assert.is(ready.passwordRequired, false);

@@ -66,7 +66,10 @@ test('--password-env naming an unset variable is a usage error (exit 2) and conn
 });
 
 test('serve --password-env naming an unset variable exits 2 before listening', async () => {
-  const r = await runCli(['serve', join(base, 'share'), '--port', '0', '--bind', '127.0.0.1', '--data-dir', join(base, 'other-data'), '--password-env', 'NO_SUCH_VARIABLE_FOR_PSS'], { cwd: base });
+  const r = await runCli(
+    ['serve', join(base, 'share'), '--port', '0', '--bind', '127.0.0.1', '--data-dir', join(base, 'other-data'), '--password-env', 'NO_SUCH_VARIABLE_FOR_PSS'],
+    { cwd: base },
+  );
   assert.is(r.code, 2);
   assert.is(linesOf(r.stderr).length, 1);
   assert.match(r.stderr, /NO_SUCH_VARIABLE_FOR_PSS/);

@@ -73,7 +73,10 @@ test('the right --fingerprint (any case, colons optional) works and pins the ser
   assert.is(r.code, 0, r.stderr);
   const [listing] = jsonLines<{ fingerprint: string; entries: Array<{ path: string }> }>(r.stdout);
   assert.is(listing!.fingerprint, first!.server.fingerprint256);
-  assert.equal(listing!.entries.map((e) => e.path), ['file.txt']);
+  assert.equal(
+    listing!.entries.map((e) => e.path),
+    ['file.txt'],
+  );
   assert.is(await pinOf(), first!.server.fingerprint256);
   const again = await list([]);
   assert.is(again.code, 0, 'a pinned server needs no flag');
@@ -91,8 +94,15 @@ test('another certificate on the pinned host:port is PIN_MISMATCH with exit 1, e
   assert.is(await pinOf(), first!.server.fingerprint256, 'the pin is unchanged');
   // The password was never sent: the server saw no login at all. pss has exited, so its
   // connection is over; the server logs its end after everything it read on it.
-  await waitUntil(() => second!.logs.some((e) => e.category === 'Connection' && e.message.startsWith('disconnected')), 'the server to log the end of the connection', { timeoutMs: 5_000 });
-  assert.equal(second.logs.filter((e) => e.category === 'Authentication'), []);
+  await waitUntil(
+    () => second!.logs.some((e) => e.category === 'Connection' && e.message.startsWith('disconnected')),
+    'the server to log the end of the connection',
+    { timeoutMs: 5_000 },
+  );
+  assert.equal(
+    second.logs.filter((e) => e.category === 'Authentication'),
+    [],
+  );
 
   const named = await list(['--fingerprint', second.server.fingerprint256]);
   assert.is(named.code, 1, 'naming the new fingerprint does not override a pin');
@@ -102,15 +112,18 @@ test('another certificate on the pinned host:port is PIN_MISMATCH with exit 1, e
 test('an impostor on the pinned address gets not one byte from `pss get`, password or not', async () => {
   await second!.close();
   // It would answer like a server if it were ever spoken to.
-  impostor = await startFakeServer(async (peer) => {
-    await peer.welcome();
-    if ((await peer.next()).type === 'LIST_FILES') peer.send({ type: 'FILE_LIST', share: { kind: 'directory', name: 'x' }, entries: [], done: true });
-  }, { port });
-  const out = await makeSubDir(base, 'out');
-  const r = await runCli(
-    ['get', `127.0.0.1:${port}`, '--all', '--out', out, '--trust-new', '--password-env', 'PW', '--data-dir', clientData],
-    { cwd: base, env: { PW: 'the real password' } },
+  impostor = await startFakeServer(
+    async (peer) => {
+      await peer.welcome();
+      if ((await peer.next()).type === 'LIST_FILES') peer.send({ type: 'FILE_LIST', share: { kind: 'directory', name: 'x' }, entries: [], done: true });
+    },
+    { port },
   );
+  const out = await makeSubDir(base, 'out');
+  const r = await runCli(['get', `127.0.0.1:${port}`, '--all', '--out', out, '--trust-new', '--password-env', 'PW', '--data-dir', clientData], {
+    cwd: base,
+    env: { PW: 'the real password' },
+  });
   assert.is(r.code, 1);
   assert.match(r.stderr, /\[PIN_MISMATCH\]/);
   // pss has exited: its connection is closed, and all it sent came before.

@@ -21,14 +21,14 @@ function progress(over: Partial<TransferProgress> = {}): TransferProgress {
 }
 
 test('a quarter done: bar, percent, IEC sizes and speed, the time left as a clock, the file', () => {
-  assert.is(
-    renderProgress(progress(), 120),
-    '[######------------------]  25% 1.50 GiB/6.00 GiB 147 MiB/s ETA 1:03 (3/12) photos/2024/beach.jpg',
-  );
+  assert.is(renderProgress(progress(), 120), '[######------------------]  25% 1.50 GiB/6.00 GiB 147 MiB/s ETA 1:03 (3/12) photos/2024/beach.jpg');
 });
 
 test('an unknown time left and an empty download', () => {
-  const line = renderProgress(progress({ doneBytes: 0, totalBytes: 0, bytesPerSecond: 0, etaSeconds: null, filesDone: 0, filesTotal: 0, currentPath: null }), 120);
+  const line = renderProgress(
+    progress({ doneBytes: 0, totalBytes: 0, bytesPerSecond: 0, etaSeconds: null, filesDone: 0, filesTotal: 0, currentPath: null }),
+    120,
+  );
   assert.is(line, '[########################] 100% 0 B/0 B 0 B/s ETA --:-- (0/0)');
 });
 

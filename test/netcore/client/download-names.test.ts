@@ -24,7 +24,21 @@ import { hasTool } from '../../support/web-client';
 
 const LONG_ASCII = 'L'.repeat(MAX_NAME_BYTES - 4) + '.bin';
 const LONG_UTF8 = 'é'.repeat(125) + 'data'; // 254 bytes
-const SAFE = [`it's "quoted".txt`, 'Song: Remix.mp3', 'what?.txt', 'trail.', 'CON.txt', 'a<b>.txt', 'x|y.txt', LONG_ASCII, LONG_UTF8, 'album: live/01 intro?.mp3', 'a:b.txt', 'C:/x.txt', 'plain.txt'];
+const SAFE = [
+  `it's "quoted".txt`,
+  'Song: Remix.mp3',
+  'what?.txt',
+  'trail.',
+  'CON.txt',
+  'a<b>.txt',
+  'x|y.txt',
+  LONG_ASCII,
+  LONG_UTF8,
+  'album: live/01 intro?.mp3',
+  'a:b.txt',
+  'C:/x.txt',
+  'plain.txt',
+];
 const WINDOWS_LOCAL: Record<string, string> = {
   'it\'s "quoted".txt': `it's \uFF02quoted\uFF02.txt`,
   'Song: Remix.mp3': 'Song\uFF1A Remix.mp3',
@@ -79,7 +93,10 @@ test('Linux to Linux: every safe file is listed, and what is not shared is count
   const c = await connect();
   const listing = await c.list();
   const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  assert.equal(listing.entries.map((e) => e.path), [...SAFE].sort(byCodeUnit));
+  assert.equal(
+    listing.entries.map((e) => e.path),
+    [...SAFE].sort(byCodeUnit),
+  );
   assert.equal(listing.notShared, expectedNotShared());
   assert.not.ok(JSON.stringify(listing).includes('outside'), 'nothing outside the share is named');
 });
@@ -90,10 +107,17 @@ test('Linux to Linux: every safe file arrives byte-exact under its own name, not
   const dest = await makeSubDir(base, 'linux');
   const result = await downloadInto(c, entries, dest);
   assert.ok(result.ok, JSON.stringify(result.files.filter((f) => f.status === 'failed')));
-  assert.equal(result.files.filter((f) => f.savedAs !== undefined), []);
+  assert.equal(
+    result.files.filter((f) => f.savedAs !== undefined),
+    [],
+  );
   await assertTreeMatches(dest, files);
   assert.equal(await partFilesIn(dest), []);
-  assert.equal((await readdir(dest)).filter((n) => n.startsWith('.pss-')), [], 'the probe and the short partial names are gone');
+  assert.equal(
+    (await readdir(dest)).filter((n) => n.startsWith('.pss-')),
+    [],
+    'the probe and the short partial names are gone',
+  );
 });
 
 test('the administrator: the log names each item with its reason, and the status counts them', async () => {
@@ -102,7 +126,10 @@ test('the administrator: the log names each item with its reason, and the status
   const entry = reports[0];
   assert.ok(entry, 'a log entry says what is not shared');
   const total = fifo ? 5 : 4;
-  assert.match(entry!.message, new RegExp(`^${total} items not shared: 2 links, ${fifo ? '1 special file, ' : ''}1 (the server's data folder), 1 unsafe name\\.`));
+  assert.match(
+    entry!.message,
+    new RegExp(`^${total} items not shared: 2 links, ${fifo ? '1 special file, ' : ''}1 (the server's data folder), 1 unsafe name\\.`),
+  );
   for (const name of ['link in.txt (symbolic link)', 'link out.txt (symbolic link)', 'tab\tname.txt (unsafe name)', ".pss-data (the server's data folder)"]) {
     assert.ok(entry!.message.includes(name), `${name} in ${entry!.message}`);
   }
@@ -174,10 +201,7 @@ test('a resume finds the partial copy under the mapped name and under the short 
   const result = await downloadInto(c, pick, dest, { storage: storageFor('win32') });
   assert.ok(result.ok, JSON.stringify(result.files));
   for (const f of result.files) assert.is(f.resumedFrom, 300, f.path);
-  await assertTreeMatches(
-    dest,
-    new Map(pick.map((e) => [WINDOWS_LOCAL[e.path] ?? e.path, files.get(e.path)!])),
-  );
+  await assertTreeMatches(dest, new Map(pick.map((e) => [WINDOWS_LOCAL[e.path] ?? e.path, files.get(e.path)!])));
   assert.equal(await partFilesIn(dest), []);
 });
 
@@ -186,7 +210,10 @@ test('a short partial name whose sidecar names another file is not resumed', asy
   const entry = (await c.list()).entries.find((e) => e.path === LONG_ASCII)!;
   const dest = await makeSubDir(base, 'foreign-part');
   await writeFile(join(dest, `${shortPart(LONG_ASCII)}.part`), 'x'.repeat(100));
-  await writeFile(join(dest, `${shortPart(LONG_ASCII)}.part.json`), JSON.stringify({ version: 1, path: LONG_ASCII, size: entry.size, mtimeMs: entry.mtimeMs, name: 'another name' }));
+  await writeFile(
+    join(dest, `${shortPart(LONG_ASCII)}.part.json`),
+    JSON.stringify({ version: 1, path: LONG_ASCII, size: entry.size, mtimeMs: entry.mtimeMs, name: 'another name' }),
+  );
   const result = await downloadInto(c, [entry], dest);
   assert.ok(result.ok);
   assert.is(result.files[0]!.resumedFrom, undefined);

@@ -28,7 +28,10 @@ test('a file already downloaded is skipped, and the sidecar a run stopped after 
   await writeFile(metaPath(target), JSON.stringify({ path: 'big.bin', size: 5, mtimeMs: entry.mtimeMs }));
   const plan = await planDownload({ entries: [entry], destination: base });
   assert.equal(plan.pending, []);
-  assert.equal(plan.settled.map((o) => [o.path, o.status]), [['big.bin', 'skipped']]);
+  assert.equal(
+    plan.settled.map((o) => [o.path, o.status]),
+    [['big.bin', 'skipped']],
+  );
   assert.equal(await readdir(base), ['big.bin']);
 });
 
@@ -38,7 +41,10 @@ test('a sidecar beside a file of another version stays: the download of the new 
   await writeFile(target, 'hello');
   await writeFile(metaPath(target), JSON.stringify({ path: 'big.bin', size: 6, mtimeMs: entry.mtimeMs }));
   const plan = await planDownload({ entries: [entry], destination: base });
-  assert.equal(plan.pending.map((p) => p.entry.path), ['big.bin']);
+  assert.equal(
+    plan.pending.map((p) => p.entry.path),
+    ['big.bin'],
+  );
   assert.equal((await readdir(base)).sort(), ['big.bin', 'big.bin.part.json']);
 });
 

@@ -40,7 +40,10 @@ test('the listing holds every shareable file with its size and truncated mtime, 
   const listing = await c.list();
   assert.equal(listing.share, { kind: 'directory', name: 'share' });
   const paths = listing.entries.map((e) => e.path);
-  assert.equal(paths, [...tree.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  assert.equal(
+    paths,
+    [...tree.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   for (const e of listing.entries) {
     const facts = tree.files.get(e.path)!;
     assert.is(e.size, facts.size, e.path);
@@ -58,7 +61,10 @@ test('downloading everything reproduces the tree byte for byte, mtimes included,
   assert.ok(result.ok, JSON.stringify(result.files.filter((f) => f.status !== 'done')));
   assert.is(result.files.length, tree.files.size);
   assert.ok(result.files.every((f) => f.status === 'done'));
-  assert.is(result.bytes, [...tree.files.values()].reduce((n, f) => n + f.size, 0));
+  assert.is(
+    result.bytes,
+    [...tree.files.values()].reduce((n, f) => n + f.size, 0),
+  );
   assert.is(seen.length, tree.files.size, 'one outcome per file');
   await assertTreeMatches(dest, tree.files);
   assert.equal(await partFilesIn(dest), []);
@@ -73,7 +79,10 @@ test('downloading the same selection again skips every finished file and sends n
   const again = await downloadInto(c, entries, dest);
   assert.ok(again.ok);
   assert.is(again.bytes, 0);
-  assert.ok(again.files.every((f) => f.status === 'skipped'), JSON.stringify(again.files));
+  assert.ok(
+    again.files.every((f) => f.status === 'skipped'),
+    JSON.stringify(again.files),
+  );
   await assertTreeMatches(dest, tree.files);
 });
 
@@ -106,7 +115,10 @@ test('a single-file share lists the file by its own name and downloads it', asyn
   const c = await connect(single.port);
   const listing = await c.list();
   assert.equal(listing.share, { kind: 'file', name: 'report 2024 📊.bin' });
-  assert.equal(listing.entries.map((e) => e.path), ['report 2024 📊.bin']);
+  assert.equal(
+    listing.entries.map((e) => e.path),
+    ['report 2024 📊.bin'],
+  );
   const dest = join(base, 'single-dest');
   assert.ok((await downloadInto(c, listing.entries, dest)).ok);
   await assertTreeMatches(dest, new Map([['report 2024 📊.bin', facts]]));
@@ -119,7 +131,10 @@ test('a single empty file is shared and arrives as an empty file', async () => {
   extraServers.push(zero);
   const c = await connect(zero.port);
   const listing = await c.list();
-  assert.equal(listing.entries.map((e) => [e.path, e.size]), [['empty.txt', 0]]);
+  assert.equal(
+    listing.entries.map((e) => [e.path, e.size]),
+    [['empty.txt', 0]],
+  );
   const dest = join(base, 'zero-dest');
   const result = await downloadInto(c, listing.entries, dest);
   assert.ok(result.ok);

@@ -164,7 +164,14 @@ test('after a failed write the worker refuses the blocks queued behind it, so th
     // Both are queued before the worker sees either, as blocks behind a failing one are.
     const first = stream.writeThenUpdate(target(readOnly, 0), randomBytes(1000));
     const second = stream.writeThenUpdate(target(good, 1000), randomBytes(1000));
-    const errors = await Promise.all([first, second].map((p) => p.then(() => undefined, (e: PssError) => e)));
+    const errors = await Promise.all(
+      [first, second].map((p) =>
+        p.then(
+          () => undefined,
+          (e: PssError) => e,
+        ),
+      ),
+    );
     assert.is(errors[0]?.code, 'WRITE_FAILED');
     assert.match(errors[0]!.message, 'good.part');
     assert.is(errors[1]?.code, 'WRITE_FAILED');

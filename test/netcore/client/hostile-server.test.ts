@@ -160,7 +160,11 @@ test('drive letters and stream names from a server: a client that stores like Wi
   assert.ok(result.ok, JSON.stringify(result.files));
   assert.equal(Object.fromEntries(result.files.map((o) => [o.path, o.savedAs])), DRIVE_AND_STREAM);
   const written = await snapshotTree(dest);
-  assert.equal([...written.keys()].filter((p) => p.includes(':')), [], 'no name with a colon was created');
+  assert.equal(
+    [...written.keys()].filter((p) => p.includes(':')),
+    [],
+    'no name with a colon was created',
+  );
   for (const [wire, local] of Object.entries(DRIVE_AND_STREAM)) {
     assert.is(written.get(local)?.sha256, sha(contents[wire]!), local);
   }
@@ -174,7 +178,10 @@ test('drive letters and stream names from a server: stored as they are where the
   const entries = Object.keys(contents).map((p) => entry(p, contents[p]!.length));
   const result = await downloadInto(c, entries, dest, { storage: { windowsNames: false, caseInsensitive: false } });
   assert.ok(result.ok, JSON.stringify(result.files));
-  assert.equal(result.files.filter((o) => o.savedAs !== undefined), []);
+  assert.equal(
+    result.files.filter((o) => o.savedAs !== undefined),
+    [],
+  );
   const written = await snapshotTree(dest);
   for (const wire of Object.keys(DRIVE_AND_STREAM)) assert.is(written.get(wire)?.sha256, sha(contents[wire]!), wire);
   await assertNothingOutside();
@@ -233,7 +240,10 @@ test('a folder in the destination that links outside is not written through, nor
   const c = await connect(f);
   const result = await downloadInto(c, [entry('linkdir/x.txt'), entry('linkdir/new sub/deeper/y.txt')], dest);
   assert.is(result.ok, false);
-  assert.equal(result.files.map((o) => o.code), ['BAD_PATH', 'BAD_PATH']);
+  assert.equal(
+    result.files.map((o) => o.code),
+    ['BAD_PATH', 'BAD_PATH'],
+  );
   await assertNothingOutside();
 });
 

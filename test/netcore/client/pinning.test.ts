@@ -42,7 +42,11 @@ async function fake(port?: number): Promise<FakeServer> {
   return f;
 }
 
-function open(port: number, pinsDir: string, more: { trustNew?: (d: PinDecision) => boolean | Promise<boolean>; expectFingerprint?: string; password?: string } = {}) {
+function open(
+  port: number,
+  pinsDir: string,
+  more: { trustNew?: (d: PinDecision) => boolean | Promise<boolean>; expectFingerprint?: string; password?: string } = {},
+) {
   return connectClient(port, { pinsDir, trustNew: more.trustNew ?? (() => false), ...more }).then((c) => {
     connections.push(c);
     return c;

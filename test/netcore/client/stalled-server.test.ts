@@ -88,7 +88,9 @@ test('while a held transfer brings no bytes, progress keeps coming: the speed fa
   const seen: TransferProgress[] = [];
   const download = downloadInto(c, [{ path: 'file.bin', size, mtimeMs: 1_700_000_000_000 }], join(base, 'dest'), { onProgress: (p) => seen.push(p) }, 20_000);
   await waitUntil(() => seen.some((p) => p.bytesPerSecond > 0), 'a speed while bytes arrive', { timeoutMs: 5_000 });
-  await waitUntil(() => seen.length > 0 && seen[seen.length - 1]!.bytesPerSecond === 0, 'progress to report a speed of 0 while nothing arrives', { timeoutMs: 8_000 });
+  await waitUntil(() => seen.length > 0 && seen[seen.length - 1]!.bytesPerSecond === 0, 'progress to report a speed of 0 while nothing arrives', {
+    timeoutMs: 8_000,
+  });
   const last = seen[seen.length - 1]!;
   assert.is(last.fileBytes, 8 * 16 * 1024, 'the bytes so far stay as they were');
   assert.is(last.currentPath, 'file.bin');

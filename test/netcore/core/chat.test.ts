@@ -70,7 +70,7 @@ test('messages both ways with unread counts, read markers and an ordered history
     assert.ok(isIsoTime(one.time));
 
     const sentTwo = await client.handle('client.chat.send', { text: 'second' });
-    assert.equal([sent.id, sentTwo.id], [-1, -2], 'the client numbers its own messages below zero, apart from the server\'s');
+    assert.equal([sent.id, sentTwo.id], [-1, -2], "the client numbers its own messages below zero, apart from the server's");
     const two = await server.waitFor('chat.message', (m) => m.text === 'second', { since: mark });
     assert.is(two.unread, 2);
     assert.is(two.totalUnread, 2);
@@ -98,7 +98,15 @@ test('messages both ways with unread counts, read markers and an ordered history
     assert.ok(second.id > reply.id);
 
     const history = await server.handle('chat.history', { sessionId });
-    assert.equal(history.map((m) => [m.from, m.text]), [['client', 'first'], ['client', 'second'], ['server', 'reply'], ['server', 'reply two']]);
+    assert.equal(
+      history.map((m) => [m.from, m.text]),
+      [
+        ['client', 'first'],
+        ['client', 'second'],
+        ['server', 'reply'],
+        ['server', 'reply two'],
+      ],
+    );
     for (let i = 0; i < history.length; i++) {
       assert.ok(isIsoTime(history[i]!.time));
       assert.is(history[i]!.sessionId, sessionId);
@@ -140,7 +148,10 @@ test('Persian, emoji, line breaks and the longest texts arrive intact both ways'
       assert.is(down.text, arrives, `server to client: ${JSON.stringify(sent.slice(0, 40))}`);
       expected.push(['client', arrives], ['server', arrives]);
     }
-    assert.equal((await server.handle('chat.history', { sessionId })).map((m) => [m.from, m.text]), expected);
+    assert.equal(
+      (await server.handle('chat.history', { sessionId })).map((m) => [m.from, m.text]),
+      expected,
+    );
     const log = await server.handle('logs.query', { categories: ['Chat'], text: 'فایل‌های جدید' });
     assert.ok(log.length >= 2, 'both directions are in the Chat log');
   } finally {
@@ -190,7 +201,10 @@ test('chat works while that client downloads 256 MiB, and chat traffic keeps ses
     assert.is(await sha256File(join(destination, 'big.bin')), bigSha);
     assert.ok(finishedAt > burstEnd, 'the burst happened during the download');
     const changed = server.recorded('session.changed', serverMark).filter((r) => r.payload.id === sessionId);
-    const perSecond = maxInWindow(changed.map((r) => r.at), 1_000);
+    const perSecond = maxInWindow(
+      changed.map((r) => r.at),
+      1_000,
+    );
     assert.ok(perSecond <= 6, `${perSecond} session.changed events for one session within one second (one per 250 ms allows 5)`);
   } finally {
     await closeAll(client, server);
@@ -218,8 +232,14 @@ test('bad texts are refused on both sides, and chat to a client without chat is 
     const mark = server.mark();
     await client.handle('client.chat.send', { text: 'still open' });
     await server.waitFor('chat.message', (m) => m.text === 'still open', { since: mark });
-    assert.equal(server.payloads('chat.message').map((m) => m.text), ['still open']);
-    assert.equal((await server.handle('chat.history', { sessionId })).map((m) => m.text), ['still open']);
+    assert.equal(
+      server.payloads('chat.message').map((m) => m.text),
+      ['still open'],
+    );
+    assert.equal(
+      (await server.handle('chat.history', { sessionId })).map((m) => m.text),
+      ['still open'],
+    );
 
     // A client that never opened its chat.
     plain = await connectClient((await server.handle('server.status', {})).mainPort!, { pinsDir });

@@ -68,7 +68,10 @@ test('client.disconnect while the chat is still opening throws nothing out of th
     assert.equal(escaped, [], 'exceptions escaped from the Core');
     // The Core still works.
     await client.connect(mainPort!, { displayName: 'patient', chat: true });
-    assert.equal((await client.handle('client.list', {})).entries.map((e) => e.path), ['file.txt']);
+    assert.equal(
+      (await client.handle('client.list', {})).entries.map((e) => e.path),
+      ['file.txt'],
+    );
   } finally {
     await closeAll(client, server);
   }

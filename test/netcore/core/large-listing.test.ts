@@ -65,7 +65,11 @@ test('client.list of a 100,000-file share: every file once, sorted, with size an
     assert.is(byPath.get(wireOf(12_345))?.size, 21, 'the grown file has its new size');
     assert.is(byPath.get('dir 000/new file.txt')?.size, 3, 'the new file is listed');
     assert.not.ok(byPath.has(wireOf(99_999)), 'the removed file is gone');
-    assert.equal(byPath.get(wireOf(6)), first.entries.find((x) => x.path === wireOf(6)), 'the others are as before');
+    assert.equal(
+      byPath.get(wireOf(6)),
+      first.entries.find((x) => x.path === wireOf(6)),
+      'the others are as before',
+    );
   } finally {
     await closeAll(client, server);
   }

@@ -76,7 +76,10 @@ test('the activity is in the log, under the right categories, with the session a
 test('logs.query by category returns only those categories', async () => {
   const connection = await server.handle('logs.query', { categories: ['Connection'] });
   assert.ok(connection.length >= 1);
-  assert.ok(connection.every((e) => e.category === 'Connection'), JSON.stringify(connection.map((e) => e.category)));
+  assert.ok(
+    connection.every((e) => e.category === 'Connection'),
+    JSON.stringify(connection.map((e) => e.category)),
+  );
   const two = await server.handle('logs.query', { categories: ['Connection', 'Chat'] });
   assert.equal(new Set(two.map((e) => e.category)), new Set(['Connection', 'Chat']));
   // An unknown category is ignored, not an error: nothing but real categories come back.
@@ -87,7 +90,10 @@ test('logs.query by category returns only those categories', async () => {
 test('logs.query by text: case-insensitive, over message, session id and address', async () => {
   const hits = await server.handle('logs.query', { text: MARKER.toUpperCase() });
   assert.ok(hits.length >= 1);
-  assert.ok(hits.every((e) => e.message.toLowerCase().includes(MARKER.toLowerCase())), JSON.stringify(hits));
+  assert.ok(
+    hits.every((e) => e.message.toLowerCase().includes(MARKER.toLowerCase())),
+    JSON.stringify(hits),
+  );
   const bySession = await server.handle('logs.query', { text: sessionId });
   assert.ok(bySession.length >= 5);
   assert.ok(bySession.every((e) => e.sessionId === sessionId || e.message.includes(sessionId)));
@@ -103,13 +109,31 @@ test('logs.query by time: from and to are inclusive bounds that split the activi
   const at = (e: LogEntry) => Date.parse(e.time);
   const cut = Date.parse(middle);
   assert.ok(before.length >= 1 && after.length >= 1);
-  assert.equal(before, all.filter((e) => at(e) <= cut));
-  assert.equal(after, all.filter((e) => at(e) >= cut));
-  assert.ok(before.some((e) => e.message.startsWith('listed')), 'the listing came before the middle');
-  assert.ok(after.some((e) => e.message.includes('report.bin')), 'the download came after it');
-  assert.equal(await server.handle('logs.query', { from: middle, to: middle }), all.filter((e) => at(e) === cut));
+  assert.equal(
+    before,
+    all.filter((e) => at(e) <= cut),
+  );
+  assert.equal(
+    after,
+    all.filter((e) => at(e) >= cut),
+  );
+  assert.ok(
+    before.some((e) => e.message.startsWith('listed')),
+    'the listing came before the middle',
+  );
+  assert.ok(
+    after.some((e) => e.message.includes('report.bin')),
+    'the download came after it',
+  );
+  assert.equal(
+    await server.handle('logs.query', { from: middle, to: middle }),
+    all.filter((e) => at(e) === cut),
+  );
   const exact = all.at(-1)!;
-  assert.ok((await server.handle('logs.query', { from: exact.time, to: exact.time })).some((e) => e.message === exact.message), 'bounds are inclusive');
+  assert.ok(
+    (await server.handle('logs.query', { from: exact.time, to: exact.time })).some((e) => e.message === exact.message),
+    'bounds are inclusive',
+  );
   const limited = await server.handle('logs.query', { limit: 3 });
   assert.equal(limited, all.slice(0, 3));
   assert.is((await rejection(server.handle('logs.query', { from: 'last tuesday' }))).code, 'BAD_ARGUMENT');
@@ -149,9 +173,18 @@ test('logs.export writes .xlsx, .txt and .csv of what the query selects, oldest 
   const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, raw: true });
   assert.equal(rows[0], HEADER);
   assert.is(rows.length - 1, selected.length);
-  assert.equal(rows.slice(1).map((r) => r[1]), oldestFirst.map((e) => e.category));
-  assert.equal(rows.slice(1).map((r) => r[4]), oldestFirst.map((e) => e.message));
-  assert.equal(rows.slice(1).map((r) => r[2] ?? ''), oldestFirst.map((e) => e.sessionId ?? ''));
+  assert.equal(
+    rows.slice(1).map((r) => r[1]),
+    oldestFirst.map((e) => e.category),
+  );
+  assert.equal(
+    rows.slice(1).map((r) => r[4]),
+    oldestFirst.map((e) => e.message),
+  );
+  assert.equal(
+    rows.slice(1).map((r) => r[2] ?? ''),
+    oldestFirst.map((e) => e.sessionId ?? ''),
+  );
 
   const txtPath = join(base, 'connections.txt');
   const txt = await server.handle('logs.export', { format: 'txt', filePath: txtPath, query });
@@ -160,7 +193,10 @@ test('logs.export writes .xlsx, .txt and .csv of what the query selects, oldest 
   assert.is(lines.pop(), '');
   assert.is(lines[0], HEADER.join('\t'));
   assert.is(lines.length - 1, selected.length);
-  assert.equal(lines.slice(1).map((l) => l.split('\t')[4]), oldestFirst.map((e) => e.message));
+  assert.equal(
+    lines.slice(1).map((l) => l.split('\t')[4]),
+    oldestFirst.map((e) => e.message),
+  );
 
   const csvPath = join(base, 'connections.csv');
   const csv = await server.handle('logs.export', { format: 'csv', filePath: csvPath, query });

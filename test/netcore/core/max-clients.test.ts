@@ -42,19 +42,31 @@ test('maxClients 1: the second client.connect fails with SERVER_FULL; the place 
     // The refused connection's end, logged by the server after everything it did with it:
     // a session it announced or counted would be there by now.
     await server.waitFor('log.entry', (e) => e.category === 'Connection' && e.message.startsWith('disconnected'), { since: serverMark, timeoutMs: 5_000 });
-    assert.equal((await server.handle('server.sessions', {})).map((s) => s.name), ['first']);
+    assert.equal(
+      (await server.handle('server.sessions', {})).map((s) => s.name),
+      ['first'],
+    );
     assert.is(server.payloads('session.added').length, 1, 'the refused client was announced as a session');
     assert.is((await server.handle('server.status', {})).sessions, 1);
     assert.ok((await server.handle('logs.query', { categories: ['Connection'], text: 'server full' })).length >= 1);
     // The first client is not disturbed.
-    assert.equal((await first.handle('client.list', {})).entries.map((e) => e.path), ['file.txt']);
+    assert.equal(
+      (await first.handle('client.list', {})).entries.map((e) => e.path),
+      ['file.txt'],
+    );
 
     await first.handle('client.disconnect', {});
     await waitUntil(async () => (await server.handle('server.sessions', {})).length === 0, 'the first client is gone');
     const state = await second.connect(port, { displayName: 'second', chat: true });
     assert.is(state.phase, 'connected');
-    assert.equal((await second.handle('client.list', {})).entries.map((e) => e.path), ['file.txt']);
-    assert.equal((await server.handle('server.sessions', {})).map((s) => s.name), ['second']);
+    assert.equal(
+      (await second.handle('client.list', {})).entries.map((e) => e.path),
+      ['file.txt'],
+    );
+    assert.equal(
+      (await server.handle('server.sessions', {})).map((s) => s.name),
+      ['second'],
+    );
   } finally {
     await closeAll(first, second, server);
   }

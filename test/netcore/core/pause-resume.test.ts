@@ -38,7 +38,13 @@ async function sizeOf(path: string): Promise<number> {
 /** Settles to 'pending' unless `promise` has settled by now. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
   const marker = Symbol('pending');
-  const winner = await Promise.race([promise.then(() => true, () => true), delay(0).then(() => marker)]);
+  const winner = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    delay(0).then(() => marker),
+  ]);
   return winner !== marker;
 }
 
@@ -50,7 +56,10 @@ test('a download asked for while paused is held before its first byte; server.re
     const pauseMark = server.mark();
     const paused = await server.handle('server.pause', {});
     assert.is(paused.state, 'paused');
-    assert.equal(server.payloads('server.status', pauseMark).map((s) => s.state), ['paused']);
+    assert.equal(
+      server.payloads('server.status', pauseMark).map((s) => s.state),
+      ['paused'],
+    );
     // Pause holds transfers, not the door: a client still connects and lists.
     await client.connect(mainPort!, { displayName: 'pauser', chat: true });
     const listing = await client.handle('client.list', {});
@@ -70,7 +79,10 @@ test('a download asked for while paused is held before its first byte; server.re
     assert.is(view.bytesSent, 0, 'nothing was sent before the gate');
     assert.is(await sizeOf(part), 0, 'the .part file is empty');
     assert.not.ok(await settled(download), 'the download ended while paused');
-    assert.ok(client.payloads('client.progress', clientMark).every((p) => p.doneBytes === 0), 'client.progress moved while paused');
+    assert.ok(
+      client.payloads('client.progress', clientMark).every((p) => p.doneBytes === 0),
+      'client.progress moved while paused',
+    );
     assert.is(client.payloads('client.state').at(-1)?.phase, 'downloading');
     // A held session changes no count: no status event since the download began.
     assert.equal(server.payloads('server.status', serverMark), []);
@@ -88,8 +100,16 @@ test('a download asked for while paused is held before its first byte; server.re
     assert.is(summary.bytes, BIG);
     assert.is(await sha256File(join(destination, 'big.bin')), bigSha);
     assert.not.ok(existsSync(part));
-    assert.ok(server.payloads('session.changed', resumeMark).some((s) => s.id === session.id && s.status === 'downloading'), 'session.changed showed downloading again');
-    assert.ok(server.payloads('session.changed', serverMark).filter((s) => s.id === session.id).every((s) => s.status !== 'disconnected'));
+    assert.ok(
+      server.payloads('session.changed', resumeMark).some((s) => s.id === session.id && s.status === 'downloading'),
+      'session.changed showed downloading again',
+    );
+    assert.ok(
+      server
+        .payloads('session.changed', serverMark)
+        .filter((s) => s.id === session.id)
+        .every((s) => s.status !== 'disconnected'),
+    );
     const last = client.payloads('client.progress', clientMark).at(-1)!;
     assert.is(last.doneBytes, last.totalBytes);
     assert.is(last.totalBytes, BIG);

@@ -72,7 +72,10 @@ test('names inherited from Object.prototype are unknown commands too', async () 
       got.push(`${name}: ${(err as { code?: string }).code ?? `${(err as Error).name} without a code`}`);
     }
   }
-  assert.equal(got, names.map((name) => `${name}: BAD_MESSAGE`));
+  assert.equal(
+    got,
+    names.map((name) => `${name}: BAD_MESSAGE`),
+  );
   assert.not.ok(core.core.isCommand('toString'));
 });
 
@@ -147,7 +150,10 @@ test('a running server: a second start, and admin commands with bad ids or texts
     const mark = core.mark();
     assert.is((await core.handle('server.pause', {})).state, 'paused');
     assert.is((await core.handle('server.resume', {})).state, 'running');
-    assert.equal(core.payloads('server.status', mark).map((s) => s.state), ['paused', 'running']);
+    assert.equal(
+      core.payloads('server.status', mark).map((s) => s.state),
+      ['paused', 'running'],
+    );
   } finally {
     const stopped = await core.handle('server.stop', {});
     assert.is(stopped.state, 'stopped');

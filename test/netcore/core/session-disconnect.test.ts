@@ -49,7 +49,10 @@ test('session.disconnect ends one of two sessions, with its reason, and leaves t
     const removed = await server.waitFor('session.removed', (r) => r.id === v.id, { since: serverMark });
     assert.type(removed.reason, 'string');
     await waitUntil(async () => (await server.handle('server.sessions', {})).length === 1, 'the server lists one session');
-    assert.equal((await server.handle('server.sessions', {})).map((s) => s.id), [b.id]);
+    assert.equal(
+      (await server.handle('server.sessions', {})).map((s) => s.id),
+      [b.id],
+    );
     assert.is((await server.handle('server.status', {})).sessions, 1);
 
     // Markers: a request and a chat message from the bystander, made after the disconnect and
@@ -58,7 +61,10 @@ test('session.disconnect ends one of two sessions, with its reason, and leaves t
     const markerMark = server.mark();
     await bystander.handle('client.chat.send', { text: 'marker' });
     await server.waitFor('chat.message', (m) => m.sessionId === b.id && m.text === 'marker', { since: markerMark, timeoutMs: 5_000 });
-    assert.equal(server.payloads('session.removed', serverMark).map((r) => r.id), [v.id]);
+    assert.equal(
+      server.payloads('session.removed', serverMark).map((r) => r.id),
+      [v.id],
+    );
     assert.equal(bystander.payloads('client.disconnected', bystanderMark), []);
     assert.not.ok(bystander.payloads('client.state', bystanderMark).some((s) => s.phase === 'disconnected' || !s.chatReady));
     assert.equal(victim.payloads('client.disconnected', victimMark).length, 1);
@@ -127,8 +133,14 @@ test('session.disconnect in the middle of a download tells that client why, and 
     const other = await bystanderDownload;
     assert.ok(other.ok, JSON.stringify(other.files));
     assert.is(await sha256File(join(base, 'unharmed', 'data.bin')), facts.sha256);
-    assert.equal(server.payloads('session.removed', serverMark).map((r) => r.id), [v.id]);
-    assert.equal((await server.handle('server.sessions', {})).map((s) => s.id), [b.id]);
+    assert.equal(
+      server.payloads('session.removed', serverMark).map((r) => r.id),
+      [v.id],
+    );
+    assert.equal(
+      (await server.handle('server.sessions', {})).map((s) => s.id),
+      [b.id],
+    );
     assert.equal(problems, [], 'a disconnect in the middle of a download');
   } finally {
     await closeAll(victim, bystander, server);
@@ -154,9 +166,18 @@ test('server.stop tells every connected client SHUTTING_DOWN and removes every s
       assert.is(state.chatReady, false);
     }
     for (const id of ids) await server.waitFor('session.removed', (r) => r.id === id, { since: serverMark });
-    assert.equal(server.payloads('session.removed', serverMark).map((r) => r.id).sort(), [...ids].sort());
+    assert.equal(
+      server
+        .payloads('session.removed', serverMark)
+        .map((r) => r.id)
+        .sort(),
+      [...ids].sort(),
+    );
     assert.is(server.sessionView().size, 0, 'the list the events build is empty');
-    assert.equal(server.payloads('server.status', serverMark).map((s) => s.state), ['stopping', 'stopped']);
+    assert.equal(
+      server.payloads('server.status', serverMark).map((s) => s.state),
+      ['stopping', 'stopped'],
+    );
   } finally {
     await closeAll(...clients, server);
   }
@@ -171,7 +192,10 @@ test('session.disconnect of an unknown id is NOT_FOUND and ends nobody', async (
     const err = await rejection(server.handle('session.disconnect', { sessionId: 'no-such-session' }));
     assert.is(err.code, 'NOT_FOUND');
     assert.is((await server.handle('server.sessions', {})).length, 1);
-    assert.equal((await client.handle('client.list', {})).entries.map((e) => e.path), ['data.bin', 'zeros.bin']);
+    assert.equal(
+      (await client.handle('client.list', {})).entries.map((e) => e.path),
+      ['data.bin', 'zeros.bin'],
+    );
   } finally {
     await closeAll(client, server);
   }

@@ -69,7 +69,10 @@ test('session.changed and client.progress follow two concurrent 64 MiB downloads
 
       const progress = c.recorded('client.progress', clientMarks[i]);
       assert.ok(progress.length >= 2, `${c.label}: only ${progress.length} client.progress events`);
-      assertNonDecreasing(progress.map((p) => p.payload.doneBytes), `${c.label} doneBytes`);
+      assertNonDecreasing(
+        progress.map((p) => p.payload.doneBytes),
+        `${c.label} doneBytes`,
+      );
       for (const p of progress) {
         assert.is(p.payload.totalBytes, SIZE);
         assert.is(p.payload.filesTotal, 1);
@@ -79,7 +82,13 @@ test('session.changed and client.progress follow two concurrent 64 MiB downloads
       assert.is(last.doneBytes, last.totalBytes);
       assert.is(last.filesDone, 1);
       assert.is(last.etaSeconds, 0);
-      assert.ok(maxInWindow(progress.map((p) => p.at), 1_000) <= MAX_EVENTS_PER_SECOND, `${c.label}: client.progress is not coalesced`);
+      assert.ok(
+        maxInWindow(
+          progress.map((p) => p.at),
+          1_000,
+        ) <= MAX_EVENTS_PER_SECOND,
+        `${c.label}: client.progress is not coalesced`,
+      );
       const phases = c.payloads('client.state', clientMarks[i]).map((s) => s.phase);
       assert.ok(phases.includes('downloading'), `${c.label}: phases ${phases.join(', ')}`);
       assert.is(phases.at(-1), 'connected');
@@ -99,16 +108,28 @@ test('session.changed and client.progress follow two concurrent 64 MiB downloads
         assert.ok(Math.abs(s.progress - (s.bytesSent / SIZE) * 100) < 1e-6, `${name}: progress ${s.progress} for ${s.bytesSent} bytes`);
       }
       assert.ok(downloading[0]!.progress < 50, `${name}: the first report came late, at ${downloading[0]!.progress}%`);
-      assertNonDecreasing(downloading.map((s) => s.progress), `${name} progress`);
-      assertNonDecreasing(events.map((r) => r.payload.bytesSent), `${name} bytesSent`);
-      assert.ok(downloading.some((s) => s.bytesPerSecond > 0), `${name}: no speed was reported`);
+      assertNonDecreasing(
+        downloading.map((s) => s.progress),
+        `${name} progress`,
+      );
+      assertNonDecreasing(
+        events.map((r) => r.payload.bytesSent),
+        `${name} bytesSent`,
+      );
+      assert.ok(
+        downloading.some((s) => s.bytesPerSecond > 0),
+        `${name}: no speed was reported`,
+      );
       const final: SessionInfo = events.at(-1)!.payload;
       assert.is(final.status, 'idle');
       assert.is(final.currentFile, null);
       assert.is(final.bytesSent, SIZE);
       assert.is((await server.session(name)).bytesSent, SIZE);
 
-      const perSecond = maxInWindow(events.map((r) => r.at), 1_000);
+      const perSecond = maxInWindow(
+        events.map((r) => r.at),
+        1_000,
+      );
       assert.ok(perSecond <= MAX_EVENTS_PER_SECOND, `${name}: ${perSecond} session.changed events within one second`);
       const seconds = Math.max(1, (events.at(-1)!.at - started) / 1_000);
       assert.ok(events.length <= Math.ceil(seconds * 5) + 2, `${name}: ${events.length} events in ${seconds.toFixed(1)} s`);

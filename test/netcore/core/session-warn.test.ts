@@ -63,12 +63,21 @@ test('session.warn reaches the named client over its chat, and no other client',
     await server.handle('session.warn', { sessionId: b.id, text: 'marker for beta' });
     await alpha.waitFor('client.warning', (w) => w.text === 'marker for alpha', { since: alphaMark, timeoutMs: 5_000 });
     await beta.waitFor('client.warning', (w) => w.text === 'marker for beta', { since: betaMark, timeoutMs: 5_000 });
-    assert.equal(alpha.payloads('client.warning', alphaMark).map((w) => w.text), [WARNING, 'marker for alpha']);
-    assert.equal(beta.payloads('client.warning', betaMark).map((w) => w.text), ['only for beta', 'marker for beta']);
+    assert.equal(
+      alpha.payloads('client.warning', alphaMark).map((w) => w.text),
+      [WARNING, 'marker for alpha'],
+    );
+    assert.equal(
+      beta.payloads('client.warning', betaMark).map((w) => w.text),
+      ['only for beta', 'marker for beta'],
+    );
     // A warning is not a chat message and does not end anything.
     assert.equal(alpha.payloads('client.chat', alphaMark), []);
     assert.equal(alpha.payloads('client.disconnected', alphaMark), []);
-    assert.ok(server.payloads('log.entry').some((e) => e.sessionId === a.id && e.message.includes(WARNING)), 'the warning is in the log');
+    assert.ok(
+      server.payloads('log.entry').some((e) => e.sessionId === a.id && e.message.includes(WARNING)),
+      'the warning is in the log',
+    );
   } finally {
     await closeAll(alpha, beta, server);
   }

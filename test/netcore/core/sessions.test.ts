@@ -83,14 +83,26 @@ test('two clients from one address are two sessions with their own ids, names an
     const removed = await server.waitFor('session.removed', (r) => r.id === a.id, { since: mark });
     assert.type(removed.reason, 'string');
     const left = await server.handle('server.sessions', {});
-    assert.equal(left.map((s) => s.id), [b.id]);
+    assert.equal(
+      left.map((s) => s.id),
+      [b.id],
+    );
     assert.equal([...server.sessionView().keys()], [b.id]);
-    assert.equal(server.payloads('session.removed', mark).map((r) => r.id), [a.id]);
+    assert.equal(
+      server.payloads('session.removed', mark).map((r) => r.id),
+      [a.id],
+    );
     // The status a UI shows ("Connected clients: n") follows every arrival and departure.
-    const counts = server.payloads('server.status').filter((st) => st.state === 'running').map((st) => st.sessions);
+    const counts = server
+      .payloads('server.status')
+      .filter((st) => st.state === 'running')
+      .map((st) => st.sessions);
     assert.equal(counts.slice(-3), [1, 2, 1]);
     const listing = await beta.handle('client.list', {});
-    assert.equal(listing.entries.map((e) => e.path), ['note.txt']);
+    assert.equal(
+      listing.entries.map((e) => e.path),
+      ['note.txt'],
+    );
   } finally {
     await closeAll(alpha, beta, server);
   }
@@ -127,7 +139,10 @@ test('a password server: authenticating until the login, idle after it, each cli
     const b = await server.session('pw-beta', (s) => s.status === 'idle' && s.chatReady);
     assert.is.not(b.id, pending.id);
     assert.is(b.address, '127.0.0.1');
-    assert.equal((await server.handle('server.sessions', {})).map((s) => s.status), ['idle', 'idle']);
+    assert.equal(
+      (await server.handle('server.sessions', {})).map((s) => s.status),
+      ['idle', 'idle'],
+    );
   } finally {
     await closeAll(alpha, beta, server);
   }
@@ -153,7 +168,9 @@ test('the session events show a password client by its name while it is still au
         { timeoutMs: 1_500 },
       );
     } catch {
-      assert.unreachable(`the last session event for ${pending.id} still names it ${JSON.stringify(seen?.name)} (server.sessions says ${JSON.stringify(pending.name)})`);
+      assert.unreachable(
+        `the last session event for ${pending.id} still names it ${JSON.stringify(seen?.name)} (server.sessions says ${JSON.stringify(pending.name)})`,
+      );
     }
   } finally {
     await closeAll(client, server);

@@ -25,20 +25,46 @@ function inZone<T>(zone: string, fn: () => T): T {
 }
 
 test('times are shown in local time, to the second', () => {
-  assert.is(inZone('UTC', () => formatLocalTime('2024-03-20T10:11:12.999Z')), '2024-03-20 10:11:12');
-  assert.is(inZone('Asia/Tehran', () => formatLocalTime('2024-03-20T10:11:12.600Z')), '2024-03-20 13:41:12');
-  assert.is(inZone('America/New_York', () => formatLocalTime('2024-07-01T02:00:00Z')), '2024-06-30 22:00:00', 'summer time');
-  assert.is(inZone('America/New_York', () => formatLocalTime('2024-01-01T02:00:00Z')), '2023-12-31 21:00:00');
+  assert.is(
+    inZone('UTC', () => formatLocalTime('2024-03-20T10:11:12.999Z')),
+    '2024-03-20 10:11:12',
+  );
+  assert.is(
+    inZone('Asia/Tehran', () => formatLocalTime('2024-03-20T10:11:12.600Z')),
+    '2024-03-20 13:41:12',
+  );
+  assert.is(
+    inZone('America/New_York', () => formatLocalTime('2024-07-01T02:00:00Z')),
+    '2024-06-30 22:00:00',
+    'summer time',
+  );
+  assert.is(
+    inZone('America/New_York', () => formatLocalTime('2024-01-01T02:00:00Z')),
+    '2023-12-31 21:00:00',
+  );
   assert.is(formatLocalTime('not a time'), 'not a time', 'an unreadable time is kept as it was');
 });
 
 test('spreadsheet serial dates count local days from 1899-12-30', () => {
-  assert.is(inZone('UTC', () => excelSerial(0)), 25_569);
-  assert.is(inZone('UTC', () => excelSerial(Date.parse('2024-01-01T00:00:00Z'))), 45_292);
-  assert.is(inZone('UTC', () => excelSerial(Date.parse('2024-01-01T18:00:00Z'))), 45_292.75);
+  assert.is(
+    inZone('UTC', () => excelSerial(0)),
+    25_569,
+  );
+  assert.is(
+    inZone('UTC', () => excelSerial(Date.parse('2024-01-01T00:00:00Z'))),
+    45_292,
+  );
+  assert.is(
+    inZone('UTC', () => excelSerial(Date.parse('2024-01-01T18:00:00Z'))),
+    45_292.75,
+  );
   const tehran = inZone('Asia/Tehran', () => excelSerial(Date.parse('2024-01-01T00:00:00Z')));
   assert.ok(Math.abs(tehran - (45_292 + 3.5 / 24)) < 1e-9, `${tehran}`);
-  assert.is(inZone('America/New_York', () => excelSerial(Date.parse('2024-07-01T04:00:00Z'))), 45_474, 'midnight, summer time');
+  assert.is(
+    inZone('America/New_York', () => excelSerial(Date.parse('2024-07-01T04:00:00Z'))),
+    45_474,
+    'midnight, summer time',
+  );
 });
 
 test('txt fields escape backslash, tab, LF and CR so a row stays one line', () => {

@@ -201,7 +201,10 @@ test('xlsx: one "Logs" sheet whose every cell reads back, with real local dates'
 });
 
 const office = findOnPath(['soffice', 'libreoffice']);
-const officeTest = testIf(test, conditionNeed(office ? undefined : 'LibreOffice (soffice or libreoffice) is not on PATH, so the LibreOffice check does not run'));
+const officeTest = testIf(
+  test,
+  conditionNeed(office ? undefined : 'LibreOffice (soffice or libreoffice) is not on PATH, so the LibreOffice check does not run'),
+);
 
 officeTest('xlsx: LibreOffice reads every cell the same', async () => {
   assert.ok(office);
@@ -292,7 +295,11 @@ test('an export replaces an existing file whole and leaves no temporary file', a
 });
 
 test('bad arguments and unwritable targets fail with a code and leave nothing behind', async () => {
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: { code?: string }) => e.code,
+    );
   assert.is(await codeOf(exportLogs(TRICKY, 'pdf' as LogExportFormat, join(dir, 'x.pdf'), workbookInOwnWorker)), 'BAD_ARGUMENT');
   assert.is(await codeOf(exportLogs(TRICKY, 'csv', '  ', workbookInOwnWorker)), 'BAD_ARGUMENT');
   assert.is(await codeOf(exportLogs(TRICKY, 'txt', join(dir, 'no-such-folder', 'x.txt'), workbookInOwnWorker)), 'NOT_FOUND');
@@ -342,7 +349,9 @@ test('100,000 entries export in every format while the event loop stays responsi
     delay.disable();
     clearInterval(probe);
     const maxDelayMs = delay.max / 1e6;
-    console.log(`\n  ${format}: ${count} rows, ${result.bytes} bytes in ${Math.round(tookMs)} ms; max event-loop delay ${maxDelayMs.toFixed(1)} ms, worst timer gap ${worstGapMs.toFixed(1)} ms`);
+    console.log(
+      `\n  ${format}: ${count} rows, ${result.bytes} bytes in ${Math.round(tookMs)} ms; max event-loop delay ${maxDelayMs.toFixed(1)} ms, worst timer gap ${worstGapMs.toFixed(1)} ms`,
+    );
     assert.is(result.rows, count);
     assert.is(result.bytes, (await stat(file)).size);
     assert.ok(maxDelayMs < BOUND_MS, `${format}: event loop held for ${maxDelayMs} ms`);

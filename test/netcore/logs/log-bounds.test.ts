@@ -37,7 +37,11 @@ test('entries in memory are bounded by bytes: long entries push the oldest out, 
 test('one address adds at most so many entries per window; the rest are summed up in one entry', () => {
   const out: LogEntry[] = [];
   let now = 1_000_000;
-  const limiter = new PeerLogLimiter((e) => out.push(e), { maxEntries: 50, windowMs: 10_000 }, () => now);
+  const limiter = new PeerLogLimiter(
+    (e) => out.push(e),
+    { maxEntries: 50, windowMs: 10_000 },
+    () => now,
+  );
   for (let i = 0; i < 300; i++) limiter.sink(makeEntry(LogCategory.SECURITY, `refused ${i}`, { address: '10.0.0.9' }));
   for (let i = 0; i < 10; i++) limiter.sink(makeEntry(LogCategory.CONNECTION, `other ${i}`, { address: '10.0.0.10' }));
   limiter.sink(makeEntry(LogCategory.SERVER_STATUS, 'the server itself'));

@@ -121,7 +121,11 @@ test('query rejects a bad time or limit with BAD_ARGUMENT', () => {
     assert.is(err?.code, 'BAD_ARGUMENT', JSON.stringify(bad));
   }
   for (const options of [{ maxEntries: 0 }, { dir: 'logs', maxFileBytes: 0 }, { dir: 'logs', keepFiles: -1 }]) {
-    assert.throws(() => new LogStore(options), (e: { code?: string }) => e.code === 'BAD_ARGUMENT', JSON.stringify(options));
+    assert.throws(
+      () => new LogStore(options),
+      (e: { code?: string }) => e.code === 'BAD_ARGUMENT',
+      JSON.stringify(options),
+    );
   }
 });
 

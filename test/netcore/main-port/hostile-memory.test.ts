@@ -48,7 +48,9 @@ for (const [what, limit, attack] of rows) {
   procTest(`${what}: the server grows by less than ${limit / MiB} MiB and a good client downloads byte-exact`, async () => {
     assert.ok(setup, 'the share was made');
     const r = await measureRow(setup, attack);
-    process.stdout.write(`\n    ${what}: peak +${(r.peakGrowthBytes / MiB).toFixed(1)} MiB, after +${(r.afterGrowthBytes / MiB).toFixed(1)} MiB over ${(r.baselineBytes / MiB).toFixed(0)} MiB\n`);
+    process.stdout.write(
+      `\n    ${what}: peak +${(r.peakGrowthBytes / MiB).toFixed(1)} MiB, after +${(r.afterGrowthBytes / MiB).toFixed(1)} MiB over ${(r.baselineBytes / MiB).toFixed(0)} MiB\n`,
+    );
     assert.is(r.goodDownloads, 2);
     assert.ok(r.peakGrowthBytes < limit, `peak +${(r.peakGrowthBytes / MiB).toFixed(1)} MiB`);
   });

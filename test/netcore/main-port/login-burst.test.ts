@@ -81,7 +81,10 @@ function webLogin(port: number, certPem: string, password: string, onSent?: () =
 test('main port: a burst of wrong passwords compares at most the lockout allows; the right one behind them is refused', async () => {
   await withServer(async (server) => {
     const replies = await mainPortBurst(server.port, 12);
-    assert.not.ok(replies.some((m) => m.type === 'LOGIN_OK'), `nobody got in: ${JSON.stringify(replies.map((m) => m.code ?? m.type))}`);
+    assert.not.ok(
+      replies.some((m) => m.type === 'LOGIN_OK'),
+      `nobody got in: ${JSON.stringify(replies.map((m) => m.code ?? m.type))}`,
+    );
     const last = replies[replies.length - 1]!;
     assert.ok(last.code === 'LOCKED_OUT' || last.code === 'BUSY', `the right password was refused: ${JSON.stringify(last)}`);
     assert.ok(evaluatedFailures(server) <= LOCKOUT_AFTER, `${evaluatedFailures(server)} passwords compared`);
@@ -113,7 +116,10 @@ test('web port: parallel POST /login never yields a cookie after the lockout beg
     await within(Promise.all(sent), 30_000, 'every wrong password to be sent');
     const right = webLogin(server.webPort, certPem, PASSWORD);
     const replies = await within(Promise.all([...wrong, right]), 60_000, 'every login answered');
-    assert.not.ok(replies.some((r) => r.headers['set-cookie'] !== undefined), 'no session cookie was issued');
+    assert.not.ok(
+      replies.some((r) => r.headers['set-cookie'] !== undefined),
+      'no session cookie was issued',
+    );
     assert.ok([429, 503].includes(replies[replies.length - 1]!.status), `the right password: ${replies[replies.length - 1]!.status}`);
     assert.ok(evaluatedFailures(server) <= LOCKOUT_AFTER, `${evaluatedFailures(server)} passwords compared`);
     assert.ok(replies.some((r) => r.status === 429));

@@ -74,7 +74,10 @@ test('the right password logs in and the listing follows', async () => {
   const c = await login(PASSWORD);
   try {
     assert.ok(c.token && c.token.length >= 32, 'a session token is issued');
-    assert.equal((await c.list()).entries.map((e) => e.path), ['file.txt']);
+    assert.equal(
+      (await c.list()).entries.map((e) => e.path),
+      ['file.txt'],
+    );
   } finally {
     c.destroy();
   }

@@ -112,7 +112,13 @@ test('a frame split across many writes (the header byte by byte) is read like an
   assert.is((await r.next()).type, 'WELCOME');
   r.send({ type: 'PING', id: 1 });
   r.send({ type: 'PING', id: 2 });
-  assert.equal([await r.next(), await r.next()], [{ type: 'PONG', id: 1 }, { type: 'PONG', id: 2 }]);
+  assert.equal(
+    [await r.next(), await r.next()],
+    [
+      { type: 'PONG', id: 1 },
+      { type: 'PONG', id: 2 },
+    ],
+  );
 });
 
 test('a second request while one is running is UNEXPECTED_MESSAGE', async () => {
@@ -141,7 +147,10 @@ test('a client that trickles its HELLO a byte at a time is dropped at the hello 
     await delay(25);
   }
   assert.ok(r.closed, 'dropped before the HELLO was complete');
-  assert.not.ok(r.drain().some((m) => m.type === 'WELCOME'), 'no WELCOME was sent');
+  assert.not.ok(
+    r.drain().some((m) => m.type === 'WELCOME'),
+    'no WELCOME was sent',
+  );
 });
 
 test('a client that sends half a frame header and stops is dropped too', async () => {
@@ -226,7 +235,10 @@ test('the well-behaved client was never disturbed: its download completes byte-e
   const result = await within(goodDownload!, 30_000, 'the good download');
   assert.ok(result.ok, JSON.stringify(result.files));
   await assertTreeMatches(join(base, 'dest'), files);
-  assert.ok(server.logs.some((e) => e.category === 'Security' && /BAD_FRAME/.test(e.message)), 'protocol errors are logged');
+  assert.ok(
+    server.logs.some((e) => e.category === 'Security' && /BAD_FRAME/.test(e.message)),
+    'protocol errors are logged',
+  );
 });
 
 test.run();

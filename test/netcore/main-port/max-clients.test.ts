@@ -42,12 +42,18 @@ test('with one place taken, the next client gets SERVER_FULL; once it leaves, a 
   assert.equal(linesOf(cli.stderr), ['pss: the server is full (1 clients at most) [SERVER_FULL]']);
 
   // The first client still works while others are turned away.
-  assert.equal((await first.list()).entries.map((e) => e.path), ['file.txt']);
+  assert.equal(
+    (await first.list()).entries.map((e) => e.path),
+    ['file.txt'],
+  );
 
   first.close();
   await waitUntil(() => server.server.sessionCount === 0, 'the server has forgotten the first client');
   const third = await connect();
-  assert.equal((await third.list()).entries.map((e) => e.path), ['file.txt']);
+  assert.equal(
+    (await third.list()).entries.map((e) => e.path),
+    ['file.txt'],
+  );
   assert.ok(server.logs.some((e) => e.category === 'Connection' && /server full/.test(e.message)));
 });
 

@@ -70,7 +70,10 @@ test('the listing holds only the plain files: no links, no FIFO, nothing of the 
   raw.send({ type: 'LIST_FILES' });
   const reply = await raw.next();
   assert.is(reply.type, 'FILE_LIST');
-  assert.equal((reply.entries as Array<{ path: string }>).map((e) => e.path), ['public.txt', 'sub/inner.txt']);
+  assert.equal(
+    (reply.entries as Array<{ path: string }>).map((e) => e.path),
+    ['public.txt', 'sub/inner.txt'],
+  );
   assertNothingSecret(raw);
 });
 
@@ -127,7 +130,10 @@ for (const [path, why] of NOT_SHARED) {
     const replies = await raw.until('DOWNLOAD_DONE');
     assert.equal(
       replies.map((m: RawMessage) => [m.type, m.code]),
-      [['FILE_ERROR', 'NOT_FOUND'], ['DOWNLOAD_DONE', undefined]],
+      [
+        ['FILE_ERROR', 'NOT_FOUND'],
+        ['DOWNLOAD_DONE', undefined],
+      ],
     );
     assert.is(replies[0]!.path, path);
     assert.is(raw.dataBytes, 0);
@@ -143,7 +149,13 @@ fifoTest('a FIFO in the share is neither opened nor sent', async () => {
   const raw = await session();
   raw.send({ type: 'DOWNLOAD_FILES', files: [{ path: 'fifo', offset: 0 }] });
   const replies = await raw.until('DOWNLOAD_DONE');
-  assert.equal(replies.map((m) => [m.type, m.code]), [['FILE_ERROR', 'NOT_FOUND'], ['DOWNLOAD_DONE', undefined]]);
+  assert.equal(
+    replies.map((m) => [m.type, m.code]),
+    [
+      ['FILE_ERROR', 'NOT_FOUND'],
+      ['DOWNLOAD_DONE', undefined],
+    ],
+  );
 });
 
 test('refused names among good ones: the good files are sent, the others refused one by one', async () => {

@@ -77,7 +77,10 @@ test('an offset past the end of the file is FILE_CHANGED', async () => {
 
 test('an offset equal to the size sends no data but still the digest', async () => {
   const { raw, replies } = await request([{ path: 'data.bin', offset: facts.size, size: facts.size, mtimeMs }]);
-  assert.equal(replies.map((m) => m.type), ['FILE_BEGIN', 'FILE_END', 'DOWNLOAD_DONE']);
+  assert.equal(
+    replies.map((m) => m.type),
+    ['FILE_BEGIN', 'FILE_END', 'DOWNLOAD_DONE'],
+  );
   assert.is(replies[1]!.sha256, facts.sha256);
   assert.is(raw.dataBytes, 0);
 });

@@ -194,13 +194,28 @@ test('frames before the bad one are still delivered, in order', () => {
 test('an error thrown by the consumer stops the decoder for good', () => {
   const d = new FrameDecoder();
   const refusal = new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'not now');
-  assert.throws(() => d.push(PING, () => { throw refusal; }), (err: unknown) => err === refusal);
-  assert.throws(() => d.push(PING, ignore), (err: unknown) => err === refusal);
+  assert.throws(
+    () =>
+      d.push(PING, () => {
+        throw refusal;
+      }),
+    (err: unknown) => err === refusal,
+  );
+  assert.throws(
+    () => d.push(PING, ignore),
+    (err: unknown) => err === refusal,
+  );
 });
 
 test('a consumer that throws something other than a protocol error is INTERNAL, without the exception text', () => {
   const d = new FrameDecoder();
-  const err = throwsPss(() => d.push(PING, () => { throw new TypeError('Cannot convert object to primitive value'); }), ErrorCode.INTERNAL);
+  const err = throwsPss(
+    () =>
+      d.push(PING, () => {
+        throw new TypeError('Cannot convert object to primitive value');
+      }),
+    ErrorCode.INTERNAL,
+  );
   assert.not.match(err.message, /TypeError|Cannot convert/);
 });
 
@@ -233,10 +248,7 @@ const controlFrame = fc
   .map((message): Frame => ({ control: message }));
 
 const dataFrame = fc
-  .oneof(
-    { weight: 4, arbitrary: fc.uint8Array({ maxLength: 64 }) },
-    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1000, maxLength: 5000 }) },
-  )
+  .oneof({ weight: 4, arbitrary: fc.uint8Array({ maxLength: 64 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 1000, maxLength: 5000 }) })
   .map((payload): Frame => ({ data: payload }));
 
 const encode = (frame: Frame): Buffer => ('control' in frame ? encodeControl(frame.control) : encodeData(frame.data));
@@ -252,7 +264,13 @@ test('property: any frames, split anywhere, decode to exactly what was sent', ()
       fc.boolean(),
       (frames, rawCuts, oneByteAtATime) => {
         const wire = Buffer.concat(frames.map(encode));
-        const chunks = oneByteAtATime && wire.length < 4000 ? byteByByte(wire) : splitAt(wire, rawCuts.map((c) => c % (wire.length + 1)));
+        const chunks =
+          oneByteAtATime && wire.length < 4000
+            ? byteByByte(wire)
+            : splitAt(
+                wire,
+                rawCuts.map((c) => c % (wire.length + 1)),
+              );
         const got = new FrameCollector().pushAll(chunks);
         assert.equal(got.frames, expectedFrames(frames));
         assert.ok(got.decoder.idle && got.betweenFrames, 'nothing is left half decoded');
@@ -273,10 +291,7 @@ const plausibleFrame = fc
     return Buffer.concat([header, payload]);
   });
 const jsonish = fc
-  .oneof(
-    fc.json({ maxDepth: 2 }),
-    fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', 'a', '1', ' ', '\\', 'é', '\u0000'), maxLength: 30 }),
-  )
+  .oneof(fc.json({ maxDepth: 2 }), fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', 'a', '1', ' ', '\\', 'é', '\u0000'), maxLength: 30 }))
   .map((text) => {
     const payload = Buffer.from(text);
     const header = Buffer.alloc(5);
@@ -295,7 +310,10 @@ test('property: hostile bytes raise only BAD_FRAME or BAD_MESSAGE, and decoding 
       const d = new FrameDecoder();
       let emitted = 0;
       let failure: unknown;
-      for (const chunk of splitAt(wire, rawCuts.map((c) => c % (wire.length + 1)))) {
+      for (const chunk of splitAt(
+        wire,
+        rawCuts.map((c) => c % (wire.length + 1)),
+      )) {
         try {
           d.push(chunk, () => emitted++);
         } catch (err) {

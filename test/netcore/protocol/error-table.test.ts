@@ -50,7 +50,9 @@ function differences(table: Table, source: Record<string, string>): string[] {
   const missing = [...inSource].filter((c) => !inTable.has(c));
   const extra = [...inTable].filter((c) => !inSource.has(c));
   const twice = [...new Set(table.codes.filter((c, i) => table.codes.indexOf(c) !== i))];
-  const misnamed = Object.entries(source).filter(([key, value]) => key !== value).map(([key, value]) => `${key}: '${value}'`);
+  const misnamed = Object.entries(source)
+    .filter(([key, value]) => key !== value)
+    .map(([key, value]) => `${key}: '${value}'`);
   if (missing.length) out.push(`in errors.ts but not in PROTOCOL.md §8: ${missing.join(', ')}`);
   if (extra.length) out.push(`in PROTOCOL.md §8 but not in errors.ts: ${extra.join(', ')}`);
   if (twice.length) out.push(`more than one line in PROTOCOL.md §8: ${twice.join(', ')}`);
@@ -86,7 +88,15 @@ test('the comparison names each kind of difference', () => {
     'rows of PROTOCOL.md §8 that do not start with a code in backticks: | TIMEOUT | no backticks | Fatal |',
     "errors.ts keys that differ from their codes: OLD: 'OLD_CODE'",
   ]);
-  assert.equal(differences(errorTable(errorSection(spec.replace('| `NEW_ONE` | x | Fatal |\n', '').replace('| `BAD_FRAME` | again | Fatal |\n', '').replace('| TIMEOUT |', '| `TIMEOUT` |'))), { BAD_FRAME: 'BAD_FRAME', TIMEOUT: 'TIMEOUT' }), []);
+  assert.equal(
+    differences(
+      errorTable(
+        errorSection(spec.replace('| `NEW_ONE` | x | Fatal |\n', '').replace('| `BAD_FRAME` | again | Fatal |\n', '').replace('| TIMEOUT |', '| `TIMEOUT` |')),
+      ),
+      { BAD_FRAME: 'BAD_FRAME', TIMEOUT: 'TIMEOUT' },
+    ),
+    [],
+  );
 });
 
 test.run();

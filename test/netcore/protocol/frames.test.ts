@@ -5,14 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { MAX_CONTROL_PAYLOAD_BYTES, MAX_DATA_PAYLOAD_BYTES } from '../../../extensions/netcore/src/constants';
 import { ErrorCode } from '../../../extensions/netcore/src/errors';
-import {
-  allocDataFrame,
-  encodeControl,
-  encodeData,
-  finishDataFrame,
-  FrameType,
-  maxPayloadBytes,
-} from '../../../extensions/netcore/src/protocol/frames';
+import { allocDataFrame, encodeControl, encodeData, finishDataFrame, FrameType, maxPayloadBytes } from '../../../extensions/netcore/src/protocol/frames';
 import { byteByByte, FrameCollector, hex, throwsPss } from '../../support/protocol-bytes';
 
 // {"type":"PING","id":7}
@@ -76,12 +69,7 @@ test('encoded frames decode to what went in, even fed one byte at a time', () =>
   const payload = Buffer.from('bytes of a file');
   const wire = Buffer.concat([PING_FRAME, encodeData(payload), encodeData(Buffer.alloc(0)), encodeControl({ type: 'BYE' })]);
   const got = new FrameCollector().pushAll(byteByByte(wire));
-  assert.equal(got.frames, [
-    { control: { type: 'PING', id: 7 } },
-    { data: payload },
-    { data: Buffer.alloc(0) },
-    { control: { type: 'BYE' } },
-  ]);
+  assert.equal(got.frames, [{ control: { type: 'PING', id: 7 } }, { data: payload }, { data: Buffer.alloc(0) }, { control: { type: 'BYE' } }]);
 });
 
 test('property: any JSON object survives encodeControl and the decoder', () => {

@@ -27,14 +27,8 @@ const validClient: Array<[string, Record<string, unknown>]> = [
     'DOWNLOAD_FILES of names only Windows cannot store (drive letters too)',
     { type: 'DOWNLOAD_FILES', files: ['a:b.txt', 'C:x', 'c:/x', 'what?.txt', 'CON.txt', 'trail.'].map((path) => ({ path, offset: 0 })) },
   ],
-  [
-    'DOWNLOAD_FILES resuming',
-    { type: 'DOWNLOAD_FILES', files: [{ path: 'big.iso', offset: 1_048_576, size: 4_000_000_000, mtimeMs: MTIME }] },
-  ],
-  [
-    'DOWNLOAD_FILES with size and mtime from the start',
-    { type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0, size: 10, mtimeMs: MTIME }] },
-  ],
+  ['DOWNLOAD_FILES resuming', { type: 'DOWNLOAD_FILES', files: [{ path: 'big.iso', offset: 1_048_576, size: 4_000_000_000, mtimeMs: MTIME }] }],
+  ['DOWNLOAD_FILES with size and mtime from the start', { type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0, size: 10, mtimeMs: MTIME }] }],
   [
     `DOWNLOAD_FILES with ${MAX_FILES_PER_REQUEST} files`,
     { type: 'DOWNLOAD_FILES', files: Array.from({ length: MAX_FILES_PER_REQUEST }, (_, i) => ({ path: `f${i}`, offset: 0 })) },
@@ -53,10 +47,10 @@ test('every client message is accepted in its valid form, unchanged', () => {
 
 test('unknown extra fields in a known client message are dropped, not refused', () => {
   assert.equal(parseClientMessage({ type: 'PING', id: 3, color: 'blue', nested: { a: [1] } }), { type: 'PING', id: 3 });
-  assert.equal(
-    parseClientMessage({ type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0, priority: 'high' }], urgent: true }),
-    { type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0 }] },
-  );
+  assert.equal(parseClientMessage({ type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0, priority: 'high' }], urgent: true }), {
+    type: 'DOWNLOAD_FILES',
+    files: [{ path: 'a', offset: 0 }],
+  });
 });
 
 const hello = { type: 'HELLO', version: 1, client: 'pss/0.1.0', name: 'Laptop' };
@@ -129,7 +123,11 @@ test('malformed client messages are refused with the code the server sends back'
 });
 
 test('one hostile path anywhere in a request refuses the whole request', () => {
-  const files = [{ path: 'ok.txt', offset: 0 }, { path: 'sub/also-ok.txt', offset: 0 }, { path: 'sub/../../x', offset: 0 }];
+  const files = [
+    { path: 'ok.txt', offset: 0 },
+    { path: 'sub/also-ok.txt', offset: 0 },
+    { path: 'sub/../../x', offset: 0 },
+  ];
   throwsPss(() => parseClientMessage({ type: 'DOWNLOAD_FILES', files }), ErrorCode.BAD_PATH);
 });
 
@@ -160,7 +158,10 @@ const validServer: Array<[string, Record<string, unknown>]> = [
       done: false,
     },
   ],
-  ['FILE_LIST, one shared file', { type: 'FILE_LIST', share: { kind: 'file', name: 'report.pdf' }, entries: [{ path: 'report.pdf', size: 9, mtimeMs: MTIME }], done: true }],
+  [
+    'FILE_LIST, one shared file',
+    { type: 'FILE_LIST', share: { kind: 'file', name: 'report.pdf' }, entries: [{ path: 'report.pdf', size: 9, mtimeMs: MTIME }], done: true },
+  ],
   ['FILE_LIST, an empty share', { type: 'FILE_LIST', share: { kind: 'directory', name: 'Empty' }, entries: [], done: true }],
   ['FILE_BEGIN', { type: 'FILE_BEGIN', path: 'docs/a.txt', size: 5000, mtimeMs: MTIME, offset: 0 }],
   ['FILE_BEGIN resuming', { type: 'FILE_BEGIN', path: 'docs/a.txt', size: 5000, mtimeMs: MTIME, offset: 4096 }],
@@ -196,10 +197,12 @@ test('unknown extra fields in a known server message are dropped, not refused', 
 
 test('an error code the client does not know becomes INTERNAL', () => {
   assert.equal(parseServerMessage({ type: 'ERROR', code: 'SOMETHING_NEW', message: 'x' }), { type: 'ERROR', code: 'INTERNAL', message: 'x' });
-  assert.equal(
-    parseServerMessage({ type: 'FILE_ERROR', path: 'a', code: 'QUOTA', message: 'x' }),
-    { type: 'FILE_ERROR', path: 'a', code: 'INTERNAL', message: 'x' },
-  );
+  assert.equal(parseServerMessage({ type: 'FILE_ERROR', path: 'a', code: 'QUOTA', message: 'x' }), {
+    type: 'FILE_ERROR',
+    path: 'a',
+    code: 'INTERNAL',
+    message: 'x',
+  });
 });
 
 test('a fractional or pre-1970 mtime is a valid time', () => {
@@ -284,14 +287,38 @@ const hostileServerPaths = [
 test('hostile paths from a server are BAD_PATH wherever a path appears', () => {
   for (const path of hostileServerPaths) {
     const what = JSON.stringify(path);
-    throwsPss(() => parseServerMessage({ ...list, entries: [{ path: 'fine.txt', size: 1, mtimeMs: 0 }, { path, size: 1, mtimeMs: 0 }] }), ErrorCode.BAD_PATH, `FILE_LIST ${what}`);
+    throwsPss(
+      () =>
+        parseServerMessage({
+          ...list,
+          entries: [
+            { path: 'fine.txt', size: 1, mtimeMs: 0 },
+            { path, size: 1, mtimeMs: 0 },
+          ],
+        }),
+      ErrorCode.BAD_PATH,
+      `FILE_LIST ${what}`,
+    );
     throwsPss(() => parseServerMessage({ ...begin, path }), ErrorCode.BAD_PATH, `FILE_BEGIN ${what}`);
     throwsPss(() => parseServerMessage({ type: 'FILE_END', path, sha256: SHA }), ErrorCode.BAD_PATH, `FILE_END ${what}`);
   }
 });
 
 test('names only Windows cannot store are ordinary on the wire, in requests and in answers', () => {
-  for (const path of ['NUL', 'docs/com1.txt', 'trailing.', 'Song: Remix.mp3', 'what?.txt', 'a<b>.txt', 'x|y.txt', 'it\'s "quoted".txt', 'a:b.txt', 'C:x', 'C:/Users/Public/x.exe', 'c:']) {
+  for (const path of [
+    'NUL',
+    'docs/com1.txt',
+    'trailing.',
+    'Song: Remix.mp3',
+    'what?.txt',
+    'a<b>.txt',
+    'x|y.txt',
+    'it\'s "quoted".txt',
+    'a:b.txt',
+    'C:x',
+    'C:/Users/Public/x.exe',
+    'c:',
+  ]) {
     assert.is((parseServerMessage({ ...begin, path }) as { path: string }).path, path);
     const req = parseClientMessage({ type: 'DOWNLOAD_FILES', files: [{ path, offset: 0 }] });
     assert.equal(req, { type: 'DOWNLOAD_FILES', files: [{ path, offset: 0 }] });
@@ -340,17 +367,55 @@ test('PROTOCOL.md §4 has an example of every message, and each one is valid', (
 // ---- properties ---------------------------------------------------------------------
 
 const anyType = fc.constantFrom(
-  'HELLO', 'LOGIN', 'LIST_FILES', 'DOWNLOAD_FILES', 'CANCEL', 'PING', 'BYE',
-  'WELCOME', 'LOGIN_OK', 'FILE_LIST', 'FILE_BEGIN', 'FILE_END', 'FILE_ERROR', 'DOWNLOAD_DONE', 'ERROR', 'PONG', 'OTHER',
+  'HELLO',
+  'LOGIN',
+  'LIST_FILES',
+  'DOWNLOAD_FILES',
+  'CANCEL',
+  'PING',
+  'BYE',
+  'WELCOME',
+  'LOGIN_OK',
+  'FILE_LIST',
+  'FILE_BEGIN',
+  'FILE_END',
+  'FILE_ERROR',
+  'DOWNLOAD_DONE',
+  'ERROR',
+  'PONG',
+  'OTHER',
 );
 const fieldValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   fc.constantFrom('a', '..', 'a/b', 'password', 'none', 'directory', 'INTERNAL', SHA, 0, 1, -1, 0.5),
-  fc.array(fc.record({ path: fc.constantFrom('a', '../a', 'b/c'), offset: fc.integer({ min: -1, max: 3 }), size: fc.nat() }, { requiredKeys: [] }), { maxLength: 3 }),
+  fc.array(fc.record({ path: fc.constantFrom('a', '../a', 'b/c'), offset: fc.integer({ min: -1, max: 3 }), size: fc.nat() }, { requiredKeys: [] }), {
+    maxLength: 3,
+  }),
 );
 const fieldName = fc.constantFrom(
-  'version', 'client', 'name', 'password', 'files', 'id', 'server', 'auth', 'sessionId', 'token',
-  'share', 'entries', 'done', 'path', 'size', 'mtimeMs', 'offset', 'sha256', 'code', 'message', 'bytes', 'cancelled', 'retryAfterMs',
+  'version',
+  'client',
+  'name',
+  'password',
+  'files',
+  'id',
+  'server',
+  'auth',
+  'sessionId',
+  'token',
+  'share',
+  'entries',
+  'done',
+  'path',
+  'size',
+  'mtimeMs',
+  'offset',
+  'sha256',
+  'code',
+  'message',
+  'bytes',
+  'cancelled',
+  'retryAfterMs',
 );
 const messageLike = fc.oneof(
   fc.tuple(anyType, fc.dictionary(fieldName, fieldValue, { maxKeys: 8 })).map(([type, rest]) => ({ ...rest, type })),

@@ -51,7 +51,10 @@ test('names refused only for Windows: refused by the Windows rule, accepted by t
     const target = resolveInside(ROOT, path, WEB);
     assert.is(target, join(ROOT, ...path.split('/')), what);
     assert.ok(isInside(ROOT, target!), what);
-    assert.ok(path.split('/').some((s) => windowsNameProblem(s) !== undefined), `${what}: no Windows problem`);
+    assert.ok(
+      path.split('/').some((s) => windowsNameProblem(s) !== undefined),
+      `${what}: no Windows problem`,
+    );
   }
 });
 
@@ -86,8 +89,41 @@ test('windowsNameProblem names each Windows-only fault and nothing else', () => 
 
 // Known trouble of both kinds, mixed with arbitrary text.
 const trouble = fc.constantFrom(
-  '..', '.', '/', '//', '\\', ':', 'C:', 'c:/', ' ', '\u0000', '\n', '\u001f', '\u007f', '\u0085', '\ud800', '\udc00',
-  '<', '>', '"', '|', '?', '*', 'con', 'CON', 'aux.', 'nul', 'lpt1', 'com¹', '😀', 'é', 'a', 'b', 'x.txt', '~', '$',
+  '..',
+  '.',
+  '/',
+  '//',
+  '\\',
+  ':',
+  'C:',
+  'c:/',
+  ' ',
+  '\u0000',
+  '\n',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\ud800',
+  '\udc00',
+  '<',
+  '>',
+  '"',
+  '|',
+  '?',
+  '*',
+  'con',
+  'CON',
+  'aux.',
+  'nul',
+  'lpt1',
+  'com¹',
+  '😀',
+  'é',
+  'a',
+  'b',
+  'x.txt',
+  '~',
+  '$',
 );
 const pathLike = pathLikeFrom(trouble);
 
@@ -109,7 +145,11 @@ test('property: the Windows rule refuses exactly what the wire rule refuses plus
       assert.is(portableRefuses, webRefuses || windowsFault, JSON.stringify(path));
       // Segment by segment too: the Windows rule adds the Windows checks and nothing else.
       for (const s of path.split('/')) {
-        assert.is(segmentProblem(s, WINDOWS_NAMES) !== undefined, segmentProblem(s, WEB) !== undefined || windowsNameProblem(s) !== undefined, JSON.stringify(s));
+        assert.is(
+          segmentProblem(s, WINDOWS_NAMES) !== undefined,
+          segmentProblem(s, WEB) !== undefined || windowsNameProblem(s) !== undefined,
+          JSON.stringify(s),
+        );
       }
     }),
     { numRuns: 3000 },

@@ -35,7 +35,7 @@ test('the table of PROTOCOL.md §5.2, name by name', () => {
     ['what?.txt', 'what\uFF1F.txt'],
     ['a<b>.txt', 'a\uFF1Cb\uFF1E.txt'],
     ['x|y.txt', 'x\uFF5Cy.txt'],
-    ['it\'s "quoted".txt', 'it\'s \uFF02quoted\uFF02.txt'],
+    ['it\'s "quoted".txt', "it's \uFF02quoted\uFF02.txt"],
     ['*.txt', '\uFF0A.txt'],
     ['trail.', 'trail\uFF0E'],
     ['name...', 'name\uFF0E\uFF0E\uFF0E'],
@@ -80,7 +80,11 @@ test('clashes in one folder: kept names keep their names, the others get a numbe
   assert.is(map.get('CON_.txt'), 'CON_.txt');
   assert.is(map.get('CON.txt'), 'CON_ (2).txt');
   const linux = mapFolder(['A.txt', 'a.txt', 'ab:c.txt'], LINUX);
-  assert.equal([...linux].filter(([k, v]) => k !== v), [], 'Linux stores every name as it is');
+  assert.equal(
+    [...linux].filter(([k, v]) => k !== v),
+    [],
+    'Linux stores every name as it is',
+  );
   assert.is(mapFolder(['A.txt', 'a.txt'], MAC).get('a.txt'), 'a (2).txt', 'macOS ignores case');
 });
 
@@ -98,7 +102,40 @@ test('mapPaths maps folders among their own neighbours and keeps what needs no m
 
 /** Names the wire may carry: Windows trouble mixed with ordinary text, up to 255 bytes. */
 const piece = fc.oneof(
-  fc.constantFrom('<', '>', ':', '"', '|', '?', '*', '.', ' ', 'C:', 'c:', 'a:', '::$DATA', 'con', 'CON', 'Aux', 'nul', 'com1', 'LPT¹', 'conin$', 'a', 'A', 'ß', 'é', 'e\u0301', '😀', '\uFF1A', '_', ' (2)', '.txt', '\u00A0', '\uFF0E'),
+  fc.constantFrom(
+    '<',
+    '>',
+    ':',
+    '"',
+    '|',
+    '?',
+    '*',
+    '.',
+    ' ',
+    'C:',
+    'c:',
+    'a:',
+    '::$DATA',
+    'con',
+    'CON',
+    'Aux',
+    'nul',
+    'com1',
+    'LPT¹',
+    'conin$',
+    'a',
+    'A',
+    'ß',
+    'é',
+    'e\u0301',
+    '😀',
+    '\uFF1A',
+    '_',
+    ' (2)',
+    '.txt',
+    '\u00A0',
+    '\uFF0E',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 3 }),
 );
 const wireName = fc
@@ -120,7 +157,11 @@ test('property: every local name is one Windows can store', () => {
   fc.assert(
     fc.property(folder, (names) => {
       for (const [name, local] of mapFolder(names, WINDOWS)) {
-        assert.is(segmentProblem(local, WINDOWS_NAMES), undefined, `${JSON.stringify(name)} -> ${JSON.stringify(local)}: ${segmentProblem(local, WINDOWS_NAMES)}`);
+        assert.is(
+          segmentProblem(local, WINDOWS_NAMES),
+          undefined,
+          `${JSON.stringify(name)} -> ${JSON.stringify(local)}: ${segmentProblem(local, WINDOWS_NAMES)}`,
+        );
       }
     }),
     { numRuns: 3000 },
@@ -141,15 +182,18 @@ test('property: no two names of a folder share a local name, whatever the platfo
 
 test('property: stable: the same names in any order map the same way, and a name Windows stores is kept', () => {
   fc.assert(
-    fc.property(folder.chain((names) => fc.tuple(fc.constant(names), fc.shuffledSubarray(names, { minLength: names.length }))), ([names, shuffled]) => {
-      const first = mapFolder(names, WINDOWS);
-      assert.equal([...mapFolder(shuffled, WINDOWS)].sort(), [...first].sort());
-      const keys = names.map((n) => nameKey(n, WINDOWS));
-      for (const name of names) {
-        const alone = keys.filter((k) => k === nameKey(name, WINDOWS)).length === 1;
-        if (windowsNameProblem(name) === undefined && alone) assert.is(first.get(name), name, name);
-      }
-    }),
+    fc.property(
+      folder.chain((names) => fc.tuple(fc.constant(names), fc.shuffledSubarray(names, { minLength: names.length }))),
+      ([names, shuffled]) => {
+        const first = mapFolder(names, WINDOWS);
+        assert.equal([...mapFolder(shuffled, WINDOWS)].sort(), [...first].sort());
+        const keys = names.map((n) => nameKey(n, WINDOWS));
+        for (const name of names) {
+          const alone = keys.filter((k) => k === nameKey(name, WINDOWS)).length === 1;
+          if (windowsNameProblem(name) === undefined && alone) assert.is(first.get(name), name, name);
+        }
+      },
+    ),
     { numRuns: 2000 },
   );
 });

@@ -60,7 +60,10 @@ test('20 silent connections on each port keep no desktop, chat or web client out
     assert.is(server.server.sessionCount, 0, 'silent connections hold no client place');
 
     const c = await clients.connect(server.port, { password: PASSWORD });
-    assert.equal((await c.list()).entries.map((e) => e.path), ['file.txt']);
+    assert.equal(
+      (await c.list()).entries.map((e) => e.path),
+      ['file.txt'],
+    );
 
     const chat = await RawConnection.open(server.server.chatPort);
     raws.push(chat);
@@ -89,7 +92,10 @@ test('a client that said HELLO but has not logged in holds no place; a full serv
     assert.is(server.server.sessionCount, 0);
 
     const first = await clients.connect(server.port, { password: PASSWORD });
-    assert.equal((await first.list()).entries.map((e) => e.path), ['file.txt']);
+    assert.equal(
+      (await first.list()).entries.map((e) => e.path),
+      ['file.txt'],
+    );
     const full = await rejection(clients.connect(server.port, { password: PASSWORD }), 15_000, 'a second client');
     assert.is(full.code, 'SERVER_FULL');
     // One of the waiting ones logs in: the server is full, so it is refused after its login.
@@ -100,30 +106,30 @@ test('a client that said HELLO but has not logged in holds no place; a full serv
 });
 
 test('over the budget, a newcomer within the grace is told BUSY; later the oldest waiting connection of that address makes room', async () => {
-  await withServer(
-    { sharePath: join(base, 'share'), maxClients: 5, admission: { perAddress: 4, total: 8, graceMs: 300 } },
-    async (server) => {
-      const squatters = await silent(server.port, 4);
-      // Within the grace the squatters keep their places and a newcomer is told to come back.
-      const busy = await RawConnection.open(server.port);
-      raws.push(busy);
-      const answer = await busy.next();
-      assert.is(answer.code, 'BUSY');
-      assert.ok(typeof answer.retryAfterMs === 'number' && answer.retryAfterMs > 0);
-      await busy.waitClosed();
+  await withServer({ sharePath: join(base, 'share'), maxClients: 5, admission: { perAddress: 4, total: 8, graceMs: 300 } }, async (server) => {
+    const squatters = await silent(server.port, 4);
+    // Within the grace the squatters keep their places and a newcomer is told to come back.
+    const busy = await RawConnection.open(server.port);
+    raws.push(busy);
+    const answer = await busy.next();
+    assert.is(answer.code, 'BUSY');
+    assert.ok(typeof answer.retryAfterMs === 'number' && answer.retryAfterMs > 0);
+    await busy.waitClosed();
 
-      // The engine's client, told BUSY too, asks again after the time the server named; by
-      // then the squatters are past their grace and the oldest makes room.
-      const c = await clients.connect(server.port);
-      assert.equal((await c.list()).entries.map((e) => e.path), ['file.txt']);
-      const dropped = squatters[0]!;
-      const reason = await dropped.next();
-      assert.is(reason.code, 'BUSY');
-      await dropped.waitClosed();
-      assert.not.ok(squatters[1]!.closed, 'only one squatter made room');
-      assert.ok(server.logs.some((e) => e.category === 'Security' && /dropped before admission/.test(e.message)));
-    },
-  );
+    // The engine's client, told BUSY too, asks again after the time the server named; by
+    // then the squatters are past their grace and the oldest makes room.
+    const c = await clients.connect(server.port);
+    assert.equal(
+      (await c.list()).entries.map((e) => e.path),
+      ['file.txt'],
+    );
+    const dropped = squatters[0]!;
+    const reason = await dropped.next();
+    assert.is(reason.code, 'BUSY');
+    await dropped.waitClosed();
+    assert.not.ok(squatters[1]!.closed, 'only one squatter made room');
+    assert.ok(server.logs.some((e) => e.category === 'Security' && /dropped before admission/.test(e.message)));
+  });
 });
 
 /** Whether this system lets a socket use 127.0.0.2 as its source (Linux does). */
@@ -137,42 +143,46 @@ async function secondLoopback(port: number): Promise<boolean> {
 }
 
 /** Linux puts the whole 127/8 on the loopback interface, so 127.0.0.2 is a source address too. */
-const loopbackIsSlashEight = process.platform === 'linux' && Object.values(networkInterfaces()).some((list) => list?.some((a) => a.family === 'IPv4' && a.internal && a.address === '127.0.0.1' && a.netmask === '255.0.0.0'));
+const loopbackIsSlashEight =
+  process.platform === 'linux' &&
+  Object.values(networkInterfaces()).some((list) =>
+    list?.some((a) => a.family === 'IPv4' && a.internal && a.address === '127.0.0.1' && a.netmask === '255.0.0.0'),
+  );
 const secondLoopbackTest = testIf(test, conditionNeed(loopbackIsSlashEight ? undefined : '127.0.0.2 is not usable as a source address here'));
 
 secondLoopbackTest('a squatter on another machine that re-opens every connection it loses never keeps a real client out', async () => {
-  await withServer(
-    { sharePath: join(base, 'share'), maxClients: 5, admission: { perAddress: 4, total: 8, graceMs: 50 } },
-    async (server) => {
-      assert.ok(await secondLoopback(server.port), 'a connection from 127.0.0.2 opens (the loopback interface holds 127.0.0.0/8)');
-      let stop = false;
-      let reopened = 0;
-      // Ten silent connections at all times, each re-opened as soon as it is dropped.
-      const keep = async (): Promise<void> => {
-        while (!stop && reopened < 500) {
-          const r = await RawConnection.open(server.port, '127.0.0.2').catch(() => undefined);
-          if (!r) continue;
-          raws.push(r);
-          reopened++;
-          await r.waitClosed(60_000).catch(() => undefined);
-        }
-      };
-      const squat = Promise.all(Array.from({ length: 10 }, () => keep()));
-      try {
-        // The squatters are in place: all ten have connected at least once.
-        await waitUntil(() => reopened >= 10, 'the ten squatters to connect', { timeoutMs: 10_000 });
-        for (let i = 0; i < 3; i++) {
-          const c = await clients.connect(server.port);
-          assert.equal((await c.list()).entries.map((e) => e.path), ['file.txt']);
-          c.close();
-        }
-      } finally {
-        stop = true;
-        for (const r of raws) r.destroy();
-        await squat;
+  await withServer({ sharePath: join(base, 'share'), maxClients: 5, admission: { perAddress: 4, total: 8, graceMs: 50 } }, async (server) => {
+    assert.ok(await secondLoopback(server.port), 'a connection from 127.0.0.2 opens (the loopback interface holds 127.0.0.0/8)');
+    let stop = false;
+    let reopened = 0;
+    // Ten silent connections at all times, each re-opened as soon as it is dropped.
+    const keep = async (): Promise<void> => {
+      while (!stop && reopened < 500) {
+        const r = await RawConnection.open(server.port, '127.0.0.2').catch(() => undefined);
+        if (!r) continue;
+        raws.push(r);
+        reopened++;
+        await r.waitClosed(60_000).catch(() => undefined);
       }
-    },
-  );
+    };
+    const squat = Promise.all(Array.from({ length: 10 }, () => keep()));
+    try {
+      // The squatters are in place: all ten have connected at least once.
+      await waitUntil(() => reopened >= 10, 'the ten squatters to connect', { timeoutMs: 10_000 });
+      for (let i = 0; i < 3; i++) {
+        const c = await clients.connect(server.port);
+        assert.equal(
+          (await c.list()).entries.map((e) => e.path),
+          ['file.txt'],
+        );
+        c.close();
+      }
+    } finally {
+      stop = true;
+      for (const r of raws) r.destroy();
+      await squat;
+    }
+  });
 });
 
 test('before HELLO a frame over 8 KiB is BAD_FRAME as soon as its length is read, on the main and the chat port', async () => {

@@ -106,7 +106,12 @@ test('at most one collection per gap, across every server of the process', () =>
 
 test('with the real event loop: a busy spell is seen as busy, the quiet after it collects once', async () => {
   let collections = 0;
-  const live = new IdleMemory({ checkMs: 3_600_000, minGapMs: 0, collect: () => collections++, process: { lastCollectAt: Number.NEGATIVE_INFINITY, releasedBytes: 0 } });
+  const live = new IdleMemory({
+    checkMs: 3_600_000,
+    minGapMs: 0,
+    collect: () => collections++,
+    process: { lastCollectAt: Number.NEGATIVE_INFINITY, releasedBytes: 0 },
+  });
   try {
     // 300 ms of the event loop held: that interval is busy, so nothing is collected yet.
     const until = Date.now() + 300;

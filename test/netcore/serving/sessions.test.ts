@@ -165,7 +165,10 @@ test('a chat token finds only its admitted session; a newer chat replaces the ol
   assert.equal(second.endedWith, [{ type: 'ERROR', code: 'DISCONNECTED', message: 'enough' }]);
   assert.equal(s.disconnected, ['enough']);
   assert.is(registry.chatOf(s), undefined);
-  assert.ok(events.some((e) => e.type === 'changed' && e.session === s), 'attaching a chat is a change of the session');
+  assert.ok(
+    events.some((e) => e.type === 'changed' && e.session === s),
+    'attaching a chat is a change of the session',
+  );
   registry.close();
 });
 

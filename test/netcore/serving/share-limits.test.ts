@@ -81,7 +81,10 @@ test('a folder that holds the data folder can be shared, without the data folder
   connections.push(c);
   const paths = (await c.list()).entries.map((e) => e.path);
   assert.ok(paths.includes('visible.txt'));
-  assert.equal(paths.filter((p) => p.startsWith('data/')), []);
+  assert.equal(
+    paths.filter((p) => p.startsWith('data/')),
+    [],
+  );
 });
 
 test('a single shared file whose name the wire refuses is refused at start, or offered under a usable name', async () => {

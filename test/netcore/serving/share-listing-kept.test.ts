@@ -43,12 +43,24 @@ test('an unchanged share is listed once and then kept', async () => {
 for (const [what, change, check] of [
   ['a file added', () => writeFile(join(root, 'new.txt'), 'n'), (l: FileEntry[]) => find(l, 'new.txt') !== undefined],
   ['a file grown', () => appendFile(join(root, 'one.txt'), 'more'), (l: FileEntry[]) => find(l, 'one.txt')?.size === 5],
-  ['a file touched', () => utimes(join(root, 'a', 'two.txt'), 1_600_000_000, 1_600_000_000), (l: FileEntry[]) => find(l, 'a/two.txt')?.mtimeMs === 1_600_000_000_000],
-  ['a file deep in the tree renamed', () => rename(join(root, 'a', 'deep', 'er', 'three.txt'), join(root, 'a', 'deep', 'er', '3.txt')), (l: FileEntry[]) => find(l, 'a/deep/er/3.txt') !== undefined && find(l, 'a/deep/er/three.txt') === undefined],
-  ['a folder with a file added', async () => {
-    await mkdir(join(root, 'b'));
-    await writeFile(join(root, 'b', 'four.txt'), '4444');
-  }, (l: FileEntry[]) => find(l, 'b/four.txt') !== undefined],
+  [
+    'a file touched',
+    () => utimes(join(root, 'a', 'two.txt'), 1_600_000_000, 1_600_000_000),
+    (l: FileEntry[]) => find(l, 'a/two.txt')?.mtimeMs === 1_600_000_000_000,
+  ],
+  [
+    'a file deep in the tree renamed',
+    () => rename(join(root, 'a', 'deep', 'er', 'three.txt'), join(root, 'a', 'deep', 'er', '3.txt')),
+    (l: FileEntry[]) => find(l, 'a/deep/er/3.txt') !== undefined && find(l, 'a/deep/er/three.txt') === undefined,
+  ],
+  [
+    'a folder with a file added',
+    async () => {
+      await mkdir(join(root, 'b'));
+      await writeFile(join(root, 'b', 'four.txt'), '4444');
+    },
+    (l: FileEntry[]) => find(l, 'b/four.txt') !== undefined,
+  ],
   ['a file in the new folder removed', () => rm(join(root, 'b', 'four.txt')), (l: FileEntry[]) => find(l, 'b/four.txt') === undefined],
   ['a folder removed', () => rm(join(root, 'a', 'deep'), { recursive: true }), (l: FileEntry[]) => !paths(l).some((p) => p.startsWith('a/deep/'))],
 ] as const) {

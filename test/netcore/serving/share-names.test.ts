@@ -15,7 +15,17 @@ import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { hasTool } from '../../support/web-client';
 import { rejection } from '../../support/wait';
 
-const WINDOWS_ONLY = ['<img src=x onerror=alert(1)>.png', 'a"b.txt', 'what?.txt', 'CON.txt', 'trailing.', 'odd|dir?/inner.txt', 'odd|dir?/aux.md', 'a:b.txt', 'C:/x.txt'];
+const WINDOWS_ONLY = [
+  '<img src=x onerror=alert(1)>.png',
+  'a"b.txt',
+  'what?.txt',
+  'CON.txt',
+  'trailing.',
+  'odd|dir?/inner.txt',
+  'odd|dir?/aux.md',
+  'a:b.txt',
+  'C:/x.txt',
+];
 const PLAIN = ['plain.txt', 'sub/inner.txt'];
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -55,9 +65,15 @@ test('a server that does not run on Windows lists and opens the names only Windo
   assert.equal(listed, [...PLAIN, ...WINDOWS_ONLY].sort(byCodeUnit));
   const folder = await share.listFolder('');
   assert.equal(folder.folders, ['C:', 'odd|dir?', 'sub']);
-  assert.equal(folder.files.map((f) => f.path), ['<img src=x onerror=alert(1)>.png', 'CON.txt', 'a"b.txt', 'a:b.txt', 'plain.txt', 'trailing.', 'what?.txt']);
+  assert.equal(
+    folder.files.map((f) => f.path),
+    ['<img src=x onerror=alert(1)>.png', 'CON.txt', 'a"b.txt', 'a:b.txt', 'plain.txt', 'trailing.', 'what?.txt'],
+  );
   assert.is(await share.kindOf('C:'), 'directory');
-  assert.equal((await share.listFolder('odd|dir?')).files.map((f) => f.path), ['odd|dir?/aux.md', 'odd|dir?/inner.txt']);
+  assert.equal(
+    (await share.listFolder('odd|dir?')).files.map((f) => f.path),
+    ['odd|dir?/aux.md', 'odd|dir?/inner.txt'],
+  );
   assert.is(await share.kindOf('odd|dir?'), 'directory');
   assert.is(await share.kindOf('trailing.'), 'file');
   for (const path of WINDOWS_ONLY) {
@@ -94,14 +110,19 @@ test('a Windows server refuses the names Windows cannot store, as a matter of sa
   const skipped: string[] = [];
   const listed = (await share.list((path, reason) => reason === 'badName' && skipped.push(path))).map((e) => e.path);
   assert.equal(listed, [...PLAIN].sort());
-  for (const name of ['<img src=x onerror=alert(1)>.png', 'a"b.txt', 'what?.txt', 'CON.txt', 'trailing.', 'odd|dir?', 'a:b.txt', 'C:']) assert.ok(skipped.includes(name), name);
+  for (const name of ['<img src=x onerror=alert(1)>.png', 'a"b.txt', 'what?.txt', 'CON.txt', 'trailing.', 'odd|dir?', 'a:b.txt', 'C:'])
+    assert.ok(skipped.includes(name), name);
   for (const path of WINDOWS_ONLY) assert.is((await rejection(share.openFile(path), 5_000, path)).code, 'BAD_PATH', path);
 });
 
 test('links, the data folder and every traversal stay refused', async () => {
   const share = await Share.open(root, dataDir, WIRE_NAMES);
   const listed = (await share.list()).map((e) => e.path);
-  for (const hidden of ['link?.txt', 'up*', 'data:dir./server.key', 'sub/inner-link.txt']) assert.not.ok(listed.some((p) => p.startsWith(hidden)), hidden);
+  for (const hidden of ['link?.txt', 'up*', 'data:dir./server.key', 'sub/inner-link.txt'])
+    assert.not.ok(
+      listed.some((p) => p.startsWith(hidden)),
+      hidden,
+    );
   assert.not.ok((await share.listFolder('')).folders.includes('data:dir.'), 'the data folder is not a folder of the listing');
   // A drive letter is a name like any other here: `C:/outside.txt` is a missing file of the share.
   const notFound = ['link?.txt', 'up*/outside.txt', 'data:dir./server.key', 'missing?.txt', 'sub/inner-link.txt', 'C:/outside.txt', 'c:outside.txt'];

@@ -29,7 +29,10 @@ test('control messages sent while a big frame is written follow it, whole', asyn
   const raw = await RawConnection.open(server.port);
   try {
     const pongs = [await raw.next(), await raw.next(), await raw.next()];
-    assert.equal(pongs.map((m) => m.id), [1, 2, 3]);
+    assert.equal(
+      pongs.map((m) => m.id),
+      [1, 2, 3],
+    );
     assert.is(raw.decodeError, undefined);
     assert.ok(Buffer.concat(raw.data).equals(payload), 'the frame arrived whole and before the messages');
   } finally {

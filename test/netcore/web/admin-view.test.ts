@@ -84,7 +84,10 @@ test('status: the web port, its URL and a QR code carrying the certificate finge
   try {
     const status = await server.startServer(share);
     assert.ok(Number.isInteger(status.webPort) && status.webPort! > 0 && status.webPort !== status.mainPort && status.webPort !== status.chatPort);
-    assert.equal(status.webAccess.map((w) => w.url), [`https://127.0.0.1:${status.webPort}/`]);
+    assert.equal(
+      status.webAccess.map((w) => w.url),
+      [`https://127.0.0.1:${status.webPort}/`],
+    );
     const [access] = status.webAccess;
     assert.is(access!.qrText, `${access!.url}#sha256=${status.fingerprint}`);
     assert.match(access!.qrSvg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -116,7 +119,10 @@ test('a browser is a web session named by its User-Agent; it counts against max 
     assert.is(added.address, '127.0.0.1');
     assert.is(added.status, 'idle');
     const table = await server.handle('server.sessions', {});
-    assert.equal(table.map((s) => [s.kind, s.name]).sort(), [['desktop', 'desk'], ['web', 'Chrome 124 on Android']]);
+    assert.equal(table.map((s) => [s.kind, s.name]).sort(), [
+      ['desktop', 'desk'],
+      ['web', 'Chrome 124 on Android'],
+    ]);
     assert.is((await server.handle('server.status', {})).sessions, 2);
 
     // Full: a cookie-less download gets a clear 503 page, a desktop client SERVER_FULL.

@@ -49,7 +49,11 @@ test.after(async () => {
 
 browserTest('Accept-Language: fa gives the Persian page; the English link switches it without JavaScript, and it sticks', async () => {
   assert.ok(browser, 'Chromium launched');
-  const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false, extraHTTPHeaders: { 'Accept-Language': 'fa-IR,fa;q=0.9,en;q=0.5' } });
+  const { page, context } = await browser.newPage({
+    viewport: { width: 390, height: 844 },
+    javaScriptEnabled: false,
+    extraHTTPHeaders: { 'Accept-Language': 'fa-IR,fa;q=0.9,en;q=0.5' },
+  });
   try {
     const origin = `https://127.0.0.1:${open.webPort}`;
     const res = await page.goto(`${origin}/browse/`);
@@ -85,7 +89,11 @@ browserTest('Accept-Language: fa gives the Persian page; the English link switch
 
 browserTest('the login page switches language and keeps where to go next', async () => {
   assert.ok(browser, 'Chromium launched');
-  const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false, extraHTTPHeaders: { 'Accept-Language': 'en-US' } });
+  const { page, context } = await browser.newPage({
+    viewport: { width: 390, height: 844 },
+    javaScriptEnabled: false,
+    extraHTTPHeaders: { 'Accept-Language': 'en-US' },
+  });
   try {
     const origin = `https://127.0.0.1:${guarded.webPort}`;
     await page.goto(`${origin}/browse/invoices/`);
@@ -106,7 +114,13 @@ for (const lang of ['en', 'fa'] as const) {
   browserTest(`${lang} on a 390 px phone: listing, folder and login, nothing clipped`, async () => {
     assert.ok(browser, 'Chromium launched');
     await mkdir(join(ARTIFACTS_DIR, 'languages'), { recursive: true });
-    const { page, context } = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, extraHTTPHeaders: { 'Accept-Language': lang } });
+    const { page, context } = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      extraHTTPHeaders: { 'Accept-Language': lang },
+    });
     try {
       const shots: [string, string][] = [
         ['listing', `https://127.0.0.1:${open.webPort}/browse/`],

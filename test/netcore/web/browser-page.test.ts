@@ -69,9 +69,17 @@ async function assertClean(r: RecordedPage): Promise<void> {
   const seen = (await r.page.evaluate('({ csp: window.__csp, alerts: window.__alerts })')) as { csp: string[]; alerts: string[] };
   assert.equal(seen.csp, [], 'no CSP violation');
   assert.equal(seen.alerts, [], 'no script from a name ran');
-  assert.equal(r.errors.map((e) => e.message), [], 'no page error');
+  assert.equal(
+    r.errors.map((e) => e.message),
+    [],
+    'no page error',
+  );
   const problems = r.console.filter((m) => m.type() === 'error' || /Content.Security.Policy/i.test(m.text()));
-  assert.equal(problems.map((m) => m.text()), [], 'no console error');
+  assert.equal(
+    problems.map((m) => m.text()),
+    [],
+    'no console error',
+  );
 }
 
 browserTest('log in, browse, filter, select, and download a file and a ZIP, byte-exact', async () => {

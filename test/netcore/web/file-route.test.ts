@@ -46,7 +46,11 @@ const url = (path: string) => `https://127.0.0.1:${server.webPort}/files/${encod
 /** curl printing the head to stdout and the body into `out`. */
 let bodies = 0;
 
-async function fetchWith(args: string[], path: string, out = join(base, `body-${++bodies}.bin`)): Promise<{ status: number; headers: Map<string, string>; body: Buffer }> {
+async function fetchWith(
+  args: string[],
+  path: string,
+  out = join(base, `body-${++bodies}.bin`),
+): Promise<{ status: number; headers: Map<string, string>; body: Buffer }> {
   const r = await curl(certFile, ['-D', '-', '-o', out, ...args, url(path)]);
   assert.is(r.code, 0, r.stderr);
   const head = parseHead(r.stdout.toString('latin1'));
@@ -120,7 +124,25 @@ curlTest('curl -C - resumes a partial download byte-exact', async () => {
 aria2Test('aria2c resumes a partial download and splits one over several connections, byte-exact', async () => {
   const dir = join(base, 'aria2');
   const aria = (name: string, extra: string[]) =>
-    runTool('aria2c', ['--ca-certificate', certFile, '--no-conf', '--quiet=true', '--allow-overwrite=false', '--auto-file-renaming=false', '--timeout=20', '-d', dir, '-o', name, ...extra, url(BIG)], 60_000);
+    runTool(
+      'aria2c',
+      [
+        '--ca-certificate',
+        certFile,
+        '--no-conf',
+        '--quiet=true',
+        '--allow-overwrite=false',
+        '--auto-file-renaming=false',
+        '--timeout=20',
+        '-d',
+        dir,
+        '-o',
+        name,
+        ...extra,
+        url(BIG),
+      ],
+      60_000,
+    );
   await writeRandomFile(join(dir, 'placeholder'), 0);
   await writeFile(join(dir, 'resumed.bin'), bigBytes.subarray(0, 2 * MIB + 11));
   const resumed = await aria('resumed.bin', ['--continue=true']);
@@ -131,7 +153,10 @@ aria2Test('aria2c resumes a partial download and splits one over several connect
     .filter((e) => e.category === 'Web')
     .map((e) => Number(/^download started: .* bytes (\d+)-/.exec(e.message)?.[1] ?? NaN))
     .filter((n) => n > MIB + 3);
-  assert.ok(resumedFrom.some((n) => n <= 2 * MIB + 11), `the server saw a range from the partial copy (${resumedFrom})`);
+  assert.ok(
+    resumedFrom.some((n) => n <= 2 * MIB + 11),
+    `the server saw a range from the partial copy (${resumedFrom})`,
+  );
 
   const split = await aria('split.bin', ['--split=4', '--max-connection-per-server=4', '--min-split-size=1M']);
   assert.is(split.code, 0, split.stderr);

@@ -75,11 +75,18 @@ test('a good login sets the session cookie; with it pages and files work; logout
   assert.ok(page.text.includes('action="/logout"'));
   assert.is((await get('/files/a.txt', { cookie })).status, 200);
   assert.equal(
-    server.server.sessions().filter((s) => s.kind === 'web').map((s) => s.name),
+    server.server
+      .sessions()
+      .filter((s) => s.kind === 'web')
+      .map((s) => s.name),
     ['Chrome 124 on Android'],
   );
 
-  const out = await webRequest(server.webPort, certPem, '/logout', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+  const out = await webRequest(server.webPort, certPem, '/logout', {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+  });
   assert.is(out.status, 303);
   assert.match(out.headers['set-cookie']![0]!, /Max-Age=0/);
   assert.is((await get('/browse/', { cookie })).status, 303, 'the old cookie no longer works');

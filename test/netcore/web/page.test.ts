@@ -16,17 +16,33 @@ function tagsOf(page: string): string[] {
 
 function assertNoActiveMarkup(page: string): void {
   const tags = tagsOf(page);
-  assert.not.ok(tags.some((t) => /^<img/i.test(t)), 'no img tag');
-  assert.equal(tags.filter((t) => /^<script/i.test(t)), ['<script src="" defer>'], 'only the external script');
+  assert.not.ok(
+    tags.some((t) => /^<img/i.test(t)),
+    'no img tag',
+  );
+  assert.equal(
+    tags.filter((t) => /^<script/i.test(t)),
+    ['<script src="" defer>'],
+    'only the external script',
+  );
   assert.ok(page.includes('<script src="/assets/app.js" defer></script>'));
-  assert.not.ok(tags.some((t) => /\son[a-z]+\s*=/i.test(t)), 'no event-handler attribute');
-  assert.not.ok(tags.some((t) => /^<style|\sstyle\s*=/i.test(t)), 'no inline style');
+  assert.not.ok(
+    tags.some((t) => /\son[a-z]+\s*=/i.test(t)),
+    'no event-handler attribute',
+  );
+  assert.not.ok(
+    tags.some((t) => /^<style|\sstyle\s*=/i.test(t)),
+    'no inline style',
+  );
 }
 
 test('escapeHtml and html`` escape the five characters; html`` keeps its own markup', () => {
   assert.is(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   const name = '"><script>alert(1)</script>';
-  assert.is(html`<p title="${name}">${name}</p>`.text, '<p title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>');
+  assert.is(
+    html`<p title="${name}">${name}</p>`.text,
+    '<p title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>',
+  );
   assert.is(html`<ul>${[html`<li>${'<b>'}</li>`]}</ul>`.text, '<ul><li>&lt;b&gt;</li></ul>');
 });
 
@@ -103,7 +119,10 @@ test('in Persian the page is right to left, in Persian, and offers English as a 
     notShared: { link: 2, unreadable: 1 },
   });
   assertNoActiveMarkup(page);
-  assert.ok(page.includes('۳ مورد در این پوشه از طرف سرور ارائه نمی‌شود: پیوند ۲، ناخوانا ۱.'), 'the not-offered note in Persian, with Persian digits and list separator');
+  assert.ok(
+    page.includes('۳ مورد در این پوشه از طرف سرور ارائه نمی‌شود: پیوند ۲، ناخوانا ۱.'),
+    'the not-offered note in Persian, with Persian digits and list separator',
+  );
   assert.ok(page.includes('<html lang="fa" dir="rtl">'));
   assert.ok(page.includes('دانلود موارد انتخاب‌شده به صورت ZIP'));
   assert.ok(page.includes('<a class="lang" href="/browse/docs/?lang=en" lang="en" hreflang="en">English</a>'), 'English is a link that needs no script');
@@ -128,7 +147,10 @@ test('an English page has no switch when no languages are given, and is left to 
 });
 
 test('sizes in IEC units, as the app and the CLI write them', () => {
-  assert.equal([0, 1023, 1024, 10 * 1024 + 512, 5 * 1024 ** 3].map((n) => formatSize(n)), ['0 B', '1,023 B', '1.00 KiB', '10.5 KiB', '5.00 GiB']);
+  assert.equal(
+    [0, 1023, 1024, 10 * 1024 + 512, 5 * 1024 ** 3].map((n) => formatSize(n)),
+    ['0 B', '1,023 B', '1.00 KiB', '10.5 KiB', '5.00 GiB'],
+  );
 });
 
 test.run();

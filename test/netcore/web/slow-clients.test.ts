@@ -94,10 +94,13 @@ test('TLS 1.2 is accepted (browsers), TLS 1.1 is not', async () => {
   assert.is(v12, 'TLSv1.2');
   const v11 = await within(
     new Promise<string>((resolve) => {
-      const s = tlsConnect({ host: '127.0.0.1', port: server.webPort, ca: certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, () => {
-        resolve('connected');
-        s.destroy();
-      });
+      const s = tlsConnect(
+        { host: '127.0.0.1', port: server.webPort, ca: certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
+        () => {
+          resolve('connected');
+          s.destroy();
+        },
+      );
       s.once('error', () => resolve('refused'));
     }),
     5_000,

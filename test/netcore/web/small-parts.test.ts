@@ -10,10 +10,19 @@ import { describeBrowser } from '../../../extensions/netcore/src/web/user-agent'
 test('browsers are named briefly by the User-Agent', () => {
   const cases: Array<[string | undefined, string]> = [
     ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36', 'Chrome 124 on Android'],
-    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1', 'Safari 17 on iPhone'],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+      'Safari 17 on iPhone',
+    ],
     ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0', 'Firefox 125 on Windows'],
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51', 'Edge 124 on Windows'],
-    ['Mozilla/5.0 (Linux; Android 13; SM-S901B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36', 'Samsung Internet 24 on Android'],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51',
+      'Edge 124 on Windows',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 13; SM-S901B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36',
+      'Samsung Internet 24 on Android',
+    ],
     ['curl/7.88.1', 'curl 7.88.1'],
     ['aria2/1.36.0', 'aria2 1.36.0'],
     ['SomeBot/2.0 (+http://example.com)', 'SomeBot'],
@@ -47,7 +56,20 @@ test('the session cookie is HttpOnly, Secure, SameSite=Strict and host-only', ()
 test('after a login the browser goes only to a page of this server', () => {
   assert.is(safeNext('/browse/docs/'), '/browse/docs/');
   assert.is(safeNext('/browse/%D8%B3%D9%84%D8%A7%D9%85/?q=a%20b'), '/browse/%D8%B3%D9%84%D8%A7%D9%85/?q=a%20b');
-  for (const bad of [undefined, '', 'https://evil.example/', '//evil.example/', '/files/a', '/browse/\\evil', 'javascript:alert(1)', '/browse/\r\nSet-Cookie: x=1', '/browse/a\nb', '/browse/a\u0000', '/browse/سلام', '/browse/a b']) {
+  for (const bad of [
+    undefined,
+    '',
+    'https://evil.example/',
+    '//evil.example/',
+    '/files/a',
+    '/browse/\\evil',
+    'javascript:alert(1)',
+    '/browse/\r\nSet-Cookie: x=1',
+    '/browse/a\nb',
+    '/browse/a\u0000',
+    '/browse/سلام',
+    '/browse/a b',
+  ]) {
     assert.is(safeNext(bad), '/browse/', String(bad));
   }
 });

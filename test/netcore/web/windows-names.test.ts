@@ -109,7 +109,10 @@ curlTest('each file downloads byte-exact with a Content-Disposition that names i
   }
   const png = await get(`/files/${encodeWirePath(NAMES[0]!)}`, ['-I']);
   assert.is(png.headers.get('content-type'), 'image/png');
-  assert.is(png.headers.get('content-disposition'), `attachment; filename="_img src=x onerror=alert(1)_.png"; filename*=UTF-8''%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png`);
+  assert.is(
+    png.headers.get('content-disposition'),
+    `attachment; filename="_img src=x onerror=alert(1)_.png"; filename*=UTF-8''%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.png`,
+  );
   const part = await get(`/files/${encodeWirePath('what?.txt')}`, ['-r', '10-19']);
   assert.is(part.status, 206);
   assert.ok(part.body.equals((await readFile(join(share, 'what?.txt'))).subarray(10, 20)), 'a range of it');
@@ -146,10 +149,22 @@ namesTest('the main port of the same server lists and serves them too', async ()
   const reply = await raw.next();
   assert.is(reply.type, 'FILE_LIST');
   const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  assert.equal((reply.entries as Array<{ path: string }>).map((e) => e.path), [...files.keys()].sort(byCodeUnit));
-  raw.send({ type: 'DOWNLOAD_FILES', files: [{ path: 'what?.txt', offset: 0 }, { path: 'a:b.txt', offset: 0 }] });
+  assert.equal(
+    (reply.entries as Array<{ path: string }>).map((e) => e.path),
+    [...files.keys()].sort(byCodeUnit),
+  );
+  raw.send({
+    type: 'DOWNLOAD_FILES',
+    files: [
+      { path: 'what?.txt', offset: 0 },
+      { path: 'a:b.txt', offset: 0 },
+    ],
+  });
   const replies = await raw.until('DOWNLOAD_DONE');
-  assert.equal(replies.map((m) => m.type), ['FILE_BEGIN', 'FILE_END', 'FILE_BEGIN', 'FILE_END', 'DOWNLOAD_DONE']);
+  assert.equal(
+    replies.map((m) => m.type),
+    ['FILE_BEGIN', 'FILE_END', 'FILE_BEGIN', 'FILE_END', 'DOWNLOAD_DONE'],
+  );
   assert.is(replies[1]!.sha256, files.get('what?.txt')!.sha256);
   assert.is(replies[3]!.sha256, files.get('a:b.txt')!.sha256);
   assert.is(raw.dataBytes, files.get('what?.txt')!.size + files.get('a:b.txt')!.size);

@@ -47,9 +47,10 @@ test('property: one name per path, none starting with a drive letter, the same f
         assert.is(name.split('/').slice(1).join('/'), p.split('/').slice(1).join('/'), 'only the first segment may change');
         if (!/^[A-Za-z]:/.test(p)) assert.is(name, p);
       }
-      for (const p of paths) for (const q of paths) {
-        if (p.split('/')[0] === q.split('/')[0]) assert.is(names.get(p)!.split('/')[0], names.get(q)!.split('/')[0]);
-      }
+      for (const p of paths)
+        for (const q of paths) {
+          if (p.split('/')[0] === q.split('/')[0]) assert.is(names.get(p)!.split('/')[0], names.get(q)!.split('/')[0]);
+        }
     }),
     { numRuns: 2000 },
   );

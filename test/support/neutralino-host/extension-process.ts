@@ -51,7 +51,9 @@ export class ExtensionProcess {
     });
     this.child.stdin!.on('error', () => undefined);
     // Key order as Neutralino's JSON library writes it.
-    this.child.stdin!.end(JSON.stringify({ nlConnectToken: input.nlConnectToken, nlExtensionId: input.nlExtensionId, nlPort: input.nlPort, nlToken: input.nlToken }));
+    this.child.stdin!.end(
+      JSON.stringify({ nlConnectToken: input.nlConnectToken, nlExtensionId: input.nlExtensionId, nlPort: input.nlPort, nlToken: input.nlToken }),
+    );
   }
 
   /** The shell's pid (the extension is its child). */

@@ -324,9 +324,11 @@ export class NeutralinoHost {
   }
 
   private enqueue(ws: WebSocket, raw: RawData, extensionId: string | undefined): void {
-    this.queue = this.queue.then(() => this.handleMessage(ws, raw, extensionId)).catch((err: unknown) => {
-      this.dropped.push(`host error: ${String((err as Error)?.stack ?? err)}`);
-    });
+    this.queue = this.queue
+      .then(() => this.handleMessage(ws, raw, extensionId))
+      .catch((err: unknown) => {
+        this.dropped.push(`host error: ${String((err as Error)?.stack ?? err)}`);
+      });
   }
 
   /** neuserver.cpp handleMessage + router.cpp executeNativeMethod (text and binary frames alike). */

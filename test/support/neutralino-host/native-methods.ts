@@ -46,8 +46,7 @@ export function nativeError(code: string, message: string): NativeOutput {
   return { error: { code, message } };
 }
 
-const MISSING_ARGS = () =>
-  nativeError('NE_RT_NATRTER', "Native method execution error occurred. Make sure that you've provided required parameters properly.");
+const MISSING_ARGS = () => nativeError('NE_RT_NATRTER', "Native method execution error occurred. Make sure that you've provided required parameters properly.");
 
 function has(data: Record<string, unknown>, ...keys: string[]): boolean {
   return keys.every((k) => Object.hasOwn(data, k) && data[k] !== null);
@@ -64,7 +63,16 @@ const ok = (returnValue?: unknown): NativeOutput => (returnValue === undefined ?
 const STORAGE_KEY = /^[a-zA-Z_0-9-]{1,50}$/;
 const invalidKey = () => nativeError('NE_ST_INVSTKY', 'Invalid storage key format. The key should match regex: ^[a-zA-Z-_0-9]{1,50}$');
 
-const WINDOW_RECORDED = ['window.focus', 'window.show', 'window.hide', 'window.center', 'window.maximize', 'window.unmaximize', 'window.minimize', 'window.unminimize'];
+const WINDOW_RECORDED = [
+  'window.focus',
+  'window.show',
+  'window.hide',
+  'window.center',
+  'window.maximize',
+  'window.unmaximize',
+  'window.minimize',
+  'window.unminimize',
+];
 
 const METHODS: Record<string, Method> = {
   'app.exit': (data, ctx) => {

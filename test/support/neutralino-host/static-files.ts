@@ -6,10 +6,27 @@ import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 
 const MIME: Record<string, string> = {
-  css: 'text/css', csv: 'text/csv', txt: 'text/plain', htm: 'text/html', html: 'text/html',
-  png: 'image/png', svg: 'image/svg+xml', webp: 'image/webp', ico: 'image/x-icon', gif: 'image/gif', jpg: 'image/jpeg', jpeg: 'image/jpeg',
-  otf: 'font/otf', ttf: 'font/ttf', woff: 'font/woff', woff2: 'font/woff2',
-  js: 'application/javascript', mjs: 'application/javascript', json: 'application/json', map: 'application/json', wasm: 'application/wasm',
+  css: 'text/css',
+  csv: 'text/csv',
+  txt: 'text/plain',
+  htm: 'text/html',
+  html: 'text/html',
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  webp: 'image/webp',
+  ico: 'image/x-icon',
+  gif: 'image/gif',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  otf: 'font/otf',
+  ttf: 'font/ttf',
+  woff: 'font/woff',
+  woff2: 'font/woff2',
+  js: 'application/javascript',
+  mjs: 'application/javascript',
+  json: 'application/json',
+  map: 'application/json',
+  wasm: 'application/wasm',
 };
 
 export interface StaticResponse {

@@ -23,7 +23,11 @@ async function setup() {
 
 test('desktop clients are listed with the engine’s unread counts; the marker is on', async () => {
   const { c } = await setup();
-  assert.equal(c.state.clients.map((s) => s.id), ['a', 'b'], 'web pages have no chat');
+  assert.equal(
+    c.state.clients.map((s) => s.id),
+    ['a', 'b'],
+    'web pages have no chat',
+  );
   assert.is(unreadFor(c.state.unread, 'a'), 2);
   assert.ok(c.state.marker);
 });
@@ -40,7 +44,10 @@ test('opening a chat loads its history, reads it, and the marker goes out when n
   const { api, c } = await setup();
   await c.openChat('a');
   assert.equal(c.state.openIds, ['a']);
-  assert.equal(c.state.messages.get('a')!.map((m) => m.text), ['earlier']);
+  assert.equal(
+    c.state.messages.get('a')!.map((m) => m.text),
+    ['earlier'],
+  );
   assert.equal(api.sent('chat.markRead'), [{ sessionId: 'a' }]);
   assert.is(unreadFor(c.state.unread, 'a'), 0);
   assert.not.ok(c.state.marker);
@@ -58,7 +65,10 @@ test('several windows can be open; messages to open ones are read at once', asyn
   assert.not.ok(c.state.marker);
   assert.is(api.sent('chat.markRead').filter((p) => p.sessionId === 'b').length, 2);
   assert.is(shell.notifications.length, notes, 'no notification for an open chat');
-  assert.equal(c.state.messages.get('b')!.map((m) => m.text), ['ping']);
+  assert.equal(
+    c.state.messages.get('b')!.map((m) => m.text),
+    ['ping'],
+  );
   c.closeChat('b');
   api.emit('chat.message', { ...chat({ id: 7, sessionId: 'b', text: 'pong?' }), unread: 1, totalUnread: 1 });
   assert.ok(c.state.marker, 'closed again: the marker comes back');
@@ -72,7 +82,10 @@ test('sending appends the engine’s message once, even if it also arrives other
   assert.ok(await c.send('b', '  Hello bob  '));
   assert.equal(api.sent('chat.send'), [{ sessionId: 'b', text: 'Hello bob' }]);
   assert.not.ok(await c.send('b', '   '));
-  assert.equal(c.state.messages.get('b')!.map((m) => m.id), [100]);
+  assert.equal(
+    c.state.messages.get('b')!.map((m) => m.id),
+    [100],
+  );
   api.fail('chat.send', 'CHAT_CLOSED', 'bob has no chat open');
   assert.not.ok(await c.send('b', 'again'));
   assert.match(plain(c.state.error!), /Chat is not connected/);
@@ -83,7 +96,10 @@ test('a client that leaves takes its window, messages and count with it', async 
   await c.openChat('b');
   c.select('b');
   api.emit('session.removed', { id: 'b', reason: 'left' });
-  assert.equal(c.state.clients.map((s) => s.id), ['a']);
+  assert.equal(
+    c.state.clients.map((s) => s.id),
+    ['a'],
+  );
   assert.equal(c.state.openIds, []);
   assert.is(c.state.selectedId, null);
   assert.not.ok(c.state.messages.has('b'));

@@ -33,7 +33,10 @@ test('a download sends the selected paths, destination and sub-folder, and shows
   const running = c.downloads.download();
   assert.ok(c.downloads.state.downloading);
   assert.equal(api.sent('client.download'), [{ paths: ['docs'], destination: '/dl', subfolder: 'from-ana' }]);
-  api.emit('client.progress', progress({ currentPath: 'docs/b.txt', fileBytes: 5, fileSize: 10, doneBytes: 5, totalBytes: 10, filesTotal: 1, bytesPerSecond: 2048, etaSeconds: 3 }));
+  api.emit(
+    'client.progress',
+    progress({ currentPath: 'docs/b.txt', fileBytes: 5, fileSize: 10, doneBytes: 5, totalBytes: 10, filesTotal: 1, bytesPerSecond: 2048, etaSeconds: 3 }),
+  );
   assert.is(c.downloads.state.progress!.doneBytes, 5);
   assert.match(plain(c.statusLine()), /Downloading: 0 of 1 file done/);
   api.emit('client.file', { path: 'docs/b.txt', status: 'done' });
@@ -54,7 +57,10 @@ test('what the server does not offer is kept for the note; files saved under ano
   api.emit('client.file', { path: 'a.bin', status: 'done' });
   api.emit('client.file', { path: 'docs/b?.txt', status: 'done', savedAs: 'docs/b\uFF1F.txt' });
   api.emit('client.file', { path: 'docs/c?.txt', status: 'failed', savedAs: 'docs/c\uFF1F.txt', code: 'DISK_FULL', message: 'full' });
-  assert.equal(c.downloads.state.renamed.map((f) => [f.path, f.savedAs]), [['docs/b?.txt', 'docs/b\uFF1F.txt']]);
+  assert.equal(
+    c.downloads.state.renamed.map((f) => [f.path, f.savedAs]),
+    [['docs/b?.txt', 'docs/b\uFF1F.txt']],
+  );
   assert.is(c.downloads.state.filesDone, 2);
   finish(summary());
   await running;
@@ -70,7 +76,13 @@ test('after a failed download the button becomes Retry Download, and Retry resum
   api.handle('client.download', () => {
     api.emit('client.file', { path: 'a.bin', status: 'failed', code: 'CONNECTION_LOST', message: 'lost' });
     api.emit('client.state', clientState({ phase: 'disconnected', canRetry: true }));
-    return summary({ ok: false, files: [{ path: 'a.bin', status: 'failed' }, { path: 'docs/b.txt', status: 'done' }] });
+    return summary({
+      ok: false,
+      files: [
+        { path: 'a.bin', status: 'failed' },
+        { path: 'docs/b.txt', status: 'done' },
+      ],
+    });
   });
   await c.downloads.download();
   assert.equal(api.sent('client.download')[0]!.paths, [], 'Select All asks for everything');

@@ -24,18 +24,30 @@ test('entries arrive newest first and live ones go on top', async () => {
   const { api, c } = await setup();
   assert.equal(api.sent('logs.query'), [{ limit: 50_000 }]);
   api.emit('log.entry', entry(3, 'Chat', 'from ana: hi'));
-  assert.equal(c.state.visible.map((e) => e.message), ['from ana: hi', 'client connected', 'server started']);
+  assert.equal(
+    c.state.visible.map((e) => e.message),
+    ['from ana: hi', 'client connected', 'server started'],
+  );
 });
 
 test('category and text filters narrow the table, including live entries', async () => {
   const { api, c } = await setup();
   c.toggleCategory('Connection');
-  assert.equal(c.state.visible.map((e) => e.message), ['client connected']);
+  assert.equal(
+    c.state.visible.map((e) => e.message),
+    ['client connected'],
+  );
   api.emit('log.entry', entry(4, 'Chat', 'hidden by the filter'));
   api.emit('log.entry', entry(5, 'Connection', 'another client'));
-  assert.equal(c.state.visible.map((e) => e.message), ['another client', 'client connected']);
+  assert.equal(
+    c.state.visible.map((e) => e.message),
+    ['another client', 'client connected'],
+  );
   c.setText('ANOTHER');
-  assert.equal(c.state.visible.map((e) => e.message), ['another client']);
+  assert.equal(
+    c.state.visible.map((e) => e.message),
+    ['another client'],
+  );
   c.showAllCategories();
   c.setText('');
   assert.is(c.state.visible.length, 4);
@@ -59,7 +71,10 @@ test('Export Logs… asks where, exports what the filter shows, and reports the 
   shell.saveAnswers.push('/home/ana/log.csv');
   await c.exportLogs();
   assert.equal(api.sent('logs.export'), [{ format: 'csv', filePath: '/home/ana/log.csv', query: { categories: ['Connection'], text: 'client' } }]);
-  assert.equal(shell.dialogs.at(-1)!.filters!.map((f) => f.extensions[0]), ['xlsx', 'txt', 'csv']);
+  assert.equal(
+    shell.dialogs.at(-1)!.filters!.map((f) => f.extensions[0]),
+    ['xlsx', 'txt', 'csv'],
+  );
   assert.match(plain(c.state.notice!), /Exported 1 entry to \/home\/ana\/log\.csv/);
   api.fail('logs.export', 'WRITE_FAILED', 'EACCES');
   shell.saveAnswers.push('/root/x.txt');

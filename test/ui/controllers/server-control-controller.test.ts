@@ -37,7 +37,10 @@ test('Browse… opens the folder or the file dialog by mode; cancel changes noth
   shell.fileAnswers.push(null);
   await c.browse();
   assert.is(c.state.sharePath, '');
-  assert.equal(shell.dialogs.map((d) => d.kind), ['folder', 'file']);
+  assert.equal(
+    shell.dialogs.map((d) => d.kind),
+    ['folder', 'file'],
+  );
 });
 
 test('Start checks what it can first', async () => {

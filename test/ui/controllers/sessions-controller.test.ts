@@ -18,21 +18,30 @@ async function setup() {
 
 test('the table starts from the engine’s list, in connection order', async () => {
   const { c } = await setup();
-  assert.equal(c.state.sessions.map((s) => s.id), ['a', 'b']);
+  assert.equal(
+    c.state.sessions.map((s) => s.id),
+    ['a', 'b'],
+  );
 });
 
 test('added, changed and removed events keep the table live', async () => {
   const { api, c } = await setup();
   api.emit('session.added', session({ id: 'w', kind: 'web', connectedAt: '2024-05-01T10:09:00.000Z' }));
   api.emit('session.changed', session({ id: 'a', status: 'downloading', currentFile: 'big.iso', progress: 40, bytesPerSecond: 1e6 }));
-  assert.equal(c.state.sessions.map((s) => s.id), ['a', 'b', 'w']);
+  assert.equal(
+    c.state.sessions.map((s) => s.id),
+    ['a', 'b', 'w'],
+  );
   const a = c.state.sessions[0]!;
   assert.is(a.status, 'downloading');
   assert.is(a.currentFile, 'big.iso');
   assert.is(a.progress, 40);
   c.select('b');
   api.emit('session.removed', { id: 'b', reason: 'left' });
-  assert.equal(c.state.sessions.map((s) => s.id), ['a', 'w']);
+  assert.equal(
+    c.state.sessions.map((s) => s.id),
+    ['a', 'w'],
+  );
   assert.is(c.state.selectedId, null, 'a selected session that leaves is unselected');
   api.emit('server.status', serverStatus({ state: 'stopped' }));
   assert.is(c.state.sessions.length, 0);

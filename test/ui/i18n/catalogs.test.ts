@@ -7,7 +7,16 @@ import { compareCatalogs } from '../../support/catalog-check';
 
 // Messages that are the same in both languages: the product's name, a file name, a format's
 // name and messages that only pass on a detail.
-const SAME_IN_BOTH = new Set(['app.name', 'title.launcher', 'logs.export.defaultName', 'logs.export.csv', 'error.PIN_MISMATCH', 'error.BAD_ARGUMENT', 'format.unknown', 'notShared.item']);
+const SAME_IN_BOTH = new Set([
+  'app.name',
+  'title.launcher',
+  'logs.export.defaultName',
+  'logs.export.csv',
+  'error.PIN_MISMATCH',
+  'error.BAD_ARGUMENT',
+  'format.unknown',
+  'notShared.item',
+]);
 
 test('Persian has every English key, no other, and the same placeholders', () => {
   assert.equal(compareCatalogs(englishCatalog, persianCatalog), []);
@@ -17,8 +26,12 @@ test('the comparison catches a missing key, an extra key and a changed placehold
   const en = { lang: 'en', messages: { a: 'A {x}', b: 'B', c: { count: 'n', one: '{n} file', other: '{n} files' } } };
   assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {x}', b: 'ب', c: { count: 'n', one: '{n} فایل', other: '{n} فایل' } } }), []);
   assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {x}', c: { count: 'n', one: '{n} فایل', other: '{n} فایل' } } }), ['fa: missing key b']);
-  assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {x}', b: 'ب', z: 'ز', c: { count: 'n', one: '{n} فایل', other: '{n} فایل' } } }), ['fa: extra key z']);
-  assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {y}', b: 'ب', c: { count: 'n', one: '{n} فایل', other: '{n} فایل' } } }), ['fa: a: placeholders {y} differ from {x}']);
+  assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {x}', b: 'ب', z: 'ز', c: { count: 'n', one: '{n} فایل', other: '{n} فایل' } } }), [
+    'fa: extra key z',
+  ]);
+  assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {y}', b: 'ب', c: { count: 'n', one: '{n} فایل', other: '{n} فایل' } } }), [
+    'fa: a: placeholders {y} differ from {x}',
+  ]);
   assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {x}', b: 'ب', c: '{n} فایل' } }), ['fa: c: counted by nothing instead of n']);
   assert.equal(compareCatalogs(en, { lang: 'fa', messages: { a: 'الف {x}', b: 'ب', c: { count: 'n', other: '{n} فایل' } } }), ['fa: c: no "one" plural form']);
 });

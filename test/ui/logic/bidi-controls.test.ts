@@ -24,7 +24,12 @@ test('every embedding, override, isolate and mark counts; ordinary text does not
 
 test('nothing of the name is lost: the parts join back to it', () => {
   for (const name of [SPOOF, '\u202Eabc', 'abc\u2066', '\u2067x\u2069\u2069']) {
-    assert.is(splitBidiControls(name).map((p) => p.text).join(''), name);
+    assert.is(
+      splitBidiControls(name)
+        .map((p) => p.text)
+        .join(''),
+      name,
+    );
   }
 });
 

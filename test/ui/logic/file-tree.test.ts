@@ -45,7 +45,18 @@ test('folders come from the paths, with sizes and counts summed, folders before 
   assert.is(photos.mtimeMs, 6);
   assert.equal(visiblePaths(sel), ['docs', 'Photos', 'notes.txt'], 'closed folders, sorted case-insensitively, folders first');
   openAll(sel);
-  assert.equal(visiblePaths(sel), ['docs', 'docs/report.pdf', 'Photos', 'Photos/2023', 'Photos/2023/c.jpg', 'Photos/2024', 'Photos/2024/a.jpg', 'Photos/2024/b.jpg', 'Photos/readme.md', 'notes.txt']);
+  assert.equal(visiblePaths(sel), [
+    'docs',
+    'docs/report.pdf',
+    'Photos',
+    'Photos/2023',
+    'Photos/2023/c.jpg',
+    'Photos/2024',
+    'Photos/2024/a.jpg',
+    'Photos/2024/b.jpg',
+    'Photos/readme.md',
+    'notes.txt',
+  ]);
   assert.is(sel.rows()[3]!.level, 2);
 });
 

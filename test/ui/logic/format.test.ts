@@ -2,7 +2,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { catalog, englishCatalog, persianCatalog, setCatalog } from '../../../resources/ui/src/i18n/i18n';
-import { formatBytes, formatClock, formatDateTime, formatEta, formatPercent, formatPercentValue, formatSpeed, fraction } from '../../../resources/ui/src/logic/format';
+import {
+  formatBytes,
+  formatClock,
+  formatDateTime,
+  formatEta,
+  formatPercent,
+  formatPercentValue,
+  formatSpeed,
+  fraction,
+} from '../../../resources/ui/src/logic/format';
 
 test('bytes: plain below 1 KiB, three significant digits above', () => {
   assert.is(formatBytes(0), '0 B');

@@ -7,7 +7,10 @@ import { notSharedText, notSharedTotal } from '../../../resources/ui/src/logic/n
 
 test('a client reads what the server does not offer, by reason, in a fixed order', () => {
   assert.is(notSharedText({ unreadable: 1, link: 2 }, 'client'), '3 items not offered by the server: links 2, unreadable 1.');
-  assert.is(notSharedText({ badName: 1, special: 1, dataDir: 1 }, 'client'), '3 items not offered by the server: special files 1, the server’s data folder 1, unsafe names 1.');
+  assert.is(
+    notSharedText({ badName: 1, special: 1, dataDir: 1 }, 'client'),
+    '3 items not offered by the server: special files 1, the server’s data folder 1, unsafe names 1.',
+  );
 });
 
 test('the administrator reads "not shared", and where the names are', () => {

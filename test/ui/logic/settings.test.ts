@@ -11,7 +11,19 @@ test('nothing stored, or something unreadable, gives the defaults', () => {
 });
 
 test('a round trip keeps every setting', () => {
-  const s = { ...defaultSettings, shareMode: 'file' as const, sharePath: '/srv/a.iso', port: 6000, maxClients: 3, lastServer: '10.0.0.2', lastPort: 6000, downloadFolder: '/home/b/Downloads', windowWidth: 1400, windowHeight: 900, language: 'fa' as const };
+  const s = {
+    ...defaultSettings,
+    shareMode: 'file' as const,
+    sharePath: '/srv/a.iso',
+    port: 6000,
+    maxClients: 3,
+    lastServer: '10.0.0.2',
+    lastPort: 6000,
+    downloadFolder: '/home/b/Downloads',
+    windowWidth: 1400,
+    windowHeight: 900,
+    language: 'fa' as const,
+  };
   assert.equal(parseSettings(serializeSettings(s)), s);
 });
 
@@ -24,7 +36,9 @@ test('the language is English, Persian or not chosen yet (the system decides)', 
 });
 
 test('out-of-range and wrongly typed values fall back one by one', () => {
-  const s = parseSettings(JSON.stringify({ shareMode: 'disk', port: 70000, maxClients: 0, lastPort: '5000', windowWidth: 10, sharePath: 42, lastServer: 'nas.local' }));
+  const s = parseSettings(
+    JSON.stringify({ shareMode: 'disk', port: 70000, maxClients: 0, lastPort: '5000', windowWidth: 10, sharePath: 42, lastServer: 'nas.local' }),
+  );
   assert.is(s.shareMode, 'directory');
   assert.is(s.port, 5000);
   assert.is(s.maxClients, 10);

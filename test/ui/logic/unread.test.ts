@@ -1,7 +1,17 @@
 // Unread counts per client and the 🔴 on the Chats tab.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chatClosed, chatOpened, countReported, emptyUnread, messageArrived, sessionGone, showsMarker, totalUnread, unreadFor } from '../../../resources/ui/src/logic/unread';
+import {
+  chatClosed,
+  chatOpened,
+  countReported,
+  emptyUnread,
+  messageArrived,
+  sessionGone,
+  showsMarker,
+  totalUnread,
+  unreadFor,
+} from '../../../resources/ui/src/logic/unread';
 
 test('a message for a closed chat counts and lights the marker', () => {
   let s = messageArrived(emptyUnread, 'a', 1);

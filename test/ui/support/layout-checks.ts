@@ -104,10 +104,13 @@ export function clippedText(page: Page): Promise<ClippedText[]> {
 
 /** The box of the first element matching `selector` (Playwright selectors reach into shadow roots). */
 export function boxOf(page: Page, selector: string): Promise<{ left: number; right: number; top: number; bottom: number } | null> {
-  return page.locator(selector).first().evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    });
 }
 
 /**
@@ -116,7 +119,10 @@ export function boxOf(page: Page, selector: string): Promise<{ left: number; rig
  */
 export function characterOrder(page: Page, selector: string): Promise<{ text: string; firstX: number; lastX: number; direction: string }> {
   // biome-ignore lint/security/noGlobalEval: the function is sent as source text, so the test runner's transpiler cannot add helpers the page lacks
-  return page.locator(selector).first().evaluate((el, source) => (0, eval)(source)(el), CHARACTER_ORDER) as Promise<{ text: string; firstX: number; lastX: number; direction: string }>;
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el, source) => (0, eval)(source)(el), CHARACTER_ORDER) as Promise<{ text: string; firstX: number; lastX: number; direction: string }>;
 }
 
 const CHARACTER_ORDER = `(el) => {

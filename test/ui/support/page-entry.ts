@@ -14,7 +14,8 @@ const QR_SVG =
 
 function files(count: number): FileEntry[] {
   const out: FileEntry[] = [];
-  for (let i = 0; i < count; i++) out.push({ path: `folder${String(Math.floor(i / 1000)).padStart(3, '0')}/file${String(i).padStart(6, '0')}.bin`, size: 1000 + i, mtimeMs: 0 });
+  for (let i = 0; i < count; i++)
+    out.push({ path: `folder${String(Math.floor(i / 1000)).padStart(3, '0')}/file${String(i).padStart(6, '0')}.bin`, size: 1000 + i, mtimeMs: 0 });
   out.push({ path: 'readme.txt', size: 1234, mtimeMs: 0 });
   // Looks like "reportexe.pdf" when the override is obeyed.
   out.push({ path: 'report\u202Efdp.exe', size: 4321, mtimeMs: 0 });
@@ -22,10 +23,25 @@ function files(count: number): FileEntry[] {
 }
 
 function logs(count: number): LogEntry[] {
-  const categories: LogEntry['category'][] = ['Server Status', 'Connection', 'Authentication', 'File Transfer', 'Chat', 'Security', 'Security Alert', 'Error', 'Web'];
+  const categories: LogEntry['category'][] = [
+    'Server Status',
+    'Connection',
+    'Authentication',
+    'File Transfer',
+    'Chat',
+    'Security',
+    'Security Alert',
+    'Error',
+    'Web',
+  ];
   const out: LogEntry[] = [];
   for (let i = count - 1; i >= 0; i--) {
-    out.push({ time: new Date(Date.UTC(2024, 4, 1, 8, 0, 0) + i * 1000).toISOString(), category: categories[i % categories.length]!, address: `192.168.1.${(i % 200) + 2}`, message: `event number ${i}` });
+    out.push({
+      time: new Date(Date.UTC(2024, 4, 1, 8, 0, 0) + i * 1000).toISOString(),
+      category: categories[i % categories.length]!,
+      address: `192.168.1.${(i % 200) + 2}`,
+      message: `event number ${i}`,
+    });
   }
   return out;
 }
@@ -44,7 +60,16 @@ async function boot(): Promise<void> {
     webAccess: [{ url: 'https://192.168.1.20:5002/', qrText: 'https://192.168.1.20:5002/#fp', qrSvg: QR_SVG }],
   });
   const sessions = [
-    session({ id: 's1', name: 'laptop-ana', address: '192.168.1.31', status: 'downloading', currentFile: 'Photos/2024/beach.jpg', progress: 62, bytesPerSecond: 48_500_000, unread: 2 }),
+    session({
+      id: 's1',
+      name: 'laptop-ana',
+      address: '192.168.1.31',
+      status: 'downloading',
+      currentFile: 'Photos/2024/beach.jpg',
+      progress: 62,
+      bytesPerSecond: 48_500_000,
+      unread: 2,
+    }),
     session({ id: 's2', name: 'desk-bob', address: '192.168.1.44', connectedAt: '2024-05-01T10:02:00.000Z' }),
     session({ id: 's3', kind: 'web', name: '192.168.1.50', address: '192.168.1.50', connectedAt: '2024-05-01T10:03:00.000Z', chatReady: false }),
   ];
@@ -57,7 +82,9 @@ async function boot(): Promise<void> {
     .handle('server.sessions', () => sessions)
     .handle('session.warn', () => undefined)
     .handle('session.disconnect', () => undefined)
-    .handle('chat.history', ({ sessionId }) => [{ id: 1, sessionId, from: 'client', text: 'Hello! Can you share the 2024 photos?', time: '2024-05-01T10:04:00.000Z' }])
+    .handle('chat.history', ({ sessionId }) => [
+      { id: 1, sessionId, from: 'client', text: 'Hello! Can you share the 2024 photos?', time: '2024-05-01T10:04:00.000Z' },
+    ])
     .handle('chat.markRead', () => ({ unread: 0, totalUnread: 0 }))
     .handle('chat.send', ({ sessionId, text }) => ({ id: 99, sessionId, from: 'server', text, time: '2024-05-01T10:05:00.000Z' }))
     .handle('logs.query', () => logs(20_000))

@@ -36,7 +36,10 @@ test.after(async () => {
 });
 
 function emit(page: Page, event: string, payload: unknown): Promise<void> {
-  return page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
+  return page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [
+    event,
+    payload,
+  ] as const);
 }
 
 /** Screenshot, then the checks every screen passes in both languages. */
@@ -126,8 +129,18 @@ for (const lang of LANGUAGES) {
         await id('tab-clients').click();
         await id('session-row').first().waitFor();
         await emit(page, 'session.changed', {
-          id: 's3', kind: 'web', address: '192.168.1.50', name: '192.168.1.50', connectedAt: '2024-05-01T10:03:00.000Z',
-          status: 'downloading', currentFile: 'invoices/report\u202Efdp.exe', progress: 40, bytesSent: 0, bytesPerSecond: 1_000_000, chatReady: false, unread: 0,
+          id: 's3',
+          kind: 'web',
+          address: '192.168.1.50',
+          name: '192.168.1.50',
+          connectedAt: '2024-05-01T10:03:00.000Z',
+          status: 'downloading',
+          currentFile: 'invoices/report\u202Efdp.exe',
+          progress: 40,
+          bytesSent: 0,
+          bytesPerSecond: 1_000_000,
+          chatReady: false,
+          unread: 0,
         });
         await page.locator('[data-session-id="s3"] [data-testid="bidi-control"]').waitFor();
         await screen(page, lang, size, 'server-clients');
@@ -167,13 +180,29 @@ for (const lang of LANGUAGES) {
           t.api.handle('client.download', () => new Promise(() => undefined));
         });
         await id('download-button').click();
-        await emit(page, 'client.progress', { currentPath: 'folder042/file042123.bin', fileBytes: 700, fileSize: 1000, doneBytes: 42 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, filesDone: 42123, filesTotal: 100000, bytesPerSecond: 150 * 1024 ** 2, etaSeconds: 396 });
-        await emit(page, 'client.warning', { text: lang === 'fa' ? 'سرور تا ۵ دقیقه‌ی دیگر خاموش می‌شود' : 'The server will stop in 5 minutes', time: '2024-05-01T10:08:00.000Z' });
+        await emit(page, 'client.progress', {
+          currentPath: 'folder042/file042123.bin',
+          fileBytes: 700,
+          fileSize: 1000,
+          doneBytes: 42 * 1024 ** 3,
+          totalBytes: 100 * 1024 ** 3,
+          filesDone: 42123,
+          filesTotal: 100000,
+          bytesPerSecond: 150 * 1024 ** 2,
+          etaSeconds: 396,
+        });
+        await emit(page, 'client.warning', {
+          text: lang === 'fa' ? 'سرور تا ۵ دقیقه‌ی دیگر خاموش می‌شود' : 'The server will stop in 5 minutes',
+          time: '2024-05-01T10:08:00.000Z',
+        });
         await id('server-warning').waitFor();
         await screen(page, lang, size, 'client-downloading');
         await readsLeftToRight(page, '[data-testid="progress-current"]', 'folder042/file042123.bin');
         await mirrored(page, lang, '[data-testid="back-to-launcher"]', '[data-testid="client-phase"]', 'Back to Launcher and the phase badge');
-        const twisty = await page.locator('[data-testid="file-row"] [data-testid="file-expand"] svg').first().evaluate((e) => getComputedStyle(e).transform);
+        const twisty = await page
+          .locator('[data-testid="file-row"] [data-testid="file-expand"] svg')
+          .first()
+          .evaluate((e) => getComputedStyle(e).transform);
         assert.is(twisty === 'matrix(-1, 0, 0, 1, 0, 0)', lang === 'fa', `a closed folder's arrow points toward the line's end (${twisty})`);
         const eta = await id('progress-eta').textContent();
         assert.is(eta, lang === 'fa' ? '۶ دقیقه و ۳۶ ثانیه' : '6 min 36 s');
@@ -182,7 +211,11 @@ for (const lang of LANGUAGES) {
         await page.reload();
         await id('launcher-client').waitFor();
         await page.evaluate((fp) => {
-          const t = (window as unknown as { pssTest: { api: { handle(c: string, h: () => unknown): void; emit(e: string, p: unknown): void }; clientState: (o: object) => unknown } }).pssTest;
+          const t = (
+            window as unknown as {
+              pssTest: { api: { handle(c: string, h: () => unknown): void; emit(e: string, p: unknown): void }; clientState: (o: object) => unknown };
+            }
+          ).pssTest;
           t.api.handle('client.connect', () => {
             t.api.emit('client.state', t.clientState({ phase: 'awaiting-trust', fingerprint: fp, shortFingerprint: '3A7F 09B2 55E1 D0C4' }));
             return new Promise(() => undefined);

@@ -22,7 +22,10 @@ let page: Page;
 const id = (testid: string) => page.locator(`[data-testid="${testid}"]`);
 
 async function emit(event: string, payload: unknown): Promise<void> {
-  await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [event, payload] as const);
+  await page.evaluate(([e, p]) => (window as unknown as { pssTest: { api: { emit(e: string, p: unknown): void } } }).pssTest.api.emit(e as string, p), [
+    event,
+    payload,
+  ] as const);
 }
 
 /** A screenshot under test-artifacts/, after checking the screen draws no emoji. */
@@ -47,7 +50,12 @@ test.after(async () => {
 browserTest('Launcher: Launch Server, Launch Client and EXIT', async () => {
   assert.ok(browser, 'Chromium launched');
   await id('launcher-server').waitFor();
-  assert.is(await id('launcher-client').textContent().then((s) => s?.trim()), 'Launch Client');
+  assert.is(
+    await id('launcher-client')
+      .textContent()
+      .then((s) => s?.trim()),
+    'Launch Client',
+  );
   assert.ok(await id('launcher-exit').isVisible());
   assert.equal(await pictographs(page), [], 'no emoji: the icons are bundled SVG');
   const icons = await iconsShown(page);
@@ -62,14 +70,26 @@ browserTest('Launcher: English / فارسی switches the whole interface, mirror
   await id('language-fa').click();
   await page.waitForFunction(() => document.documentElement.dir === 'rtl');
   assert.is(await page.evaluate(() => document.documentElement.lang), 'fa');
-  assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'اجرای سرور');
+  assert.is(
+    await id('launcher-server')
+      .textContent()
+      .then((s) => s?.trim()),
+    'اجرای سرور',
+  );
   assert.is(await id('language-fa').getAttribute('aria-pressed'), 'true');
-  const stored = await page.evaluate(() => (window as unknown as { pssTest: { shell: { storage: Map<string, string> } } }).pssTest.shell.storage.get('pss-settings'));
+  const stored = await page.evaluate(() =>
+    (window as unknown as { pssTest: { shell: { storage: Map<string, string> } } }).pssTest.shell.storage.get('pss-settings'),
+  );
   assert.is(JSON.parse(stored!).language, 'fa');
   await shot('ui-launcher-fa');
   await id('language-en').click();
   await page.waitForFunction(() => document.documentElement.dir === 'ltr');
-  assert.is(await id('launcher-server').textContent().then((s) => s?.trim()), 'Launch Server');
+  assert.is(
+    await id('launcher-server')
+      .textContent()
+      .then((s) => s?.trim()),
+    'Launch Server',
+  );
 });
 
 browserTest('First run follows the system language', async () => {
@@ -123,13 +143,33 @@ browserTest('Server, Client Management: live table, Send Warning asks for the te
   await page.locator('[data-testid="session-row"]').first().waitFor();
   assert.is(await id('session-row').count(), 3);
   await emit('session.changed', {
-    id: 's2', kind: 'desktop', address: '192.168.1.44', name: 'desk-bob', connectedAt: '2024-05-01T10:02:00.000Z',
-    status: 'downloading', currentFile: 'Videos/talk.mkv', progress: 18, bytesSent: 0, bytesPerSecond: 12_000_000, chatReady: true, unread: 0,
+    id: 's2',
+    kind: 'desktop',
+    address: '192.168.1.44',
+    name: 'desk-bob',
+    connectedAt: '2024-05-01T10:02:00.000Z',
+    status: 'downloading',
+    currentFile: 'Videos/talk.mkv',
+    progress: 18,
+    bytesSent: 0,
+    bytesPerSecond: 12_000_000,
+    chatReady: true,
+    unread: 0,
   });
   await page.locator('[data-testid="session-row"][data-session-id="s2"] [data-testid="session-status"]').filter({ hasText: 'Downloading' }).waitFor();
   await emit('session.changed', {
-    id: 's3', kind: 'web', address: '192.168.1.50', name: '192.168.1.50', connectedAt: '2024-05-01T10:03:00.000Z',
-    status: 'downloading', currentFile: 'invoices/report\u202Efdp.exe', progress: 40, bytesSent: 0, bytesPerSecond: 1_000_000, chatReady: false, unread: 0,
+    id: 's3',
+    kind: 'web',
+    address: '192.168.1.50',
+    name: '192.168.1.50',
+    connectedAt: '2024-05-01T10:03:00.000Z',
+    status: 'downloading',
+    currentFile: 'invoices/report\u202Efdp.exe',
+    progress: 40,
+    bytesSent: 0,
+    bytesPerSecond: 1_000_000,
+    chatReady: false,
+    unread: 0,
   });
   const file = page.locator('[data-testid="session-row"][data-session-id="s3"] [data-testid="session-file"]');
   await file.locator('[data-testid="bidi-control"]').waitFor();
@@ -225,7 +265,13 @@ browserTest('Client: auto-dot typing, 100,000-file tree, Select All, progress', 
   const spoofed = page.locator('[data-testid="file-row"][data-path="report\u202Efdp.exe"]');
   assert.is(await spoofed.locator('[data-testid="bidi-control"]').textContent(), 'U+202E', 'the override is shown, not obeyed');
   assert.ok(await spoofed.locator('[data-testid="bidi-warning"]').isVisible(), 'and the name is marked');
-  assert.is(await spoofed.locator('.name').textContent().then((s) => s!.trim()), 'reportU+202Efdp.exe');
+  assert.is(
+    await spoofed
+      .locator('.name')
+      .textContent()
+      .then((s) => s!.trim()),
+    'reportU+202Efdp.exe',
+  );
   await page.keyboard.press('Space');
   assert.match((await id('selection-summary').textContent())!, /Selected 100,001 files/, 'Space unticks the active row');
   await id('choose-destination').click();
@@ -238,7 +284,17 @@ browserTest('Client: auto-dot typing, 100,000-file tree, Select All, progress', 
     t.api.handle('client.download', () => new Promise((resolve) => Object.assign(window, { finishDownload: resolve })));
   });
   await id('download-button').click();
-  await emit('client.progress', { currentPath: 'folder042/file042123.bin', fileBytes: 700, fileSize: 1000, doneBytes: 42 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, filesDone: 42123, filesTotal: 100000, bytesPerSecond: 150 * 1024 ** 2, etaSeconds: 396 });
+  await emit('client.progress', {
+    currentPath: 'folder042/file042123.bin',
+    fileBytes: 700,
+    fileSize: 1000,
+    doneBytes: 42 * 1024 ** 3,
+    totalBytes: 100 * 1024 ** 3,
+    filesDone: 42123,
+    filesTotal: 100000,
+    bytesPerSecond: 150 * 1024 ** 2,
+    etaSeconds: 396,
+  });
   await emit('client.chat', { id: 3, sessionId: 's', from: 'server', text: 'Hi from the admin', time: '2024-05-01T10:08:00.000Z', unread: 1 });
   await emit('client.warning', { text: 'The server will stop in 5 minutes', time: '2024-05-01T10:08:00.000Z' });
   await id('progress-eta').filter({ hasText: '6 min 36 s' }).waitFor();
@@ -259,10 +315,26 @@ browserTest('Client: a failed download turns the button into Retry Download', as
   assert.match((await id('download-button').textContent())!, /Download Selected/);
   await emit('client.file', { path: 'folder042/Song: Remix?.mp3', status: 'done', savedAs: 'folder042/Song\uFF1A Remix\uFF1F.mp3' });
   await emit('client.file', { path: 'folder042/file042123.bin', status: 'failed', code: 'CONNECTION_LOST', message: 'the connection was lost' });
-  await emit('client.state', { phase: 'disconnected', server: '192.168.1.20:5000', fingerprint: null, shortFingerprint: null, canRetry: true, chatReady: false, unread: 0, status: '' });
+  await emit('client.state', {
+    phase: 'disconnected',
+    server: '192.168.1.20:5000',
+    fingerprint: null,
+    shortFingerprint: null,
+    canRetry: true,
+    chatReady: false,
+    unread: 0,
+    status: '',
+  });
   await page.evaluate(() => {
     const finish = (window as unknown as { finishDownload: (s: unknown) => void }).finishDownload;
-    finish({ ok: false, cancelled: false, files: [{ path: 'folder042/file042123.bin', status: 'failed' }], bytes: 0, durationMs: 5, destination: '/home/bob/Downloads/from-ana' });
+    finish({
+      ok: false,
+      cancelled: false,
+      files: [{ path: 'folder042/file042123.bin', status: 'failed' }],
+      bytes: 0,
+      durationMs: 5,
+      destination: '/home/bob/Downloads/from-ana',
+    });
   });
   await id('download-button').filter({ hasText: 'Retry Download' }).waitFor();
   assert.ok(await id('download-button').isEnabled(), 'Retry works even though the connection is gone');
@@ -274,13 +346,28 @@ browserTest('Client: a failed download turns the button into Retry Download', as
 
 browserTest('Client: first-contact fingerprint prompt and the changed-certificate alarm', async () => {
   assert.ok(browser, 'Chromium launched');
-  assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors so far');
+  assert.equal(
+    recorded!.errors.map((e) => e.message),
+    [],
+    'no page errors so far',
+  );
   await page.reload();
   await id('launcher-client').waitFor();
   await page.evaluate(() => {
-    const t = (window as unknown as { pssTest: { api: { handle(c: string, h: () => unknown): void; emit(e: string, p: unknown): void }; clientState: (o: object) => unknown } }).pssTest;
+    const t = (
+      window as unknown as {
+        pssTest: { api: { handle(c: string, h: () => unknown): void; emit(e: string, p: unknown): void }; clientState: (o: object) => unknown };
+      }
+    ).pssTest;
     t.api.handle('client.connect', () => {
-      t.api.emit('client.state', t.clientState({ phase: 'awaiting-trust', fingerprint: '3A:7F:09:B2:55:E1:D0:C4:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:12:34:56:78:9A:BC:DE:F0', shortFingerprint: '3A7F 09B2 55E1 D0C4' }));
+      t.api.emit(
+        'client.state',
+        t.clientState({
+          phase: 'awaiting-trust',
+          fingerprint: '3A:7F:09:B2:55:E1:D0:C4:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:12:34:56:78:9A:BC:DE:F0',
+          shortFingerprint: '3A7F 09B2 55E1 D0C4',
+        }),
+      );
       return new Promise(() => undefined);
     });
   });
@@ -294,7 +381,11 @@ browserTest('Client: first-contact fingerprint prompt and the changed-certificat
   await id('launcher-client').waitFor();
   await page.evaluate(() => {
     const t = (window as unknown as { pssTest: { api: { fail(c: string, code: string, m: string): void } } }).pssTest;
-    t.api.fail('client.connect', 'PIN_MISMATCH', 'WARNING: the certificate of 192.168.1.20:5000 has CHANGED. Pinned AA:…, presented BB:…. Someone may be intercepting the connection. Nothing was sent.');
+    t.api.fail(
+      'client.connect',
+      'PIN_MISMATCH',
+      'WARNING: the certificate of 192.168.1.20:5000 has CHANGED. Pinned AA:…, presented BB:…. Someone may be intercepting the connection. Nothing was sent.',
+    );
   });
   await id('launcher-client').click();
   await id('client-host').fill('192.168.1.20');
@@ -302,7 +393,11 @@ browserTest('Client: first-contact fingerprint prompt and the changed-certificat
   await id('pin-alert').waitFor();
   assert.match((await id('pin-alert').textContent())!, /has CHANGED/);
   await shot('ui-client-pin-alert');
-  assert.equal(recorded!.errors.map((e) => e.message), [], 'no page errors');
+  assert.equal(
+    recorded!.errors.map((e) => e.message),
+    [],
+    'no page errors',
+  );
 });
 
 test.run();

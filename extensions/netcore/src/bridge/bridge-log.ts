@@ -19,7 +19,10 @@ export class BridgeLog {
   private size = 0;
 
   /** Opens (creates) logs/bridge.log in `dataDir`; writes are synchronous so a crash loses nothing. */
-  constructor(dataDir: string, private readonly maxBytes = BRIDGE_LOG_MAX_BYTES) {
+  constructor(
+    dataDir: string,
+    private readonly maxBytes = BRIDGE_LOG_MAX_BYTES,
+  ) {
     const dir = join(dataDir, LOG_DIR_NAME);
     mkdirSync(dir, { recursive: true, mode: LOG_DIR_MODE });
     this.path = join(dir, BRIDGE_LOG_FILE);
@@ -50,7 +53,8 @@ export class BridgeLog {
   private write(level: BridgeLogLevel, message: string, fields: Record<string, unknown>): void {
     if (this.fd === undefined) return;
     let line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
-    if (line.length > MAX_LINE_CHARS) line = JSON.stringify({ time: new Date().toISOString(), level, message: message.slice(0, MAX_LINE_CHARS - 200), cut: true });
+    if (line.length > MAX_LINE_CHARS)
+      line = JSON.stringify({ time: new Date().toISOString(), level, message: message.slice(0, MAX_LINE_CHARS - 200), cut: true });
     const bytes = Buffer.from(`${line}\n`, 'utf8');
     if (this.size + bytes.length > this.maxBytes) this.rotate();
     try {

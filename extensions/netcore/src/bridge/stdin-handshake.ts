@@ -53,10 +53,7 @@ export function readHandshake(
       }
     };
     const onError = (err: Error) => finish(new PssError(ErrorCode.BAD_MESSAGE, `reading standard input failed: ${err.message}`));
-    const timer = setTimeout(
-      () => finish(new PssError(ErrorCode.TIMEOUT, `no start-up data on standard input within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new PssError(ErrorCode.TIMEOUT, `no start-up data on standard input within ${timeoutMs} ms`)), timeoutMs);
     input.on('data', onData).once('end', onEnd).once('error', onError);
   });
 }
@@ -80,7 +77,7 @@ export function parseHandshake(text: string): Handshake {
   const token = tokenField(v, 'nlToken');
   const extensionId = tokenField(v, 'nlExtensionId');
   // Older releases sent no connect token: it is the part of the access token after the dot.
-  const connectToken = v.nlConnectToken === undefined ? token.split('.')[1] ?? '' : tokenField(v, 'nlConnectToken');
+  const connectToken = v.nlConnectToken === undefined ? (token.split('.')[1] ?? '') : tokenField(v, 'nlConnectToken');
   if (!TOKEN_CHARS.test(connectToken)) throw new PssError(ErrorCode.BAD_MESSAGE, 'nlConnectToken is missing or malformed');
   return { port, token, connectToken, extensionId };
 }

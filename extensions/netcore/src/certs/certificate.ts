@@ -145,10 +145,7 @@ function machineAltNames(): AltName[] {
       if (isIP(address) !== 0) ips.add(address);
     }
   }
-  return [
-    ...[...dns].map((value): AltName => ({ type: 2, value })),
-    ...[...ips].map((ip): AltName => ({ type: 7, ip })),
-  ];
+  return [...[...dns].map((value): AltName => ({ type: 2, value })), ...[...ips].map((ip): AltName => ({ type: 7, ip }))];
 }
 
 /** SHA-256 of the certificate's DER, formatted like Node's `fingerprint256`. */

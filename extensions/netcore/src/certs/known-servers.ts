@@ -183,8 +183,7 @@ export class KnownServers {
   private corrupt(problem: string, cause?: unknown): PssError {
     return new PssError(
       ErrorCode.CERT_FAILED,
-      `the known servers file ${this.file} cannot be used: ${problem}. ` +
-        'It was left untouched; fix it, or move it away to forget every pinned server.',
+      `the known servers file ${this.file} cannot be used: ${problem}. ` + 'It was left untouched; fix it, or move it away to forget every pinned server.',
       cause === undefined ? {} : { cause },
     );
   }

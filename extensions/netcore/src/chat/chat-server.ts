@@ -3,7 +3,15 @@
 // address it comes from — and lives and dies with that session.
 import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
-import { BUSY_RETRY_MS, CHAT_MAX_FRAME_BYTES, HELLO_TIMEOUT_MS, PENDING_MAX_FRAME_BYTES, PING_MAX_PER_WINDOW, PING_WINDOW_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import {
+  BUSY_RETRY_MS,
+  CHAT_MAX_FRAME_BYTES,
+  HELLO_TIMEOUT_MS,
+  PENDING_MAX_FRAME_BYTES,
+  PING_MAX_PER_WINDOW,
+  PING_WINDOW_MS,
+  TLS_HANDSHAKE_TIMEOUT_MS,
+} from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
@@ -121,7 +129,12 @@ export class ChatServer {
     });
     if (!ticket) {
       this.options.log(makeEntry(LogCategory.SECURITY, 'chat connection refused: too many connections are waiting to be admitted', { address }));
-      conn.end({ type: 'ERROR', code: ErrorCode.BUSY, message: 'too many connections are waiting to be admitted; try again shortly', retryAfterMs: BUSY_RETRY_MS });
+      conn.end({
+        type: 'ERROR',
+        code: ErrorCode.BUSY,
+        message: 'too many connections are waiting to be admitted; try again shortly',
+        retryAfterMs: BUSY_RETRY_MS,
+      });
     }
   }
 }

@@ -74,7 +74,17 @@ export async function getCommand(argv: string[]): Promise<number> {
     if (json) {
       const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
       process.stdout.write(
-        JSON.stringify({ event: 'done', ok: result.ok, files: result.files.length, failed: failed.length, renamed, bytes: result.bytes, durationMs: result.durationMs, destination, notOffered: listing.notShared }) + '\n',
+        JSON.stringify({
+          event: 'done',
+          ok: result.ok,
+          files: result.files.length,
+          failed: failed.length,
+          renamed,
+          bytes: result.bytes,
+          durationMs: result.durationMs,
+          destination,
+          notOffered: listing.notShared,
+        }) + '\n',
       );
     } else if (!toStdout) {
       process.stdout.write(
@@ -82,7 +92,10 @@ export async function getCommand(argv: string[]): Promise<number> {
           `${formatBytes(result.bytes)} in ${formatClockDuration(seconds)} (${formatSpeed(seconds > 0 ? result.bytes / seconds : 0)})\n`,
       );
       const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
-      if (renamed > 0) process.stdout.write(`${renamed} ${renamed === 1 ? 'file was' : 'files were'} saved under another name: this system cannot store ${renamed === 1 ? 'its name' : 'their names'}\n`);
+      if (renamed > 0)
+        process.stdout.write(
+          `${renamed} ${renamed === 1 ? 'file was' : 'files were'} saved under another name: this system cannot store ${renamed === 1 ? 'its name' : 'their names'}\n`,
+        );
       // Only --all fetches the whole share; then what the server left out is part of the answer.
       if (values.all && notSharedTotal(listing.notShared) > 0) process.stdout.write(`${describeNotShared(listing.notShared, 'not offered by the server')}\n`);
     }

@@ -70,10 +70,7 @@ export async function connectAndLogin(target: string | undefined, flags: ClientF
       trustNew: () => expectFingerprint !== undefined || flags['trust-new'] === true,
     }).catch((err: PssError) => {
       if (err.code === ErrorCode.PIN_UNKNOWN) {
-        throw new PssError(
-          ErrorCode.PIN_UNKNOWN,
-          `${err.message}; if it matches what the server shows, run again with --fingerprint <it> or --trust-new`,
-        );
+        throw new PssError(ErrorCode.PIN_UNKNOWN, `${err.message}; if it matches what the server shows, run again with --fingerprint <it> or --trust-new`);
       }
       throw err;
     });

@@ -108,7 +108,13 @@ export class BatchCommitter {
   private folderFlush(folder: string): Promise<FolderFlush> {
     let found = this.folders.get(folder);
     if (!found) {
-      found = Promise.all([this.flusherFor(folder), stat(folder).then((s) => s.dev, () => -1)]).then(([flush, device]) => ({
+      found = Promise.all([
+        this.flusherFor(folder),
+        stat(folder).then(
+          (s) => s.dev,
+          () => -1,
+        ),
+      ]).then(([flush, device]) => ({
         flush: device < 0 ? undefined : flush,
         device,
       }));
@@ -186,7 +192,11 @@ function flushed(flush: Flush | undefined): Promise<boolean> {
 async function commit(batch: Queued[], flush: Flush | undefined): Promise<void> {
   // 1. Every .part written and made durable: synced each, or the file system flushed once
   //    (and each synced after all if that flush did not succeed).
-  let written = await eachFile(batch, batch.map(() => true), (file) => writePart(file, flush === undefined));
+  let written = await eachFile(
+    batch,
+    batch.map(() => true),
+    (file) => writePart(file, flush === undefined),
+  );
   let whole = flush !== undefined && (await flushed(flush));
   if (flush && !whole) written = await eachFile(batch, written, syncPart);
   // 2. Only then the final names.

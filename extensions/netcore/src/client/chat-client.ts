@@ -26,33 +26,37 @@ export class ChatClient {
     let settle: { resolve: () => void; reject: (e: PssError) => void } | undefined;
     const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     let closedError: PssError | undefined;
-    const conn = new FramedSocket(socket, {
-      control: (raw) => {
-        const m = parseChatServerMessage(raw);
-        switch (m.type) {
-          case 'CHAT_OK':
-            return settle?.resolve();
-          case 'MSG_S2C':
-            return handlers.message({ id: m.id, text: m.text, time: m.time });
-          case 'WARN_S2C':
-            return handlers.warning({ text: m.text, time: m.time });
-          case 'ERROR':
-            closedError = deserializeError(m);
-            return settle?.reject(closedError);
-          case 'PONG':
-            return;
-        }
+    const conn = new FramedSocket(
+      socket,
+      {
+        control: (raw) => {
+          const m = parseChatServerMessage(raw);
+          switch (m.type) {
+            case 'CHAT_OK':
+              return settle?.resolve();
+            case 'MSG_S2C':
+              return handlers.message({ id: m.id, text: m.text, time: m.time });
+            case 'WARN_S2C':
+              return handlers.warning({ text: m.text, time: m.time });
+            case 'ERROR':
+              closedError = deserializeError(m);
+              return settle?.reject(closedError);
+            case 'PONG':
+              return;
+          }
+        },
+        data: () => {
+          throw new PssError(ErrorCode.BAD_FRAME, 'the chat port carries no data frames');
+        },
+        failure: (err) => conn.destroy(err),
+        closed: (err) => {
+          const why = closedError ?? err ?? new PssError(ErrorCode.CONNECTION_LOST, 'the chat connection closed');
+          settle?.reject(why);
+          handlers.closed(why);
+        },
       },
-      data: () => {
-        throw new PssError(ErrorCode.BAD_FRAME, 'the chat port carries no data frames');
-      },
-      failure: (err) => conn.destroy(err),
-      closed: (err) => {
-        const why = closedError ?? err ?? new PssError(ErrorCode.CONNECTION_LOST, 'the chat connection closed');
-        settle?.reject(why);
-        handlers.closed(why);
-      },
-    }, tap);
+      tap,
+    );
     const timer = setTimeout(() => conn.destroy(new PssError(ErrorCode.TIMEOUT, 'the chat port did not answer')), timeoutMs);
     conn.send({ type: 'CHAT_HELLO', token: main.token });
     try {

@@ -124,19 +124,23 @@ export class ServerConnection {
     this.hostPort = hostPort;
     this.fingerprint256 = fingerprint256;
     this.replyTimeoutMs = replyTimeoutMs;
-    this.conn = new FramedSocket(socket, {
-      control: (raw) => {
-        this.sawFrame();
-        this.onControl(raw);
+    this.conn = new FramedSocket(
+      socket,
+      {
+        control: (raw) => {
+          this.sawFrame();
+          this.onControl(raw);
+        },
+        data: (bytes, end) => {
+          this.sawFrame();
+          if (!this.receiver) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'data arrived outside a download');
+          this.receiver.data(bytes, end);
+        },
+        failure: (err) => this.fail(err),
+        closed: (err) => this.fail(err ?? new PssError(ErrorCode.CONNECTION_LOST, 'the server closed the connection')),
       },
-      data: (bytes, end) => {
-        this.sawFrame();
-        if (!this.receiver) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'data arrived outside a download');
-        this.receiver.data(bytes, end);
-      },
-      failure: (err) => this.fail(err),
-      closed: (err) => this.fail(err ?? new PssError(ErrorCode.CONNECTION_LOST, 'the server closed the connection')),
-    }, tap);
+      tap,
+    );
   }
 
   /**
@@ -297,16 +301,19 @@ export class ServerConnection {
     this.lastFrameAt = Date.now();
     this.pinged = false;
     const quietMs = this.replyTimeoutMs;
-    this.watchdog = setInterval(() => {
-      if (this.pausedByUs || this.failure) return;
-      const quiet = Date.now() - this.lastFrameAt;
-      if (quiet >= 2 * quietMs) {
-        this.fail(new PssError(ErrorCode.TIMEOUT, `${this.hostPort} sent nothing for ${Math.round(quiet / 1000)} s`));
-      } else if (quiet >= quietMs && !this.pinged) {
-        this.pinged = true;
-        this.conn.send({ type: 'PING', id: ++this.pingId });
-      }
-    }, Math.max(20, Math.floor(quietMs / 4)));
+    this.watchdog = setInterval(
+      () => {
+        if (this.pausedByUs || this.failure) return;
+        const quiet = Date.now() - this.lastFrameAt;
+        if (quiet >= 2 * quietMs) {
+          this.fail(new PssError(ErrorCode.TIMEOUT, `${this.hostPort} sent nothing for ${Math.round(quiet / 1000)} s`));
+        } else if (quiet >= quietMs && !this.pinged) {
+          this.pinged = true;
+          this.conn.send({ type: 'PING', id: ++this.pingId });
+        }
+      },
+      Math.max(20, Math.floor(quietMs / 4)),
+    );
     this.watchdog.unref();
   }
 

@@ -234,7 +234,11 @@ export class Download {
     // A small whole file stays in memory until it is checked, then goes to disk in a batch.
     const small = !this.options.output && m.offset === 0 && m.size <= SMALL_FILE_MAX_BYTES;
     const digest = m.offset === 0 && !small ? digestFor(this.options.pool, m.size) : undefined;
-    const sink = small ? new MemorySink(m.size, this.committer) : this.options.output ? new StreamSink(this.options.output, digest) : this.openPart(item, m, digest);
+    const sink = small
+      ? new MemorySink(m.size, this.committer)
+      : this.options.output
+        ? new StreamSink(this.options.output, digest)
+        : this.openPart(item, m, digest);
     this.current = { item, begin: m, sink, digest, received: 0 };
     this.totalBytes += m.size - item.entry.size;
     this.emitProgress(false);
@@ -243,7 +247,9 @@ export class Download {
   private openPart(item: PlannedItem, m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>, digest: BlockDigest | undefined): FileSink {
     // Record the version this .part belongs to before any byte of it reaches the disk.
     const metaWritten =
-      m.offset > 0 ? Promise.resolve() : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs, name: basename(item.target) });
+      m.offset > 0
+        ? Promise.resolve()
+        : writePartMeta(item.target, { version: 1, path: m.path, size: m.size, mtimeMs: m.mtimeMs, name: basename(item.target) });
     return new FileSink(partPath(item.target), m.offset, metaWritten, digest, (err) => this.onSinkError(err));
   }
 
@@ -311,7 +317,13 @@ export class Download {
       throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; nothing was written`);
     }
     await this.committer
-      .add({ part: partPath(item.target), target: item.target, bytes: sink.bytes, mtimeMs: begin.mtimeMs, ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}) })
+      .add({
+        part: partPath(item.target),
+        target: item.target,
+        bytes: sink.bytes,
+        mtimeMs: begin.mtimeMs,
+        ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}),
+      })
       .catch((err: PssError) => {
         this.onSinkError(err);
         throw err;
@@ -352,9 +364,11 @@ export class Download {
     this.current = undefined;
     if (cur) {
       this.finalizers.push(
-        cur.sink.abort().then(() =>
-          this.record({ path: cur.item.entry.path, status: 'failed', code: err.code, message: `${err.message}; run again to resume`, bytes: cur.received }),
-        ),
+        cur.sink
+          .abort()
+          .then(() =>
+            this.record({ path: cur.item.entry.path, status: 'failed', code: err.code, message: `${err.message}; run again to resume`, bytes: cur.received }),
+          ),
       );
     }
     const b = this.batchDone;

@@ -186,4 +186,3 @@ export class Core {
     return out;
   }
 }
-

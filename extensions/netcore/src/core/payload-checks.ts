@@ -32,7 +32,10 @@ export const check = {
     const settings: ServerSettings = {
       sharePath: text(p.sharePath, 'the share path'),
       port: p.port === undefined ? DEFAULT_MAIN_PORT : port(p.port),
-      maxClients: typeof p.maxClients === 'number' && Number.isInteger(p.maxClients) && p.maxClients >= 1 && p.maxClients <= MAX_MAX_CLIENTS ? p.maxClients : bad(`max clients must be from 1 to ${MAX_MAX_CLIENTS}`),
+      maxClients:
+        typeof p.maxClients === 'number' && Number.isInteger(p.maxClients) && p.maxClients >= 1 && p.maxClients <= MAX_MAX_CLIENTS
+          ? p.maxClients
+          : bad(`max clients must be from 1 to ${MAX_MAX_CLIENTS}`),
     };
     if (p.password !== undefined) {
       const password = text(p.password, 'the password');

@@ -181,10 +181,7 @@ function chatFromClient(chats: ChatStore, sessions: SessionRegistry, log: LogSin
   };
 }
 
-function webContextFor(
-  o: ServerOptions,
-  parts: Pick<WebContext, 'share' | 'login' | 'admission' | 'registry'> & { fingerprint256: string },
-): WebContext {
+function webContextFor(o: ServerOptions, parts: Pick<WebContext, 'share' | 'login' | 'admission' | 'registry'> & { fingerprint256: string }): WebContext {
   const t = o.webTimeouts ?? {};
   const socketIdleMs = t.socketIdleMs ?? WEB_SOCKET_IDLE_MS;
   const sessionIdleMs = t.sessionIdleMs ?? WEB_SESSION_IDLE_MS;

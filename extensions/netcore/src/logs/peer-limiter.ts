@@ -71,9 +71,7 @@ export class PeerLogLimiter {
   private summarise(address: string, w: Window): void {
     if (w.dropped === 0) return;
     const seconds = Math.round(this.options.windowMs / 1000);
-    this.next(
-      makeEntry(LogCategory.SECURITY, `${w.dropped} more entries caused by this address within ${seconds} s were left out of the log`, { address }),
-    );
+    this.next(makeEntry(LogCategory.SECURITY, `${w.dropped} more entries caused by this address within ${seconds} s were left out of the log`, { address }));
     w.dropped = 0;
   }
 }

@@ -5,7 +5,16 @@
 // only that socket).
 import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
-import { BUSY_RETRY_MS, FRAME_BUDGET_BYTES, FRAMES_PER_TURN, REQUEST_BUDGET_BYTES, HELLO_TIMEOUT_MS, IDLE_TIMEOUT_MS, LOGIN_TIMEOUT_MS, TLS_HANDSHAKE_TIMEOUT_MS } from '../constants';
+import {
+  BUSY_RETRY_MS,
+  FRAME_BUDGET_BYTES,
+  FRAMES_PER_TURN,
+  REQUEST_BUDGET_BYTES,
+  HELLO_TIMEOUT_MS,
+  IDLE_TIMEOUT_MS,
+  LOGIN_TIMEOUT_MS,
+  TLS_HANDSHAKE_TIMEOUT_MS,
+} from '../constants';
 import { ErrorCode } from '../errors';
 import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import type { WorkerPool } from '../workers/pool';

@@ -1,7 +1,18 @@
 // One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
 import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { BUSY_RETRY_MS, FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_BUDGET_MIN_BYTES, PING_MAX_PER_WINDOW, PING_WINDOW_MS, FRAME_HEADER_BYTES, LIST_PAGE_TARGET_BYTES, PENDING_MAX_FRAME_BYTES, PRODUCT_VERSION, PROTOCOL_VERSION } from '../constants';
+import {
+  BUSY_RETRY_MS,
+  FILE_ERRORS_LOGGED_PER_REQUEST,
+  FRAME_BUDGET_MIN_BYTES,
+  PING_MAX_PER_WINDOW,
+  PING_WINDOW_MS,
+  FRAME_HEADER_BYTES,
+  LIST_PAGE_TARGET_BYTES,
+  PENDING_MAX_FRAME_BYTES,
+  PRODUCT_VERSION,
+  PROTOCOL_VERSION,
+} from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
@@ -176,7 +187,8 @@ export class Session implements WaitingConnection, ClientSession {
         // Before login a PING could hold a slot open forever; only sessions may keep alive.
         if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
         // PING keeps an idle session alive; a flood of them is not that.
-        if (!this.pings.allow()) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, `more than ${PING_MAX_PER_WINDOW} PINGs within ${PING_WINDOW_MS / 1000} s`));
+        if (!this.pings.allow())
+          return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, `more than ${PING_MAX_PER_WINDOW} PINGs within ${PING_WINDOW_MS / 1000} s`));
         return this.send({ type: 'PONG', id: msg.id });
       case 'BYE':
         return this.conn.end();

@@ -5,9 +5,7 @@ import { ErrorCode, PssError } from '../errors';
 
 export type ChatClientMessage =
   /** First message on a chat connection: the token from the main-port login. */
-  | { type: 'CHAT_HELLO'; token: string }
-  | { type: 'MSG_C2S'; text: string }
-  | { type: 'PING'; id: number };
+  { type: 'CHAT_HELLO'; token: string } | { type: 'MSG_C2S'; text: string } | { type: 'PING'; id: number };
 
 export type ChatServerMessage =
   | { type: 'CHAT_OK'; sessionId: string }

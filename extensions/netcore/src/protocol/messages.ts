@@ -1,10 +1,6 @@
 // Control messages (PROTOCOL.md §4) and their validation. Anything that does not match
 // its schema is a BAD_MESSAGE; unknown types are errors, never ignored silently.
-import {
-  MAX_DISPLAY_NAME_CHARS,
-  MAX_FILES_PER_REQUEST,
-  MAX_PASSWORD_BYTES,
-} from '../constants';
+import { MAX_DISPLAY_NAME_CHARS, MAX_FILES_PER_REQUEST, MAX_PASSWORD_BYTES } from '../constants';
 import { ErrorCode, PssError, isErrorCode } from '../errors';
 import { chatText } from './chat-messages';
 import { isNotSharedReason, type NotSharedCounts } from './not-shared';

@@ -32,9 +32,7 @@ const SCRYPT_OPTIONS: ScryptOptions = {
 
 function derive(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, SCRYPT_KEY_BYTES, SCRYPT_OPTIONS, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
+    scrypt(password.normalize('NFC'), salt, SCRYPT_KEY_BYTES, SCRYPT_OPTIONS, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
@@ -259,7 +257,10 @@ export function verdictEntry(verdict: LoginVerdict, port: string): { category: L
     case ErrorCode.AUTH_FAILED:
       return { category: LogCategory.AUTHENTICATION, message: `${port} failed: wrong password` };
     case ErrorCode.LOCKED_OUT:
-      return { category: LogCategory.SECURITY_ALERT, message: verdict.evaluated ? `${port} failed; address locked out` : `${port} refused: address is locked out` };
+      return {
+        category: LogCategory.SECURITY_ALERT,
+        message: verdict.evaluated ? `${port} failed; address locked out` : `${port} refused: address is locked out`,
+      };
     default:
       return { category: LogCategory.SECURITY, message: `${port} refused: too many logins waiting` };
   }

@@ -14,7 +14,13 @@ const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
 export const SMALL_READ_BYTES = 64 * 1024;
 
 /** Full-size data frames for every sender in the process; what a trim lets go is owed back. */
-export const processFrames = new SlabPool(FRAME_BYTES, FRAMES_PER_SLAB, SLAB_TRIM_INTERVAL_MS, (frame) => writeHeader(frame, FrameType.DATA, READ_CHUNK_BYTES), memoryReleased);
+export const processFrames = new SlabPool(
+  FRAME_BYTES,
+  FRAMES_PER_SLAB,
+  SLAB_TRIM_INTERVAL_MS,
+  (frame) => writeHeader(frame, FrameType.DATA, READ_CHUNK_BYTES),
+  memoryReleased,
+);
 
 /** What the reader needs of an open file: a FileHandle, or the read-ahead's descriptor. */
 export interface ReadableFile {

@@ -326,5 +326,4 @@ export class FramedSocket {
       this.handlers.failure(e);
     }
   }
-
 }

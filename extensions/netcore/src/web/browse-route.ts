@@ -27,6 +27,13 @@ export async function browseRoute(w: WebRequest, tail: string): Promise<void> {
     return sendError(w, err, `/browse/${tail}`);
   }
   const warnings = w.session ? w.session.warnings.splice(0) : [];
-  const page = renderListing({ ...chromeFor(w, warnings), folder, folders: listing.folders, files: listing.files, filter: filterOf(w.query), notShared: listing.notShared });
+  const page = renderListing({
+    ...chromeFor(w, warnings),
+    folder,
+    folders: listing.folders,
+    files: listing.files,
+    filter: filterOf(w.query),
+    notShared: listing.notShared,
+  });
   sendHtml(w.res, 200, page, w.method === 'HEAD');
 }

@@ -25,7 +25,10 @@ const NOT_FOR_FALLBACK = new RegExp(`[^\\x20-\\x7e]|[\\\\%/${WINDOWS_FORBIDDEN_C
 
 /** The name with every character NOT_FOR_FALLBACK names (`"` included) replaced by `_`. */
 function asciiFallback(name: string): string {
-  const out = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(NOT_FOR_FALLBACK, '_');
+  const out = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(NOT_FOR_FALLBACK, '_');
   return out.trim() === '' ? 'download' : out;
 }
 

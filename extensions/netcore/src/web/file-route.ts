@@ -42,7 +42,10 @@ export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
       return;
     }
     const rangeHeader = req.headers.range;
-    const range = rangeHeader !== undefined && ifRangeAllows(req.headers['if-range']?.toString(), etag, stat.mtimeMs) ? parseRange(rangeHeader, size) : { kind: 'full' as const };
+    const range =
+      rangeHeader !== undefined && ifRangeAllows(req.headers['if-range']?.toString(), etag, stat.mtimeMs)
+        ? parseRange(rangeHeader, size)
+        : { kind: 'full' as const };
     if (range.kind === 'unsatisfiable') {
       res.statusCode = 416;
       res.setHeader('Content-Range', `bytes */${size}`);
@@ -75,7 +78,13 @@ export async function fileRoute(w: WebRequest, tail: string): Promise<void> {
     } finally {
       session.finish(transfer);
     }
-    ctx.log(makeEntry(LogCategory.WEB, ok ? `download finished: ${path}` : `download stopped before the end: ${path} (${transfer.done - start} of ${end - start} bytes sent)`, who));
+    ctx.log(
+      makeEntry(
+        LogCategory.WEB,
+        ok ? `download finished: ${path}` : `download stopped before the end: ${path} (${transfer.done - start} of ${end - start} bytes sent)`,
+        who,
+      ),
+    );
   } catch (err) {
     ctx.log(makeEntry(LogCategory.ERROR, `web: reading ${path} failed: ${(err as Error).message}`, who));
     if (res.headersSent) res.destroy();

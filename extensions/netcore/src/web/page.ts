@@ -103,9 +103,7 @@ ${chrome.loggedIn ? html`<form method="post" action="/logout" class="logout"><bu
 </div>
 </header>`
     : html`<header class="bar"><span class="brand">${T.appName}</span></header>`;
-  const warnings = (chrome?.warnings ?? []).map(
-    (w) => html`<div class="warning" role="alert"><strong>${T.warning}:</strong> <bdi>${w}</bdi></div>`,
-  );
+  const warnings = (chrome?.warnings ?? []).map((w) => html`<div class="warning" role="alert"><strong>${T.warning}:</strong> <bdi>${w}</bdi></div>`);
   const footer = chrome
     ? html`<footer class="fingerprint">
 <p>${T.fingerprint}:</p>
@@ -143,7 +141,9 @@ function breadcrumbs(shareName: string, folder: string, T: WebText): SafeHtml {
   const crumbs = [html`<a href="${folderUrl('')}">${nameHtml(shareName, T)}</a>`];
   parts.forEach((name, i) => {
     const path = parts.slice(0, i + 1).join('/');
-    crumbs.push(i === parts.length - 1 ? html`<span aria-current="page">${nameHtml(name, T)}</span>` : html`<a href="${folderUrl(path)}">${nameHtml(name, T)}</a>`);
+    crumbs.push(
+      i === parts.length - 1 ? html`<span aria-current="page">${nameHtml(name, T)}</span>` : html`<a href="${folderUrl(path)}">${nameHtml(name, T)}</a>`,
+    );
   });
   return html`<nav class="crumbs" aria-label="${T.breadcrumbs}">${crumbs.map((c, i) => (i === 0 ? c : html`<span class="sep">/</span>${c}`))}</nav>`;
 }

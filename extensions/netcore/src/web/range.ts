@@ -2,10 +2,7 @@
 // request for several ranges is answered with the whole file, which RFC 9110 allows and
 // every download manager copes with; a malformed header is ignored the same way.
 
-export type RangeResult =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; /** Inclusive, as in Content-Range. */ end: number }
-  | { kind: 'unsatisfiable' };
+export type RangeResult = { kind: 'full' } | { kind: 'partial'; start: number /** Inclusive, as in Content-Range. */; end: number } | { kind: 'unsatisfiable' };
 
 const FULL: RangeResult = { kind: 'full' };
 const UNSATISFIABLE: RangeResult = { kind: 'unsatisfiable' };
@@ -22,7 +19,10 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   if (header === undefined) return FULL;
   const match = /^\s*bytes\s*=\s*(.*)$/i.exec(header);
   if (!match) return FULL;
-  const specs = match[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const specs = match[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (specs.length !== 1) return FULL;
   const spec = /^(\d*)\s*-\s*(\d*)$/.exec(specs[0]!);
   if (!spec) return FULL;

@@ -34,7 +34,10 @@ export function chromeFor(w: WebRequest, warnings: readonly string[] = []): Page
     lang: w.lang,
     // A folder page switches in place; any other page (a refusal, a file that is not
     // there) switches to the share's first page rather than repeating the request.
-    languages: WEB_LANGUAGES.map((lang) => ({ lang, href: w.pathname.startsWith('/browse/') ? languageHref(w.pathname, w.query, lang) : `/browse/?lang=${lang}` })),
+    languages: WEB_LANGUAGES.map((lang) => ({
+      lang,
+      href: w.pathname.startsWith('/browse/') ? languageHref(w.pathname, w.query, lang) : `/browse/?lang=${lang}`,
+    })),
   };
 }
 
@@ -70,7 +73,9 @@ export function sendError(w: WebRequest, err: unknown, what: string): void {
     case ErrorCode.TOO_MANY_FILES:
       return sendMessage(w, 400, { title: T.badRequestTitle, message: e.message, link: back });
     default:
-      w.ctx.log(makeEntry(LogCategory.ERROR, `web: ${shown} failed: ${(e as Error)?.message ?? String(err)}`, { sessionId: w.session?.id, address: w.address }));
+      w.ctx.log(
+        makeEntry(LogCategory.ERROR, `web: ${shown} failed: ${(e as Error)?.message ?? String(err)}`, { sessionId: w.session?.id, address: w.address }),
+      );
       return sendMessage(w, 500, { title: T.errorTitle, message: T.error, link: back });
   }
 }

@@ -78,7 +78,8 @@ async function route(w: WebRequest): Promise<void> {
   if (!w.session && cookie !== undefined) {
     addSetCookie(res, clearedSessionCookie());
     const reason = ctx.sessions.takeRevokedReason(cookie);
-    if (reason !== undefined) return sendMessage(w, 403, { title: T.disconnectedTitle, message: T.disconnected(reason), link: { href: '/browse/', text: T.backToFiles } });
+    if (reason !== undefined)
+      return sendMessage(w, 403, { title: T.disconnectedTitle, message: T.disconnected(reason), link: { href: '/browse/', text: T.backToFiles } });
   }
   if (pathname === '/login') return loginRoute(w);
   if (pathname === '/logout') {
@@ -102,7 +103,7 @@ async function route(w: WebRequest): Promise<void> {
 
   if (!w.session) {
     if (ctx.login) {
-      const login = `/login?next=${encodeURIComponent(which === 'browse' ? req.url ?? '/browse/' : '/browse/')}`;
+      const login = `/login?next=${encodeURIComponent(which === 'browse' ? (req.url ?? '/browse/') : '/browse/')}`;
       if (which === 'browse') return redirect(res, login);
       return sendMessage(w, 401, { title: T.loginRequiredTitle, message: T.loginRequired, link: { href: login, text: T.toLogin } });
     }

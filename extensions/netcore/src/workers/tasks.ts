@@ -24,9 +24,7 @@ export type WorkerTask =
   /** Builds a log export's .xlsx file from JSON rows (logs/xlsx-workbook.ts); bytes are transferred both ways. */
   | { kind: 'build-log-workbook'; id: number; rows: Uint8Array };
 
-export type WorkerReply =
-  | { id: number; ok: true; value: string | Uint8Array | null }
-  | { id: number; ok: false; error: SerializedError };
+export type WorkerReply = { id: number; ok: true; value: string | Uint8Array | null } | { id: number; ok: false; error: SerializedError };
 
 /** A SHA-256 fed block by block, in this thread or in a pool worker. */
 export interface BlockDigest {

@@ -22,9 +22,11 @@ export class PssBanner extends LitElement {
     const urgent = this.kind === 'error' || this.kind === 'warning' || this.kind === 'alarm';
     return html`<div class="banner" role=${urgent ? 'alert' : 'status'}>
       <div class="text"><slot></slot></div>
-      ${this.dismissible
-        ? html`<button class="icon-only" data-testid="banner-dismiss" aria-label=${t('common.dismiss')} title=${t('common.dismiss')} @click=${() => emit<null>(this, 'pss-banner-dismiss', null)}>${icon('close')}</button>`
-        : nothing}
+      ${
+        this.dismissible
+          ? html`<button class="icon-only" data-testid="banner-dismiss" aria-label=${t('common.dismiss')} title=${t('common.dismiss')} @click=${() => emit<null>(this, 'pss-banner-dismiss', null)}>${icon('close')}</button>`
+          : nothing
+      }
     </div>`;
   }
 }

@@ -14,12 +14,17 @@ export function ltrText(value: string) {
 /** A name, isolated; a name with bidi controls also gets a warning sign that says why. */
 export function nameText(name: string, options: { ltr?: boolean } = {}) {
   const controls = countBidiControls(name);
-  const parts = controls === 0 ? name : splitBidiControls(name).map((p) =>
-    p.code ? html`<span class="bidi-control" data-testid="bidi-control" title=${t('bidi.control', { code: p.code })}>${p.code}</span>` : p.text,
-  );
-  return html`${controls > 0
+  const parts =
+    controls === 0
+      ? name
+      : splitBidiControls(name).map((p) =>
+          p.code ? html`<span class="bidi-control" data-testid="bidi-control" title=${t('bidi.control', { code: p.code })}>${p.code}</span>` : p.text,
+        );
+  return html`${
+    controls > 0
       ? html`<span class="bidi-warning" role="img" data-testid="bidi-warning" aria-label=${t('bidi.warning', { n: controls })} title=${t('bidi.warning', { n: controls })}
           >${icon('warning')}</span
         >`
-      : nothing}<bdi dir=${options.ltr ? 'ltr' : 'auto'} data-spoofed=${controls > 0 ? 'true' : nothing}>${parts}</bdi>`;
+      : nothing
+  }<bdi dir=${options.ltr ? 'ltr' : 'auto'} data-spoofed=${controls > 0 ? 'true' : nothing}>${parts}</bdi>`;
 }

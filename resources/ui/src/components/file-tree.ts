@@ -133,7 +133,11 @@ export class PssFileTree extends LitElement {
   private rowAria = (i: number): RowAria => {
     const row = this.rows[i];
     if (!row) return {};
-    const aria: RowAria = { level: row.level, checked: row.check === 'mixed' ? 'mixed' : row.check === 'checked' ? 'true' : 'false', label: revealBidiControls(row.node.name) };
+    const aria: RowAria = {
+      level: row.level,
+      checked: row.check === 'mixed' ? 'mixed' : row.check === 'checked' ? 'true' : 'false',
+      label: revealBidiControls(row.node.name),
+    };
     if (row.node.isDir) aria.expanded = row.expanded;
     return aria;
   };

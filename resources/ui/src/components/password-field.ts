@@ -42,8 +42,9 @@ export class PssPasswordField extends PssTextBoxElement {
         ?disabled=${this.disabled}
         @input=${this.onInput}
         @keydown=${this.onKeydown}
-      />${this.showToggle
-        ? html`<label
+      />${
+        this.showToggle
+          ? html`<label
             ><input
               type="checkbox"
               data-testid="${this.testid}-show"
@@ -52,7 +53,8 @@ export class PssPasswordField extends PssTextBoxElement {
               @change=${(e: Event) => (this.shown = (e.target as HTMLInputElement).checked)}
             />${t('common.show')}</label
           >`
-        : null}`;
+          : null
+      }`;
   }
 }
 

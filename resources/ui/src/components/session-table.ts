@@ -55,14 +55,15 @@ export class PssSessionTable extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this.sessions.length === 0
-          ? html`<tr>
+        ${
+          this.sessions.length === 0
+            ? html`<tr>
               <td colspan="6" class="empty">${t('sessions.empty')}</td>
             </tr>`
-          : this.sessions.map((s, i) => {
-              const selected = s.id === this.selectedId;
-              const focusable = selected || (selectedIndex < 0 && i === 0);
-              return html`<tr
+            : this.sessions.map((s, i) => {
+                const selected = s.id === this.selectedId;
+                const focusable = selected || (selectedIndex < 0 && i === 0);
+                return html`<tr
                 data-testid="session-row"
                 data-session-id=${s.id}
                 aria-selected=${String(selected)}
@@ -82,7 +83,8 @@ export class PssSessionTable extends LitElement {
                 </td>
                 <td class="num">${s.status === 'downloading' ? formatSpeed(s.bytesPerSecond) : '—'}</td>
               </tr>`;
-            })}
+              })
+        }
       </tbody>
     </table>`;
   }

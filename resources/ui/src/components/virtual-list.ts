@@ -167,7 +167,11 @@ export class PssVirtualList extends LitElement {
     >
       ${this.count === 0 && this.emptyText ? html`<div class="vl-empty" role="presentation">${this.emptyText}</div>` : nothing}
       <div class="vl-spacer" role="presentation" style=${styleMap({ blockSize: `${this.count * this.rowHeight}px` })}>
-        ${repeat(indexes, (i) => i, (i) => this.row(i))}
+        ${repeat(
+          indexes,
+          (i) => i,
+          (i) => this.row(i),
+        )}
       </div>
     </div>`;
   }

@@ -75,7 +75,10 @@ export class ChatsController extends Store<ChatsState> {
       // Messages that arrived while the history was on its way are kept, in id order.
       const merged = new Map<number, ChatMessage>();
       for (const m of [...history, ...(this.state.messages.get(id) ?? [])]) merged.set(m.id, m);
-      this.setMessages(id, [...merged.values()].sort((a, b) => a.id - b.id));
+      this.setMessages(
+        id,
+        [...merged.values()].sort((a, b) => a.id - b.id),
+      );
       await this.api.request('chat.markRead', { sessionId: id });
     } catch (err) {
       this.set({ error: errorText(err) });

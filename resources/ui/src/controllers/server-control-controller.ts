@@ -165,10 +165,13 @@ export class ServerControlController extends Store<ServerControlState> {
     const settings: ServerSettings = { sharePath: s.sharePath.trim(), port: parsePort(s.port, true)!, maxClients: Number(s.maxClients.trim()) };
     if (s.requirePassword) settings.password = s.password;
     void this.settings.update({ shareMode: s.shareMode, sharePath: settings.sharePath, port: settings.port, maxClients: settings.maxClients });
-    await this.run(() => this.api.request('server.start', settings), () => {
-      // The engine keeps only a hash; the page forgets the password at once.
-      this.set({ password: '', confirm: '', passwordConfirmed: false, notice: null });
-    });
+    await this.run(
+      () => this.api.request('server.start', settings),
+      () => {
+        // The engine keeps only a hash; the page forgets the password at once.
+        this.set({ password: '', confirm: '', passwordConfirmed: false, notice: null });
+      },
+    );
   }
 
   stopServer(): Promise<void> {

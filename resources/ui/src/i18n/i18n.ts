@@ -54,7 +54,9 @@ export function t(key: MessageKey, params?: MessageParams): string {
 /** A number in the catalog's digits and grouping (Persian digits in the Persian catalog). */
 export function formatNumber(value: number, fractionDigits = 0, minimumIntegerDigits = 1): string {
   if (fractionDigits === 0 && minimumIntegerDigits === 1) return numbers.format(value);
-  return new Intl.NumberFormat(current.lang, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits, minimumIntegerDigits }).format(value);
+  return new Intl.NumberFormat(current.lang, { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits, minimumIntegerDigits }).format(
+    value,
+  );
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

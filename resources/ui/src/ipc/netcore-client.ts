@@ -9,7 +9,16 @@
 // A failed command rejects with a NetcoreError carrying netcore's `code` (errors.ts).
 // Besides netcore's own codes: TIMEOUT when no answer came in time, DISCONNECTED when the
 // message could not be delivered, SHUTTING_DOWN after close().
-import type { CommandName, CommandPayload, CommandResult, Envelope, ErrorCode, EventName, Events, NetcoreApi } from '../../../../extensions/netcore/src/contract';
+import type {
+  CommandName,
+  CommandPayload,
+  CommandResult,
+  Envelope,
+  ErrorCode,
+  EventName,
+  Events,
+  NetcoreApi,
+} from '../../../../extensions/netcore/src/contract';
 import { ChunkAssembler, IPC_MESSAGE_MAX_BYTES, IpcEvent, isEnvelope, toIpcMessages } from '../../../../extensions/netcore/src/ipc';
 
 export interface NetcoreTransport {
@@ -126,11 +135,18 @@ export function createNetcoreClient(transport: NetcoreTransport, options: Netcor
     const result = new Promise<CommandResult<N>>((resolve, reject) => {
       const timer =
         timeoutMs > 0
-          ? setTimeout(() => settle(id, { ok: false, error: new NetcoreError('TIMEOUT', `netcore did not answer ${command} within ${timeoutMs} ms`) }), timeoutMs)
+          ? setTimeout(
+              () => settle(id, { ok: false, error: new NetcoreError('TIMEOUT', `netcore did not answer ${command} within ${timeoutMs} ms`) }),
+              timeoutMs,
+            )
           : undefined;
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
     });
-    const messages = toIpcMessages({ kind: 'request', id, command, payload }, () => `${chunkPrefix}-${nextChunk++}`, options.maxMessageBytes ?? IPC_MESSAGE_MAX_BYTES);
+    const messages = toIpcMessages(
+      { kind: 'request', id, command, payload },
+      () => `${chunkPrefix}-${nextChunk++}`,
+      options.maxMessageBytes ?? IPC_MESSAGE_MAX_BYTES,
+    );
     void (async () => {
       for (const m of messages) await transport.send(m.event, m.data);
     })().catch((err: unknown) => {

@@ -57,7 +57,17 @@ export class FileTree {
       const cut = entry.path.lastIndexOf('/');
       const parent = folderOf(cut < 0 ? '' : entry.path.slice(0, cut));
       const index = nodes.length;
-      nodes.push({ name: entry.path.slice(cut + 1), path: entry.path, parent, depth: nodes[parent]!.depth + 1, isDir: false, size: entry.size, mtimeMs: entry.mtimeMs, fileCount: 1, children: [] });
+      nodes.push({
+        name: entry.path.slice(cut + 1),
+        path: entry.path,
+        parent,
+        depth: nodes[parent]!.depth + 1,
+        isDir: false,
+        size: entry.size,
+        mtimeMs: entry.mtimeMs,
+        fileCount: 1,
+        children: [],
+      });
       nodes[parent]!.children.push(index);
       for (let p = parent; p >= 0; p = nodes[p]!.parent) {
         const folder = nodes[p]!;

@@ -70,9 +70,7 @@ export class PssChatsView extends LitElement {
             <span class="presence ${client.chatReady ? 'ready' : ''}">${icon('dot')}</span>
             <span class="name">${nameText(client.name)} <span class="muted mono">${ltrText(client.address)}</span></span>
             ${s.openIds.includes(client.id) ? html`<span class="muted">${t('chats.isOpen')}</span>` : nothing}
-            ${unread > 0
-              ? html`<span class="unread" data-testid="chat-unread" aria-label=${t('chats.unreadCount', { n: unread })}>${unread}</span>`
-              : nothing}
+            ${unread > 0 ? html`<span class="unread" data-testid="chat-unread" aria-label=${t('chats.unreadCount', { n: unread })}>${unread}</span>` : nothing}
           </li>`;
         })}
       </ul>`;

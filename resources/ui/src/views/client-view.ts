@@ -40,7 +40,14 @@ export class PssClientView extends LitElement {
   constructor() {
     super();
     // One binding per part of the screen: a change in any of them re-renders the view.
-    const parts: ((c: ClientController) => Subscribable)[] = [(c) => c.outcome, (c) => c.connection, (c) => c.files, (c) => c.destination, (c) => c.downloads, (c) => c.chat];
+    const parts: ((c: ClientController) => Subscribable)[] = [
+      (c) => c.outcome,
+      (c) => c.connection,
+      (c) => c.files,
+      (c) => c.destination,
+      (c) => c.downloads,
+      (c) => c.chat,
+    ];
     for (const part of parts) new StoreBinding(this, () => this.controller && part(this.controller));
   }
 
@@ -110,9 +117,11 @@ export class PssClientView extends LitElement {
         </div>
         <div class="actions">
           <button type="button" class="chat-button" data-testid="chat-with-server" ?disabled=${!chatReady && chat.state.chat.length === 0} @click=${() => chat.openChat()}>
-            ${icon('chat')}${t('client.chat.button')}${unread > 0 && !chatOpen
-              ? html`<span class="chat-marker unread-dot" role="img" aria-label=${t('client.chat.unread', { n: unread })} data-testid="chat-marker">${icon('dot')}</span>`
-              : nothing}
+            ${icon('chat')}${t('client.chat.button')}${
+              unread > 0 && !chatOpen
+                ? html`<span class="chat-marker unread-dot" role="img" aria-label=${t('client.chat.unread', { n: unread })} data-testid="chat-marker">${icon('dot')}</span>`
+                : nothing
+            }
           </button>
           <button type="button" data-testid="client-disconnect" ?disabled=${!connected && !downloading} @click=${() => c.disconnect()}>${t('client.server.disconnect')}</button>
         </div>
@@ -160,11 +169,13 @@ export class PssClientView extends LitElement {
         @pss-tree-expand=${(e: CustomEvent<{ index: number; open: boolean }>) => c.setExpanded(e.detail.index, e.detail.open)}
       ></pss-file-tree>
       <div class="muted" data-testid="selection-summary">
-        ${s.loadingList
-          ? t('client.files.loading')
-          : tree && selection
-            ? t('client.files.summary', { files: selection.files, size: formatBytes(selection.bytes), total: tree.tree.root.fileCount })
-            : t('client.files.none')}
+        ${
+          s.loadingList
+            ? t('client.files.loading')
+            : tree && selection
+              ? t('client.files.summary', { files: selection.files, size: formatBytes(selection.bytes), total: tree.tree.root.fileCount })
+              : t('client.files.none')
+        }
       </div>
       <pss-not-shared-note audience="client" .counts=${s.notShared}></pss-not-shared-note>
     </section>`;
@@ -202,8 +213,9 @@ export class PssClientView extends LitElement {
           @change=${(e: Event) => c.setSubfolderEnabled((e.target as HTMLInputElement).checked)}
         />${t('client.subfolder.toggle')}</label
       >
-      ${s.subfolderEnabled
-        ? html`<div class="row spaced">
+      ${
+        s.subfolderEnabled
+          ? html`<div class="row spaced">
             <input
               type="text"
               class="grow"
@@ -217,7 +229,8 @@ export class PssClientView extends LitElement {
             />
             <button data-testid="subfolder-create" ?disabled=${downloading} @click=${() => c.createSubfolder()}>${t('client.subfolder.create')}</button>
           </div>`
-        : nothing}
+          : nothing
+      }
       <p class="where muted" data-testid="effective-destination">
         ${s.destination ? t('client.save.into', { path: ltr(c.effectiveDestination) }) : t('client.save.none')}
       </p>
@@ -237,8 +250,9 @@ export class PssClientView extends LitElement {
         </button>
         ${s.downloading ? html`<button data-testid="download-cancel" @click=${() => c.cancel()}>${t('common.cancel')}</button>` : nothing}
       </div>
-      ${p || s.downloading
-        ? html`<dl class="stats spaced">
+      ${
+        p || s.downloading
+          ? html`<dl class="stats spaced">
             <dt>${t('client.download.file')}</dt>
             <dd class="mono" data-testid="progress-current" title=${revealBidiControls(p?.currentPath ?? '')}>${p?.currentPath ? nameText(p.currentPath, { ltr: true }) : '—'}</dd>
             <dt></dt>
@@ -262,28 +276,33 @@ export class PssClientView extends LitElement {
             </dd>
             <dt></dt>
             <dd class="wrap" data-testid="progress-amount">
-              ${p
-                ? t('client.download.amount', {
-                    percent: formatPercent(p.doneBytes, p.totalBytes),
-                    done: formatBytes(p.doneBytes),
-                    total: formatBytes(p.totalBytes),
-                    files: p.filesDone,
-                    filesTotal: p.filesTotal,
-                  })
-                : t('client.status.starting')}
+              ${
+                p
+                  ? t('client.download.amount', {
+                      percent: formatPercent(p.doneBytes, p.totalBytes),
+                      done: formatBytes(p.doneBytes),
+                      total: formatBytes(p.totalBytes),
+                      files: p.filesDone,
+                      filesTotal: p.filesTotal,
+                    })
+                  : t('client.status.starting')
+              }
             </dd>
             <dt>${t('client.download.speed')}</dt>
             <dd data-testid="progress-speed">${p ? formatSpeed(p.bytesPerSecond) : '—'}</dd>
             <dt>${t('client.download.eta')}</dt>
             <dd data-testid="progress-eta">${p ? formatEta(p.etaSeconds) : '—'}</dd>
           </dl>`
-        : nothing}
-      ${s.failures.length > 0
-        ? html`<p class="muted spaced">${t('client.download.failures', { n: s.failures.length })}</p>
+          : nothing
+      }
+      ${
+        s.failures.length > 0
+          ? html`<p class="muted spaced">${t('client.download.failures', { n: s.failures.length })}</p>
             <ul class="failures" data-testid="download-failures">
               ${s.failures.map((f) => html`<li><span class="mono">${nameText(f.path, { ltr: true })}</span> — ${nameText(f.message ?? f.code ?? '')}</li>`)}
             </ul>`
-        : nothing}
+          : nothing
+      }
       <pss-saved-as-list .files=${s.renamed}></pss-saved-as-list>
     </section>`;
   }
@@ -291,20 +310,24 @@ export class PssClientView extends LitElement {
   private banners({ connection, chat, outcome }: ClientController) {
     const pinAlert = connection.state.pinAlert;
     const warnings = chat.state.warnings;
-    return html`${pinAlert
-      ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => connection.dismissPinAlert()}
+    return html`${
+      pinAlert
+        ? html`<pss-banner kind="alarm" dismissible data-testid="pin-alert" @pss-banner-dismiss=${() => connection.dismissPinAlert()}
           >${icon('alarm')}${t('client.pinAlert.heading')}\n<bdi>${pinAlert}</bdi></pss-banner
         >`
-      : nothing}
-    ${warnings.length > 0
-      ? html`<div class="warnings">
+        : nothing
+    }
+    ${
+      warnings.length > 0
+        ? html`<div class="warnings">
           ${warnings.map(
             (w, i) => html`<pss-banner kind="warning" dismissible data-testid="server-warning" @pss-banner-dismiss=${() => chat.dismissWarning(i)}
               >${icon('warning')}${t('client.warning.banner', { text: isolate(w.text) })}</pss-banner
             >`,
           )}
         </div>`
-      : nothing}
+        : nothing
+    }
     ${outcomeBanners('client', outcome.state)}`;
   }
 
@@ -327,8 +350,9 @@ export class PssClientView extends LitElement {
         </div>
       </div>
       <div class="statusline" role="status" data-testid="client-status">${c.statusLine()}</div>
-      ${chat.state.chatOpen
-        ? html`<div class="dock">
+      ${
+        chat.state.chatOpen
+          ? html`<div class="dock">
             <pss-chat-window
               me="client"
               .heading=${t('client.chat.windowTitle', { server: ltr(c.connection.server) })}
@@ -339,7 +363,8 @@ export class PssClientView extends LitElement {
               @pss-chat-close=${() => chat.closeChat()}
             ></pss-chat-window>
           </div>`
-        : nothing}
+          : nothing
+      }
       <pss-trust-dialog
         .open=${phase === 'awaiting-trust'}
         .server=${connection?.server ?? ''}

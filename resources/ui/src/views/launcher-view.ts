@@ -41,9 +41,11 @@ export class PssLauncherView extends LitElement {
       <button class="primary big" data-testid="launcher-client" @click=${() => emit<NavigateDetail>(this, 'pss-navigate', { screen: 'client' })}>
         ${icon('client')}${t('launcher.client')}
       </button>
-      ${this.serverState !== 'stopped'
-        ? html`<div class="running" role="status" data-testid="launcher-server-state">${t('launcher.serverState', { state: serverStateLabel(this.serverState) })}</div>`
-        : nothing}
+      ${
+        this.serverState !== 'stopped'
+          ? html`<div class="running" role="status" data-testid="launcher-server-state">${t('launcher.serverState', { state: serverStateLabel(this.serverState) })}</div>`
+          : nothing
+      }
       <div class="languages" role="group" aria-label=${t('launcher.language')} data-testid="language-switch">
         ${icon('language')}
         ${LANGUAGES.map(

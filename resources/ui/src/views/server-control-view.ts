@@ -93,8 +93,9 @@ export class PssServerControlView extends LitElement {
             @change=${(e: Event) => c.setRequirePassword((e.target as HTMLInputElement).checked)}
           />${t('server.settings.requirePassword')}</label
         >
-        ${s.requirePassword
-          ? html`<div class="password">
+        ${
+          s.requirePassword
+            ? html`<div class="password">
               <pss-password-field
                 show-toggle
                 testid="server-password"
@@ -116,7 +117,8 @@ export class PssServerControlView extends LitElement {
                 ${s.passwordConfirmed ? html`<span class="muted" data-testid="password-confirmed">${icon('check')}${t('server.password.confirmed')}</span>` : nothing}
               </div>
             </div>`
-          : nothing}
+            : nothing
+        }
       </fieldset>
     </section>`;
   }
@@ -128,12 +130,16 @@ export class PssServerControlView extends LitElement {
     return html`<section class="panel" aria-labelledby="control-h">
       <h2 id="control-h">${t('server.control.heading')}</h2>
       <div class="controls">
-        ${running || st.state === 'stopping'
-          ? html`<button class="danger big" data-testid="server-stop" ?disabled=${s.busy || st.state === 'stopping'} @click=${() => c.stopServer()}>${icon('stop')}${t('server.control.stop')}</button>`
-          : html`<button class="primary big" data-testid="server-start" ?disabled=${s.busy || st.state === 'starting'} @click=${() => c.startServer()}>${icon('start')}${t('server.control.start')}</button>`}
-        ${st.state === 'paused'
-          ? html`<button data-testid="server-resume" ?disabled=${s.busy} @click=${() => c.resume()}>${icon('start')}${t('server.control.resume')}</button>`
-          : html`<button data-testid="server-pause" ?disabled=${s.busy || st.state !== 'running'} @click=${() => c.pause()}>${icon('pause')}${t('server.control.pause')}</button>`}
+        ${
+          running || st.state === 'stopping'
+            ? html`<button class="danger big" data-testid="server-stop" ?disabled=${s.busy || st.state === 'stopping'} @click=${() => c.stopServer()}>${icon('stop')}${t('server.control.stop')}</button>`
+            : html`<button class="primary big" data-testid="server-start" ?disabled=${s.busy || st.state === 'starting'} @click=${() => c.startServer()}>${icon('start')}${t('server.control.start')}</button>`
+        }
+        ${
+          st.state === 'paused'
+            ? html`<button data-testid="server-resume" ?disabled=${s.busy} @click=${() => c.resume()}>${icon('start')}${t('server.control.resume')}</button>`
+            : html`<button data-testid="server-pause" ?disabled=${s.busy || st.state !== 'running'} @click=${() => c.pause()}>${icon('pause')}${t('server.control.pause')}</button>`
+        }
         <span class="state" role="status"
           >${t('server.control.status')}
           <strong data-testid="server-state" data-state=${st.state}>${serverStateLabel(st.state)}</strong></span
@@ -169,16 +175,18 @@ export class PssServerControlView extends LitElement {
       </dd>
       <dt>${t('server.control.webAccess')}</dt>
       <dd>
-        ${st.webAccess.length === 0
-          ? html`<span class="muted" data-testid="web-access-none">${t('server.control.webNone')}</span>`
-          : html`<div class="web">
+        ${
+          st.webAccess.length === 0
+            ? html`<span class="muted" data-testid="web-access-none">${t('server.control.webNone')}</span>`
+            : html`<div class="web">
               ${st.webAccess.map(
                 (w) => html`<figure data-testid="web-access">
                   <pss-qr-image .svg=${w.qrSvg} .label=${t('server.control.qrAlt', { url: ltr(w.url) })}></pss-qr-image>
                   <figcaption data-testid="web-access-url">${ltrText(w.url)}</figcaption>
                 </figure>`,
               )}
-            </div>`}
+            </div>`
+        }
       </dd>
     </dl>`;
   }
