@@ -11,6 +11,7 @@ const CHECKS = [
   ['types (engine, tests, scripts)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['types (interface)', bin('tsc'), ['--noEmit', '-p', 'resources/ui/tsconfig.json']],
   ['code (Biome)', bin('biome'), ['lint', '--error-on-warnings']],
+  ['format (Biome; npm run format fixes it)', bin('biome'), ['format']],
   ['import boundaries (dependency-cruiser)', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', 'extensions/netcore/src', 'resources/ui/src']],
   ['dead exports (knip)', bin('knip'), []],
 ];

@@ -118,11 +118,14 @@ export function boxOf(page: Page, selector: string): Promise<{ left: number; rig
  * characters. For text read left to right the first character is left of the last.
  */
 export function characterOrder(page: Page, selector: string): Promise<{ text: string; firstX: number; lastX: number; direction: string }> {
-  // biome-ignore lint/security/noGlobalEval: the function is sent as source text, so the test runner's transpiler cannot add helpers the page lacks
   return page
     .locator(selector)
     .first()
-    .evaluate((el, source) => (0, eval)(source)(el), CHARACTER_ORDER) as Promise<{ text: string; firstX: number; lastX: number; direction: string }>;
+    .evaluate(
+      // biome-ignore lint/security/noGlobalEval: the function is sent as source text, so the test runner's transpiler cannot add helpers the page lacks
+      (el, source) => (0, eval)(source)(el),
+      CHARACTER_ORDER,
+    ) as Promise<{ text: string; firstX: number; lastX: number; direction: string }>;
 }
 
 const CHARACTER_ORDER = `(el) => {
