@@ -125,6 +125,26 @@ async function ask<C extends CommandName>(app: AppWindow, command: C): Promise<C
 }
 
 /**
+ * Clicks the server's Pause once the big file is arriving at `c` (and `also` holds), then
+ * returns what heldPart() finds its .part holds.
+ */
+async function pauseMidBigFile(c: AppWindow, also: (p: TransferProgress) => boolean, what: string, part: string): Promise<number> {
+  const s = server!;
+  await c.host.waitFor(
+    () => {
+      const p = lastProgress(c);
+      return p?.currentPath === BIG && p.fileBytes > 0 && also(p);
+    },
+    what,
+    30_000,
+  );
+  const heldBefore = eventsSent(s, 'session.held').length;
+  await s.id('server-pause').click();
+  await s.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
+  return heldPart(heldBefore, part);
+}
+
+/**
  * After Pause: waits until the engine holds the big file at its pause gate (session.held;
  * from then on the server sends nothing until Resume), asks the server how far into the
  * file it got, and waits until the client's .part holds exactly those bytes. Once it
@@ -305,19 +325,9 @@ browserTest(
     await server.id('tab-control').click();
     await c.id('download-button').click();
     // Pause as soon as the big file is on its way.
-    await c.host.waitFor(
-      () => {
-        const p = lastProgress(c);
-        return p?.currentPath === BIG && p.fileBytes > 0;
-      },
-      'the big file to start arriving',
-      30_000,
-    );
-    const heldBefore = eventsSent(server, 'session.held').length;
-    await server.id('server-pause').click();
-    await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
     const part = join(into, ...`${BIG}.part`.split('/'));
-    const held = await heldPart(heldBefore, part);
+    const heldBefore = eventsSent(server, 'session.held').length;
+    const held = await pauseMidBigFile(c, () => true, 'the big file to start arriving', part);
     // The client has counted every byte sent, and the bar shows exactly that share of the file.
     await c.host.waitFor(() => lastProgress(c)?.fileBytes === held, 'client.progress to count the bytes sent before the gate', 15_000);
     const bar = c.id('progress-file').locator('[role="progressbar"]');
@@ -366,19 +376,8 @@ browserTest('the administrator cuts the session mid-file; Retry reconnects, logs
   const into = join(downloads, 'second copy');
   await server.id('tab-control').click();
   await c.id('download-button').click();
-  await c.host.waitFor(
-    () => {
-      const p = lastProgress(c);
-      return p?.currentPath === BIG && p.fileBytes > 0 && p.filesDone > 0;
-    },
-    'the big file to start arriving again',
-    30_000,
-  );
-  const heldBefore = eventsSent(server, 'session.held').length;
-  await server.id('server-pause').click();
-  await server.page.locator('[data-testid="server-state"][data-state="paused"]').waitFor();
   const part = join(into, ...`${BIG}.part`.split('/'));
-  const held = await heldPart(heldBefore, part);
+  const held = await pauseMidBigFile(c, (p) => p.filesDone > 0, 'the big file to start arriving again', part);
 
   await server.id('tab-clients').click();
   await server.id('session-row').first().click();
