@@ -218,7 +218,15 @@ browserTest('the server window: Launcher, a folder from the native dialog, a pas
   await s.id('password-confirmed').waitFor();
   await s.id('server-start').click();
 
-  await s.page.locator('[data-testid="server-state"][data-state="running"]').waitFor({ timeout: 20_000 });
+  await s.page
+    .locator('[data-testid="server-state"][data-state="running"]')
+    .waitFor({ timeout: 20_000 })
+    .catch(async (err: unknown) => {
+      // Say what the window says: a refused start shows its reason in the error banner.
+      const banner = s.id('server-error');
+      const why = (await banner.count()) > 0 ? await textOf(banner) : 'no error shown';
+      throw new Error(`the server did not start (${why}): ${String(err)}`);
+    });
   assert.is(await textOf(s.id('server-share')), share);
   assert.is(await textOf(s.id('server-password-required')), 'Required');
   const addresses = await s.id('server-address').allTextContents();

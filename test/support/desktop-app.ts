@@ -152,19 +152,22 @@ export async function expectCount(locator: Locator, n: number, what: string, tim
 /** The ports a server started with `port` takes: main, chat (+1) and web (+2). */
 export async function freePortTriple(): Promise<number> {
   const { createServer } = await import('node:net');
+  const { readFile } = await import('node:fs/promises');
   const tryListen = (port: number) =>
-    new Promise<number | null>((resolve) => {
+    new Promise<boolean>((resolve) => {
       const s = createServer();
-      s.once('error', () => resolve(null));
-      s.listen(port, '0.0.0.0', () => {
-        const got = (s.address() as { port: number }).port;
-        s.close(() => resolve(got));
-      });
+      s.once('error', () => resolve(false));
+      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
     });
+  // Below the range the system hands out for outgoing connections and for port 0: a port
+  // found free there cannot be taken by some other connection before the app binds it.
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const lowest = Number(range.trim().split(/\s+/)[0]) || 32768;
+  const top = Math.min(lowest, 49_152) - 3;
+  const bottom = Math.max(10_000, top - 10_000);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await tryListen(0);
-    if (base === null || base > 65_000) continue;
-    if ((await tryListen(base + 1)) !== null && (await tryListen(base + 2)) !== null) return base;
+    const base = bottom + Math.floor(Math.random() * (top - bottom));
+    if ((await tryListen(base)) && (await tryListen(base + 1)) && (await tryListen(base + 2))) return base;
   }
   throw new Error('no three free ports in a row');
 }
