@@ -23,7 +23,7 @@ import { intEnv } from './env.mjs';
 import { CACHE_DIR, cachedRandomFile, makeTempDir, removeTempDirs, warmRead } from './fixtures.mjs';
 import { cpuSeconds, killAllNow, MeasurementError, MemoryWatch, runChecked, stopAll } from './processes.mjs';
 import { startPss } from './pss.mjs';
-import { ensureOpenSsh, startSshd } from './scp.mjs';
+import { ensureOpenSsh, scpTree, startSshd } from './scp.mjs';
 import { fixed, median, mib, mibPerSecond, note, ratioLine, say, table } from './report.mjs';
 
 const PSS = fileURLToPath(new URL('../scripts/pss.cjs', import.meta.url));
@@ -123,30 +123,7 @@ async function rowSmallFiles(ssh) {
     last = got;
     if (ssh) {
       const out = makeTempDir(c.diskDir, 'scp-many-out-');
-      const r = await runChecked(
-        ssh.tools.scp,
-        [
-          '-r',
-          '-F',
-          '/dev/null',
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'BatchMode=yes',
-          '-o',
-          'LogLevel=ERROR',
-          '-i',
-          ssh.clientKey,
-          '-P',
-          String(ssh.port),
-          `${ssh.user}@127.0.0.1:${tree}`,
-          out,
-        ],
-        { timeoutMs: c.timeoutMs },
-      );
-      samples.scp.push(r.elapsedMs / 1000);
+      samples.scp.push(await scpTree({ ctx: ssh, tree, destDir: out, timeoutMs: c.timeoutMs }));
       rmSync(out, { recursive: true, force: true });
     }
     const bigOut = makeTempDir(c.diskDir, 'pss-big-out-');

@@ -123,6 +123,13 @@ export async function startSshd({ tools, workDir }) {
   return ctx;
 }
 
+/** `scp -r` of a whole folder into `destDir`; returns the seconds it took. */
+export async function scpTree({ ctx, tree, destDir, timeoutMs }) {
+  const args = ['-r', ...clientOptions(ctx, false), '-P', String(ctx.port), `${ctx.user}@127.0.0.1:${tree}`, destDir];
+  const result = await runChecked(ctx.tools.scp, args, { timeoutMs });
+  return result.elapsedMs / 1000;
+}
+
 export async function scpOnce({ ctx, file, destDir, timeoutMs }) {
   const args = [...clientOptions(ctx, false), '-P', String(ctx.port), `${ctx.user}@127.0.0.1:${file.path}`, `${destDir}/`];
   const result = await runChecked(ctx.tools.scp, args, { timeoutMs });
