@@ -41,6 +41,43 @@ test('control messages sent while a big frame is written follow it, whole', asyn
   }
 });
 
+test('small frames and the messages of the same turn leave as one write, in order, and the caller may reuse a small frame at once', async () => {
+  const first = randomBytes(16 * 1024);
+  const second = randomBytes(16 * 1024);
+  let writes = -1;
+  const server = await startFakeServer(async (peer) => {
+    const conn = framed(peer);
+    const write = peer.tls.write.bind(peer.tls) as (...args: unknown[]) => boolean;
+    writes = 0;
+    peer.tls.write = ((...args: unknown[]) => {
+      writes++;
+      return write(...args);
+    }) as typeof peer.tls.write;
+    const frame = encodeData(first);
+    conn.send({ type: 'PONG', id: 1 });
+    await conn.sendFrame(frame);
+    // The frame was copied: what the caller writes into it now is not what leaves.
+    frame.fill(0);
+    conn.send({ type: 'PONG', id: 2 });
+    await conn.sendFrame(encodeData(second));
+    conn.send({ type: 'PONG', id: 3 });
+  });
+  const raw = await RawConnection.open(server.port);
+  try {
+    const pongs = [await raw.next(), await raw.next(), await raw.next()];
+    assert.equal(
+      pongs.map((m) => m.id),
+      [1, 2, 3],
+    );
+    assert.is(raw.decodeError, undefined);
+    assert.ok(Buffer.concat(raw.data).equals(Buffer.concat([first, second])), 'both frames arrived whole, as sent');
+    assert.is(writes, 1, 'one write for the whole turn');
+  } finally {
+    raw.destroy();
+    await server.close();
+  }
+});
+
 test('an end() while a big frame is written lets the frame finish, then says why and closes', async () => {
   const payload = randomBytes(2 * SEND_PIECE_BYTES + 5);
   const server = await startFakeServer(async (peer) => {
