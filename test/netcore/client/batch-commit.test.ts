@@ -3,7 +3,9 @@
 // a flush that fails falls back to syncing file by file, and never costs a file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, statfs } from 'node:fs/promises';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { BatchCommitter, type Flush, type SmallFile } from '../../../extensions/netcore/src/client/batch-commit';
 import { fileSystemFlusher, kernelReportsSyncfsErrors } from '../../../extensions/netcore/src/client/file-system-flush';
@@ -106,8 +108,11 @@ test('where this machine offers a whole-file-system flush for a folder, it succe
     assert.is(flush, undefined, 'only Linux flushes a file system at once');
     return;
   }
-  // On ext4, XFS, Btrfs or F2FS with a recent kernel there is one; on tmpfs, overlays and
-  // FUSE there is none and files are synced one by one.
+  // On ext4, XFS, Btrfs or F2FS with a recent kernel and a sync binary there must be one;
+  // on tmpfs, overlays and FUSE there is none and files are synced one by one.
+  const flushable = new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010]).has((await statfs(base)).type);
+  const hasSync = ['/usr/bin/sync', '/bin/sync'].some((p) => existsSync(p));
+  assert.is(flush !== undefined, flushable && hasSync && kernelReportsSyncfsErrors(release()), 'offered exactly where it can be trusted');
   if (flush) assert.is(await flush(), true);
   assert.is(await fileSystemFlusher(join(base, 'no such folder')), undefined, 'a folder that cannot be examined gets none');
 });

@@ -156,7 +156,8 @@ export async function planDownload(options: PlanOptions): Promise<DownloadPlan> 
       // utimes stores seconds as a double, so the millisecond may come back a hair lower.
       if (existing && existing.size === entry.size && Math.abs(existing.mtimeMs - entry.mtimeMs) < 1) {
         // A run stopped between the rename and the sidecar's removal left the sidecar.
-        if (names.has(basename(metaPath(target)))) await rm(metaPath(target), { force: true });
+        // Whether it goes or not, the file itself is complete.
+        if (names.has(basename(metaPath(target)))) await rm(metaPath(target), { force: true }).catch(() => undefined);
         plan.doneBytes += entry.size;
         plan.settled.push({ path: entry.path, status: 'skipped', target, message: 'already downloaded', bytes: 0 });
         continue;
