@@ -90,6 +90,11 @@ export const READ_AHEAD_FILES = 16;
  */
 export const FRAMES_PER_SLAB = 32;
 /**
+ * Pieces of SEND_PIECE_BYTES to a slab of the outbox pool (transport/outbox.ts): 520 of
+ * them are just over 32 MiB, for the same reason.
+ */
+export const SEND_PIECES_PER_SLAB = 520;
+/**
  * A slab none of whose frames was used for a whole interval this long goes back to the
  * system (5–10 s after a burst); a new one costs only a mapping, its pages come on use.
  */

@@ -66,6 +66,21 @@ export class PssError extends Error {
   }
 }
 
+/**
+ * A PssError without a stack trace, for refusals a peer can cause thousands of times a
+ * second (a file that is not shared): nobody reads their stacks, and capturing one costs
+ * more memory than the rest of the error.
+ */
+export function refusal(code: ErrorCode, message: string): PssError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new PssError(code, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
 export function isErrorCode(value: unknown): value is ErrorCode {

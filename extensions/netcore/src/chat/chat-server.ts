@@ -17,6 +17,7 @@ import { LogCategory, makeEntry, type LogSink } from '../logs/log-entry';
 import { parseChatClientMessage, type ChatClientMessage, type ChatServerMessage } from '../protocol/chat-messages';
 import type { Admission } from '../serving/admission';
 import type { ClientSession, SessionRegistry } from '../serving/sessions';
+import { processSendPieces } from '../serving/send-pieces';
 import { FramedSocket } from '../transport/framed-socket';
 import { WindowCounter } from '../transport/window-counter';
 import { closeWithin, createTlsListener, listenOn, trackConnections } from '../transport/tls-listener';
@@ -73,53 +74,58 @@ export class ChatServer {
       this.options.log(makeEntry(LogCategory.SECURITY, `chat connection refused: ${message}`, { address }));
       conn.end({ type: 'ERROR', code, message } satisfies ChatServerMessage);
     };
-    const conn: FramedSocket = new FramedSocket(socket, {
-      control: (raw) => {
-        let msg: ChatClientMessage;
-        try {
-          msg = parseChatClientMessage(raw);
-        } catch (err) {
-          const e = err instanceof PssError ? err : new PssError(ErrorCode.BAD_MESSAGE, 'the message is not valid');
-          return refuse(e.code, e.message);
-        }
-        if (!session) {
-          if (msg.type !== 'CHAT_HELLO') return refuse(ErrorCode.AUTH_REQUIRED, 'send CHAT_HELLO with a session token first');
+    const conn: FramedSocket = new FramedSocket(
+      socket,
+      {
+        control: (raw) => {
+          let msg: ChatClientMessage;
+          try {
+            msg = parseChatClientMessage(raw);
+          } catch (err) {
+            const e = err instanceof PssError ? err : new PssError(ErrorCode.BAD_MESSAGE, 'the message is not valid');
+            return refuse(e.code, e.message);
+          }
+          if (!session) {
+            if (msg.type !== 'CHAT_HELLO') return refuse(ErrorCode.AUTH_REQUIRED, 'send CHAT_HELLO with a session token first');
+            clearTimeout(deadline);
+            const found = this.options.registry.findByToken(msg.token);
+            if (!found) return refuse(ErrorCode.AUTH_FAILED, 'unknown or expired chat token');
+            ticket?.leave();
+            // Chat text is at most 4000 characters: a frame never needs more than this.
+            conn.limitFrames(CHAT_MAX_FRAME_BYTES);
+            session = found;
+            // One chat connection per session: a newer one replaces the older.
+            this.options.registry.attachChat(session, conn);
+            socket.setTimeout(0);
+            conn.send({ type: 'CHAT_OK', sessionId: session.id } satisfies ChatServerMessage);
+            this.options.log(makeEntry(LogCategory.CHAT, 'chat connected', { sessionId: session.id, address }));
+            return;
+          }
+          if (msg.type === 'PING') {
+            // PING keeps a quiet chat alive; a flood of them is not that (the main port's rule).
+            if (!pings.allow()) return refuse(ErrorCode.UNEXPECTED_MESSAGE, `more than ${PING_MAX_PER_WINDOW} PINGs within ${PING_WINDOW_MS / 1000} s`);
+            return conn.send({ type: 'PONG', id: msg.id } satisfies ChatServerMessage);
+          }
+          if (msg.type === 'MSG_C2S') return this.options.onMessage(session, msg.text);
+          refuse(ErrorCode.UNEXPECTED_MESSAGE, 'CHAT_HELLO was already sent');
+        },
+        data: () => {
+          throw new PssError(ErrorCode.BAD_FRAME, 'the chat port carries no data frames');
+        },
+        failure: (err) => refuse(err.code, err.message),
+        closed: () => {
           clearTimeout(deadline);
-          const found = this.options.registry.findByToken(msg.token);
-          if (!found) return refuse(ErrorCode.AUTH_FAILED, 'unknown or expired chat token');
           ticket?.leave();
-          // Chat text is at most 4000 characters: a frame never needs more than this.
-          conn.limitFrames(CHAT_MAX_FRAME_BYTES);
-          session = found;
-          // One chat connection per session: a newer one replaces the older.
-          this.options.registry.attachChat(session, conn);
-          socket.setTimeout(0);
-          conn.send({ type: 'CHAT_OK', sessionId: session.id } satisfies ChatServerMessage);
-          this.options.log(makeEntry(LogCategory.CHAT, 'chat connected', { sessionId: session.id, address }));
-          return;
-        }
-        if (msg.type === 'PING') {
-          // PING keeps a quiet chat alive; a flood of them is not that (the main port's rule).
-          if (!pings.allow()) return refuse(ErrorCode.UNEXPECTED_MESSAGE, `more than ${PING_MAX_PER_WINDOW} PINGs within ${PING_WINDOW_MS / 1000} s`);
-          return conn.send({ type: 'PONG', id: msg.id } satisfies ChatServerMessage);
-        }
-        if (msg.type === 'MSG_C2S') return this.options.onMessage(session, msg.text);
-        refuse(ErrorCode.UNEXPECTED_MESSAGE, 'CHAT_HELLO was already sent');
+          this.open.delete(conn);
+          if (session) this.options.registry.detachChat(session, conn);
+          // A closed socket can outlive its connection inside Node for a while; it must not
+          // keep the session with it.
+          session = undefined;
+        },
       },
-      data: () => {
-        throw new PssError(ErrorCode.BAD_FRAME, 'the chat port carries no data frames');
-      },
-      failure: (err) => refuse(err.code, err.message),
-      closed: () => {
-        clearTimeout(deadline);
-        ticket?.leave();
-        this.open.delete(conn);
-        if (session) this.options.registry.detachChat(session, conn);
-        // A closed socket can outlive its connection inside Node for a while; it must not
-        // keep the session with it.
-        session = undefined;
-      },
-    });
+      undefined,
+      processSendPieces,
+    );
     this.open.add(conn);
     conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     const deadline = setTimeout(() => refuse(ErrorCode.TIMEOUT, 'no CHAT_HELLO in time'), this.options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);

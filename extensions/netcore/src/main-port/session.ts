@@ -17,6 +17,7 @@ import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
 import { processFrames } from '../serving/chunk-reader';
+import { processSendPieces } from '../serving/send-pieces';
 import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
 import { verdictEntry } from '../serving/auth';
 import type { ChatLink, ClientSession } from '../serving/sessions';
@@ -62,20 +63,25 @@ export class Session implements WaitingConnection, ClientSession {
   ) {
     this.address = socket.remoteAddress ?? 'unknown';
     this.activity = new SessionActivity(() => ctx.sessions.touch(this));
-    this.conn = new FramedSocket(socket, {
-      control: (m) => this.onControl(m),
-      data: () => this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'clients do not send data frames')),
-      failure: (err) => this.fail(err),
-      closed: (err) => {
-        clearTimeout(this.deadline);
-        this.ticket?.leave();
-        this.cancelled = true;
-        this.activity.setStatus('disconnected');
-        const reason = this.closeReason ?? (err ? err.message : 'disconnected');
-        this.log(LogCategory.CONNECTION, `disconnected: ${reason}`);
-        this.onClosed(this, reason);
+    this.conn = new FramedSocket(
+      socket,
+      {
+        control: (m) => this.onControl(m),
+        data: () => this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'clients do not send data frames')),
+        failure: (err) => this.fail(err),
+        closed: (err) => {
+          clearTimeout(this.deadline);
+          this.ticket?.leave();
+          this.cancelled = true;
+          this.activity.setStatus('disconnected');
+          const reason = this.closeReason ?? (err ? err.message : 'disconnected');
+          this.log(LogCategory.CONNECTION, `disconnected: ${reason}`);
+          this.onClosed(this, reason);
+        },
       },
-    });
+      undefined,
+      processSendPieces,
+    );
     this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     // Big requests are assembled in the process's pooled frames.
     this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES, processFrames);

@@ -15,22 +15,33 @@ export function maxPayloadBytes(type: number): number | undefined {
   return undefined;
 }
 
-export function writeHeader(target: Buffer, type: FrameType, payloadBytes: number): void {
-  target[0] = type;
-  target.writeUInt32BE(payloadBytes, 1);
+export function writeHeader(target: Buffer, type: FrameType, payloadBytes: number, at = 0): void {
+  target[at] = type;
+  target.writeUInt32BE(payloadBytes, at + 1);
 }
 
 /** A control frame carrying one JSON message. */
 export function encodeControl(message: object): Buffer {
   const json = JSON.stringify(message);
+  const bytes = controlPayloadBytes(json);
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes);
+  writeControl(out, 0, json, bytes);
+  return out;
+}
+
+/** The UTF-8 length of a control message's JSON; throws when it would not fit a frame. */
+export function controlPayloadBytes(json: string): number {
   const bytes = Buffer.byteLength(json);
   if (bytes > MAX_CONTROL_PAYLOAD_BYTES) {
     throw new PssError(ErrorCode.BAD_MESSAGE, `control message of ${bytes} bytes exceeds the frame limit`);
   }
-  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes);
-  writeHeader(out, FrameType.CONTROL, bytes);
-  out.write(json, FRAME_HEADER_BYTES, 'utf8');
-  return out;
+  return bytes;
+}
+
+/** Lays a control frame (`bytes` from controlPayloadBytes) out in `target` from `at`. */
+export function writeControl(target: Buffer, at: number, json: string, bytes: number): void {
+  writeHeader(target, FrameType.CONTROL, bytes, at);
+  target.write(json, at + FRAME_HEADER_BYTES, 'utf8');
 }
 
 /**

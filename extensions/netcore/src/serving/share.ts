@@ -8,7 +8,7 @@ import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dir, 
 import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
-import { ErrorCode, PssError } from '../errors';
+import { ErrorCode, PssError, refusal } from '../errors';
 import type { FileEntry, ShareIdentity, ShareKind } from '../protocol/messages';
 import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
 import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../protocol/path-rules';
@@ -324,8 +324,8 @@ export class Share {
   private sharedFile(wirePath: string): string | undefined {
     if (this.kind !== 'file') return undefined;
     const problem = pathProblem(wirePath, this.names);
-    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
-    if (wirePath !== this.name) throw new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    if (problem) throw refusal(ErrorCode.BAD_PATH, `refused path: ${problem}`);
+    if (wirePath !== this.name) throw notShared();
     return this.root;
   }
 
@@ -334,7 +334,7 @@ export class Share {
    * anywhere on the way, a special file, or the data directory is NOT_FOUND or BAD_PATH.
    */
   async openFile(wirePath: string): Promise<OpenedFile> {
-    const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    const notFound = notShared;
     const absPath = this.sharedFile(wirePath) ?? (await this.resolve(wirePath, 'file'));
     let handle: FileHandle;
     try {
@@ -358,7 +358,7 @@ export class Share {
    * caller reads the bytes asynchronously.
    */
   openFileSync(wirePath: string): OpenedDescriptor {
-    const notFound = () => new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    const notFound = notShared;
     const absPath = this.sharedFile(wirePath) ?? this.resolveSync(wirePath);
     let fd: number;
     try {
@@ -385,14 +385,14 @@ export class Share {
     const segments = this.segmentsOf(wirePath);
     let absPath = this.root;
     for (let i = 0; i < segments.length; i++) {
-      absPath = join(absPath, segments[i]!);
+      absPath = childPath(absPath, segments[i]!);
       let st: Stats | undefined;
       try {
         st = lstatSync(absPath, { throwIfNoEntry: false });
       } catch {
         st = undefined;
       }
-      this.checkSegment(wirePath, absPath, st, i === segments.length - 1 ? 'file' : 'directory');
+      this.checkSegment(absPath, st, i === segments.length - 1 ? 'file' : 'directory');
     }
     return absPath;
   }
@@ -406,9 +406,9 @@ export class Share {
     const segments = this.segmentsOf(wirePath);
     let absPath = this.root;
     for (let i = 0; i < segments.length; i++) {
-      absPath = join(absPath, segments[i]!);
+      absPath = childPath(absPath, segments[i]!);
       const st = await lstat(absPath).catch(() => undefined);
-      this.checkSegment(wirePath, absPath, st, i === segments.length - 1 ? want : 'directory');
+      this.checkSegment(absPath, st, i === segments.length - 1 ? want : 'directory');
     }
     return absPath;
   }
@@ -416,13 +416,30 @@ export class Share {
   /** A wire path's segments, once the share's rule has passed it (§5). */
   private segmentsOf(wirePath: string): string[] {
     const problem = pathProblem(wirePath, this.names);
-    if (problem) throw new PssError(ErrorCode.BAD_PATH, `refused path: ${problem}`);
+    if (problem) throw refusal(ErrorCode.BAD_PATH, `refused path: ${problem}`);
     return wirePath.split('/');
   }
 
   /** One segment on the way: there, not a link, the kind wanted, not the data directory. */
-  private checkSegment(wirePath: string, absPath: string, st: Stats | undefined, want: 'file' | 'directory'): void {
+  private checkSegment(absPath: string, st: Stats | undefined, want: 'file' | 'directory'): void {
     const ok = st !== undefined && !st.isSymbolicLink() && (want === 'file' ? st.isFile() : st.isDirectory()) && !isInside(this.dataDir, absPath);
-    if (!ok) throw new PssError(ErrorCode.NOT_FOUND, `not shared: ${wirePath}`);
+    if (!ok) throw notShared();
   }
+}
+
+/**
+ * What a request for anything the share does not serve gets. The path is not repeated:
+ * a FILE_ERROR and its log line name it already, and a peer asking for thousands of long
+ * missing paths must not make the server build thousands of long messages.
+ */
+function notShared(): PssError {
+  return refusal(ErrorCode.NOT_FOUND, 'not shared');
+}
+
+/**
+ * `dir` joined with one segment the path rules passed (no separator, not `.` or `..`):
+ * a concatenation, where path.join would normalise the whole path again for each segment.
+ */
+function childPath(dir: string, segment: string): string {
+  return dir.endsWith(sep) ? dir + segment : dir + sep + segment;
 }

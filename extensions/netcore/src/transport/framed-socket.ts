@@ -13,6 +13,7 @@ import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
 import type { ByteBudget } from './byte-budget';
+import { Outbox } from './outbox';
 import type { ReadTap } from './read-tap';
 import type { FramePool } from './slab-pool';
 
@@ -45,8 +46,7 @@ export class FramedSocket {
   private pausedForWrites = false;
   private stallTimer: NodeJS.Timeout | undefined;
   /** Messages and small frames sent in this turn, written together (flush()). */
-  private readonly outbox: Buffer[] = [];
-  private outboxBytes = 0;
+  private readonly outbox: Outbox;
   private flushScheduled = false;
 
   constructor(
@@ -54,7 +54,10 @@ export class FramedSocket {
     private readonly handlers: FrameHandlers,
     /** Set when the socket was opened with the tap's `onread`: chunks come from it, not 'data'. */
     tap?: ReadTap,
+    /** Pieces of SEND_PIECE_BYTES shared by the process's connections, for what the outbox holds. */
+    pieces?: FramePool,
   ) {
+    this.outbox = new Outbox(pieces);
     if (tap) tap.attach((chunk) => this.onData(chunk));
     else socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('timeout', () => this.destroy(new PssError(ErrorCode.TIMEOUT, 'connection timed out')));
@@ -87,7 +90,8 @@ export class FramedSocket {
    */
   send(message: object): void {
     if (this.closed || this.endAfterFrame) return;
-    this.enqueue(encodeControl(message));
+    this.outbox.message(message);
+    this.scheduleFlush();
   }
 
   /**
@@ -96,9 +100,7 @@ export class FramedSocket {
    * write once the turn is over: every write is a TLS record and a system call, and a
    * queue of thousands of tiny writes costs far more memory than their bytes.
    */
-  private enqueue(bytes: Buffer): void {
-    this.outbox.push(bytes);
-    this.outboxBytes += bytes.length;
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
@@ -107,23 +109,43 @@ export class FramedSocket {
     });
   }
 
-  /** Writes what enqueue() has collected, in order, as one write. */
+  /** Writes what the outbox has collected, in order, in writes of at most SEND_PIECE_BYTES. */
   private flush(): void {
-    if (this.outbox.length === 0 || this.midFrame) return;
-    const batch = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox, this.outboxBytes);
-    this.outbox.length = 0;
-    this.outboxBytes = 0;
-    if (this.socket.destroyed || this.socket.writableEnded) return;
-    // A long run of answers (thousands of FILE_ERRORs) goes in pieces too: the socket
-    // encrypts one write at a time, and the rest waits in its queue unencrypted.
-    for (let at = 0; at < batch.length; at += SEND_PIECE_BYTES) this.socket.write(batch.subarray(at, at + SEND_PIECE_BYTES));
+    if (this.outbox.empty || this.midFrame) return;
+    if (this.socket.destroyed || this.socket.writableEnded) {
+      this.outbox.discard();
+      return;
+    }
+    // A long run of answers (thousands of FILE_ERRORs) goes in pieces: the socket encrypts
+    // one write at a time, and the rest waits in its queue unencrypted.
+    let run: Buffer[] = [];
+    let runBytes = 0;
+    const writeRun = () => {
+      if (runBytes === 0) return;
+      const joined = run.length === 1 ? run[0]! : Buffer.concat(run, runBytes);
+      for (let at = 0; at < joined.length; at += SEND_PIECE_BYTES) this.socket.write(joined.subarray(at, at + SEND_PIECE_BYTES));
+      run = [];
+      runBytes = 0;
+    };
+    for (const { bytes, release } of this.outbox.drain()) {
+      if (release) {
+        writeRun();
+        // The socket calls back once it is done with the piece, also when it is destroyed first.
+        this.socket.write(bytes, release);
+      } else {
+        // Messages of their own (no pool) still leave as one write for the turn.
+        run.push(bytes);
+        runBytes += bytes.length;
+      }
+    }
+    writeRun();
     this.watchQueue();
   }
 
   /** Resolves once the queue of unsent bytes (collected ones included) is below the high-water mark. */
   whenWritable(): Promise<void> {
     if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
-    if (this.socket.writableLength + this.outboxBytes <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
+    if (this.socket.writableLength + this.outbox.bytes <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
     this.flush();
     if (this.socket.writableLength <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -157,7 +179,8 @@ export class FramedSocket {
     if (frame.length <= SEND_PIECE_BYTES) {
       // A small frame joins what this turn sends, as a copy the caller need not keep.
       if (this.closed) throw this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed');
-      this.enqueue(Buffer.from(frame));
+      this.outbox.copy(frame);
+      this.scheduleFlush();
       return this.whenWritable();
     }
     this.flush();
@@ -298,6 +321,7 @@ export class FramedSocket {
     if (this.isClosed) return;
     this.isClosed = true;
     this.decoder.release();
+    this.outbox.discard();
     clearTimeout(this.endTimer);
     clearTimeout(this.stallTimer);
     const err = this.closeError ?? (this.socket.readableEnded || this.cutOff ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));

@@ -1,0 +1,156 @@
+// The outbox lays a turn's messages and small frames out in pooled pieces, in order, and
+// every piece goes back to the pool: once written, and also when the socket is gone
+// before its bytes were taken.
+import { randomBytes } from 'node:crypto';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SEND_PIECE_BYTES } from '../../../extensions/netcore/src/constants';
+import { FrameDecoder } from '../../../extensions/netcore/src/protocol/decoder';
+import { encodeData } from '../../../extensions/netcore/src/protocol/frames';
+import { FramedSocket } from '../../../extensions/netcore/src/transport/framed-socket';
+import { Outbox } from '../../../extensions/netcore/src/transport/outbox';
+import { SlabPool } from '../../../extensions/netcore/src/transport/slab-pool';
+import { startFakeServer } from '../../support/fake-server';
+import { RawConnection } from '../../support/raw-connection';
+import { waitUntil } from '../../support/wait';
+
+const PIECES = 8;
+const pool = () => new SlabPool(SEND_PIECE_BYTES, PIECES, 60_000);
+
+type Item = { kind: 'control'; message: unknown } | { kind: 'data'; bytes: Buffer };
+
+function decodeAll(bytes: Buffer): Item[] {
+  const out: Item[] = [];
+  const decoder = new FrameDecoder();
+  decoder.push(bytes, (item) => {
+    if (item.kind === 'control') out.push({ kind: 'control', message: item.message });
+    else out.push({ kind: 'data', bytes: Buffer.from(item.bytes) });
+  });
+  return out;
+}
+
+test('messages and copied frames come out in order, packed into pieces, the big one in a buffer of its own', () => {
+  const p = pool();
+  const box = new Outbox(p);
+  const small = randomBytes(3000);
+  const big = 'x'.repeat(SEND_PIECE_BYTES + 10);
+  const expected: Item[] = [];
+  for (let i = 0; i < 40; i++) {
+    const message = { type: 'FILE_ERROR', path: `folder/${'ل'.repeat(300)}-${i}`, code: 'NOT_FOUND', message: 'not shared' };
+    box.message(message);
+    expected.push({ kind: 'control', message });
+    if (i === 20) {
+      box.message({ type: 'NOTE', text: big });
+      expected.push({ kind: 'control', message: { type: 'NOTE', text: big } });
+    }
+    if (i % 10 === 0) {
+      const frame = encodeData(small);
+      box.copy(frame);
+      frame.fill(0);
+      expected.push({ kind: 'data', bytes: small });
+    }
+  }
+  const queued = box.bytes;
+  const entries = box.drain();
+  assert.ok(box.empty, 'drain empties the outbox');
+  const all = Buffer.concat(entries.map((e) => e.bytes));
+  assert.is(all.length, queued, 'bytes counts what was queued');
+  assert.equal(decodeAll(all), expected);
+  const own = entries.filter((e) => !e.release);
+  assert.is(own.length, 1, 'only the message bigger than a piece has a buffer of its own');
+  assert.ok(
+    entries.every((e) => e.bytes.length <= SEND_PIECE_BYTES || !e.release),
+    'no piece is over its size',
+  );
+  assert.ok(entries.length - own.length >= 2, 'the rest filled more than one piece');
+  assert.ok(p.size < PIECES, 'the pieces are taken from the pool');
+  for (const e of entries) e.release?.();
+  assert.is(p.size, PIECES, 'every piece is back once released');
+});
+
+test('discard gives every piece back without writing it', () => {
+  const p = pool();
+  const box = new Outbox(p);
+  for (let i = 0; i < 500; i++) box.message({ type: 'PONG', id: i, pad: 'p'.repeat(400) });
+  assert.ok(p.size < PIECES - 1);
+  box.discard();
+  assert.ok(box.empty);
+  assert.is(p.size, PIECES);
+});
+
+test('without a pool each message is a buffer of its own, and nothing is pooled', () => {
+  const box = new Outbox(undefined);
+  box.message({ type: 'PONG', id: 1 });
+  box.copy(encodeData(Buffer.from('abc')));
+  const entries = box.drain();
+  assert.is(entries.length, 2);
+  assert.ok(entries.every((e) => e.release === undefined));
+  assert.equal(decodeAll(Buffer.concat(entries.map((e) => e.bytes))), [
+    { kind: 'control', message: { type: 'PONG', id: 1 } },
+    { kind: 'data', bytes: Buffer.from('abc') },
+  ]);
+});
+
+test('a peer that reads everything gets every message in order, and the pieces come back', async () => {
+  const p = pool();
+  const count = 3000;
+  let sent: Promise<void> | undefined;
+  const server = await startFakeServer(async (peer) => {
+    const conn = new FramedSocket(
+      peer.tls,
+      { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined },
+      undefined,
+      p,
+    );
+    for (let i = 0; i < count; i++) {
+      conn.send({ type: 'PONG', id: i, pad: 'q'.repeat(100) });
+      if (i % 500 === 499) await conn.whenWritable();
+    }
+    sent = conn.whenWritable();
+  });
+  const raw = await RawConnection.open(server.port);
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push((await raw.next()).id as number);
+    assert.equal(
+      ids,
+      Array.from({ length: count }, (_, i) => i),
+    );
+    await sent;
+    await waitUntil(() => p.size === PIECES * p.slabCount, 'every piece back in the pool', { timeoutMs: 5_000 });
+  } finally {
+    raw.destroy();
+    await server.close();
+  }
+});
+
+test('a peer that reads nothing and goes away leaves no piece behind', async () => {
+  const p = pool();
+  let closed!: Promise<unknown>;
+  const server = await startFakeServer(async (peer) => {
+    const conn = new FramedSocket(
+      peer.tls,
+      { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined },
+      undefined,
+      p,
+    );
+    closed = new Promise((resolve) => peer.tls.once('close', resolve));
+    // Far more than the kernel and TLS take from a peer that reads nothing.
+    for (let round = 0; round < 40 && !conn.closed; round++) {
+      for (let i = 0; i < 200; i++) conn.send({ type: 'FILE_ERROR', path: `p-${round}-${i}-${'z'.repeat(1500)}`, code: 'NOT_FOUND', message: 'not shared' });
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+  const raw = await RawConnection.open(server.port);
+  raw.socket.pause();
+  await waitUntil(() => p.size < PIECES * p.slabCount, 'pieces in use while the peer does not read', { timeoutMs: 5_000 });
+  raw.destroy();
+  try {
+    await closed;
+    await waitUntil(() => p.size === PIECES * p.slabCount, 'every piece back in the pool after the peer left', { timeoutMs: 5_000 });
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();
