@@ -334,18 +334,17 @@ export class Share {
    * anywhere on the way, a special file, or the data directory is NOT_FOUND or BAD_PATH.
    */
   async openFile(wirePath: string): Promise<OpenedFile> {
-    const notFound = notShared;
     const absPath = this.sharedFile(wirePath) ?? (await this.resolve(wirePath, 'file'));
     let handle: FileHandle;
     try {
       handle = await open(absPath, fsc.O_RDONLY | O_NOFOLLOW);
     } catch {
-      throw notFound();
+      throw notShared();
     }
     const stat = await handle.stat();
     if (!stat.isFile()) {
       await handle.close();
-      throw notFound();
+      throw notShared();
     }
     return { handle, stat, absPath };
   }
@@ -358,24 +357,23 @@ export class Share {
    * caller reads the bytes asynchronously.
    */
   openFileSync(wirePath: string): OpenedDescriptor {
-    const notFound = notShared;
     const absPath = this.sharedFile(wirePath) ?? this.resolveSync(wirePath);
     let fd: number;
     try {
       fd = openSync(absPath, fsc.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     } catch {
-      throw notFound();
+      throw notShared();
     }
     let stat: Stats;
     try {
       stat = fstatSync(fd);
     } catch {
       closeSync(fd);
-      throw notFound();
+      throw notShared();
     }
     if (!stat.isFile()) {
       closeSync(fd);
-      throw notFound();
+      throw notShared();
     }
     return { fd, stat, absPath };
   }

@@ -48,6 +48,8 @@ export class FramedSocket {
   /** Messages and small frames sent in this turn, written together (flush()). */
   private readonly outbox: Outbox;
   private flushScheduled = false;
+  /** Pooled pieces being written hold this much beyond their bytes (Outbox's slack). */
+  private pieceSlack = 0;
 
   constructor(
     readonly socket: TLSSocket,
@@ -127,11 +129,16 @@ export class FramedSocket {
       run = [];
       runBytes = 0;
     };
-    for (const { bytes, release } of this.outbox.drain()) {
+    for (const { bytes, release, slack } of this.outbox.drain()) {
       if (release) {
         writeRun();
-        // The socket calls back once it is done with the piece, also when it is destroyed first.
-        this.socket.write(bytes, release);
+        // The socket calls back once it is done with the piece, also when it is destroyed
+        // first. Until then the rest of the piece counts as queued too.
+        this.pieceSlack += slack;
+        this.socket.write(bytes, () => {
+          this.pieceSlack -= slack;
+          release();
+        });
       } else {
         // Messages of their own (no pool) still leave as one write for the turn.
         run.push(bytes);
@@ -145,9 +152,9 @@ export class FramedSocket {
   /** Resolves once the queue of unsent bytes (collected ones included) is below the high-water mark. */
   whenWritable(): Promise<void> {
     if (this.closed) return Promise.reject(this.closeError ?? new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
-    if (this.socket.writableLength + this.outbox.bytes <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
+    if (this.queuedBytes() + this.outbox.bytes <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
     this.flush();
-    if (this.socket.writableLength <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
+    if (this.queuedBytes() <= REPLY_QUEUE_HIGH_BYTES) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const drained = () => {
         this.socket.off('close', gone);
@@ -297,8 +304,13 @@ export class FramedSocket {
     if (!this.pausedForWrites) this.socket.resume();
   }
 
+  /** What the socket holds for the peer: its unsent bytes and the rest of their pieces. */
+  private queuedBytes(): number {
+    return this.socket.writableLength + this.pieceSlack;
+  }
+
   private watchQueue(): void {
-    const queued = this.socket.writableLength;
+    const queued = this.queuedBytes();
     if (queued > REPLY_QUEUE_MAX_BYTES) {
       this.destroy(new PssError(ErrorCode.TIMEOUT, `dropped: the peer left ${queued} bytes unread`));
       return;

@@ -15,7 +15,16 @@ export interface OutboxEntry {
   bytes: Buffer;
   /** Set for a pooled piece: call once the socket is done with `bytes`. */
   release: (() => void) | undefined;
+  /** What the entry holds beyond its bytes until released (the rest of its piece). */
+  slack: number;
 }
+
+/**
+ * A turn that sent no more than this leaves in a buffer of its own size and its piece goes
+ * back at once: a peer that is sent a little each turn (PONGs, a chat line) must not hold a
+ * whole piece for each of them until it reads.
+ */
+const SMALL_TURN_BYTES = 4 * 1024;
 
 export class Outbox {
   private entries: OutboxEntry[] = [];
@@ -77,7 +86,7 @@ export class Outbox {
 
   private add(bytes: Buffer): void {
     this.closePiece();
-    this.entries.push({ bytes, release: undefined });
+    this.entries.push({ bytes, release: undefined, slack: 0 });
     this.total += bytes.length;
   }
 
@@ -96,11 +105,17 @@ export class Outbox {
     if (!piece) return;
     this.piece = undefined;
     const pool = this.pool!;
-    const release = () => pool.give(piece);
-    if (this.used === 0) {
-      release();
+    if (this.used <= SMALL_TURN_BYTES) {
+      if (this.used > 0) this.entries.push({ bytes: Buffer.from(piece.subarray(0, this.used)), release: undefined, slack: 0 });
+      pool.give(piece);
       return;
     }
-    this.entries.push({ bytes: piece.subarray(0, this.used), release });
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      pool.give(piece);
+    };
+    this.entries.push({ bytes: piece.subarray(0, this.used), release, slack: piece.length - this.used });
   }
 }
