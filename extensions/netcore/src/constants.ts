@@ -56,9 +56,9 @@ export const REPLY_QUEUE_MAX_BYTES = 4 * 1024 * 1024;
 /** A peer that reads nothing for this long while answers wait for it is dropped. */
 export const WRITE_STALL_MS = 60_000;
 /** What running DOWNLOAD_FILES lists may hold in memory, all sessions together (transport/byte-budget.ts). */
-export const REQUEST_BUDGET_BYTES = 8 * 1024 * 1024;
+export const REQUEST_BUDGET_BYTES = 4 * 1024 * 1024;
 /** What control frames bigger than FRAME_BUDGET_MIN_BYTES may hold while they arrive, all connections together. */
-export const FRAME_BUDGET_BYTES = 8 * 1024 * 1024;
+export const FRAME_BUDGET_BYTES = 4 * 1024 * 1024;
 /** Control frames up to this size are not counted (PINGs, HELLO, small requests). */
 export const FRAME_BUDGET_MIN_BYTES = 64 * 1024;
 /** PINGs a session may send per window; one more ends it (a keep-alive needs one a minute). */
