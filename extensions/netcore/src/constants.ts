@@ -143,6 +143,8 @@ export const PENDING_MAX_FRAME_BYTES = 8 * 1024;
 export const END_DISCARD_BYTES = 64 * 1024;
 /** How long an ended connection waits for the peer to close its side before it is destroyed. */
 export const END_LINGER_MS = 1_000;
+/** Ended connections that may wait for their peers at once, in the whole process (transport/lingering.ts). */
+export const MAX_LINGERING = 32;
 /** What a connection answered BUSY is told to wait before trying again. */
 export const BUSY_RETRY_MS = 1_000;
 

@@ -8,11 +8,12 @@
 // WRITE_STALL_MS while answers wait, or lets REPLY_QUEUE_MAX_BYTES pile up, is dropped
 // with that reason.
 import type { TLSSocket } from 'node:tls';
-import { END_DISCARD_BYTES, END_LINGER_MS, SEND_PIECE_BYTES, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
+import { END_DISCARD_BYTES, SEND_PIECE_BYTES, REPLY_QUEUE_HIGH_BYTES, REPLY_QUEUE_MAX_BYTES, WRITE_STALL_MS } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { FrameDecoder } from '../protocol/decoder';
 import { encodeControl } from '../protocol/frames';
 import type { ByteBudget } from './byte-budget';
+import { processLingering } from './lingering';
 import { Outbox } from './outbox';
 import type { ReadTap } from './read-tap';
 import type { FramePool } from './slab-pool';
@@ -39,7 +40,8 @@ export class FramedSocket {
   private midFrame = false;
   /** end() came while a frame was being written: it ends once the frame is out. */
   private endAfterFrame = false;
-  private endTimer: NodeJS.Timeout | undefined;
+  /** Takes this connection out of the process's lingering ones (transport/lingering.ts). */
+  private stopLingering: (() => void) | undefined;
   /** The owner asked to stop reading (pause()). */
   private pausedByOwner = false;
   /** Reading stopped because answers wait to be written. */
@@ -247,12 +249,11 @@ export class FramedSocket {
 
   /**
    * The last message is in the kernel's hands; a peer that does not close its side soon
-   * after must not keep the socket (and its TLS state) with it.
+   * after (or while many others wait too) must not keep the socket and its TLS state.
    */
   private lingerThenDestroy(): void {
-    clearTimeout(this.endTimer);
-    this.endTimer = setTimeout(() => this.socket.destroy(), END_LINGER_MS);
-    this.endTimer.unref();
+    this.stopLingering?.();
+    this.stopLingering = processLingering.add(() => this.socket.destroy());
   }
 
   destroy(err?: PssError): void {
@@ -334,7 +335,7 @@ export class FramedSocket {
     this.isClosed = true;
     this.decoder.release();
     this.outbox.discard();
-    clearTimeout(this.endTimer);
+    this.stopLingering?.();
     clearTimeout(this.stallTimer);
     const err = this.closeError ?? (this.socket.readableEnded || this.cutOff ? undefined : new PssError(ErrorCode.CONNECTION_LOST, 'connection closed'));
     this.handlers.closed(err);
