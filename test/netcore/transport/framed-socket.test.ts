@@ -12,6 +12,17 @@ import { SlabPool } from '../../../extensions/netcore/src/transport/slab-pool';
 import { startFakeServer, type FakePeer } from '../../support/fake-server';
 import { RawConnection } from '../../support/raw-connection';
 
+/** PONGs 1, 2 and 3 arrive in that order, and the data frames carried `data`. */
+async function expectPongsAndData(raw: RawConnection, data: Buffer, what: string): Promise<void> {
+  const pongs = [await raw.next(), await raw.next(), await raw.next()];
+  assert.equal(
+    pongs.map((m) => m.id),
+    [1, 2, 3],
+  );
+  assert.is(raw.decodeError, undefined);
+  assert.ok(Buffer.concat(raw.data).equals(data), what);
+}
+
 // Each test runs twice: as a client sends (a buffer per message) and as a server sends
 // (messages laid out in pooled pieces, transport/outbox.ts).
 for (const pooled of [false, true]) {
@@ -37,13 +48,7 @@ for (const pooled of [false, true]) {
     });
     const raw = await RawConnection.open(server.port);
     try {
-      const pongs = [await raw.next(), await raw.next(), await raw.next()];
-      assert.equal(
-        pongs.map((m) => m.id),
-        [1, 2, 3],
-      );
-      assert.is(raw.decodeError, undefined);
-      assert.ok(Buffer.concat(raw.data).equals(payload), 'the frame arrived whole and before the messages');
+      await expectPongsAndData(raw, payload, 'the frame arrived whole and before the messages');
     } finally {
       raw.destroy();
       await server.close();
@@ -73,13 +78,7 @@ for (const pooled of [false, true]) {
     });
     const raw = await RawConnection.open(server.port);
     try {
-      const pongs = [await raw.next(), await raw.next(), await raw.next()];
-      assert.equal(
-        pongs.map((m) => m.id),
-        [1, 2, 3],
-      );
-      assert.is(raw.decodeError, undefined);
-      assert.ok(Buffer.concat(raw.data).equals(Buffer.concat([first, second])), 'both frames arrived whole, as sent');
+      await expectPongsAndData(raw, Buffer.concat([first, second]), 'both frames arrived whole, as sent');
       assert.is(writes, 1, 'one write for the whole turn');
     } finally {
       raw.destroy();
