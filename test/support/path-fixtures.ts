@@ -17,6 +17,42 @@ export function isInside(root: string, target: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel);
 }
 
+/**
+ * Fragments that are known trouble for the path rules: dots, separators, drive letters,
+ * controls, lone surrogates, Windows device names, and a few harmless ones to mix in.
+ */
+export const TROUBLE_FRAGMENTS: readonly string[] = [
+  '..',
+  '.',
+  '/',
+  '//',
+  '\\',
+  ':',
+  'C:',
+  'c:/',
+  ' ',
+  '\u0000',
+  '\n',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\ud800',
+  '\udc00',
+  'con',
+  'CON',
+  'aux.',
+  'nul',
+  'lpt1',
+  'com¹',
+  '😀',
+  'é',
+  'a',
+  'b',
+  'x.txt',
+  '~',
+  '$',
+];
+
 /** Arbitrary text, or fragments of `trouble` mixed with short arbitrary text. */
 export function pathLikeFrom(trouble: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.oneof(

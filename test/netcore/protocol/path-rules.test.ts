@@ -16,7 +16,7 @@ import {
   resolveInside,
   segmentProblem,
 } from '../../../extensions/netcore/src/protocol/path-rules';
-import { CONTROL, ROOT, UNSAFE_PATHS, WINDOWS_ONLY_PATHS, isInside, pathLikeFrom } from '../../support/path-fixtures';
+import { CONTROL, ROOT, TROUBLE_FRAGMENTS, UNSAFE_PATHS, WINDOWS_ONLY_PATHS, isInside, pathLikeFrom } from '../../support/path-fixtures';
 
 const segmentOf = (bytes: number, unit = 'a') => unit.repeat(bytes / Buffer.byteLength(unit));
 
@@ -155,37 +155,7 @@ test('parentFolders lists the folders a path needs, outermost first', () => {
 // ---- properties ---------------------------------------------------------------------
 
 // Fragments that are known trouble (the generator mixes them with arbitrary text).
-const trouble = fc.constantFrom(
-  '..',
-  '.',
-  '/',
-  '//',
-  '\\',
-  ':',
-  'C:',
-  'c:/',
-  ' ',
-  '\u0000',
-  '\n',
-  '\u001f',
-  '\u007f',
-  '\u0085',
-  'con',
-  'CON',
-  'aux.',
-  'nul',
-  'lpt1',
-  'com¹',
-  '\ud800',
-  '\udc00',
-  '😀',
-  'é',
-  'a',
-  'b',
-  'x.txt',
-  '~',
-  '$',
-);
+const trouble = fc.constantFrom(...TROUBLE_FRAGMENTS);
 const pathLike = pathLikeFrom(trouble);
 
 test('property: whatever pathProblem accepts is inside the root, with no .., backslash or control character (a drive letter is a name here)', () => {

@@ -69,3 +69,30 @@ export function progress(over: Partial<TransferProgress> = {}): TransferProgress
     ...over,
   };
 }
+
+/** A web visitor downloading a file whose name carries a right-to-left override. */
+export const spoofedWebSession: SessionInfo = session({
+  id: 's3',
+  kind: 'web',
+  address: '192.168.1.50',
+  name: '192.168.1.50',
+  connectedAt: '2024-05-01T10:03:00.000Z',
+  status: 'downloading',
+  currentFile: 'invoices/report\u202Efdp.exe',
+  progress: 40,
+  bytesPerSecond: 1_000_000,
+  chatReady: false,
+});
+
+/** Far into a download of 100,000 files and 100 GiB, with the longest figures a screen shows. */
+export const bigDownloadProgress: TransferProgress = progress({
+  currentPath: 'folder042/file042123.bin',
+  fileBytes: 700,
+  fileSize: 1000,
+  doneBytes: 42 * 1024 ** 3,
+  totalBytes: 100 * 1024 ** 3,
+  filesDone: 42123,
+  filesTotal: 100000,
+  bytesPerSecond: 150 * 1024 ** 2,
+  etaSeconds: 396,
+});

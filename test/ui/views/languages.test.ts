@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { ARTIFACTS_DIR, launchBrowser, type BrowserHandle } from '../../support/browser';
 import { boxOf, characterOrder, clippedText } from '../support/layout-checks';
 import { pictographs } from '../support/page-checks';
+import { bigDownloadProgress, spoofedWebSession } from '../support/samples';
 import { ORIGIN, serveTestPage } from '../support/ui-page';
 import { chromiumNeed, testIf } from '../../support/tools';
 
@@ -128,20 +129,7 @@ for (const lang of LANGUAGES) {
         // Client Management: table columns and progress bars mirrored, a spoofed name shown.
         await id('tab-clients').click();
         await id('session-row').first().waitFor();
-        await emit(page, 'session.changed', {
-          id: 's3',
-          kind: 'web',
-          address: '192.168.1.50',
-          name: '192.168.1.50',
-          connectedAt: '2024-05-01T10:03:00.000Z',
-          status: 'downloading',
-          currentFile: 'invoices/report\u202Efdp.exe',
-          progress: 40,
-          bytesSent: 0,
-          bytesPerSecond: 1_000_000,
-          chatReady: false,
-          unread: 0,
-        });
+        await emit(page, 'session.changed', spoofedWebSession);
         await page.locator('[data-session-id="s3"] [data-testid="bidi-control"]').waitFor();
         await screen(page, lang, size, 'server-clients');
         await mirrored(page, lang, 'th >> nth=0', 'th >> nth=5', 'the table columns');
@@ -180,17 +168,7 @@ for (const lang of LANGUAGES) {
           t.api.handle('client.download', () => new Promise(() => undefined));
         });
         await id('download-button').click();
-        await emit(page, 'client.progress', {
-          currentPath: 'folder042/file042123.bin',
-          fileBytes: 700,
-          fileSize: 1000,
-          doneBytes: 42 * 1024 ** 3,
-          totalBytes: 100 * 1024 ** 3,
-          filesDone: 42123,
-          filesTotal: 100000,
-          bytesPerSecond: 150 * 1024 ** 2,
-          etaSeconds: 396,
-        });
+        await emit(page, 'client.progress', bigDownloadProgress);
         await emit(page, 'client.warning', {
           text: lang === 'fa' ? 'سرور تا ۵ دقیقه‌ی دیگر خاموش می‌شود' : 'The server will stop in 5 minutes',
           time: '2024-05-01T10:08:00.000Z',

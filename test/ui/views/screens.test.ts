@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, type BrowserHandle, type RecordedPage } from '../../support/browser';
 import { withoutIsolates } from '../../support/isolates';
 import { bundledFontReady, iconsShown, pictographs } from '../support/page-checks';
+import { bigDownloadProgress, spoofedWebSession } from '../support/samples';
 import { ORIGIN, serveTestPage } from '../support/ui-page';
 import { chromiumNeed, testIf } from '../../support/tools';
 
@@ -157,20 +158,7 @@ browserTest('Server, Client Management: live table, Send Warning asks for the te
     unread: 0,
   });
   await page.locator('[data-testid="session-row"][data-session-id="s2"] [data-testid="session-status"]').filter({ hasText: 'Downloading' }).waitFor();
-  await emit('session.changed', {
-    id: 's3',
-    kind: 'web',
-    address: '192.168.1.50',
-    name: '192.168.1.50',
-    connectedAt: '2024-05-01T10:03:00.000Z',
-    status: 'downloading',
-    currentFile: 'invoices/report\u202Efdp.exe',
-    progress: 40,
-    bytesSent: 0,
-    bytesPerSecond: 1_000_000,
-    chatReady: false,
-    unread: 0,
-  });
+  await emit('session.changed', spoofedWebSession);
   const file = page.locator('[data-testid="session-row"][data-session-id="s3"] [data-testid="session-file"]');
   await file.locator('[data-testid="bidi-control"]').waitFor();
   assert.is(await file.textContent().then((s) => s!.trim()), 'invoices/reportU+202Efdp.exe', 'the server table shows the override instead of obeying it');
@@ -284,17 +272,7 @@ browserTest('Client: auto-dot typing, 100,000-file tree, Select All, progress', 
     t.api.handle('client.download', () => new Promise((resolve) => Object.assign(window, { finishDownload: resolve })));
   });
   await id('download-button').click();
-  await emit('client.progress', {
-    currentPath: 'folder042/file042123.bin',
-    fileBytes: 700,
-    fileSize: 1000,
-    doneBytes: 42 * 1024 ** 3,
-    totalBytes: 100 * 1024 ** 3,
-    filesDone: 42123,
-    filesTotal: 100000,
-    bytesPerSecond: 150 * 1024 ** 2,
-    etaSeconds: 396,
-  });
+  await emit('client.progress', bigDownloadProgress);
   await emit('client.chat', { id: 3, sessionId: 's', from: 'server', text: 'Hi from the admin', time: '2024-05-01T10:08:00.000Z', unread: 1 });
   await emit('client.warning', { text: 'The server will stop in 5 minutes', time: '2024-05-01T10:08:00.000Z' });
   await id('progress-eta').filter({ hasText: '6 min 36 s' }).waitFor();
