@@ -31,8 +31,7 @@ for (const pooled of [false, true]) {
     new FramedSocket(
       peer.tls,
       { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined },
-      undefined,
-      pooled ? new SlabPool(SEND_PIECE_BYTES, 8, 60_000) : undefined,
+      pooled ? { pieces: new SlabPool(SEND_PIECE_BYTES, 8, 60_000) } : {},
     );
 
   test(`control messages sent while a big frame is written follow it, whole (${kind})`, async () => {

@@ -12,7 +12,7 @@ import { Outbox } from '../../../extensions/netcore/src/transport/outbox';
 import { SlabPool } from '../../../extensions/netcore/src/transport/slab-pool';
 import { startFakeServer } from '../../support/fake-server';
 import { RawConnection } from '../../support/raw-connection';
-import { waitUntil } from '../../support/wait';
+import { delay, waitUntil } from '../../support/wait';
 
 const PIECES = 8;
 
@@ -126,8 +126,7 @@ test('a peer that reads everything gets every message in order, and the pieces c
     const conn = new FramedSocket(
       peer.tls,
       { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined },
-      undefined,
-      p,
+      { pieces: p },
     );
     for (let i = 0; i < count; i++) {
       conn.send({ type: 'PONG', id: i, pad: 'q'.repeat(100) });
@@ -158,8 +157,7 @@ test('a peer that reads nothing and goes away leaves no piece behind', async () 
     const conn = new FramedSocket(
       peer.tls,
       { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined },
-      undefined,
-      p,
+      { pieces: p },
     );
     closed = new Promise((resolve) => peer.tls.once('close', resolve));
     // Far more than the kernel and TLS take from a peer that reads nothing.
@@ -207,7 +205,7 @@ test('a piece is not reused while its bytes still wait in a socket that another 
     aSent = resolve;
   });
   const server = await startFakeServer(async (peer) => {
-    const conn = new FramedSocket(peer.tls, handlers, undefined, p);
+    const conn = new FramedSocket(peer.tls, handlers, { pieces: p });
     if (count++ === 0) {
       for (let t = 0; t < turns; t++) {
         for (let i = 0; i < 12; i++) conn.send({ type: 'PONG', id: t * 12 + i, pad: 'a'.repeat(1500) });
@@ -242,6 +240,42 @@ test('a piece is not reused while its bytes still wait in a socket that another 
     b.destroy();
     await server.close();
   }
+});
+
+test('a peer that reads nothing holds few pieces: the unused rest of each counts against its queue', async () => {
+  // Turns of 5 KiB, each in a piece of its own, to a peer that reads nothing. Counted by
+  // their bytes alone, 256 KiB of them would hold some fifty 64 KiB pieces before the
+  // sender is told to wait; counted with the rest of their pieces, a handful.
+  const p = pool();
+  let held = -1;
+  let turns = 0;
+  const server = await startFakeServer(async (peer) => {
+    const conn = new FramedSocket(
+      peer.tls,
+      { control: () => undefined, data: () => undefined, failure: () => undefined, closed: () => undefined },
+      { pieces: p },
+    );
+    for (; turns < 5_000 && !conn.closed; turns++) {
+      conn.send({ type: 'PONG', id: turns, pad: 'w'.repeat(5 * 1024) });
+      await new Promise((r) => setImmediate(r));
+      const writable = await Promise.race([conn.whenWritable().then(() => true), delay(200).then(() => false)]);
+      if (!writable) {
+        held = p.taken;
+        break;
+      }
+    }
+  });
+  const raw = await RawConnection.open(server.port);
+  raw.socket.pause();
+  try {
+    await waitUntil(() => held >= 0, 'the sender to be told to wait', { timeoutMs: 30_000 });
+    assert.ok(turns > 50, `the kernel took the first turns (${turns})`);
+    assert.ok(held <= 8, `pieces held while the peer reads nothing: ${held}`);
+  } finally {
+    raw.destroy();
+    await server.close();
+  }
+  await waitUntil(() => p.taken === 0, 'every piece back in the pool', { timeoutMs: 5_000 });
 });
 
 test.run();

@@ -123,8 +123,7 @@ export class ChatServer {
           session = undefined;
         },
       },
-      undefined,
-      processSendPieces,
+      { pieces: processSendPieces },
     );
     this.open.add(conn);
     conn.limitFrames(PENDING_MAX_FRAME_BYTES);

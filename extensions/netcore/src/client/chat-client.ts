@@ -55,7 +55,7 @@ export class ChatClient {
           handlers.closed(why);
         },
       },
-      tap,
+      { tap },
     );
     const timer = setTimeout(() => conn.destroy(new PssError(ErrorCode.TIMEOUT, 'the chat port did not answer')), timeoutMs);
     conn.send({ type: 'CHAT_HELLO', token: main.token });

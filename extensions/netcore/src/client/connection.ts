@@ -139,7 +139,7 @@ export class ServerConnection {
         failure: (err) => this.fail(err),
         closed: (err) => this.fail(err ?? new PssError(ErrorCode.CONNECTION_LOST, 'the server closed the connection')),
       },
-      tap,
+      { tap },
     );
   }
 

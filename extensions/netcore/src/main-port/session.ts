@@ -79,8 +79,7 @@ export class Session implements WaitingConnection, ClientSession {
           this.onClosed(this, reason);
         },
       },
-      undefined,
-      processSendPieces,
+      { pieces: processSendPieces },
     );
     this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     // Big requests are assembled in the process's pooled frames.

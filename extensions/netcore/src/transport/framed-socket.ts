@@ -28,6 +28,13 @@ export interface FrameHandlers {
   closed(err: PssError | undefined): void;
 }
 
+export interface FramedSocketOptions {
+  /** Set when the socket was opened with the tap's `onread`: chunks come from it, not 'data'. */
+  tap?: ReadTap | undefined;
+  /** Pieces of SEND_PIECE_BYTES shared by the process's connections, for what the outbox holds. */
+  pieces?: FramePool;
+}
+
 export class FramedSocket {
   private readonly decoder = new FrameDecoder();
   private closeError: PssError | undefined;
@@ -56,10 +63,7 @@ export class FramedSocket {
   constructor(
     readonly socket: TLSSocket,
     private readonly handlers: FrameHandlers,
-    /** Set when the socket was opened with the tap's `onread`: chunks come from it, not 'data'. */
-    tap?: ReadTap,
-    /** Pieces of SEND_PIECE_BYTES shared by the process's connections, for what the outbox holds. */
-    pieces?: FramePool,
+    { tap, pieces }: FramedSocketOptions = {},
   ) {
     this.outbox = new Outbox(pieces);
     if (tap) tap.attach((chunk) => this.onData(chunk));

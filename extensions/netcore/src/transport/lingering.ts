@@ -35,7 +35,7 @@ export class LingerQueue {
    * function returned takes the connection out (it closed by itself).
    */
   add(destroy: () => void): () => void {
-    while (this.waiting.size >= this.max) {
+    if (this.waiting.size >= this.max) {
       const [oldest, entry] = this.waiting.entries().next().value as [number, Waiting];
       this.waiting.delete(oldest);
       clearTimeout(entry.timer);
