@@ -1,15 +1,20 @@
 // Small files reach their final names in batches (PROTOCOL.md §6.2): where the file system
-// can be flushed as a whole, a batch costs two flushes (before the renames and after);
-// a flush that fails falls back to syncing file by file, and never costs a file.
+// can be flushed as a whole, one flush makes a batch's `.part` files durable before their
+// renames and the renames of the batch before; a flush that fails falls back to syncing
+// file by file, and never costs a file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, statfsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, statfs } from 'node:fs/promises';
-import { release } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchCommitter, type Flush, type SmallFile } from '../../../extensions/netcore/src/client/batch-commit';
 import { fileSystemFlusher, kernelReportsSyncfsErrors } from '../../../extensions/netcore/src/client/file-system-flush';
+import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { conditionNeed, testIf } from '../../support/tools';
 
 let base = '';
 
@@ -50,21 +55,55 @@ async function assertCommitted(all: SmallFile[]): Promise<void> {
   }
 }
 
-test('a batch on a flushable file system is flushed once before its renames and once after', async () => {
+test('on a flushable file system one flush serves the parts of a batch and the renames of the one before', async () => {
   const all = await files(20);
   const calls: Array<{ finalNames: number }> = [];
-  const committer = new BatchCommitter(async () => recordingFlush(true, calls, join(base, 'folder-0')));
-  await Promise.all(all.map((f) => committer.add(f)));
+  const committer = new BatchCommitter({ flusherFor: async () => recordingFlush(true, calls, join(base, 'folder-0')) });
+  const settled: number[] = [];
+  await Promise.all(all.map((f) => committer.add(f).then(() => settled.push(calls.length))));
   await assertCommitted(all);
-  // The first file starts a batch of its own; the other 19 gather while it is written. Each
-  // batch: no final name of it before its first flush, all of them before its second.
-  assert.equal(calls, [{ finalNames: 0 }, { finalNames: 1 }, { finalNames: 1 }, { finalNames: 10 }]);
+  // The first file starts a batch of its own; the other 19 gather while it is written. No
+  // final name exists before its batch's flush; the second flush also covers the first
+  // file's rename, and a last flush the renames of the 19.
+  assert.equal(calls, [{ finalNames: 0 }, { finalNames: 1 }, { finalNames: 10 }]);
+  // A file is done only once a flush came after its rename.
+  assert.equal(settled, [2, ...Array(19).fill(3)]);
+});
+
+test('bytes that do not match their SHA-256 are never written; the rest of the batch arrives', async () => {
+  const all = (await files(6, 1)).map((f) => ({ ...f, sha256: createHash('sha256').update(f.bytes).digest('hex') }));
+  const bad = { ...all[2]!, sha256: createHash('sha256').update('something else').digest('hex') };
+  const committer = new BatchCommitter({ flusherFor: async () => undefined });
+  const outcomes = await Promise.allSettled([all[0]!, all[1]!, bad, all[3]!, all[4]!, all[5]!].map((f) => committer.add(f)));
+  assert.is(outcomes[2]!.status, 'rejected');
+  assert.is((outcomes[2] as PromiseRejectedResult).reason.code, 'INTEGRITY_FAILED');
+  assert.not.ok(existsSync(bad.part), 'no .part');
+  assert.not.ok(existsSync(bad.target), 'no final name');
+  await assertCommitted(all.filter((f) => f !== all[2]));
+});
+
+test('in a pool worker the batches arrive the same, their bytes handed over', async () => {
+  const all = (await files(40)).map((f) => {
+    // Each file's bytes in a buffer of its own, as the download gives them.
+    const own = Buffer.allocUnsafeSlow(f.bytes.length);
+    f.bytes.copy(own);
+    return { ...f, bytes: own, sha256: createHash('sha256').update(f.bytes).digest('hex') };
+  });
+  const expected = all.map((f) => Buffer.from(f.bytes));
+  const pool = new WorkerPool(1);
+  try {
+    const committer = new BatchCommitter({ disk: (step, list) => pool.smallFiles(step, list) });
+    await Promise.all(all.map((f) => committer.add(f)));
+  } finally {
+    await pool.close();
+  }
+  await assertCommitted(all.map((f, i) => ({ ...f, bytes: expected[i]! })));
 });
 
 test('a flush that fails is made up for file by file: every file still arrives', async () => {
   const all = await files(12);
   const calls: Array<{ finalNames: number }> = [];
-  const committer = new BatchCommitter(async () => recordingFlush(false, calls, join(base, 'folder-0')));
+  const committer = new BatchCommitter({ flusherFor: async () => recordingFlush(false, calls, join(base, 'folder-0')) });
   await Promise.all(all.map((f) => committer.add(f)));
   await assertCommitted(all);
   assert.is(calls.length, 2, 'one failed flush per batch (two batches), then each file and folder is synced');
@@ -75,7 +114,7 @@ test('folders on different file systems (or with no flush) are synced file by fi
   const calls: Array<{ finalNames: number }> = [];
   // Only folder-0 can be flushed as a whole. The first file (in folder-0) is a batch of its
   // own and uses it; the second batch spans both folders, so it syncs file by file.
-  const committer = new BatchCommitter(async (folder) => (folder.endsWith('folder-0') ? recordingFlush(true, calls, folder) : undefined));
+  const committer = new BatchCommitter({ flusherFor: async (folder) => (folder.endsWith('folder-0') ? recordingFlush(true, calls, folder) : undefined) });
   await Promise.all(all.map((f) => committer.add(f)));
   await assertCommitted(all);
   assert.equal(calls, [{ finalNames: 0 }, { finalNames: 1 }]);
@@ -86,7 +125,7 @@ test('a file that cannot be written fails alone; the rest of its batch arrives',
   // Its folder does not exist, so its .part cannot be created.
   const lost = { ...all[1]!, part: join(base, 'missing', 'x.part'), target: join(base, 'missing', 'x') };
   const calls: Array<{ finalNames: number }> = [];
-  const committer = new BatchCommitter(async (folder) => (folder.endsWith('folder-0') ? recordingFlush(true, calls, folder) : undefined));
+  const committer = new BatchCommitter({ flusherFor: async (folder) => (folder.endsWith('folder-0') ? recordingFlush(true, calls, folder) : undefined) });
   const outcomes = await Promise.allSettled([all[0]!, lost, all[2]!, all[3]!].map((f) => committer.add(f)));
   assert.is(outcomes[1]!.status, 'rejected');
   assert.match(String((outcomes[1] as PromiseRejectedResult).reason.code), /NOT_FOUND|WRITE_FAILED/);
@@ -115,6 +154,47 @@ test('where this machine offers a whole-file-system flush for a folder, it succe
   assert.is(flush !== undefined, flushable && hasSync && kernelReportsSyncfsErrors(release()), 'offered exactly where it can be trusted');
   if (flush) assert.is(await flush(), true);
   assert.is(await fileSystemFlusher(join(base, 'no such folder')), undefined, 'a folder that cannot be examined gets none');
+});
+
+/** Whether temporary folders here are on a file system flushed as a whole (decided at load, see tools.ts). */
+const flushable =
+  process.platform === 'linux' &&
+  kernelReportsSyncfsErrors(release()) &&
+  ['/usr/bin/sync', '/bin/sync'].some((p) => existsSync(p)) &&
+  new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010]).has(statfsSync(tmpdir()).type);
+const withFlush = testIf(
+  test,
+  conditionNeed(flushable ? undefined : 'temporary folders are on no file system that is flushed as a whole here, so the flushing shell is not tested'),
+);
+
+withFlush('flushes asked for at once are each answered, a folder with a line break included', async () => {
+  const odd = join(base, 'line\nbreak');
+  await mkdir(odd);
+  const flushes = [await fileSystemFlusher(base), await fileSystemFlusher(odd)];
+  if (!flushes[0] || !flushes[1]) throw new Error('no flush offered for a folder on a flushable file system');
+  const answers = await Promise.all([flushes[0], flushes[1], flushes[0], flushes[0]].map((f) => f()));
+  assert.equal(answers, [true, true, true, true]);
+});
+
+withFlush('the flushing shell does not keep a process alive once it is done', async () => {
+  const module = join(process.cwd(), 'extensions/netcore/src/client/file-system-flush.ts');
+  const script = `const { fileSystemFlusher } = require(${JSON.stringify(module)});
+fileSystemFlusher(${JSON.stringify(base)}).then((f) => f()).then((ok) => console.log(ok ? 'flushed' : 'failed'));`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise<number | null | 'timeout'>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('timeout');
+    }, 20_000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  assert.is(code, 0, 'the process ended by itself');
+  assert.is(out.trim(), 'flushed');
 });
 
 test.run();

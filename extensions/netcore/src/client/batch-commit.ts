@@ -1,26 +1,28 @@
 // Small files reach their final names in batches (PROTOCOL.md §6.2). A file small enough to
-// arrive in one piece is kept in memory until its size and SHA-256 are checked; then a
-// batch of such files is written as `.part` files, flushed to stable storage together,
-// renamed into place, and their folders are synced. A crash at any moment leaves either no
-// final name or a final name over bytes already on the disk: never a wrong final file.
-// Where the file system can be flushed as a whole (client/file-system-flush.ts), a batch
-// costs two flushes, one before the renames and one after; elsewhere each file is synced,
-// all of the batch's at once, and then each of its folders.
-import { constants as fsc } from 'node:fs';
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+// arrive in one piece is kept in memory until its size is checked; then a batch of such
+// files has its SHA-256 checked and is written as `.part` files, flushed to stable storage
+// together, renamed into place, and the renames are flushed too. A crash at any moment
+// leaves either no final name or a final name over bytes already on the disk: never a wrong
+// final file.
+//
+// Where the file system can be flushed as a whole (client/file-system-flush.ts), one flush
+// serves two batches: the renames of the batch before and the `.part` files of this one,
+// written meanwhile. Elsewhere each file is synced, and then each of its folders. The disk
+// work itself is done file after file on another thread (workers/small-file-disk.ts).
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ErrorCode, fromFsError, PssError } from '../errors';
+import { deserializeError, ErrorCode, PssError } from '../errors';
+import type { DiskFile, DiskResult, DiskStep, SmallFileDisk } from '../workers/small-file-disk';
+import { diskOnThisThread } from '../workers/small-file-disk';
 import type { Sink } from './file-sink';
 import { fileSystemFlusher } from './file-system-flush';
-
-const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
 
 /** Files no larger than this take the batched path (offset 0 only). */
 export const SMALL_FILE_MAX_BYTES = 1 << 20;
 /** A batch closes at this many files or bytes; the next one gathers while it is written. */
-const BATCH_MAX_FILES = 512;
+const BATCH_MAX_FILES = 1024;
 const BATCH_MAX_BYTES = 16 << 20;
-/** Verified bytes waiting for the disk before the download stops reading the socket. */
+/** Checked bytes waiting for the disk before the download stops reading the socket. */
 const QUEUE_HIGH_BYTES = 48 << 20;
 
 export interface SmallFile {
@@ -29,12 +31,16 @@ export interface SmallFile {
   target: string;
   bytes: Buffer;
   mtimeMs: number;
+  /** When given, the bytes are checked against it first; a mismatch writes nothing. */
+  sha256?: string;
   /** A sidecar of an earlier run to delete once the final name exists. */
   staleMeta?: string;
 }
 
 interface Queued {
   file: SmallFile;
+  /** Its byte count, kept: the bytes themselves move to the disk thread. */
+  size: number;
   resolve: () => void;
   reject: (err: PssError) => void;
 }
@@ -48,6 +54,20 @@ interface FolderFlush {
 /** Flushes a whole file system; resolves false when that did not succeed. */
 export type Flush = () => Promise<boolean>;
 
+/** A batch whose `.part` files are durable and wait to be renamed. */
+interface Written {
+  files: Queued[];
+  /** The flush of their file system, when one covers them all. */
+  flush: FolderFlush | undefined;
+}
+
+export interface BatchCommitterOptions {
+  /** Finds how a folder's file system is flushed at once (none: file by file). */
+  flusherFor?: (folder: string) => Promise<Flush | undefined>;
+  /** Where the disk work is done: a pool worker, or this thread by default. */
+  disk?: SmallFileDisk;
+}
+
 export class BatchCommitter {
   private queue: Queued[] = [];
   /** Found out once per folder. */
@@ -56,9 +76,13 @@ export class BatchCommitter {
   /** Bytes queued or being written. */
   private held = 0;
   private waiting: (() => void)[] = [];
+  private readonly flusherFor: (folder: string) => Promise<Flush | undefined>;
+  private readonly disk: SmallFileDisk;
 
-  /** `flusherFor` finds how a folder's file system is flushed at once (none: file by file). */
-  constructor(private readonly flusherFor: (folder: string) => Promise<Flush | undefined> = fileSystemFlusher) {}
+  constructor(options: BatchCommitterOptions = {}) {
+    this.flusherFor = options.flusherFor ?? fileSystemFlusher;
+    this.disk = options.disk ?? diskOnThisThread;
+  }
 
   /** True while so much waits for the disk that the caller should stop reading. */
   get full(): boolean {
@@ -74,35 +98,101 @@ export class BatchCommitter {
   /** Resolves once the file has its final name and is durable; rejects with the cause. */
   add(file: SmallFile): Promise<void> {
     this.held += file.bytes.length;
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ file, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ file, size: file.bytes.length, resolve, reject }));
     this.running ??= this.drain();
     return done;
   }
 
+  private take(): Queued[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && n < BATCH_MAX_FILES && bytes < BATCH_MAX_BYTES) bytes += this.queue[n++]!.size;
+    return this.queue.splice(0, n);
+  }
+
+  private release(files: readonly Queued[]): void {
+    for (const q of files) this.held -= q.size;
+    if (this.held < QUEUE_HIGH_BYTES / 2) {
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const cb of waiting) cb();
+    }
+  }
+
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      let bytes = 0;
-      let n = 0;
-      while (n < this.queue.length && n < BATCH_MAX_FILES && bytes < BATCH_MAX_BYTES) bytes += this.queue[n++]!.file.bytes.length;
-      const batch = this.queue.splice(0, n);
-      await commit(batch, await this.flushFor(batch));
-      this.held -= bytes;
-      if (this.held < QUEUE_HIGH_BYTES / 2) {
-        const waiting = this.waiting;
-        this.waiting = [];
-        for (const cb of waiting) cb();
+    let written: Written | undefined;
+    for (;;) {
+      const batch = this.take();
+      if (batch.length === 0 && !written) break;
+      const flush = batch.length > 0 ? await this.flushFor(batch) : undefined;
+      // The batch before is renamed first. Its renames ride on this batch's flush when both
+      // are on the same flushable file system; otherwise they are made durable now.
+      let renamed: Queued[] = [];
+      if (written) {
+        renamed = await this.step('rename', written.files);
+        const renamedFlush = written.flush;
+        written = undefined;
+        if (!flush || !renamedFlush || flush.device !== renamedFlush.device) {
+          await this.settleRenames(renamed, await flushed(renamedFlush));
+          renamed = [];
+        }
       }
+      if (batch.length === 0) continue;
+      const parts = await this.step(flush ? 'write' : 'write-sync', batch);
+      this.release(batch);
+      const whole = await flushed(flush);
+      if (flush && !whole) {
+        // The flush failed: each file is synced after all, and the renames' folders.
+        written = { files: await this.step('sync', parts), flush: undefined };
+      } else {
+        written = { files: parts, flush };
+      }
+      await this.settleRenames(renamed, whole);
     }
     this.running = undefined;
   }
 
+  /** Renames made durable by a flush that succeeded (`flushed`), or else by syncing their folders; then they are done. */
+  private async settleRenames(renamed: Queued[], flushed: boolean): Promise<void> {
+    if (renamed.length === 0) return;
+    if (!flushed)
+      await this.disk(
+        'sync-folders',
+        renamed.map((q) => diskFile(q.file, false)),
+      );
+    for (const q of renamed) q.resolve();
+  }
+
+  /** Runs a step for `files`; each that fails is rejected, the rest are returned. */
+  private async step(step: DiskStep, files: Queued[]): Promise<Queued[]> {
+    if (files.length === 0) return files;
+    let results: DiskResult[];
+    try {
+      results = await this.disk(
+        step,
+        files.map((q) => diskFile(q.file, step === 'write' || step === 'write-sync')),
+      );
+    } catch (err) {
+      const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, `the disk work failed: ${String(err)}`);
+      for (const q of files) q.reject(e);
+      return [];
+    }
+    const ok: Queued[] = [];
+    files.forEach((q, i) => {
+      const r = results[i];
+      if (r) q.reject(deserializeError(r));
+      else ok.push(q);
+    });
+    return ok;
+  }
+
   /** One flush for the whole batch when all its folders are on one flushable file system. */
-  private async flushFor(batch: readonly Queued[]): Promise<Flush | undefined> {
+  private async flushFor(batch: readonly Queued[]): Promise<FolderFlush | undefined> {
     const folders = new Set(batch.map((q) => dirname(q.file.part)));
     const found = await Promise.all([...folders].map((f) => this.folderFlush(f)));
     const first = found[0];
     if (!first?.flush || found.some((f) => !f.flush || f.device !== first.device)) return undefined;
-    return first.flush;
+    return first;
   }
 
   private folderFlush(folder: string): Promise<FolderFlush> {
@@ -124,99 +214,20 @@ export class BatchCommitter {
   }
 }
 
-/** Writes a `.part` with its time; syncs it unless the whole file system is flushed after. */
-async function writePart(file: SmallFile, sync: boolean): Promise<void> {
-  // Never through a link: a planted `name.part` link must not redirect the download.
-  const handle: FileHandle = await open(file.part, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | O_NOFOLLOW, 0o644);
-  try {
-    let done = 0;
-    while (done < file.bytes.length) done += (await handle.write(file.bytes, done, file.bytes.length - done, done)).bytesWritten;
-    const mtime = new Date(file.mtimeMs);
-    await handle.utimes(mtime, mtime);
-    if (sync) await handle.sync();
-  } finally {
-    await handle.close();
+/** What the disk step needs of a file; its bytes only for the writes (they are handed over). */
+function diskFile(file: SmallFile, withBytes: boolean): DiskFile {
+  const out: DiskFile = { part: file.part, target: file.target, mtimeMs: file.mtimeMs };
+  if (withBytes) {
+    out.bytes = file.bytes;
+    if (file.sha256 !== undefined) out.sha256 = file.sha256;
   }
-}
-
-/** Syncs a `.part` written earlier (when a flush of the whole file system failed). */
-async function syncPart(file: SmallFile): Promise<void> {
-  const handle = await open(file.part, fsc.O_WRONLY | O_NOFOLLOW);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Syncs a folder so the renames in it survive a crash; where folders cannot be synced, nothing is lost but that. */
-async function syncFolder(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, fsc.O_RDONLY);
-    await handle.sync();
-  } catch {
-    // EINVAL/EPERM/EISDIR on systems that do not sync folders: the files themselves are durable.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
-function failure(err: unknown, file: SmallFile): PssError {
-  if ((err as NodeJS.ErrnoException)?.code === 'ELOOP') return new PssError(ErrorCode.BAD_PATH, `refused: ${file.part} is a link`);
-  return fromFsError(err, `cannot write ${file.target}`, ErrorCode.WRITE_FAILED);
-}
-
-/** Runs `step` for each file still in the batch; one that fails loses its `.part` and is rejected. */
-function eachFile(batch: readonly Queued[], alive: readonly boolean[], step: (file: SmallFile) => Promise<void>): Promise<boolean[]> {
-  return Promise.all(
-    batch.map(async (q, i) => {
-      if (!alive[i]) return false;
-      try {
-        await step(q.file);
-        return true;
-      } catch (err) {
-        await rm(q.file.part, { force: true }).catch(() => undefined);
-        q.reject(failure(err, q.file));
-        return false;
-      }
-    }),
-  );
+  if (file.staleMeta !== undefined) out.staleMeta = file.staleMeta;
+  return out;
 }
 
 /** Runs the flush, if there is one; false when there is none or it failed. */
-function flushed(flush: Flush | undefined): Promise<boolean> {
-  return flush ? flush() : Promise.resolve(false);
-}
-
-async function commit(batch: Queued[], flush: Flush | undefined): Promise<void> {
-  // 1. Every .part written and made durable: synced each, or the file system flushed once
-  //    (and each synced after all if that flush did not succeed).
-  let written = await eachFile(
-    batch,
-    batch.map(() => true),
-    (file) => writePart(file, flush === undefined),
-  );
-  let whole = flush !== undefined && (await flushed(flush));
-  if (flush && !whole) written = await eachFile(batch, written, syncPart);
-  // 2. Only then the final names.
-  const renamed = await eachFile(batch, written, (file) => rename(file.part, file.target));
-  // 3. The folders, so the renames are durable too; then the sidecars of earlier runs go.
-  if (whole) whole = await flushed(flush);
-  if (!whole) {
-    const folders = new Set<string>();
-    batch.forEach((q, i) => {
-      if (renamed[i]) folders.add(dirname(q.file.target));
-    });
-    await Promise.all([...folders].map(syncFolder));
-  }
-  await Promise.all(
-    batch.map(async (q, i) => {
-      if (!renamed[i]) return;
-      if (q.file.staleMeta) await rm(q.file.staleMeta, { force: true }).catch(() => undefined);
-      q.resolve();
-    }),
-  );
+function flushed(flush: FolderFlush | undefined): Promise<boolean> {
+  return flush?.flush ? flush.flush() : Promise.resolve(false);
 }
 
 /** A small file's bytes, held in memory until it is checked and handed to the committer. */
@@ -228,7 +239,8 @@ export class MemorySink implements Sink {
     size: number,
     private readonly committer: BatchCommitter,
   ) {
-    this.bytes = Buffer.allocUnsafe(size);
+    // A buffer of its own, so it can move to the disk thread without a copy.
+    this.bytes = Buffer.allocUnsafeSlow(size);
   }
 
   get length(): number {

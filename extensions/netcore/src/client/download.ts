@@ -2,7 +2,6 @@
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
 // place only after its size and SHA-256 match what the server sent. Where each file goes
 // and where it resumes is decided first, by download-plan.ts.
-import { createHash } from 'node:crypto';
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -79,8 +78,8 @@ export class Download {
   private savedAs = new Map<string, string>();
   private readonly finalizers: Promise<void>[] = [];
   private readonly meter = new SpeedMeter();
-  /** Small files are made durable and renamed in batches. */
-  private readonly committer = new BatchCommitter();
+  /** Small files are checked, made durable and renamed in batches, in a pool worker. */
+  private readonly committer: BatchCommitter;
   private current: Current | undefined;
   private doneBytes = 0;
   private filesDone = 0;
@@ -95,6 +94,7 @@ export class Download {
 
   constructor(private readonly options: DownloadOptions) {
     this.live = options.connection;
+    this.committer = new BatchCommitter({ disk: (step, files) => options.pool.smallFiles(step, files) });
   }
 
   /** The connection in use: `options.connection`, or the last one `reconnect` made. */
@@ -309,24 +309,22 @@ export class Download {
     }
   }
 
-  /** A small file: checked in memory, then written, flushed and renamed with its batch. */
+  /** A small file: checked, written, flushed and renamed with its batch. */
   private async finalizeSmall(cur: Current, sink: MemorySink, expected: string): Promise<void> {
     const { item, begin } = cur;
     const path = item.entry.path;
-    if (createHash('sha256').update(sink.bytes).digest('hex') !== expected) {
-      throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: SHA-256 mismatch; nothing was written`);
-    }
     await this.committer
       .add({
         part: partPath(item.target),
         target: item.target,
         bytes: sink.bytes,
+        sha256: expected,
         mtimeMs: begin.mtimeMs,
         ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}),
       })
       .catch((err: PssError) => {
         this.onSinkError(err);
-        throw err;
+        throw err.code === ErrorCode.INTEGRITY_FAILED ? new PssError(err.code, `${path}: ${err.message}`) : err;
       });
     this.record({ path, status: 'done', target: item.target, bytes: cur.received });
   }

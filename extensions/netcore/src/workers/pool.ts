@@ -8,14 +8,15 @@ import { Worker } from 'node:worker_threads';
 import { HASH_WORKERS_MAX } from '../constants';
 import { deserializeError, ErrorCode, PssError } from '../errors';
 import { bundleSource } from '../single-executable';
-import type { BlockDigest, BlockTarget, WorkerReply, WorkerTask } from './tasks';
+import type { DiskFile, DiskResult, DiskStep } from './small-file-disk';
+import type { BlockDigest, BlockTarget, WorkerReply, WorkerTask, WorkerValue } from './tasks';
 
 declare const __PSS_BUNDLED__: boolean | undefined;
 
 type TaskBody = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;
 
 interface Pending {
-  resolve: (value: string | Uint8Array | null) => void;
+  resolve: (value: WorkerValue) => void;
   reject: (err: Error) => void;
 }
 
@@ -114,6 +115,20 @@ export class WorkerPool {
   }
 
   /**
+   * One step of a batch of small files' disk work, done in a worker file after file
+   * (small-file-disk.ts). The files' bytes are handed over when each has a buffer of its own
+   * and copied otherwise; either way the caller must not use them afterwards.
+   */
+  async smallFiles(step: DiskStep, files: DiskFile[]): Promise<DiskResult[]> {
+    const transfer: ArrayBuffer[] = [];
+    for (const f of files) {
+      const b = f.bytes;
+      if (b && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer)) transfer.push(b.buffer as ArrayBuffer);
+    }
+    return (await this.call(this.pick(), { kind: 'small-files', step, files }, transfer)) as DiskResult[];
+  }
+
+  /**
    * Idempotent: stops the workers, then rejects what was pending. In that order, a file a
    * worker was writing is closed by its owner only once the worker can no longer write.
    */
@@ -134,7 +149,7 @@ export class WorkerPool {
   }
 
   /** @internal Sends one task to a worker. */
-  call(slot: Slot, body: TaskBody, transfer: ArrayBuffer[] = []): Promise<string | Uint8Array | null> {
+  call(slot: Slot, body: TaskBody, transfer: ArrayBuffer[] = []): Promise<WorkerValue> {
     if (this.closed) return Promise.reject(new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

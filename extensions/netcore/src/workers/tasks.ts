@@ -3,6 +3,7 @@
 // blocks keep arriving; a block's write, though, holds the worker until the disk takes
 // it). Errors cross the thread boundary as { name, code, message }.
 import type { SerializedError } from '../errors';
+import type { DiskFile, DiskResult, DiskStep } from './small-file-disk';
 
 /** Where a block goes on disk: an open descriptor (any thread may use it) and a position. */
 export interface BlockTarget {
@@ -22,9 +23,13 @@ export type WorkerTask =
   | { kind: 'stream-digest'; id: number; stream: number }
   | { kind: 'stream-drop'; id: number; stream: number }
   /** Builds a log export's .xlsx file from JSON rows (logs/xlsx-workbook.ts); bytes are transferred both ways. */
-  | { kind: 'build-log-workbook'; id: number; rows: Uint8Array };
+  | { kind: 'build-log-workbook'; id: number; rows: Uint8Array }
+  /** One step of a batch of small files' disk work (small-file-disk.ts); their bytes are handed over. */
+  | { kind: 'small-files'; id: number; step: DiskStep; files: DiskFile[] };
 
-export type WorkerReply = { id: number; ok: true; value: string | Uint8Array | null } | { id: number; ok: false; error: SerializedError };
+export type WorkerValue = string | Uint8Array | null | DiskResult[];
+
+export type WorkerReply = { id: number; ok: true; value: WorkerValue } | { id: number; ok: false; error: SerializedError };
 
 /** A SHA-256 fed block by block, in this thread or in a pool worker. */
 export interface BlockDigest {
