@@ -1,5 +1,6 @@
 // Test data and scratch space: a cached random source file (with its SHA-256), temp dirs
 // that are removed at the end, free ports, and which file system a folder lives on.
+import { spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import {
   closeSync,
@@ -8,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -64,6 +66,27 @@ export function warmRead(path) {
       .once('error', reject)
       .once('end', resolvePromise);
   });
+}
+
+/**
+ * Reads every file of a tree, so the contender measured next reads it from memory. This
+ * machine hands unused page cache back within seconds, so it is done right before each
+ * measured run, for every contender alike.
+ */
+export function warmTree(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) warmTree(path);
+    else if (entry.isFile()) readFileSync(path);
+  }
+}
+
+/**
+ * Writes out everything waiting for the disk (what the run before wrote and deleted), so
+ * the contender measured next does not pay for it.
+ */
+export function settleDisk() {
+  spawnSync('sync', [], { stdio: 'ignore', timeout: 60_000 });
 }
 
 function writeRandomFile(path, sizeBytes) {

@@ -12,7 +12,8 @@
 //     against `pss list --json` of that share in the same run. Target: within 1.5 s.
 //  4. The web port's ZIP of BENCH_ZIP_FILES files of 64 KiB against one big file from the
 //     same port (BENCH_WEB_MIB). Target: >= 0.3x.
-// Peak RSS of server and client is printed for each row. BENCH_ROWS picks rows (small,list,tree,zip). Trees are cached between runs in
+// Before each measured download the disk is settled (`sync`) and the source read into
+// memory, for every contender alike. Peak RSS of server and client is printed for each row. BENCH_ROWS picks rows (small,list,tree,zip). Trees are cached between runs in
 // the bench cache folder. Exit status: 0 when every measurement ran, 1 when one failed.
 import { randomFillSync } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intEnv } from './env.mjs';
-import { CACHE_DIR, cachedRandomFile, makeTempDir, removeTempDirs, warmRead } from './fixtures.mjs';
+import { CACHE_DIR, cachedRandomFile, makeTempDir, removeTempDirs, settleDisk, warmRead, warmTree } from './fixtures.mjs';
 import { cpuSeconds, killAllNow, MeasurementError, MemoryWatch, runChecked, stopAll } from './processes.mjs';
 import { startPss } from './pss.mjs';
 import { ensureOpenSsh, scpTree, startSshd } from './scp.mjs';
@@ -61,6 +62,28 @@ function cachedTree(label, count, kib, folders = 20) {
   return dir;
 }
 
+/**
+ * Downloaded trees are deleted only once the row is measured. For about a minute after
+ * thousands of files are deleted, ext4 skips their inode numbers when it creates new files,
+ * checking each in turn: `perf` showed a run of 10,000 creations after such a deletion
+ * spend 190-420 us of kernel time per file (`recently_deleted`, `find_inode_bit`) against
+ * 50 us otherwise, so whichever contender ran next paid for the one before.
+ */
+const kept = [];
+function keepUntilRowEnds(dir) {
+  kept.push(dir);
+}
+function removeKept() {
+  for (const dir of kept.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Each contender starts alike: its source in memory, nothing of the run before waiting for the disk. */
+async function readyFor({ tree, file }) {
+  settleDisk();
+  if (file) await warmRead(file);
+  if (tree) warmTree(tree);
+}
+
 function pssArgs(ctx, extra) {
   return [PSS, ...extra, '--fingerprint', ctx.fingerprint, '--data-dir', ctx.clientDataDir];
 }
@@ -89,7 +112,7 @@ async function pssGetAll(ctx, expectFiles) {
   const outcome = { seconds: r.elapsedMs / 1000, times, clientPeakKiB: client?.peakKiB() ?? 0, serverPeakKiB: ctx.memory.peakKiB() };
   client?.stop();
   if (times.length !== expectFiles) throw new MeasurementError(`pss get reported ${times.length} files, expected ${expectFiles}`);
-  rmSync(out, { recursive: true, force: true });
+  keepUntilRowEnds(out);
   return outcome;
 }
 
@@ -118,19 +141,23 @@ async function rowSmallFiles(ssh) {
   let last;
   for (let i = 0; i < c.runs; i++) {
     note(`small files: run ${i + 1} of ${c.runs}`);
+    await readyFor({ tree });
     const got = await pssGetAll(treeCtx, c.smallFiles);
     samples.pss.push(got.seconds);
     last = got;
     if (ssh) {
       const out = makeTempDir(c.diskDir, 'scp-many-out-');
+      await readyFor({ tree });
       samples.scp.push(await scpTree({ ctx: ssh, tree, destDir: out, timeoutMs: c.timeoutMs }));
-      rmSync(out, { recursive: true, force: true });
+      keepUntilRowEnds(out);
     }
     const bigOut = makeTempDir(c.diskDir, 'pss-big-out-');
+    await readyFor({ file: big.path });
     const r = await runChecked(process.execPath, pssArgs(bigCtx, ['get', `127.0.0.1:${bigCtx.port}`, big.name, '--out', bigOut]), { timeoutMs: c.timeoutMs });
     samples.big.push(r.elapsedMs / 1000);
-    rmSync(bigOut, { recursive: true, force: true });
+    keepUntilRowEnds(bigOut);
   }
+  removeKept();
   const m = (k) => median(samples[k]);
   const n = Math.min(1000, Math.floor(c.smallFiles / 2));
   const { first, last: lastRate } = firstLastRates(last.times, n);

@@ -7,8 +7,8 @@ import type { Socket } from 'node:net';
 import type { Server, TLSSocket } from 'node:tls';
 import {
   BUSY_RETRY_MS,
+  BYTES_PER_TURN,
   FRAME_BUDGET_BYTES,
-  FRAMES_PER_TURN,
   REQUEST_BUDGET_BYTES,
   HELLO_TIMEOUT_MS,
   IDLE_TIMEOUT_MS,
@@ -71,7 +71,7 @@ export class FileServer {
       timeouts,
       log: options.log,
       sessions: options.sessions,
-      turns: new TurnBudget(FRAMES_PER_TURN),
+      turns: new TurnBudget(BYTES_PER_TURN),
       requests: new ByteBudget(REQUEST_BUDGET_BYTES),
       frames: new ByteBudget(FRAME_BUDGET_BYTES),
       chatPort: () => this.chatPort,

@@ -386,7 +386,7 @@ export class Session implements WaitingConnection, ClientSession {
         if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
         const frame = await reader.next();
         if (!frame) break;
-        await this.ctx.turns.take();
+        await this.ctx.turns.take(frame.length);
         await this.conn.sendFrame(frame);
         this.activity.sent(frame.length - FRAME_HEADER_BYTES);
         const behind = source.take(frame);
