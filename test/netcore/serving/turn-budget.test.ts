@@ -33,7 +33,11 @@ test('the frames of many small files share a turn', async () => {
 test('a frame larger than the budget goes alone, and never waits behind nothing', async () => {
   const budget = new TurnBudget(MiB);
   const order: string[] = [];
-  const takers = [budget.take(10).then(() => order.push('small')), budget.take(3 * MiB).then(() => order.push('big')), budget.take(10).then(() => order.push('after'))];
+  const takers = [
+    budget.take(10).then(() => order.push('small')),
+    budget.take(3 * MiB).then(() => order.push('big')),
+    budget.take(10).then(() => order.push('after')),
+  ];
   await Promise.resolve();
   assert.equal(order, ['small'], 'the big frame waits for a turn of its own');
   await nextTurn();
