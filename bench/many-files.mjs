@@ -63,11 +63,12 @@ function cachedTree(label, count, kib, folders = 20) {
 }
 
 /**
- * Downloaded trees are deleted only once the row is measured. For about a minute after
- * thousands of files are deleted, ext4 skips their inode numbers when it creates new files,
- * checking each in turn: `perf` showed a run of 10,000 creations after such a deletion
- * spend 190-420 us of kernel time per file (`recently_deleted`, `find_inode_bit`) against
- * 50 us otherwise, so whichever contender ran next paid for the one before.
+ * Downloaded trees are deleted only once the row is measured. For minutes after thousands
+ * of files are deleted, ext4 skips their inode numbers when it creates new files, checking
+ * each in turn: `perf` showed 10,000 creations after such a deletion spend 190-420 us of
+ * kernel time per file (`recently_deleted`, `find_inode_bit`) against 50 us otherwise, so
+ * whichever contender ran next paid for the one before. A run started within a few minutes
+ * of another pays for the other's deletions too (every contender alike).
  */
 const kept = [];
 function keepUntilRowEnds(dir) {

@@ -115,7 +115,13 @@ class FlushHelper {
       this.broken = true;
       return undefined;
     }
-    const child = spawn(shell, ['-c', HELPER_SCRIPT, this.binary], { stdio: ['pipe', 'pipe', 'ignore'], env: {} });
+    let child: ChildProcess;
+    try {
+      child = spawn(shell, ['-c', HELPER_SCRIPT, this.binary], { stdio: ['pipe', 'pipe', 'ignore'], env: {} });
+    } catch {
+      this.broken = true;
+      return undefined;
+    }
     child.on('error', () => this.fail());
     child.on('exit', () => this.fail());
     child.stdin!.on('error', () => this.fail());
