@@ -12,7 +12,9 @@ import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchCommitter, type Flush, type SmallFile } from '../../../extensions/netcore/src/client/batch-commit';
 import { fileSystemFlusher, kernelReportsSyncfsErrors } from '../../../extensions/netcore/src/client/file-system-flush';
+import { ErrorCode, PssError } from '../../../extensions/netcore/src/errors';
 import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
+import { diskOnThisThread, type SmallFileDisk } from '../../../extensions/netcore/src/workers/small-file-disk';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { conditionNeed, testIf } from '../../support/tools';
 
@@ -80,6 +82,22 @@ test('bytes that do not match their SHA-256 are never written; the rest of the b
   assert.not.ok(existsSync(bad.part), 'no .part');
   assert.not.ok(existsSync(bad.target), 'no final name');
   await assertCommitted(all.filter((f) => f !== all[2]));
+});
+
+test('a disk thread that fails as a whole fails its files: none is reported done, none waits forever', async () => {
+  const all = await files(5, 1);
+  const disk: SmallFileDisk = async (step, list) => {
+    if (step === 'sync-folders') throw new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
+    return diskOnThisThread(step, list);
+  };
+  const committer = new BatchCommitter({ flusherFor: async () => undefined, disk });
+  const settled = Promise.allSettled(all.map((f) => committer.add(f)));
+  const outcomes = await Promise.race([settled, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000))]);
+  if (outcomes === 'timeout') throw new Error('the files never settled');
+  for (const o of outcomes) {
+    assert.is(o.status, 'rejected');
+    assert.is((o as PromiseRejectedResult).reason.code, 'SHUTTING_DOWN');
+  }
 });
 
 test('in a pool worker the batches arrive the same, their bytes handed over', async () => {

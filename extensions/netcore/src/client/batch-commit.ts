@@ -155,11 +155,19 @@ export class BatchCommitter {
   /** Renames made durable by a flush that succeeded (`flushed`), or else by syncing their folders; then they are done. */
   private async settleRenames(renamed: Queued[], flushed: boolean): Promise<void> {
     if (renamed.length === 0) return;
-    if (!flushed)
-      await this.disk(
-        'sync-folders',
-        renamed.map((q) => diskFile(q.file, false)),
-      );
+    if (!flushed) {
+      try {
+        await this.disk(
+          'sync-folders',
+          renamed.map((q) => diskFile(q.file, false)),
+        );
+      } catch (err) {
+        // The disk thread is gone (the download is being torn down): nothing is known durable.
+        const e = diskFailure(err);
+        for (const q of renamed) q.reject(e);
+        return;
+      }
+    }
     for (const q of renamed) q.resolve();
   }
 
@@ -173,7 +181,7 @@ export class BatchCommitter {
         files.map((q) => diskFile(q.file, step === 'write' || step === 'write-sync')),
       );
     } catch (err) {
-      const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, `the disk work failed: ${String(err)}`);
+      const e = diskFailure(err);
       for (const q of files) q.reject(e);
       return [];
     }
@@ -223,6 +231,11 @@ function diskFile(file: SmallFile, withBytes: boolean): DiskFile {
   }
   if (file.staleMeta !== undefined) out.staleMeta = file.staleMeta;
   return out;
+}
+
+/** A step that failed as a whole (its thread is gone), as every one of its files' error. */
+function diskFailure(err: unknown): PssError {
+  return err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, `the disk work failed: ${String(err)}`);
 }
 
 /** Runs the flush, if there is one; false when there is none or it failed. */
