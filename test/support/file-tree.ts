@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, readlink, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import * as assert from 'uvu/assert';
 import { HOST_NAMES } from '../../extensions/netcore/src/protocol/path-rules';
 
 const MIB = 1 << 20;
@@ -144,4 +145,23 @@ export async function assertTreeMatches(destination: string, expected: Map<strin
     if (!expected.has(rel)) problems.push(`${rel}: unexpected ${entry.kind}`);
   }
   if (problems.length > 0) throw new Error(`downloaded tree differs:\n  ${problems.join('\n  ')}`);
+}
+
+/** Every file under its final name in `out` is the server's, byte for byte; returns how many there are. */
+export async function assertFinalFilesExact(out: string, files: Map<string, FileFacts>, when: string): Promise<number> {
+  const tree = await snapshotTree(out);
+  const problems: string[] = [];
+  let complete = 0;
+  for (const [rel, entry] of tree) {
+    if (entry.kind === 'dir' || rel.endsWith('.part') || rel.endsWith('.part.json')) continue;
+    const facts = files.get(rel);
+    if (!facts) problems.push(`${rel}: not a file of the share (${entry.kind})`);
+    else if (entry.kind !== 'file') problems.push(`${rel}: is a ${entry.kind}`);
+    else if (entry.size !== facts.size || entry.sha256 !== facts.sha256)
+      problems.push(`${rel}: ${entry.size} bytes with another content (expected ${facts.size})`);
+    else if (Math.abs(entry.mtimeMs! - facts.mtimeMs) >= 1) problems.push(`${rel}: final name before its modification time was set`);
+    else complete++;
+  }
+  assert.equal(problems, [], `${when}: wrong files under their final names`);
+  return complete;
 }

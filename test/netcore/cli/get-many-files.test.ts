@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { CliProcess, runCli, startCliServer, type CliServer } from '../../support/cli-runner';
-import { assertTreeMatches, partFilesIn, snapshotTree, writeRandomFile, type FileFacts } from '../../support/file-tree';
+import { assertFinalFilesExact, assertTreeMatches, partFilesIn, writeRandomFile, type FileFacts } from '../../support/file-tree';
 import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
 import { waitUntil, within } from '../../support/wait';
 
@@ -53,25 +53,6 @@ async function makeManyFiles(share: string, rnd: () => number): Promise<Map<stri
     files.set(wire, await writeRandomFile(join(share, ...wire.split('/')), size, seconds));
   }
   return files;
-}
-
-/** Every file under its final name in `out` is the server's, byte for byte; returns how many there are. */
-async function assertFinalFilesExact(out: string, files: Map<string, FileFacts>, when: string): Promise<number> {
-  const tree = await snapshotTree(out);
-  const problems: string[] = [];
-  let complete = 0;
-  for (const [rel, entry] of tree) {
-    if (entry.kind === 'dir' || rel.endsWith('.part') || rel.endsWith('.part.json')) continue;
-    const facts = files.get(rel);
-    if (!facts) problems.push(`${rel}: not a file of the share (${entry.kind})`);
-    else if (entry.kind !== 'file') problems.push(`${rel}: is a ${entry.kind}`);
-    else if (entry.size !== facts.size || entry.sha256 !== facts.sha256)
-      problems.push(`${rel}: ${entry.size} bytes with another content (expected ${facts.size})`);
-    else if (Math.abs(entry.mtimeMs! - facts.mtimeMs) >= 1) problems.push(`${rel}: final name before its modification time was set`);
-    else complete++;
-  }
-  assert.equal(problems, [], `${when}: wrong files under their final names`);
-  return complete;
 }
 
 const fileEvents = (stdout: string): number => stdout.split('"event":"file"').length - 1;
