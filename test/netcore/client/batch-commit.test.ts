@@ -84,6 +84,16 @@ test('bytes that do not match their SHA-256 are never written; the rest of the b
   await assertCommitted(all.filter((f) => f !== all[2]));
 });
 
+test('a stale sidecar that will not go does not fail a file that arrived', async () => {
+  const [file] = await files(1, 1);
+  // A folder where the sidecar was: removing it without recursion fails.
+  const staleMeta = join(base, 'folder-0', 'stuck.part.json');
+  await mkdir(join(staleMeta, 'inside'), { recursive: true });
+  const committer = new BatchCommitter({ flusherFor: async () => undefined });
+  await committer.add({ ...file!, staleMeta });
+  await assertCommitted([file!]);
+});
+
 test('a disk thread that fails as a whole fails its files: none is reported done, none waits forever', async () => {
   const all = await files(5, 1);
   const disk: SmallFileDisk = async (step, list) => {

@@ -53,18 +53,24 @@ export function runDiskStep(step: DiskStep, files: readonly DiskFile[]): DiskRes
       else if (step === 'sync') syncPart(file.part);
       else {
         renameSync(file.part, file.target);
-        if (file.staleMeta) rmSync(file.staleMeta, { force: true });
+        if (file.staleMeta) removeQuietly(file.staleMeta);
       }
       return null;
     } catch (err) {
-      try {
-        rmSync(file.part, { force: true });
-      } catch {
-        // Left for the next run, which asks for the file again from 0.
-      }
+      // Left, if it cannot go, for the next run, which asks for the file again from 0.
+      removeQuietly(file.part);
       return failure(err, file).toJSON();
     }
   });
+}
+
+/** Deletes a file that should go; one that will not go is only untidy (a later run deletes, ignores or replaces it). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // See above.
+  }
 }
 
 function writePart(file: DiskFile, sync: boolean): void {
