@@ -66,7 +66,7 @@ export const PING_MAX_PER_WINDOW = 100;
 export const PING_WINDOW_MS = 10_000;
 /** FILE_ERRORs of one request logged one by one; the rest are summed up in one line. */
 export const FILE_ERRORS_LOGGED_PER_REQUEST = 20;
-/** Data bytes all sessions together may send per event-loop turn, two of the largest frames (serving/turn-budget.ts). */
+/** Data bytes all sessions together may send per event-loop turn: two of the largest frames' payloads (serving/turn-budget.ts). */
 export const BYTES_PER_TURN = 2 * 1024 * 1024;
 
 /**

@@ -386,9 +386,10 @@ export class Session implements WaitingConnection, ClientSession {
         if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
         const frame = await reader.next();
         if (!frame) break;
-        await this.ctx.turns.take(frame.length);
+        const payload = frame.length - FRAME_HEADER_BYTES;
+        await this.ctx.turns.take(payload);
         await this.conn.sendFrame(frame);
-        this.activity.sent(frame.length - FRAME_HEADER_BYTES);
+        this.activity.sent(payload);
         const behind = source.take(frame);
         if (behind) await behind;
       }
