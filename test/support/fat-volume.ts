@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { removeDir } from './temp-dir';
 import { conditionNeed, type Need } from './tools';
 import { runTool } from './web-client';
 
@@ -127,4 +128,24 @@ function mountRefusal(): string | undefined {
   const free = spawnSync(findTool('losetup')!, ['--find'], { encoding: 'utf8', timeout: 10_000 });
   if (free.status !== 0) return why(`the machine has no free loop device: ${(free.stderr ?? '').trim()}`);
   return undefined;
+}
+
+/**
+ * A volume test's clean-up: stops the processes it started (SIGKILL, by pid), then
+ * unmounts the volume, then removes the test's folder, each even when the one before failed.
+ */
+export async function tearDownVolumeTest(
+  processes: ReadonlyArray<{ stop(signal?: NodeJS.Signals): Promise<unknown> }>,
+  volume: FatVolume | undefined,
+  base: string,
+): Promise<void> {
+  try {
+    for (const p of processes) await p.stop('SIGKILL').catch(() => undefined);
+  } finally {
+    try {
+      await volume?.close();
+    } finally {
+      await removeDir(base);
+    }
+  }
 }

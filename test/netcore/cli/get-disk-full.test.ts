@@ -8,9 +8,9 @@ import * as assert from 'uvu/assert';
 import { rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, startCliServer, type CliServer } from '../../support/cli-runner';
-import { fatVolumeNeeds, mountFatVolume, type FatVolume } from '../../support/fat-volume';
+import { fatVolumeNeeds, mountFatVolume, tearDownVolumeTest, type FatVolume } from '../../support/fat-volume';
 import { assertFinalFilesExact, assertTreeMatches, partFilesIn, writeRandomFile, type FileFacts } from '../../support/file-tree';
-import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { makeSubDir, makeTempDir } from '../../support/temp-dir';
 import { testIf } from '../../support/tools';
 
 const FILES = 120;
@@ -26,17 +26,7 @@ let volume: FatVolume | undefined;
 let refused = '';
 const servers: CliServer[] = [];
 
-test.after(async () => {
-  try {
-    for (const s of servers.splice(0)) await s.stop('SIGKILL').catch(() => undefined);
-  } finally {
-    try {
-      await volume?.close();
-    } finally {
-      await removeDir(base);
-    }
-  }
-});
+test.after(() => tearDownVolumeTest(servers.splice(0), volume, base));
 
 volumeTest(
   'small files onto a disk that fills up: DISK_FULL, only exact files under final names, and the same command completes once space is freed',

@@ -10,10 +10,10 @@ import * as assert from 'uvu/assert';
 import { lstat, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliProcess, jsonLines, linesOf, runCli, startCliServer, type CliServer } from '../../support/cli-runner';
-import { fatVolumeNeeds, mountFatVolume, type FatVolume } from '../../support/fat-volume';
+import { fatVolumeNeeds, mountFatVolume, tearDownVolumeTest, type FatVolume } from '../../support/fat-volume';
 import { testIf } from '../../support/tools';
 import { assertTreeMatches, partFilesIn, writeRandomFile, type FileFacts } from '../../support/file-tree';
-import { makeSubDir, makeTempDir, removeDir } from '../../support/temp-dir';
+import { makeSubDir, makeTempDir } from '../../support/temp-dir';
 import { waitUntil, within } from '../../support/wait';
 
 const MIB = 1 << 20;
@@ -79,18 +79,7 @@ test.before(async () => {
   dest = join(volume.dir, 'from server');
 });
 
-test.after(async () => {
-  try {
-    for (const c of clients.splice(0)) await c.stop('SIGKILL').catch(() => undefined);
-    for (const s of servers.splice(0)) await s.stop('SIGKILL').catch(() => undefined);
-  } finally {
-    try {
-      await volume?.close();
-    } finally {
-      await removeDir(base);
-    }
-  }
-});
+test.after(() => tearDownVolumeTest([...clients.splice(0), ...servers.splice(0)], volume, base));
 
 const serve = async (at?: number): Promise<CliServer> => {
   const s = await startCliServer(share, { cwd: base, dataDir: serverData, ...(at !== undefined ? { port: at } : {}) });
