@@ -204,10 +204,18 @@ withFlush('flushes asked for at once are each answered, a folder with a line bre
   assert.equal(answers, [true, true, true, true]);
 });
 
-withFlush('the flushing shell does not keep a process alive once it is done', async () => {
+withFlush('one shell runs every flush, and it does not keep the process alive once it is done', async () => {
   const module = join(process.cwd(), 'extensions/netcore/src/client/file-system-flush.ts');
-  const script = `const { fileSystemFlusher } = require(${JSON.stringify(module)});
-fileSystemFlusher(${JSON.stringify(base)}).then((f) => f()).then((ok) => console.log(ok ? 'flushed' : 'failed'));`;
+  // Three flushes one after another, each followed by a look at this process's children.
+  const script = `const { readdirSync, readFileSync } = require('node:fs');
+const { fileSystemFlusher } = require(${JSON.stringify(module)});
+const children = () => readdirSync('/proc/self/task').map((t) => readFileSync('/proc/self/task/' + t + '/children', 'utf8')).join(' ').split(/\\s+/).filter(Boolean);
+(async () => {
+  const flush = await fileSystemFlusher(${JSON.stringify(base)});
+  const seen = [];
+  for (let i = 0; i < 3; i++) seen.push({ ok: await flush(), children: children() });
+  console.log(JSON.stringify(seen));
+})();`;
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -222,7 +230,15 @@ fileSystemFlusher(${JSON.stringify(base)}).then((f) => f()).then((ok) => console
     });
   });
   assert.is(code, 0, 'the process ended by itself');
-  assert.is(out.trim(), 'flushed');
+  const seen = JSON.parse(out) as Array<{ ok: boolean; children: string[] }>;
+  assert.equal(
+    seen.map((s) => s.ok),
+    [true, true, true],
+  );
+  // Not a process per flush: the same one child (the shell) after each of them.
+  assert.is(seen[0]!.children.length, 1, `children: ${JSON.stringify(seen)}`);
+  assert.equal(seen[1]!.children, seen[0]!.children);
+  assert.equal(seen[2]!.children, seen[0]!.children);
 });
 
 test.run();
