@@ -243,7 +243,7 @@ function flushed(flush: FolderFlush | undefined): Promise<boolean> {
   return flush?.flush ? flush.flush() : Promise.resolve(false);
 }
 
-/** A small file's bytes, held in memory until it is checked and handed to the committer. */
+/** A small file's bytes, held in memory until it is complete and handed to the committer, which checks them. */
 export class MemorySink implements Sink {
   readonly bytes: Buffer;
   private fill = 0;

@@ -5,9 +5,11 @@
 // for as long as nothing allocates: freed 1 MiB frames, parsed requests, log strings. And
 // the young generation grows to 2 × 16 MiB under allocation-heavy traffic and keeps that
 // size for good. So a server does two things:
-// - it keeps the young generation at its starting size (a flag V8 reads each time it would
-//   grow it); scavenges stay cheap because almost everything the server allocates dies
-//   young, and a burst of requests costs megabytes, not tens of them;
+// - it asks V8 to keep the young generation at its starting size (a flag V8 reads each time
+//   it would grow it); scavenges stay cheap because almost everything the server allocates
+//   dies young, and a burst of requests costs megabytes, not tens of them. A long flood of
+//   requests grows it all the same (8 to 34 MiB measured, even with the flag given at
+//   start), and it shrinks back once the flood is over;
 // - it watches its own event loop, and once it has been busy (or grown) and is quiet again,
 //   runs one full garbage collection, at most one every MIN_GAP_MS in the whole process.
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';

@@ -6,7 +6,7 @@
 // counted by reason and reported (§5.1).
 import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dir, type Dirent, type Stats } from 'node:fs';
 import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import { MAX_SHARED_FILES } from '../constants';
 import { ErrorCode, PssError, refusal } from '../errors';
 import type { FileEntry, ShareIdentity, ShareKind } from '../protocol/messages';
@@ -190,7 +190,7 @@ export class Share {
           skip(wire, 'badName');
           continue;
         }
-        const abs = join(dir, dirent.name);
+        const abs = childPath(dir, dirent.name);
         if (dirent.isDirectory()) {
           if (isInside(this.dataDir, abs)) skip(wire, 'dataDir');
           else await walk(abs, wire);
@@ -283,7 +283,7 @@ export class Share {
         reasons.push('badName');
         continue;
       }
-      const abs = join(dir, dirent.name);
+      const abs = childPath(dir, dirent.name);
       if (dirent.isDirectory()) {
         if (isInside(this.dataDir, abs)) reasons.push('dataDir');
         else folders.push(dirent.name);
