@@ -5,15 +5,14 @@
 // for as long as nothing allocates: freed 1 MiB frames, parsed requests, log strings. And
 // the young generation grows to 2 × 16 MiB under allocation-heavy traffic and keeps that
 // size for good. So a server does two things:
-// - it asks V8 to keep the young generation at its starting size (a flag V8 reads each time
-//   it would grow it); scavenges stay cheap because almost everything the server allocates
-//   dies young, and a burst of requests costs megabytes, not tens of them. A long flood of
-//   requests grows it all the same (8 to 34 MiB measured, even with the flag given at
-//   start), and it shrinks back once the flood is over;
+// - it asks V8 to keep the young generation at its starting size (workers/young-generation.ts);
+//   scavenges stay cheap because almost everything the server allocates dies young, and a
+//   burst of requests costs megabytes, not tens of them. What a request must keep while it
+//   is served (its list of files) is held outside V8's heap (request-list.ts), so a small
+//   young generation does not push it into the old one;
 // - it watches its own event loop, and once it has been busy (or grown) and is quiet again,
 //   runs one full garbage collection, at most one every MIN_GAP_MS in the whole process.
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
 import {
   IDLE_MEMORY_BUSY_UTILIZATION,
   IDLE_MEMORY_CHECK_MS,
@@ -22,6 +21,7 @@ import {
   IDLE_MEMORY_QUIET_UTILIZATION,
 } from '../constants';
 import { collectGarbage } from '../workers/full-collection';
+import { pinYoungGeneration } from '../workers/young-generation';
 
 export interface IdleMemorySample {
   /** Share of the last interval the event loop was busy, 0 to 1. */
@@ -66,15 +66,6 @@ function liveSampler(): () => IdleMemorySample {
     previous = current;
     return { utilization: delta.utilization, rssBytes: process.memoryUsage.rss() };
   };
-}
-
-let youngGenerationPinned = false;
-
-/** Keeps V8's young generation at its starting size from now on (process-wide, once). */
-function pinYoungGeneration(): void {
-  if (youngGenerationPinned) return;
-  youngGenerationPinned = true;
-  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export class IdleMemory {

@@ -10,6 +10,7 @@ import { deserializeError, ErrorCode, PssError } from '../errors';
 import { bundleSource } from '../single-executable';
 import type { DiskFile, DiskResult, DiskStep } from './small-file-disk';
 import type { BlockDigest, BlockTarget, WorkerReply, WorkerTask, WorkerValue } from './tasks';
+import { workerStarted } from './young-generation';
 
 declare const __PSS_BUNDLED__: boolean | undefined;
 
@@ -170,6 +171,7 @@ export class WorkerPool {
   private addSlot(): Slot {
     const slot: Slot = { worker: spawn(), pending: new Map() };
     slot.worker.unref();
+    slot.worker.once('online', workerStarted);
     slot.worker.on('message', (reply: WorkerReply) => {
       const p = slot.pending.get(reply.id);
       if (!p) return;
