@@ -137,6 +137,11 @@ test('a header at exactly the limit is accepted and waits for its payload', () =
   }
 });
 
+/** A control frame around `payload`. */
+function aroundControl(payload: Buffer): Buffer {
+  return Buffer.concat([hex(`01 ${payload.length.toString(16).padStart(8, '0')}`), payload]);
+}
+
 test('an empty control frame is BAD_MESSAGE', () => {
   throwsPss(() => new FrameDecoder().push(hex('01 00000000'), ignore), ErrorCode.BAD_MESSAGE);
 });
@@ -150,18 +155,45 @@ test('a control payload that is not UTF-8 is BAD_MESSAGE', () => {
     '22 ff 22',
   ];
   for (const p of payloads) {
-    const payload = hex(p);
-    const frame = Buffer.concat([hex(`01 ${payload.length.toString(16).padStart(8, '0')}`), payload]);
-    throwsPss(() => new FrameDecoder().push(frame, ignore), ErrorCode.BAD_MESSAGE, p);
+    throwsPss(() => new FrameDecoder().push(aroundControl(hex(p)), ignore), ErrorCode.BAD_MESSAGE, p);
   }
 });
 
 test('a control payload that is not JSON is BAD_MESSAGE', () => {
   for (const text of ['{"type":', '{} x', "{'type':'PING'}", 'PING', '{"a":1,}', ' ']) {
-    const payload = Buffer.from(text);
-    const frame = Buffer.concat([hex(`01 ${payload.length.toString(16).padStart(8, '0')}`), payload]);
-    throwsPss(() => new FrameDecoder().push(frame, ignore), ErrorCode.BAD_MESSAGE, JSON.stringify(text));
+    throwsPss(() => new FrameDecoder().push(aroundControl(Buffer.from(text)), ignore), ErrorCode.BAD_MESSAGE, JSON.stringify(text));
   }
+});
+
+/** A decoder that, like a server's, takes control frames over 64 KiB from a budget (and parses them from their bytes). */
+function budgeted(): FrameDecoder {
+  const d = new FrameDecoder();
+  d.budget = { take: () => ({ release: () => undefined }), minBytes: 64 * 1024 };
+  return d;
+}
+
+test('a large control frame gives the same message parsed from its bytes or as text, whatever the chunks', () => {
+  const long = Array.from({ length: 15 }, () => 'ل'.repeat(127)).join('/');
+  const message = { type: 'DOWNLOAD_FILES', files: Array.from({ length: 200 }, (_, i) => ({ path: `${long}/${i}\t"x"`, offset: i })) };
+  const frame = encodeControl(message);
+  assert.ok(frame.length > 512 * 1024);
+  assert.equal(items(new FrameDecoder(), frame), [{ kind: 'control', message }]);
+  assert.equal(items(budgeted(), frame), [{ kind: 'control', message }]);
+  const d = budgeted();
+  const out: DecodedItem[] = [];
+  for (const chunk of splitAt(frame, [3, 70_000, 70_001, 400_000])) d.push(chunk, (item) => out.push(item));
+  assert.equal(out, [{ kind: 'control', message }]);
+});
+
+test('a large control frame parsed from its bytes that is not UTF-8 JSON, or nests too deeply, is BAD_MESSAGE', () => {
+  const text = JSON.stringify({ type: 'DOWNLOAD_FILES', files: [{ path: 'x'.repeat(100_000), offset: 0 }] });
+  const cut = Buffer.from(text.slice(0, -1));
+  const notUtf8 = Buffer.from(text);
+  notUtf8[50_000] = 0xff;
+  throwsPss(() => budgeted().push(aroundControl(cut), ignore), ErrorCode.BAD_MESSAGE, 'cut');
+  throwsPss(() => budgeted().push(aroundControl(notUtf8), ignore), ErrorCode.BAD_MESSAGE, 'not UTF-8');
+  const deep = throwsPss(() => budgeted().push(aroundControl(Buffer.from('['.repeat(40_000) + ']'.repeat(40_000))), ignore), ErrorCode.BAD_MESSAGE);
+  assert.match(deep.message, /nested too deeply/);
 });
 
 test('any JSON value is passed on: its shape is for the message layer to judge', () => {

@@ -21,9 +21,10 @@ import { processSendPieces } from '../serving/send-pieces';
 import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
 import { verdictEntry } from '../serving/auth';
 import type { ChatLink, ClientSession } from '../serving/sessions';
-import { requestCost } from '../transport/byte-budget';
 import { SessionActivity, type ActivitySnapshot } from '../serving/session-activity';
-import { parseClientMessage, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
+import { parseJsonBytes } from '../protocol/json-bytes';
+import { parseClientMessage, streamedFileList, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
+import { RequestList } from '../protocol/request-list';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
 import { WindowCounter } from '../transport/window-counter';
@@ -31,6 +32,20 @@ import { chooseDigestSource, type DigestSource } from './digest-source';
 import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
+
+/**
+ * A control frame over FRAME_BUDGET_MIN_BYTES, parsed from its bytes; a DOWNLOAD_FILES
+ * list in it is checked and packed file by file as it is parsed (messages.ts).
+ */
+function parseLargeRequest(body: Buffer): unknown {
+  const files = streamedFileList(processFrames);
+  try {
+    return parseJsonBytes(body, files);
+  } catch (err) {
+    files.discard();
+    throw err;
+  }
+}
 
 export class Session implements WaitingConnection, ClientSession {
   readonly id = randomBytes(6).toString('hex');
@@ -83,7 +98,7 @@ export class Session implements WaitingConnection, ClientSession {
     );
     this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     // Big requests are assembled in the process's pooled frames.
-    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES, processFrames);
+    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES, processFrames, parseLargeRequest);
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
   }
@@ -176,13 +191,19 @@ export class Session implements WaitingConnection, ClientSession {
   }
 
   private onControl(raw: unknown): void {
+    // A large request's list, packed while its frame was parsed, goes back to the pool
+    // unless a download takes it.
+    const packed = (raw as { files?: unknown } | null)?.files;
+    const list = packed instanceof RequestList ? packed : undefined;
     let msg: ClientMessage;
     try {
       msg = parseClientMessage(raw);
     } catch (err) {
+      list?.release();
       this.fail(err as PssError);
       return;
     }
+    if (list && msg.type !== 'DOWNLOAD_FILES') list.release();
     switch (msg.type) {
       case 'HELLO':
         return this.onHello(msg);
@@ -201,11 +222,19 @@ export class Session implements WaitingConnection, ClientSession {
         this.cancelled = this.running;
         return;
       case 'LIST_FILES':
-      case 'DOWNLOAD_FILES':
-        if (this.phase !== 'ready') return this.fail(new PssError(ErrorCode.AUTH_REQUIRED, 'log in first'));
-        if (this.running) return this.fail(new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running'));
-        if (msg.type === 'LIST_FILES') return void this.runExclusive(() => this.list());
-        return this.startDownload(msg.files);
+      case 'DOWNLOAD_FILES': {
+        // Held outside V8's heap while it is served (protocol/request-list.ts).
+        const files = msg.type === 'DOWNLOAD_FILES' ? (msg.files instanceof RequestList ? msg.files : RequestList.pack(msg.files)) : undefined;
+        let refusal: PssError | undefined;
+        if (this.phase !== 'ready') refusal = new PssError(ErrorCode.AUTH_REQUIRED, 'log in first');
+        else if (this.running) refusal = new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running');
+        if (refusal) {
+          files?.release();
+          return this.fail(refusal);
+        }
+        if (!files) return void this.runExclusive(() => this.list());
+        return this.startDownload(files);
+      }
     }
   }
 
@@ -315,16 +344,20 @@ export class Session implements WaitingConnection, ClientSession {
   }
 
   /** A download holds its list's share of the request budget until it ends. */
-  private startDownload(files: FileRequest[]): void {
-    const lease = this.ctx.requests.take(requestCost(files));
+  private startDownload(files: RequestList): void {
+    const lease = this.ctx.requests.take(files.cost);
     if (!lease) {
+      files.release();
       this.log(LogCategory.SECURITY, `request of ${files.length} files refused: the server is busy with other requests`);
       return this.close(ErrorCode.BUSY, 'the server is busy with other requests; try again shortly', BUSY_RETRY_MS);
     }
-    void this.runExclusive(() => this.download(files)).finally(() => lease.release());
+    void this.runExclusive(() => this.download(files)).finally(() => {
+      files.release();
+      lease.release();
+    });
   }
 
-  private async download(files: FileRequest[]): Promise<void> {
+  private async download(files: RequestList): Promise<void> {
     let done = 0;
     let bytes = 0;
     this.refusedFiles = 0;
@@ -335,7 +368,7 @@ export class Session implements WaitingConnection, ClientSession {
         if (this.cancelled || this.conn.closed) break;
         // A client that asks for thousands of files and reads none of the answers waits here.
         await this.conn.whenWritable();
-        const sent = await this.sendOne(files[i]!, ahead.take(i));
+        const sent = await this.sendOne(files.at(i)!, ahead.take(i));
         if (sent >= 0) {
           done++;
           bytes += sent;

@@ -4,7 +4,9 @@ import { MAX_DISPLAY_NAME_CHARS, MAX_FILES_PER_REQUEST, MAX_PASSWORD_BYTES } fro
 import { ErrorCode, PssError, isErrorCode } from '../errors';
 import { chatText } from './chat-messages';
 import { isNotSharedReason, type NotSharedCounts } from './not-shared';
+import type { StreamedArray } from './json-bytes';
 import { pathProblem } from './path-rules';
+import { RequestList, RequestListBuilder, type FileRequest, type FrameSource } from './request-list';
 
 export interface FileEntry {
   /** '/'-separated path relative to the share (§5). */
@@ -13,20 +15,13 @@ export interface FileEntry {
   mtimeMs: number;
 }
 
-export interface FileRequest {
-  path: string;
-  /** Bytes the client already has; the server sends from here. */
-  offset: number;
-  /** With offset > 0: the size and mtime the partial copy was started against. */
-  size?: number;
-  mtimeMs?: number;
-}
+export type { FileRequest } from './request-list';
 
 export type ClientMessage =
   | { type: 'HELLO'; version: number; client: string; name: string }
   | { type: 'LOGIN'; password: string }
   | { type: 'LIST_FILES' }
-  | { type: 'DOWNLOAD_FILES'; files: FileRequest[] }
+  | { type: 'DOWNLOAD_FILES'; files: FileRequest[] | RequestList }
   | { type: 'CANCEL' }
   | { type: 'PING'; id: number }
   | { type: 'BYE' };
@@ -122,26 +117,15 @@ export function parseClientMessage(value: unknown): ClientMessage {
       return { type: 'LIST_FILES' };
     case 'DOWNLOAD_FILES': {
       const files = o.files;
+      // Already checked file by file while its frame was parsed (streamedFileList).
+      if (files instanceof RequestList) {
+        if (files.length === 0) bad('files must not be empty');
+        return { type: 'DOWNLOAD_FILES', files };
+      }
       if (!Array.isArray(files)) bad('files must be an array');
       if (files.length === 0) bad('files must not be empty');
-      if (files.length > MAX_FILES_PER_REQUEST) {
-        throw new PssError(ErrorCode.TOO_MANY_FILES, `at most ${MAX_FILES_PER_REQUEST} files per request`);
-      }
-      return {
-        type: 'DOWNLOAD_FILES',
-        files: files.map((f): FileRequest => {
-          const r = asObject(f);
-          const req: FileRequest = { path: wirePath(r, 'path'), offset: uint(r, 'offset') };
-          const size = optional(r, 'size', uint);
-          const mtimeMs = optional(r, 'mtimeMs', time);
-          if (size !== undefined) req.size = size;
-          if (mtimeMs !== undefined) req.mtimeMs = mtimeMs;
-          if (req.offset > 0 && (size === undefined || mtimeMs === undefined)) {
-            bad('a resume (offset > 0) must name the size and mtimeMs it expects');
-          }
-          return req;
-        }),
-      };
+      if (files.length > MAX_FILES_PER_REQUEST) tooManyFiles();
+      return { type: 'DOWNLOAD_FILES', files: files.map(fileRequest) };
     }
     case 'CANCEL':
       return { type: 'CANCEL' };
@@ -152,6 +136,57 @@ export function parseClientMessage(value: unknown): ClientMessage {
     default:
       return bad(`unknown message type ${describeType(o.type)}`);
   }
+}
+
+/** One file of a DOWNLOAD_FILES list, checked. */
+function fileRequest(value: unknown): FileRequest {
+  const r = asObject(value);
+  const req: FileRequest = { path: wirePath(r, 'path'), offset: uint(r, 'offset') };
+  const size = optional(r, 'size', uint);
+  const mtimeMs = optional(r, 'mtimeMs', time);
+  if (size !== undefined) req.size = size;
+  if (mtimeMs !== undefined) req.mtimeMs = mtimeMs;
+  if (req.offset > 0 && (size === undefined || mtimeMs === undefined)) {
+    bad('a resume (offset > 0) must name the size and mtimeMs it expects');
+  }
+  return req;
+}
+
+function tooManyFiles(): never {
+  throw new PssError(ErrorCode.TOO_MANY_FILES, `at most ${MAX_FILES_PER_REQUEST} files per request`);
+}
+
+/**
+ * For parseJsonBytes: the `files` of a large client frame, checked as parseClientMessage
+ * checks them and packed into a RequestList one file at a time, so the files are never
+ * all strings at once. The list reaches parseClientMessage in their place. discard() gives
+ * back a list that will not be used (the frame failed, or was not a DOWNLOAD_FILES).
+ */
+export function streamedFileList(pool?: FrameSource): StreamedArray & { discard(): void } {
+  let builder: RequestListBuilder | undefined;
+  /** The list the parsed object holds: a second `files` key replaces the first, as in JSON.parse. */
+  let current: RequestList | undefined;
+  return {
+    key: 'files',
+    begin() {
+      builder?.discard();
+      builder = new RequestListBuilder(pool);
+    },
+    item(value) {
+      if (builder!.length === MAX_FILES_PER_REQUEST) tooManyFiles();
+      builder!.add(fileRequest(value));
+    },
+    end() {
+      current?.release();
+      current = builder!.finish();
+      builder = undefined;
+      return current;
+    },
+    discard() {
+      builder?.discard();
+      current?.release();
+    },
+  };
 }
 
 function entry(value: unknown): FileEntry {

@@ -8,7 +8,7 @@
 import { closeSync, fstatSync, read as readFd, readSync, type Stats } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { READ_AHEAD_FILES } from '../constants';
-import type { FileRequest } from '../protocol/messages';
+import type { FileRequests } from '../protocol/request-list';
 import { ChunkReader, SMALL_READ_BYTES, type ReadableFile } from './chunk-reader';
 import type { Share } from './share';
 
@@ -121,7 +121,7 @@ export class RequestReadAhead {
 
   constructor(
     private readonly share: Share,
-    private readonly files: readonly FileRequest[],
+    private readonly files: FileRequests,
   ) {}
 
   /**
@@ -158,7 +158,7 @@ export class RequestReadAhead {
 
   /** `ahead`: started before its turn (by fill), rather than for take(). */
   private async start(index: number, ahead = false): Promise<PreparedFile> {
-    const req = this.files[index]!;
+    const req = this.files.at(index)!;
     const sync = this.watch.sync;
     const started = performance.now();
     let opened: OpenedForSending;

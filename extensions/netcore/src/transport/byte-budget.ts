@@ -33,10 +33,3 @@ export class ByteBudget {
     };
   }
 }
-
-/** About what a DOWNLOAD_FILES list costs while it is served: its paths and an object per file. */
-export function requestCost(files: ReadonlyArray<{ path: string }>): number {
-  let bytes = 0;
-  for (const f of files) bytes += 2 * f.path.length + 96;
-  return bytes;
-}

@@ -265,9 +265,13 @@ export class FramedSocket {
     this.socket.destroy();
   }
 
-  /** Makes large incoming control frames share `budget` with other connections. */
-  shareFrameBudget(budget: ByteBudget, minBytes: number, memory?: FramePool): void {
+  /**
+   * Makes large incoming control frames share `budget` with other connections; `parse`
+   * reads such a frame from its bytes (see FrameDecoder.budget).
+   */
+  shareFrameBudget(budget: ByteBudget, minBytes: number, memory?: FramePool, parse?: (body: Buffer) => unknown): void {
     this.decoder.budget = {
+      ...(parse && { parse }),
       take: (bytes) => {
         const lease = budget.take(bytes);
         if (!lease || !memory) return lease;
