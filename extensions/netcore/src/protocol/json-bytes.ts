@@ -87,7 +87,7 @@ class Parser {
       this.pos++;
       this.space();
       const streamed = depth === 1 && this.stream?.key === key && this.b[this.pos] === 0x5b;
-      const value = streamed ? this.streamArray(depth + 1) : this.value(depth);
+      const value = streamed ? this.array(depth + 1, this.stream) : this.value(depth);
       // JSON.parse makes "__proto__" an own property; an assignment would set the prototype.
       if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
       else out[key] = value;
@@ -99,44 +99,26 @@ class Parser {
     }
   }
 
-  private array(depth: number): unknown[] {
+  /** An array; with `stream`, each element goes to it instead of being kept, and its end() is the value. */
+  private array(depth: number, stream?: StreamedArray): unknown {
     if (depth > JSON_BYTES_MAX_DEPTH) this.fail('nested too deeply');
     const out: unknown[] = [];
+    stream?.begin();
     this.pos++;
     this.space();
-    if (this.b[this.pos] === 0x5d) {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      out.push(this.value(depth));
-      this.space();
-      const next = this.b[this.pos++];
-      if (next === 0x5d) return out;
-      if (next !== 0x2c) this.fail('"," or "]" expected', this.pos - 1);
-      this.space();
-    }
-  }
-
-  /** array(), handing each element to the stream instead of keeping it. */
-  private streamArray(depth: number): unknown {
-    if (depth > JSON_BYTES_MAX_DEPTH) this.fail('nested too deeply');
-    const stream = this.stream!;
-    stream.begin();
-    this.pos++;
-    this.space();
-    if (this.b[this.pos] === 0x5d) {
-      this.pos++;
-      return stream.end();
-    }
-    for (;;) {
-      stream.item(this.value(depth));
-      this.space();
-      const next = this.b[this.pos++];
-      if (next === 0x5d) return stream.end();
-      if (next !== 0x2c) this.fail('"," or "]" expected', this.pos - 1);
-      this.space();
-    }
+    if (this.b[this.pos] !== 0x5d) {
+      for (;;) {
+        const value = this.value(depth);
+        if (stream) stream.item(value);
+        else out.push(value);
+        this.space();
+        const next = this.b[this.pos++];
+        if (next === 0x5d) break;
+        if (next !== 0x2c) this.fail('"," or "]" expected', this.pos - 1);
+        this.space();
+      }
+    } else this.pos++;
+    return stream ? stream.end() : out;
   }
 
   /** At an opening quote: the string up to its closing quote, escapes resolved. */
