@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { writeRandomFile, type FileFacts } from '../../support/file-tree';
 import { RawConnection, type RawMessage } from '../../support/raw-connection';
-import { FRAME_HEADER_BYTES } from '../../../extensions/netcore/src/constants';
-import { FRAMES_PER_SLAB } from '../../../extensions/netcore/src/constants';
+import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../../../extensions/netcore/src/constants';
 import { FrameType, writeHeader } from '../../../extensions/netcore/src/protocol/frames';
 import { processFrames } from '../../../extensions/netcore/src/serving/chunk-reader';
 import { waitUntil } from '../../support/wait';
@@ -97,34 +96,63 @@ test('a request over 64 KiB is served like a small one, and so is the next on th
   assert.not.ok(raw.closed);
 });
 
-/** Frames of the process's pool in use now (the server runs in this process). */
-function framesOut(): number {
-  return processFrames.slabCount * FRAMES_PER_SLAB - processFrames.size;
+const FRAME_BYTES = FRAME_HEADER_BYTES + READ_CHUNK_BYTES;
+
+/**
+ * Watches the process's frame pool (the server runs in this process): which frames taken
+ * from now on have not been given back. Other test files' leftovers may give frames back
+ * meanwhile; only frames taken here count. stop() ends the watch.
+ */
+function watchFrames(): { held(): number; stop(): void } {
+  const held = new Map<ArrayBufferLike, Set<number>>();
+  const take = processFrames.take;
+  const give = processFrames.give;
+  processFrames.take = function (this: typeof processFrames) {
+    const frame = take.call(this);
+    if (!held.has(frame.buffer)) held.set(frame.buffer, new Set());
+    held.get(frame.buffer)!.add(Math.floor(frame.byteOffset / FRAME_BYTES));
+    return frame;
+  };
+  processFrames.give = function (this: typeof processFrames, view: Uint8Array) {
+    held.get(view.buffer)?.delete(Math.floor(view.byteOffset / FRAME_BYTES));
+    give.call(this, view);
+  };
+  return {
+    held: () => [...held.values()].reduce((n, set) => n + set.size, 0),
+    stop: () => {
+      processFrames.take = take;
+      processFrames.give = give;
+    },
+  };
 }
 
-test('every large request gives its pooled frames back: served, refused for a bad path, or sent while another runs', async () => {
+test('every large request gives its pooled frames back: served, refused for a bad path, or sent while another runs (which ends the session and the download it cut short)', async () => {
   const files = largeRequest(3);
-  const before = framesOut();
-  const first = await RawConnection.hello(server.port);
-  raws.push(first.raw);
-  first.raw.send({ type: 'DOWNLOAD_FILES', files });
-  await first.raw.until('DOWNLOAD_DONE');
+  const frames = watchFrames();
+  try {
+    const first = await RawConnection.hello(server.port);
+    raws.push(first.raw);
+    first.raw.send({ type: 'DOWNLOAD_FILES', files });
+    await first.raw.until('DOWNLOAD_DONE');
 
-  const bad = await RawConnection.hello(server.port);
-  raws.push(bad.raw);
-  bad.raw.send({ type: 'DOWNLOAD_FILES', files: [...files, { path: 'folder/../../outside', offset: 0 }] });
-  const refusal = await bad.raw.until('DOWNLOAD_DONE');
-  assert.equal(refusal.at(-1)?.type, 'ERROR');
-  assert.equal(refusal.at(-1)?.code, 'BAD_PATH');
+    const bad = await RawConnection.hello(server.port);
+    raws.push(bad.raw);
+    bad.raw.send({ type: 'DOWNLOAD_FILES', files: [...files, { path: 'folder/../../outside', offset: 0 }] });
+    const refusal = await bad.raw.until('DOWNLOAD_DONE');
+    assert.equal(refusal.at(-1)?.type, 'ERROR');
+    assert.equal(refusal.at(-1)?.code, 'BAD_PATH');
 
-  const twice = await RawConnection.hello(server.port);
-  raws.push(twice.raw);
-  twice.raw.send({ type: 'DOWNLOAD_FILES', files });
-  twice.raw.send({ type: 'DOWNLOAD_FILES', files });
-  const replies = await twice.raw.until('DOWNLOAD_DONE');
-  const last = replies.at(-1)?.type === 'ERROR' ? replies.at(-1) : await twice.raw.next();
-  assert.equal(last?.code, 'UNEXPECTED_MESSAGE');
-  await waitUntil(() => framesOut() === before, 'the pooled frames are back', { timeoutMs: 5_000 });
+    const twice = await RawConnection.hello(server.port);
+    raws.push(twice.raw);
+    twice.raw.send({ type: 'DOWNLOAD_FILES', files });
+    twice.raw.send({ type: 'DOWNLOAD_FILES', files });
+    const replies = await twice.raw.until('DOWNLOAD_DONE');
+    const last = replies.at(-1)?.type === 'ERROR' ? replies.at(-1) : await twice.raw.next();
+    assert.equal(last?.code, 'UNEXPECTED_MESSAGE');
+    await waitUntil(() => frames.held() === 0, 'the pooled frames are back', { timeoutMs: 5_000 });
+  } finally {
+    frames.stop();
+  }
 });
 
 test.run();

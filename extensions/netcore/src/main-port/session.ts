@@ -420,8 +420,15 @@ export class Session implements WaitingConnection, ClientSession {
         const frame = await reader.next();
         if (!frame) break;
         const payload = frame.length - FRAME_HEADER_BYTES;
-        await this.ctx.turns.take(payload);
-        await this.conn.sendFrame(frame);
+        try {
+          await this.ctx.turns.take(payload);
+          await this.conn.sendFrame(frame);
+        } catch (err) {
+          // The connection went while the frame waited: it goes back to the pool here, since
+          // the digest that would have given it back never gets it.
+          reader.release(frame);
+          throw err;
+        }
         this.activity.sent(payload);
         const behind = source.take(frame);
         if (behind) await behind;

@@ -66,9 +66,14 @@ export async function writeFileRange(res: ServerResponse, handle: FileHandle, st
     for (;;) {
       await holdWhilePaused(res, control);
       if (res.destroyed) return false;
-      const frame = await Promise.race([reader.next(), gone]);
+      const next = reader.next();
+      const frame = await Promise.race([next, gone]);
       if (frame === undefined) {
-        if (res.destroyed) return false;
+        if (res.destroyed) {
+          // The client went while the read was on: its frame goes back to the pool when it lands.
+          next.then((late) => late && reader.release(late)).catch(() => undefined);
+          return false;
+        }
         break;
       }
       const payload = frame.subarray(FRAME_HEADER_BYTES);
