@@ -3,8 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_FILES_PER_REQUEST } from '../../../extensions/netcore/src/constants';
 import { ErrorCode } from '../../../extensions/netcore/src/errors';
-import { parseJsonBytes } from '../../../extensions/netcore/src/protocol/json-bytes';
-import { parseClientMessage, streamedFileList, type FileRequest } from '../../../extensions/netcore/src/protocol/messages';
+import { parseClientMessage, parseLargeClientFrame, type FileRequest } from '../../../extensions/netcore/src/protocol/messages';
 import { POOLED_LIST_MIN_BYTES, RequestList, type FrameSource } from '../../../extensions/netcore/src/protocol/request-list';
 import { throwsPss } from '../../support/protocol-bytes';
 
@@ -74,8 +73,7 @@ test('a list parsed from a large frame is the list of JSON.parse, checked the sa
     ...(i % 3 === 0 && { size: 100 + i, mtimeMs: 1_700_000_000_000 + i }),
   }));
   const text = JSON.stringify({ files, type: 'DOWNLOAD_FILES' });
-  const stream = streamedFileList(pool);
-  const parsed = parseClientMessage(parseJsonBytes(Buffer.from(text), stream));
+  const parsed = parseClientMessage(parseLargeClientFrame(Buffer.from(text), pool));
   if (parsed.type !== 'DOWNLOAD_FILES' || !(parsed.files instanceof RequestList)) return assert.unreachable('no packed list');
   const list = parsed.files;
   assert.equal(
@@ -88,13 +86,13 @@ test('a list parsed from a large frame is the list of JSON.parse, checked the sa
 
   // A second "files" replaces the first, as with JSON.parse, and the first goes back.
   const twice = `{"type":"DOWNLOAD_FILES","files":${JSON.stringify(files)},"files":[{"path":"b","offset":0}]}`;
-  const second = parseJsonBytes(Buffer.from(twice), streamedFileList(pool)) as { files: RequestList };
+  const second = parseLargeClientFrame(Buffer.from(twice), pool) as { files: RequestList };
   assert.equal(second.files.at(0), { path: 'b', offset: 0 });
   assert.is(second.files.length, 1);
   assert.is(pool.out, 0);
 });
 
-test('a bad file in a large frame ends the parse with the code parseClientMessage gives; discard() gives everything back', () => {
+test('a bad file in a large frame ends the parse with the code parseClientMessage gives, and gives everything back', () => {
   const pool = countingPool();
   const good = Array.from({ length: 400 }, (_, i) => ({ path: `${'x'.repeat(200)}/${i}`, offset: 0 }));
   const cases: Array<[string, object[], ErrorCode]> = [
@@ -104,11 +102,9 @@ test('a bad file in a large frame ends the parse with the code parseClientMessag
   ];
   for (const [what, files, code] of cases) {
     const text = JSON.stringify({ type: 'DOWNLOAD_FILES', files });
-    const stream = streamedFileList(pool);
-    const ours = throwsPss(() => parseJsonBytes(Buffer.from(text), stream), code, what);
+    const ours = throwsPss(() => parseLargeClientFrame(Buffer.from(text), pool), code, what);
     const theirs = throwsPss(() => parseClientMessage(JSON.parse(text)), code, what);
     assert.is(ours.message, theirs.message, what);
-    stream.discard();
     assert.is(pool.out, 0, what);
   }
 });

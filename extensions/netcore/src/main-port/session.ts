@@ -22,8 +22,7 @@ import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
 import { verdictEntry } from '../serving/auth';
 import type { ChatLink, ClientSession } from '../serving/sessions';
 import { SessionActivity, type ActivitySnapshot } from '../serving/session-activity';
-import { parseJsonBytes } from '../protocol/json-bytes';
-import { parseClientMessage, streamedFileList, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
+import { parseClientMessage, parseLargeClientFrame, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
 import { RequestList } from '../protocol/request-list';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
@@ -32,20 +31,6 @@ import { chooseDigestSource, type DigestSource } from './digest-source';
 import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
-
-/**
- * A control frame over FRAME_BUDGET_MIN_BYTES, parsed from its bytes; a DOWNLOAD_FILES
- * list in it is checked and packed file by file as it is parsed (messages.ts).
- */
-function parseLargeRequest(body: Buffer): unknown {
-  const files = streamedFileList(processFrames);
-  try {
-    return parseJsonBytes(body, files);
-  } catch (err) {
-    files.discard();
-    throw err;
-  }
-}
 
 export class Session implements WaitingConnection, ClientSession {
   readonly id = randomBytes(6).toString('hex');
@@ -98,7 +83,7 @@ export class Session implements WaitingConnection, ClientSession {
     );
     this.conn.limitFrames(PENDING_MAX_FRAME_BYTES);
     // Big requests are assembled in the process's pooled frames.
-    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES, processFrames, parseLargeRequest);
+    this.conn.shareFrameBudget(ctx.frames, FRAME_BUDGET_MIN_BYTES, processFrames, (body) => parseLargeClientFrame(body, processFrames));
     this.armDeadline(ctx.timeouts.helloMs, 'no HELLO in time');
     this.log(LogCategory.CONNECTION, 'connected');
   }
@@ -223,17 +208,19 @@ export class Session implements WaitingConnection, ClientSession {
         return;
       case 'LIST_FILES':
       case 'DOWNLOAD_FILES': {
-        // Held outside V8's heap while it is served (protocol/request-list.ts).
-        const files = msg.type === 'DOWNLOAD_FILES' ? (msg.files instanceof RequestList ? msg.files : RequestList.pack(msg.files)) : undefined;
-        let refusal: PssError | undefined;
-        if (this.phase !== 'ready') refusal = new PssError(ErrorCode.AUTH_REQUIRED, 'log in first');
-        else if (this.running) refusal = new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running');
+        const refusal =
+          this.phase !== 'ready'
+            ? new PssError(ErrorCode.AUTH_REQUIRED, 'log in first')
+            : this.running
+              ? new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running')
+              : undefined;
         if (refusal) {
-          files?.release();
+          list?.release();
           return this.fail(refusal);
         }
-        if (!files) return void this.runExclusive(() => this.list());
-        return this.startDownload(files);
+        if (msg.type === 'LIST_FILES') return void this.runExclusive(() => this.list());
+        // Held outside V8's heap while it is served (protocol/request-list.ts).
+        return this.startDownload(msg.files instanceof RequestList ? msg.files : RequestList.pack(msg.files));
       }
     }
   }

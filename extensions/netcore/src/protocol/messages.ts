@@ -4,7 +4,7 @@ import { MAX_DISPLAY_NAME_CHARS, MAX_FILES_PER_REQUEST, MAX_PASSWORD_BYTES } fro
 import { ErrorCode, PssError, isErrorCode } from '../errors';
 import { chatText } from './chat-messages';
 import { isNotSharedReason, type NotSharedCounts } from './not-shared';
-import type { StreamedArray } from './json-bytes';
+import { parseJsonBytes, type StreamedArray } from './json-bytes';
 import { pathProblem } from './path-rules';
 import { RequestList, RequestListBuilder, type FileRequest, type FrameSource } from './request-list';
 
@@ -162,7 +162,7 @@ function tooManyFiles(): never {
  * all strings at once. The list reaches parseClientMessage in their place. discard() gives
  * back a list that will not be used (the frame failed, or was not a DOWNLOAD_FILES).
  */
-export function streamedFileList(pool?: FrameSource): StreamedArray & { discard(): void } {
+function streamedFileList(pool?: FrameSource): StreamedArray & { discard(): void } {
   let builder: RequestListBuilder | undefined;
   /** The list the parsed object holds: a second `files` key replaces the first, as in JSON.parse. */
   let current: RequestList | undefined;
@@ -187,6 +187,21 @@ export function streamedFileList(pool?: FrameSource): StreamedArray & { discard(
       current?.release();
     },
   };
+}
+
+/**
+ * A client's control frame too large for JSON.parse to take as one string (the server's
+ * budgeted frames), parsed from its bytes; a DOWNLOAD_FILES list in it is checked and
+ * packed file by file, into a frame of `pool` when it is long (streamedFileList).
+ */
+export function parseLargeClientFrame(body: Buffer, pool?: FrameSource): unknown {
+  const files = streamedFileList(pool);
+  try {
+    return parseJsonBytes(body, files);
+  } catch (err) {
+    files.discard();
+    throw err;
+  }
 }
 
 function entry(value: unknown): FileEntry {
