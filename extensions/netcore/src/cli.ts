@@ -6,6 +6,7 @@ import { COMMAND_HELP, MAIN_HELP } from './cli/help';
 import { listCommand } from './cli/list';
 import { serveCommand } from './cli/serve';
 import { PRODUCT_VERSION } from './constants';
+import { out } from './cli/output';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,
@@ -18,11 +19,11 @@ export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = command === 'help' ? rest[0] : undefined;
-    process.stdout.write(topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : MAIN_HELP);
+    out(topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : MAIN_HELP);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-v') {
-    process.stdout.write(`pss ${PRODUCT_VERSION}\n`);
+    out(`pss ${PRODUCT_VERSION}\n`);
     return 0;
   }
   const run = COMMANDS[command];
@@ -31,7 +32,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(COMMAND_HELP[command]!);
+    out(COMMAND_HELP[command]!);
     return 0;
   }
   try {

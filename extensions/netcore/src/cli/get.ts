@@ -9,6 +9,7 @@ import { formatBytes, formatClockDuration, formatSpeed } from '../units';
 import { WorkerPool } from '../workers/pool';
 import { ProgressLine } from './progress-bar';
 import { CLIENT_OPTIONS, connectAndLogin, parse, usage } from './shared';
+import { out } from './output';
 
 export async function getCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -42,15 +43,15 @@ export async function getCommand(argv: string[]): Promise<number> {
     const entries = selectEntries(listing.entries, names, values.all === true);
     const report = (o: FileOutcome) => {
       if (json) {
-        process.stdout.write(JSON.stringify({ event: 'file', ...o }) + '\n');
+        out(JSON.stringify({ event: 'file', ...o }) + '\n');
         return;
       }
       bar?.clear();
       if (o.status === 'failed') process.stderr.write(`✗ ${o.path}: ${o.message} [${o.code}]\n`);
       else if (toStdout) return;
-      else if (o.status === 'skipped') process.stdout.write(`= ${o.path} (${o.message})\n`);
-      else process.stdout.write(`✓ ${o.path}${o.resumedFrom ? ` (resumed at ${formatBytes(o.resumedFrom)})` : ''}\n`);
-      if (o.savedAs !== undefined && o.status !== 'failed' && !toStdout) process.stdout.write(`  saved as ${o.savedAs}\n`);
+      else if (o.status === 'skipped') out(`= ${o.path} (${o.message})\n`);
+      else out(`✓ ${o.path}${o.resumedFrom ? ` (resumed at ${formatBytes(o.resumedFrom)})` : ''}\n`);
+      if (o.savedAs !== undefined && o.status !== 'failed' && !toStdout) out(`  saved as ${o.savedAs}\n`);
     };
     const result = await new Download({
       connection,
@@ -73,7 +74,7 @@ export async function getCommand(argv: string[]): Promise<number> {
     const seconds = result.durationMs / 1000;
     if (json) {
       const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
-      process.stdout.write(
+      out(
         JSON.stringify({
           event: 'done',
           ok: result.ok,
@@ -87,17 +88,17 @@ export async function getCommand(argv: string[]): Promise<number> {
         }) + '\n',
       );
     } else if (!toStdout) {
-      process.stdout.write(
+      out(
         `${result.files.length - failed.length} of ${result.files.length} files in ${destination}, ` +
           `${formatBytes(result.bytes)} in ${formatClockDuration(seconds)} (${formatSpeed(seconds > 0 ? result.bytes / seconds : 0)})\n`,
       );
       const renamed = result.files.filter((f) => f.savedAs !== undefined && f.status !== 'failed').length;
       if (renamed > 0)
-        process.stdout.write(
+        out(
           `${renamed} ${renamed === 1 ? 'file was' : 'files were'} saved under another name: this system cannot store ${renamed === 1 ? 'its name' : 'their names'}\n`,
         );
       // Only --all fetches the whole share; then what the server left out is part of the answer.
-      if (values.all && notSharedTotal(listing.notShared) > 0) process.stdout.write(`${describeNotShared(listing.notShared, 'not offered by the server')}\n`);
+      if (values.all && notSharedTotal(listing.notShared) > 0) out(`${describeNotShared(listing.notShared, 'not offered by the server')}\n`);
     }
     if (result.ok) return 0;
     const first = failed[0]!;

@@ -8,6 +8,7 @@ import { LogStore } from '../logs/log-store';
 import { lanAddresses } from '../serving/lan-addresses';
 import { startServer, type RunningServer } from '../host/start-server';
 import { dataDirFrom, parse, passwordFromEnv, usage } from './shared';
+import { out } from './output';
 
 function intOption(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -29,16 +30,16 @@ function printHuman(server: RunningServer): void {
     `  Clients connect with: pss get ${hosts[0]}:${server.mainPort} --all --fingerprint ${server.fingerprint256}`,
     'Press Ctrl+C to stop.',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  out(lines.join('\n') + '\n');
 }
 
 function printLog(entry: LogEntry, json: boolean): void {
   if (json) {
-    process.stdout.write(JSON.stringify({ event: 'log', ...entry }) + '\n');
+    out(JSON.stringify({ event: 'log', ...entry }) + '\n');
     return;
   }
   const who = entry.sessionId ? ` ${entry.address ?? ''} #${entry.sessionId}` : entry.address ? ` ${entry.address}` : '';
-  process.stdout.write(`${entry.time} [${entry.category}]${who} ${entry.message}\n`);
+  out(`${entry.time} [${entry.category}]${who} ${entry.message}\n`);
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -83,7 +84,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw err;
   });
   if (json) {
-    process.stdout.write(
+    out(
       JSON.stringify({
         event: 'ready',
         mainPort: server.mainPort,
@@ -106,6 +107,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await stop;
   await server.close();
   await logs.close();
-  if (json) process.stdout.write(JSON.stringify({ event: 'stopped' }) + '\n');
+  if (json) out(JSON.stringify({ event: 'stopped' }) + '\n');
   return 0;
 }
