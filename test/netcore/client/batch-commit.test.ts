@@ -72,6 +72,51 @@ test('on a flushable file system one flush serves the parts of a batch and the r
   assert.equal(settled, [2, ...Array(19).fill(3)]);
 });
 
+test('the next batch is written while a flush runs; a batch is renamed only once its flush is over', async () => {
+  const all = await files(30, 1);
+  const events: string[] = [];
+  let flushes = 0;
+  // Each flush is held until the disk thread is given more work after it began; a flush
+  // with nothing after it (the last) is let go by a timer.
+  const held: Array<() => void> = [];
+  const flusherFor = async (): Promise<Flush> => async () => {
+    const n = ++flushes;
+    events.push(`flush ${n} begins`);
+    await new Promise<void>((release) => held.push(release));
+    events.push(`flush ${n} ends`);
+    return true;
+  };
+  const disk: SmallFileDisk = async (step, list) => {
+    events.push(`${step} ${list.length}`);
+    const waiting = held.splice(0);
+    const results = await diskOnThisThread(step, list);
+    for (const release of waiting) release();
+    return results;
+  };
+  const committer = new BatchCommitter({ flusherFor, disk });
+  const first = committer.add(all[0]!);
+  // The rest arrive once the first batch's flush has begun.
+  while (flushes === 0) await new Promise((r) => setImmediate(r));
+  const rest = all.slice(1).map((f) => committer.add(f));
+  const watchdog = setInterval(() => {
+    for (const release of held.splice(0)) release();
+  }, 100);
+  try {
+    await Promise.all([first, ...rest]);
+  } finally {
+    clearInterval(watchdog);
+  }
+  await assertCommitted(all);
+  // The 29 files are written while the first flush still runs; only after it ends is the
+  // first file renamed, and the next flush covers both.
+  const at = (e: string) => events.indexOf(e);
+  assert.ok(at('write 29') > at('flush 1 begins') && at('write 29') < at('flush 1 ends'), events.join(', '));
+  assert.ok(at('rename 1') > at('flush 1 ends'), events.join(', '));
+  assert.ok(at('flush 2 begins') > at('rename 1'), events.join(', '));
+  assert.ok(at('rename 29') > at('flush 2 ends'), events.join(', '));
+  assert.ok(at('flush 3 begins') > at('rename 29'), events.join(', '));
+});
+
 test('bytes that do not match their SHA-256 are never written; the rest of the batch arrives', async () => {
   const all = (await files(6, 1)).map((f) => ({ ...f, sha256: createHash('sha256').update(f.bytes).digest('hex') }));
   const bad = { ...all[2]!, sha256: createHash('sha256').update('something else').digest('hex') };
