@@ -4,14 +4,14 @@
 // and closing it early closes every descriptor it opened.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync } from 'node:fs';
-import { readFile, symlink } from 'node:fs/promises';
+import { closeSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FRAME_HEADER_BYTES } from '../../../extensions/netcore/src/constants';
 import type { FileRequest } from '../../../extensions/netcore/src/protocol/messages';
 import { READ_AHEAD_FILES } from '../../../extensions/netcore/src/constants';
 import { RequestReadAhead } from '../../../extensions/netcore/src/serving/read-ahead';
-import { Share } from '../../../extensions/netcore/src/serving/share';
+import { type CheckedFolders, sameVersion, Share } from '../../../extensions/netcore/src/serving/share';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { conditionNeed, testIf } from '../../support/tools';
@@ -75,6 +75,45 @@ test('each file comes out in its turn with its own bytes, checked after the read
   } finally {
     ahead.close();
   }
+});
+
+test('a request lstats each folder once; a folder swapped for a link meanwhile is refused by the next request', async () => {
+  const root = join(base, 'swap');
+  await writeRandomFile(join(root, 'inner', 'a.bin'), 100);
+  await writeRandomFile(join(root, 'inner', 'b.bin'), 100);
+  await writeRandomFile(join(root, 'elsewhere', 'inner', 'b.bin'), 100);
+  const swapShare = await Share.open(root, join(base, 'swap-data'));
+  const checked: CheckedFolders = new Set();
+  const first = swapShare.openFileSync('inner/a.bin', checked);
+  assert.equal([...checked], [join(root, 'inner')], 'the folder is remembered for this request');
+  assert.ok(first.stat.isFile() && first.stat.size === 100, "the stat is the file's, taken before the open");
+  closeSync(first.fd);
+  // The folder becomes a link to another folder: a new request finds the link and refuses it.
+  await rename(join(root, 'inner'), join(root, 'moved'));
+  await symlink(join(root, 'elsewhere', 'inner'), join(root, 'inner'));
+  let refused: { code?: string } | undefined;
+  try {
+    swapShare.openFileSync('inner/b.bin', new Set());
+  } catch (err) {
+    refused = err as { code?: string };
+  }
+  assert.is(refused?.code, 'NOT_FOUND', 'a link on the way is refused');
+});
+
+test('the same version means the same device, inode, size and time: a look-alike copy is another file', async () => {
+  const dir = join(base, 'versions');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'one'), 'same bytes');
+  await writeFile(join(dir, 'two'), 'same bytes');
+  const when = new Date(1_700_000_000_000);
+  utimesSync(join(dir, 'one'), when, when);
+  utimesSync(join(dir, 'two'), when, when);
+  const one = statSync(join(dir, 'one'));
+  assert.ok(sameVersion(one, statSync(join(dir, 'one'))));
+  assert.not.ok(sameVersion(one, statSync(join(dir, 'two'))), 'same size and time, another inode');
+  await writeFile(join(dir, 'one'), 'longer bytes');
+  utimesSync(join(dir, 'one'), when, when);
+  assert.not.ok(sameVersion(one, statSync(join(dir, 'one'))), 'the same inode and time, another size');
 });
 
 procFdTest('at most READ_AHEAD_FILES files are open ahead, none past a large file, and close() closes them all', async () => {

@@ -16,6 +16,7 @@ import {
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
 import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
+import { sameVersion } from '../serving/share';
 import { processFrames } from '../serving/chunk-reader';
 import { processSendPieces } from '../serving/send-pieces';
 import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
@@ -422,7 +423,7 @@ export class Session implements WaitingConnection, ClientSession {
       }
       await source.drain();
       const after = await (prepared.statAfterRead ?? handle.stat());
-      if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
+      if (!sameVersion(stat, after)) {
         return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
       }
       const sha256 = await source.result();

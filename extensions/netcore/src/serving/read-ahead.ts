@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { READ_AHEAD_FILES } from '../constants';
 import type { FileRequests } from '../protocol/request-list';
 import { ChunkReader, SMALL_READ_BYTES, type ReadableFile } from './chunk-reader';
-import type { Share } from './share';
+import type { CheckedFolders, Share } from './share';
 
 /**
  * A file's checks, open and small read are done with synchronous calls (a few µs each
@@ -118,6 +118,8 @@ export class RequestReadAhead {
   private blockedAt: number | undefined;
   private closed = false;
   private readonly watch = new SyncWatch();
+  /** Folders this request's files were found in, each lstat-ed once (Share.openFileSync). */
+  private readonly checked: CheckedFolders = new Set();
 
   constructor(
     private readonly share: Share,
@@ -163,7 +165,7 @@ export class RequestReadAhead {
     const started = performance.now();
     let opened: OpenedForSending;
     if (sync) {
-      const { fd, stat, absPath } = this.share.openFileSync(req.path);
+      const { fd, stat, absPath } = this.share.openFileSync(req.path, this.checked);
       opened = { handle: new DescriptorFile(fd), stat, absPath };
     } else {
       opened = await this.share.openFile(req.path);

@@ -13,7 +13,7 @@
 import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
-import type { Share } from '../serving/share';
+import { sameVersion, type Share } from '../serving/share';
 import type { OutgoingBatch } from './response-writer';
 import { crc32 } from './zip-crc';
 import { centralRecordBytes, dataDescriptor, endRecords, localHeader, planZip, writeCentralRecord, type ZipPlan } from './zip-records';
@@ -97,7 +97,7 @@ class Batcher {
 async function checkUnchanged(prepared: PreparedFile, item: ZipItem): Promise<void> {
   const { stat, handle } = prepared.opened;
   const after = await (prepared.statAfterRead ?? handle.stat());
-  if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) throw changed(item);
+  if (!sameVersion(stat, after)) throw changed(item);
 }
 
 export function buildZip(share: Share, items: readonly ZipItem[]): ZipBuild {
