@@ -23,6 +23,19 @@ test('a digest being computed is visible to others, and known to all once finish
   assert.is(cache.get(A, stat()), 'abc', 'abandoning after finishing changes nothing');
 });
 
+test('a digest answers only for its version of the file; a new version replaces it', () => {
+  const cache = new HashCache();
+  cache.set(A, stat(), 'old');
+  assert.is(cache.get(A, stat()), 'old');
+  for (const changed of [{ dev: 9 }, { ino: 9 }, { size: 9 }, { mtimeMs: 9 }]) {
+    assert.is(cache.get(A, stat(changed)), undefined, `another ${Object.keys(changed)[0]} is another version`);
+  }
+  assert.is(cache.get('/share/b.bin', stat()), undefined, 'another path is another file');
+  cache.set(A, stat({ size: 9 }), 'new');
+  assert.is(cache.get(A, stat({ size: 9 })), 'new');
+  assert.is(cache.get(A, stat()), undefined, 'the older version is forgotten');
+});
+
 test('an abandoned digest fails its waiters and caches nothing', async () => {
   const cache = new HashCache();
   const own = cache.begin(A, stat());

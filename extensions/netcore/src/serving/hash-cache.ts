@@ -11,6 +11,15 @@ function keyOf(absPath: string, st: Stats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${absPath}`;
 }
 
+/** A remembered digest and the version of the file it belongs to. */
+interface Known {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
 /** A digest another sender is computing; `value` is set once it is known. */
 export interface PendingDigest {
   readonly promise: Promise<string>;
@@ -25,24 +34,27 @@ export interface DigestPromise {
 }
 
 export class HashCache {
-  private readonly map = new Map<string, string>();
+  /**
+   * By path, oldest use first. Looked up once per file sent, so it is keyed by the path
+   * alone and the version compared field by field: building a key of the whole identity
+   * for every lookup cost about 3 µs a file.
+   */
+  private readonly map = new Map<string, Known>();
   private readonly inFlight = new Map<string, PendingDigest>();
   private readonly reading = new Map<string, Promise<string>>();
 
   get(absPath: string, st: Stats): string | undefined {
-    const key = keyOf(absPath, st);
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    const known = this.map.get(absPath);
+    if (known === undefined || known.dev !== st.dev || known.ino !== st.ino || known.size !== st.size || known.mtimeMs !== st.mtimeMs) return undefined;
+    this.map.delete(absPath);
+    this.map.set(absPath, known);
+    return known.sha256;
   }
 
+  /** Remembers the digest of this version of the file (an older version's is forgotten). */
   set(absPath: string, st: Stats, sha256: string): void {
-    const key = keyOf(absPath, st);
-    this.map.delete(key);
-    this.map.set(key, sha256);
+    this.map.delete(absPath);
+    this.map.set(absPath, { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, sha256 });
     if (this.map.size > MAX_ENTRIES) this.map.delete(this.map.keys().next().value!);
   }
 
