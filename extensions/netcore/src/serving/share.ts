@@ -372,8 +372,8 @@ export class Share {
    * at a few microseconds per call, where each call through the thread pool cost the event
    * loop tens of microseconds on a busy machine.
    *
-   * Each call costs: a folder the same request found sound before (`checked`) is not
-   * lstat-ed again, and a file's stat is its lstat, taken before it was opened (never
+   * Kept to few calls per file: a folder the same request found sound before (`checked`)
+   * is not lstat-ed again, and a file's stat is its lstat, taken before it was opened (never
    * through a link). The caller stats the descriptor once the file is read and compares
    * device, inode, size and time (sameVersion), which also catches a file swapped between
    * that lstat and the open. Of seven calls per small file, five are left.
