@@ -4,14 +4,15 @@
 // and closing it early closes every descriptor it opened.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closeSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FRAME_HEADER_BYTES } from '../../../extensions/netcore/src/constants';
 import type { FileRequest } from '../../../extensions/netcore/src/protocol/messages';
 import { READ_AHEAD_FILES } from '../../../extensions/netcore/src/constants';
-import { RequestReadAhead } from '../../../extensions/netcore/src/serving/read-ahead';
-import { type CheckedFolders, sameVersion, Share } from '../../../extensions/netcore/src/serving/share';
+import { RequestReadAhead, sameVersion } from '../../../extensions/netcore/src/serving/read-ahead';
+import { type CheckedFolders, Share } from '../../../extensions/netcore/src/serving/share';
 import { writeRandomFile } from '../../support/file-tree';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { conditionNeed, testIf } from '../../support/tools';
@@ -84,10 +85,27 @@ test('a request lstats each folder once; a folder swapped for a link meanwhile i
   await writeRandomFile(join(root, 'elsewhere', 'inner', 'b.bin'), 100);
   const swapShare = await Share.open(root, join(base, 'swap-data'));
   const checked: CheckedFolders = new Set();
-  const first = swapShare.openFileSync('inner/a.bin', checked);
+  // The lstats the share makes, counted: the folder's for the first file only.
+  const lstatted: string[] = [];
+  // The module object itself (the share reads its lstatSync at each call), not a namespace copy.
+  const fs: { lstatSync: typeof import('node:fs').lstatSync } = createRequire(__filename)('node:fs');
+  const realLstat = fs.lstatSync;
+  fs.lstatSync = ((path: string, options?: import('node:fs').StatSyncOptions) => {
+    lstatted.push(path);
+    return realLstat(path, options);
+  }) as typeof fs.lstatSync;
+  let opened: Array<ReturnType<Share['openFileSync']>>;
+  try {
+    opened = [swapShare.openFileSync('inner/a.bin', checked), swapShare.openFileSync('inner/b.bin', checked)];
+  } finally {
+    fs.lstatSync = realLstat;
+  }
+  assert.equal(lstatted, [join(root, 'inner'), join(root, 'inner', 'a.bin'), join(root, 'inner', 'b.bin')]);
   assert.equal([...checked], [join(root, 'inner')], 'the folder is remembered for this request');
+  const first = opened[0]!;
   assert.ok(first.stat.isFile() && first.stat.size === 100, "the stat is the file's, taken before the open");
-  closeSync(first.fd);
+  assert.ok(sameVersion(first.stat, fstatSync(first.fd)), 'and it describes the file opened');
+  for (const o of opened) closeSync(o.fd);
   // The folder becomes a link to another folder: a new request finds the link and refuses it.
   await rename(join(root, 'inner'), join(root, 'moved'));
   await symlink(join(root, 'elsewhere', 'inner'), join(root, 'inner'));

@@ -15,8 +15,7 @@ import {
 } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
-import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
-import { sameVersion } from '../serving/share';
+import { RequestReadAhead, sameVersion, type PreparedFile } from '../serving/read-ahead';
 import { processFrames } from '../serving/chunk-reader';
 import { processSendPieces } from '../serving/send-pieces';
 import type { AdmissionTicket, WaitingConnection } from '../serving/admission';

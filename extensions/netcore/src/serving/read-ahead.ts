@@ -100,6 +100,14 @@ class DescriptorFile implements ReadableFile {
   }
 }
 
+/**
+ * The same version of the same file: device, inode, size and time. A file stat-ed again
+ * after it was read, to check that it did not change (or was not swapped) meanwhile.
+ */
+export function sameVersion(before: Stats, after: Stats): boolean {
+  return after.dev === before.dev && after.ino === before.ino && after.size === before.size && after.mtimeMs === before.mtimeMs;
+}
+
 export interface PreparedFile {
   opened: OpenedForSending;
   reader: ChunkReader;

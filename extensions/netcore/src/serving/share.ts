@@ -39,14 +39,6 @@ const O_NONBLOCK = fsc.O_NONBLOCK ?? 0;
  */
 export type CheckedFolders = Set<string>;
 
-/**
- * The same version of the same file: device, inode, size and time. A file stat-ed again
- * after it was read, to check that it did not change (or was not swapped) meanwhile.
- */
-export function sameVersion(before: Stats, after: Stats): boolean {
-  return after.dev === before.dev && after.ino === before.ino && after.size === before.size && after.mtimeMs === before.mtimeMs;
-}
-
 /** A shared file opened by openFileSync: its descriptor, which the caller closes. */
 export interface OpenedDescriptor {
   fd: number;
@@ -375,7 +367,7 @@ export class Share {
    * Kept to few calls per file: a folder the same request found sound before (`checked`)
    * is not lstat-ed again, and a file's stat is its lstat, taken before it was opened (never
    * through a link). The caller stats the descriptor once the file is read and compares
-   * device, inode, size and time (sameVersion), which also catches a file swapped between
+   * device, inode, size and time (read-ahead.ts, sameVersion), which also catches a file swapped between
    * that lstat and the open. Of seven calls per small file, five are left.
    */
   openFileSync(wirePath: string, checked?: CheckedFolders): OpenedDescriptor {

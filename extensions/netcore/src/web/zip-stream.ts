@@ -12,8 +12,8 @@
 // the archive's size or its number of files.
 import { FRAME_HEADER_BYTES, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError } from '../errors';
-import { RequestReadAhead, type PreparedFile } from '../serving/read-ahead';
-import { sameVersion, type Share } from '../serving/share';
+import { RequestReadAhead, sameVersion, type PreparedFile } from '../serving/read-ahead';
+import type { Share } from '../serving/share';
 import type { OutgoingBatch } from './response-writer';
 import { crc32 } from './zip-crc';
 import { centralRecordBytes, dataDescriptor, endRecords, localHeader, planZip, writeCentralRecord, type ZipPlan } from './zip-records';
