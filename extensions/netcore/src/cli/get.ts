@@ -2,6 +2,7 @@
 import { resolve, join } from 'node:path';
 import { Download, type FileOutcome } from '../client/download';
 import { selectEntries } from '../client/selection';
+import type { ServerConnection } from '../client/connection';
 import { ErrorCode, PssError } from '../errors';
 import { describeNotShared, notSharedTotal } from '../protocol/not-shared';
 import { HOST_NAMES, segmentProblem } from '../protocol/path-rules';
@@ -31,8 +32,15 @@ export async function getCommand(argv: string[]): Promise<number> {
   const toStdout = values.stdout === true;
   if (toStdout && (values.all || names.length !== 1 || values.json)) throw usage('--stdout takes exactly one file, without --all or --json');
   const json = values.json === true;
-  let connection = await connectAndLogin(target, values);
   const pool = new WorkerPool();
+  pool.warmUp();
+  let connection: ServerConnection;
+  try {
+    connection = await connectAndLogin(target, values);
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
   const tty = !json && process.stderr.isTTY === true;
   const bar = tty ? new ProgressLine(process.stderr) : undefined;
   const abort = new AbortController();

@@ -18,7 +18,8 @@ import { SpeedMeter } from '../transport/speed-meter';
 import { etaSeconds, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
-import { BatchCommitter, MemorySink, SMALL_FILE_MAX_BYTES } from './batch-commit';
+import type { SmallFileCommitter } from '../workers/batch-commit';
+import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
 import { planDownload, type FileOutcome, type PlannedItem } from './download-plan';
 
@@ -79,7 +80,7 @@ export class Download {
   private readonly finalizers: Promise<void>[] = [];
   private readonly meter = new SpeedMeter();
   /** Small files are checked, made durable and renamed in batches, in a pool worker. */
-  private readonly committer: BatchCommitter;
+  private readonly committer: SmallFileCommitter;
   private current: Current | undefined;
   private doneBytes = 0;
   private filesDone = 0;
@@ -94,7 +95,7 @@ export class Download {
 
   constructor(private readonly options: DownloadOptions) {
     this.live = options.connection;
-    this.committer = new BatchCommitter({ disk: (step, files) => options.pool.smallFiles(step, files) });
+    this.committer = options.pool.smallFileCommitter();
   }
 
   /** The connection in use: `options.connection`, or the last one `reconnect` made. */

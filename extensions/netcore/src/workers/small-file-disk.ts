@@ -1,11 +1,10 @@
-// The disk work of a batch of small files (PROTOCOL.md §6.2; client/batch-commit.ts
+// The disk work of a batch of small files (PROTOCOL.md §6.2; batch-commit.ts
 // decides the order), done with synchronous calls one file after another, in a pool worker
 // (worker-main.ts) or, without a pool, on the calling thread. One thread creating the
 // batch's files in turn costs far less than a promise per call spread over the thread pool:
 // each of those cost the event loop a round trip, and four threads creating files in one
 // folder wait on each other in the kernel. Each step answers file by file: null for done,
 // or the error that file met; a file that fails loses its `.part`, and the others go on.
-import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, fsyncSync, futimesSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCode, fromFsError, PssError, type SerializedError } from '../errors';
@@ -19,8 +18,6 @@ export interface DiskFile {
   mtimeMs: number;
   /** The bytes, for the write step only. */
   bytes?: Uint8Array;
-  /** When given, the write step checks the bytes against it before anything is written. */
-  sha256?: string;
   /** A sidecar of an earlier run, deleted by the rename step once the final name exists. */
   staleMeta?: string;
 }
@@ -75,9 +72,6 @@ function removeQuietly(path: string): void {
 
 function writePart(file: DiskFile, sync: boolean): void {
   const bytes = file.bytes ?? new Uint8Array(0);
-  if (file.sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== file.sha256) {
-    throw new PssError(ErrorCode.INTEGRITY_FAILED, 'SHA-256 mismatch; nothing was written');
-  }
   // Never through a link: a planted `name.part` link must not redirect the download.
   const fd = openSync(file.part, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | O_NOFOLLOW, 0o644);
   try {

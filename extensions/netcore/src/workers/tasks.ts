@@ -3,7 +3,7 @@
 // blocks keep arriving; a block's write, though, holds the worker until the disk takes
 // it). Errors cross the thread boundary as { name, code, message }.
 import type { SerializedError } from '../errors';
-import type { DiskFile, DiskResult, DiskStep } from './small-file-disk';
+import type { CommitFile, SmallFileNews } from './small-file-committer';
 
 /** Where a block goes on disk: an open descriptor (any thread may use it) and a position. */
 export interface BlockTarget {
@@ -24,12 +24,15 @@ export type WorkerTask =
   | { kind: 'stream-drop'; id: number; stream: number }
   /** Builds a log export's .xlsx file from JSON rows (logs/xlsx-workbook.ts); bytes are transferred both ways. */
   | { kind: 'build-log-workbook'; id: number; rows: Uint8Array }
-  /** One step of a batch of small files' disk work (small-file-disk.ts); their bytes are handed over. */
-  | { kind: 'small-files'; id: number; step: DiskStep; files: DiskFile[] };
+  /**
+   * Small files for the worker's committer (small-file-committer.ts); their bytes are handed
+   * over. Answered file by file in SmallFileNews, never by `id`.
+   */
+  | { kind: 'small-commit'; id: number; files: CommitFile[] };
 
-export type WorkerValue = string | Uint8Array | null | DiskResult[];
+export type WorkerValue = string | Uint8Array | null;
 
-export type WorkerReply = { id: number; ok: true; value: WorkerValue } | { id: number; ok: false; error: SerializedError };
+export type WorkerReply = { id: number; ok: true; value: WorkerValue } | { id: number; ok: false; error: SerializedError } | SmallFileNews;
 
 /** A SHA-256 fed block by block, in this thread or in a pool worker. */
 export interface BlockDigest {

@@ -8,7 +8,7 @@ import { DISK_WRITE_PIECE_BYTES, READ_CHUNK_BYTES, WORKER_SHARED_COLLECT_MS } fr
 import { ErrorCode, fromFsError, PssError } from '../errors';
 import { buildLogWorkbookFromJson } from '../logs/xlsx-workbook';
 import { collectGarbage } from './full-collection';
-import { runDiskStep } from './small-file-disk';
+import { commitInThisThread } from './small-file-committer';
 import type { BlockTarget, WorkerReply, WorkerTask } from './tasks';
 
 async function hashFile(path: string, start: number, end: number | undefined): Promise<string> {
@@ -112,9 +112,8 @@ async function handle(task: WorkerTask): Promise<void> {
         return reply({ id: task.id, ok: true, value: null });
       case 'build-log-workbook':
         return replyWorkbook(task.id, task.rows);
-      case 'small-files':
-        // Each file's outcome is in the answer; only a fault of the step itself is an error.
-        return reply({ id: task.id, ok: true, value: runDiskStep(task.step, task.files) });
+      case 'small-commit':
+        return commitInThisThread(task.files, (news) => reply(news));
     }
   } catch (err) {
     // Write failures arrive here as WRITE_FAILED or DISK_FULL already; the rest are reads.

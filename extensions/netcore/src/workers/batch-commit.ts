@@ -1,24 +1,23 @@
 // Small files reach their final names in batches (PROTOCOL.md §6.2). A file small enough to
-// arrive in one piece is kept in memory until its size is checked; then a batch of such
-// files has its SHA-256 checked and is written as `.part` files, flushed to stable storage
-// together, renamed into place, and the renames are flushed too. A crash at any moment
-// leaves either no final name or a final name over bytes already on the disk: never a wrong
-// final file.
+// arrive in one piece is kept in memory (client/memory-sink.ts) until its size and SHA-256
+// are checked; then a batch of such files is written as `.part` files, flushed to stable
+// storage together, renamed into place, and the renames are flushed too. A crash at any
+// moment leaves either no final name or a final name over bytes already on the disk: never
+// a wrong final file.
 //
-// Where the file system can be flushed as a whole (client/file-system-flush.ts), one flush
-// serves two batches: the renames of the batch before and the `.part` files of this one,
-// written while the flush before ran. Elsewhere each file is synced, and then each of its folders. The disk
-// work itself is done file after file on another thread (workers/small-file-disk.ts).
+// Where the file system can be flushed as a whole (file-system-flush.ts), one flush serves
+// two batches: the renames of the batch before and the `.part` files of this one, written
+// while the flush before ran. Elsewhere each file is synced, and then each of its folders.
+// The disk work itself is done file after file (small-file-disk.ts). In a download all of
+// this runs in a pool worker (small-file-committer.ts).
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { deserializeError, ErrorCode, PssError } from '../errors';
-import type { DiskFile, DiskResult, DiskStep, SmallFileDisk } from '../workers/small-file-disk';
-import { diskOnThisThread } from '../workers/small-file-disk';
-import type { Sink } from './file-sink';
 import { fileSystemFlusher } from './file-system-flush';
+import type { DiskFile, DiskResult, DiskStep, SmallFileDisk } from './small-file-disk';
+import { diskOnThisThread } from './small-file-disk';
 
-/** Files no larger than this take the batched path (offset 0 only). */
-export const SMALL_FILE_MAX_BYTES = 1 << 20;
 /** A batch closes at this many files or bytes; the next one gathers while it is written. */
 const BATCH_MAX_FILES = 1024;
 const BATCH_MAX_BYTES = 16 << 20;
@@ -29,9 +28,9 @@ export interface SmallFile {
   /** Where the bytes are written first, and the final name they are renamed to. */
   part: string;
   target: string;
-  bytes: Buffer;
+  bytes: Uint8Array;
   mtimeMs: number;
-  /** When given, the bytes are checked against it first; a mismatch writes nothing. */
+  /** When given, the bytes are checked against it as they are added; a mismatch writes nothing. */
   sha256?: string;
   /** A sidecar of an earlier run to delete once the final name exists. */
   staleMeta?: string;
@@ -76,42 +75,88 @@ interface Renamed {
 export interface BatchCommitterOptions {
   /** Finds how a folder's file system is flushed at once (none: file by file). */
   flusherFor?: (folder: string) => Promise<Flush | undefined>;
-  /** Where the disk work is done: a pool worker, or this thread by default. */
+  /** Where the disk work is done: this thread by default. */
   disk?: SmallFileDisk;
+  /** Told of each batch once its bytes have left memory (written, or failed). */
+  onWritten?: (files: readonly SmallFile[]) => void;
 }
 
-export class BatchCommitter {
-  private queue: Queued[] = [];
-  /** Found out once per folder. */
-  private readonly folders = new Map<string, Promise<FolderFlush>>();
-  private running: Promise<void> | undefined;
-  /** Bytes queued or being written. */
+/** What a download needs of a committer: here, or in a pool worker (small-file-committer.ts). */
+export interface SmallFileCommitter {
+  /** True while so much waits for the disk that the caller should stop reading. */
+  readonly full: boolean;
+  /** Calls `cb` once the queue is below half its high-water mark. */
+  whenRoom(cb: () => void): void;
+  /** Resolves once the file has its final name and is durable; rejects with the cause. */
+  add(file: SmallFile): Promise<void>;
+}
+
+/** The SHA-256 check of a file's bytes, when it has one: a mismatch rejects it before anything is written. */
+export function digestProblem(file: SmallFile): PssError | undefined {
+  if (file.sha256 === undefined || createHash('sha256').update(file.bytes).digest('hex') === file.sha256) return undefined;
+  return new PssError(ErrorCode.INTEGRITY_FAILED, 'SHA-256 mismatch; nothing was written');
+}
+
+/** Bytes handed to a committer that have not reached the disk yet, and who waits for room. */
+export class QueueRoom {
   private held = 0;
   private waiting: (() => void)[] = [];
-  /** Set while the disk work waits for the next file (or a flush, whichever comes first). */
-  private arrived: (() => void) | undefined;
-  private readonly flusherFor: (folder: string) => Promise<Flush | undefined>;
-  private readonly disk: SmallFileDisk;
 
-  constructor(options: BatchCommitterOptions = {}) {
-    this.flusherFor = options.flusherFor ?? fileSystemFlusher;
-    this.disk = options.disk ?? diskOnThisThread;
-  }
-
-  /** True while so much waits for the disk that the caller should stop reading. */
   get full(): boolean {
     return this.held >= QUEUE_HIGH_BYTES;
   }
 
-  /** Calls `cb` once the queue is below half its high-water mark. */
   whenRoom(cb: () => void): void {
     if (!this.full) cb();
     else this.waiting.push(cb);
   }
 
-  /** Resolves once the file has its final name and is durable; rejects with the cause. */
+  hold(bytes: number): void {
+    this.held += bytes;
+  }
+
+  /** Once below half the high-water mark, whoever waits for room goes on. */
+  release(bytes: number): void {
+    this.held -= bytes;
+    if (this.held < QUEUE_HIGH_BYTES / 2) {
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const cb of waiting) cb();
+    }
+  }
+}
+
+export class BatchCommitter implements SmallFileCommitter {
+  private queue: Queued[] = [];
+  /** Found out once per folder. */
+  private readonly folders = new Map<string, Promise<FolderFlush>>();
+  private running: Promise<void> | undefined;
+  /** Bytes queued or being written. */
+  private readonly room = new QueueRoom();
+  /** Set while the disk work waits for the next file (or a flush, whichever comes first). */
+  private arrived: (() => void) | undefined;
+  private readonly flusherFor: (folder: string) => Promise<Flush | undefined>;
+  private readonly disk: SmallFileDisk;
+  private readonly onWritten: ((files: readonly SmallFile[]) => void) | undefined;
+
+  constructor(options: BatchCommitterOptions = {}) {
+    this.flusherFor = options.flusherFor ?? fileSystemFlusher;
+    this.disk = options.disk ?? diskOnThisThread;
+    this.onWritten = options.onWritten;
+  }
+
+  get full(): boolean {
+    return this.room.full;
+  }
+
+  whenRoom(cb: () => void): void {
+    this.room.whenRoom(cb);
+  }
+
   add(file: SmallFile): Promise<void> {
-    this.held += file.bytes.length;
+    const problem = digestProblem(file);
+    if (problem) return Promise.reject(problem);
+    this.room.hold(file.bytes.length);
     const done = new Promise<void>((resolve, reject) => this.queue.push({ file, size: file.bytes.length, resolve, reject }));
     const arrived = this.arrived;
     this.arrived = undefined;
@@ -128,12 +173,8 @@ export class BatchCommitter {
   }
 
   private release(files: readonly Queued[]): void {
-    for (const q of files) this.held -= q.size;
-    if (this.held < QUEUE_HIGH_BYTES / 2) {
-      const waiting = this.waiting;
-      this.waiting = [];
-      for (const cb of waiting) cb();
-    }
+    this.onWritten?.(files.map((q) => q.file));
+    this.room.release(files.reduce((sum, q) => sum + q.size, 0));
   }
 
   /**
@@ -273,10 +314,7 @@ export class BatchCommitter {
 /** What the disk step needs of a file; its bytes only for the writes (they are handed over). */
 function diskFile(file: SmallFile, withBytes: boolean): DiskFile {
   const out: DiskFile = { part: file.part, target: file.target, mtimeMs: file.mtimeMs };
-  if (withBytes) {
-    out.bytes = file.bytes;
-    if (file.sha256 !== undefined) out.sha256 = file.sha256;
-  }
+  if (withBytes) out.bytes = file.bytes;
   if (file.staleMeta !== undefined) out.staleMeta = file.staleMeta;
   return out;
 }
@@ -289,34 +327,4 @@ function diskFailure(err: unknown): PssError {
 /** Runs the flush, if there is one; false when there is none or it failed. */
 function flushed(flush: FolderFlush | undefined): Promise<boolean> {
   return flush?.flush ? flush.flush() : Promise.resolve(false);
-}
-
-/** A small file's bytes, held in memory until it is complete and handed to the committer, which checks them. */
-export class MemorySink implements Sink {
-  readonly bytes: Buffer;
-  private fill = 0;
-
-  constructor(
-    size: number,
-    private readonly committer: BatchCommitter,
-  ) {
-    // A buffer of its own, so it can move to the disk thread without a copy.
-    this.bytes = Buffer.allocUnsafeSlow(size);
-  }
-
-  get length(): number {
-    return this.fill;
-  }
-
-  write(bytes: Buffer, drained: () => void): boolean {
-    // The caller refuses more bytes than the file has before they get here.
-    this.fill += bytes.copy(this.bytes, this.fill);
-    if (!this.committer.full) return true;
-    this.committer.whenRoom(drained);
-    return false;
-  }
-
-  async finish(): Promise<void> {}
-
-  async abort(): Promise<void> {}
 }

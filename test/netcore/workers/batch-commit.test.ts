@@ -10,10 +10,9 @@ import { existsSync, statfsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, statfs } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchCommitter, type Flush, type SmallFile } from '../../../extensions/netcore/src/client/batch-commit';
-import { fileSystemFlusher, kernelReportsSyncfsErrors } from '../../../extensions/netcore/src/client/file-system-flush';
+import { BatchCommitter, type Flush, type SmallFile } from '../../../extensions/netcore/src/workers/batch-commit';
+import { fileSystemFlusher, kernelReportsSyncfsErrors } from '../../../extensions/netcore/src/workers/file-system-flush';
 import { ErrorCode, PssError } from '../../../extensions/netcore/src/errors';
-import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
 import { diskOnThisThread, type SmallFileDisk } from '../../../extensions/netcore/src/workers/small-file-disk';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 import { conditionNeed, testIf } from '../../support/tools';
@@ -155,24 +154,6 @@ test('a disk thread that fails as a whole fails its files: none is reported done
   }
 });
 
-test('in a pool worker the batches arrive the same, their bytes handed over', async () => {
-  const all = (await files(40)).map((f) => {
-    // Each file's bytes in a buffer of its own, as the download gives them.
-    const own = Buffer.allocUnsafeSlow(f.bytes.length);
-    f.bytes.copy(own);
-    return { ...f, bytes: own, sha256: createHash('sha256').update(f.bytes).digest('hex') };
-  });
-  const expected = all.map((f) => Buffer.from(f.bytes));
-  const pool = new WorkerPool(1);
-  try {
-    const committer = new BatchCommitter({ disk: (step, list) => pool.smallFiles(step, list) });
-    await Promise.all(all.map((f) => committer.add(f)));
-  } finally {
-    await pool.close();
-  }
-  await assertCommitted(all.map((f, i) => ({ ...f, bytes: expected[i]! })));
-});
-
 test('a flush that fails is made up for file by file: every file still arrives', async () => {
   const all = await files(12);
   const calls: Array<{ finalNames: number }> = [];
@@ -250,7 +231,7 @@ withFlush('flushes asked for at once are each answered, a folder with a line bre
 });
 
 withFlush('one shell runs every flush, and it does not keep the process alive once it is done', async () => {
-  const module = join(process.cwd(), 'extensions/netcore/src/client/file-system-flush.ts');
+  const module = join(process.cwd(), 'extensions/netcore/src/workers/file-system-flush.ts');
   // Three flushes one after another, each followed by a look at this process's children.
   const script = `const { readdirSync, readFileSync } = require('node:fs');
 const { fileSystemFlusher } = require(${JSON.stringify(module)});
