@@ -15,6 +15,9 @@ export class RawConnection {
   /** Payload of every data frame, in order. */
   readonly data: Buffer[] = [];
   dataBytes = 0;
+  /** Control messages and whole data frames (their lengths) in the order they came. */
+  readonly timeline: Array<{ message: RawMessage } | { dataFrame: number }> = [];
+  private frameBytes = 0;
   decodeError: Error | undefined;
   private readonly decoder = new FrameDecoder();
   private readonly inbox: RawMessage[] = [];
@@ -27,10 +30,17 @@ export class RawConnection {
       this.received.push(chunk);
       try {
         this.decoder.push(chunk, (item) => {
-          if (item.kind === 'control') this.inbox.push(item.message as RawMessage);
-          else {
+          if (item.kind === 'control') {
+            this.inbox.push(item.message as RawMessage);
+            this.timeline.push({ message: item.message as RawMessage });
+          } else {
             this.data.push(item.bytes);
             this.dataBytes += item.bytes.length;
+            this.frameBytes += item.bytes.length;
+            if (item.frameEnd) {
+              this.timeline.push({ dataFrame: this.frameBytes });
+              this.frameBytes = 0;
+            }
           }
         });
       } catch (err) {

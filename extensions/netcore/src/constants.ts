@@ -82,6 +82,15 @@ export const SEND_PIECE_BYTES = 64 * 1024;
 export const READ_CHUNK_BYTES = 1 << 20;
 /** Files of a request opened and read ahead of the one being sent (serving/read-ahead.ts). */
 export const READ_AHEAD_FILES = 16;
+/**
+ * Packs of small files (PROTOCOL.md §6.4): a file of at most PACK_FILE_MAX_BYTES asked for
+ * from 0 may travel in a pack; a pack holds at most PACK_MAX_FILES files and its data is one
+ * DATA frame (at most READ_CHUNK_BYTES). The server keeps a pack's FILES_PACKED message
+ * under PACK_MAX_JSON_BYTES, far below the 1 MiB a control frame may have.
+ */
+export const PACK_FILE_MAX_BYTES = 64 * 1024;
+export const PACK_MAX_FILES = 1024;
+export const PACK_MAX_JSON_BYTES = 256 * 1024;
 
 /**
  * 1 MiB frames to a slab of the server's frame pool (transport/slab-pool.ts): 32 frames and

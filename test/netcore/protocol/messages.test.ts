@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_FILES_PER_REQUEST } from '../../../extensions/netcore/src/constants';
+import { MAX_FILES_PER_REQUEST, PACK_FILE_MAX_BYTES, PACK_MAX_FILES } from '../../../extensions/netcore/src/constants';
 import { ErrorCode, PssError } from '../../../extensions/netcore/src/errors';
 import { parseClientMessage, parseServerMessage } from '../../../extensions/netcore/src/protocol/messages';
 import { throwsPss } from '../../support/protocol-bytes';
@@ -29,6 +29,7 @@ const validClient: Array<[string, Record<string, unknown>]> = [
   ],
   ['DOWNLOAD_FILES resuming', { type: 'DOWNLOAD_FILES', files: [{ path: 'big.iso', offset: 1_048_576, size: 4_000_000_000, mtimeMs: MTIME }] }],
   ['DOWNLOAD_FILES with size and mtime from the start', { type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0, size: 10, mtimeMs: MTIME }] }],
+  ['DOWNLOAD_FILES taking packs', { type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0 }], packs: true }],
   [
     `DOWNLOAD_FILES with ${MAX_FILES_PER_REQUEST} files`,
     { type: 'DOWNLOAD_FILES', files: Array.from({ length: MAX_FILES_PER_REQUEST }, (_, i) => ({ path: `f${i}`, offset: 0 })) },
@@ -88,6 +89,7 @@ const invalidClient: Array<[string, unknown, ErrorCode]> = [
   ['DOWNLOAD_FILES without files', { type: 'DOWNLOAD_FILES' }, ErrorCode.BAD_MESSAGE],
   ['DOWNLOAD_FILES with files as an object', { type: 'DOWNLOAD_FILES', files: { path: 'a', offset: 0 } }, ErrorCode.BAD_MESSAGE],
   ['DOWNLOAD_FILES with no files', { type: 'DOWNLOAD_FILES', files: [] }, ErrorCode.BAD_MESSAGE],
+  ['DOWNLOAD_FILES with packs that is not a boolean', { type: 'DOWNLOAD_FILES', files: [{ path: 'a', offset: 0 }], packs: 'yes' }, ErrorCode.BAD_MESSAGE],
   ['DOWNLOAD_FILES with a file that is a string', { type: 'DOWNLOAD_FILES', files: ['a.txt'] }, ErrorCode.BAD_MESSAGE],
   ['a file without offset', { type: 'DOWNLOAD_FILES', files: [{ path: 'a' }] }, ErrorCode.BAD_MESSAGE],
   ['a negative offset', file({ offset: -1 }), ErrorCode.BAD_MESSAGE],
@@ -166,6 +168,20 @@ const validServer: Array<[string, Record<string, unknown>]> = [
   ['FILE_BEGIN', { type: 'FILE_BEGIN', path: 'docs/a.txt', size: 5000, mtimeMs: MTIME, offset: 0 }],
   ['FILE_BEGIN resuming', { type: 'FILE_BEGIN', path: 'docs/a.txt', size: 5000, mtimeMs: MTIME, offset: 4096 }],
   ['FILE_END', { type: 'FILE_END', path: 'docs/a.txt', sha256: SHA }],
+  [
+    'FILES_PACKED',
+    {
+      type: 'FILES_PACKED',
+      files: [
+        { path: 'docs/a.txt', size: 5000, mtimeMs: MTIME, sha256: SHA },
+        { path: 'docs/empty.txt', size: 0, mtimeMs: MTIME, sha256: SHA },
+      ],
+    },
+  ],
+  [
+    `FILES_PACKED of ${PACK_MAX_FILES} files, 1 MiB in all`,
+    { type: 'FILES_PACKED', files: Array.from({ length: PACK_MAX_FILES }, (_, i) => ({ path: `f${i}`, size: 1024, mtimeMs: MTIME, sha256: SHA })) },
+  ],
   ['FILE_ERROR', { type: 'FILE_ERROR', path: 'docs/a.txt', code: 'FILE_CHANGED', message: 'the file changed since the partial download began' }],
   ['DOWNLOAD_DONE', { type: 'DOWNLOAD_DONE', files: 3, bytes: 15_000, cancelled: false }],
   ['DOWNLOAD_DONE cancelled', { type: 'DOWNLOAD_DONE', files: 0, bytes: 0, cancelled: true }],
@@ -224,6 +240,30 @@ const invalidServer: Array<[string, unknown, ErrorCode]> = [
   ['the seed chat command on the main port', { type: 'MSG_S2C', text: 'hi' }, ErrorCode.BAD_MESSAGE],
   ['a type whose toString is not a function', JSON.parse('{"type":{"toString":1}}'), ErrorCode.BAD_MESSAGE],
   ['WELCOME with an unknown auth', { ...welcome, auth: 'token' }, ErrorCode.BAD_MESSAGE],
+  ['FILES_PACKED without files', { type: 'FILES_PACKED', files: [] }, ErrorCode.BAD_MESSAGE],
+  ['FILES_PACKED with files as an object', { type: 'FILES_PACKED', files: { path: 'a' } }, ErrorCode.BAD_MESSAGE],
+  [
+    `FILES_PACKED of ${PACK_MAX_FILES + 1} files`,
+    { type: 'FILES_PACKED', files: Array.from({ length: PACK_MAX_FILES + 1 }, (_, i) => ({ path: `f${i}`, size: 1, mtimeMs: MTIME, sha256: SHA })) },
+    ErrorCode.BAD_MESSAGE,
+  ],
+  [
+    'FILES_PACKED with a file too large for a pack',
+    { type: 'FILES_PACKED', files: [{ path: 'a', size: PACK_FILE_MAX_BYTES + 1, mtimeMs: MTIME, sha256: SHA }] },
+    ErrorCode.BAD_MESSAGE,
+  ],
+  [
+    'FILES_PACKED of more than 1 MiB in all',
+    { type: 'FILES_PACKED', files: Array.from({ length: 17 }, (_, i) => ({ path: `f${i}`, size: PACK_FILE_MAX_BYTES, mtimeMs: MTIME, sha256: SHA })) },
+    ErrorCode.BAD_MESSAGE,
+  ],
+  [
+    'FILES_PACKED with an upper-case digest',
+    { type: 'FILES_PACKED', files: [{ path: 'a', size: 1, mtimeMs: MTIME, sha256: SHA.toUpperCase() }] },
+    ErrorCode.BAD_MESSAGE,
+  ],
+  ['FILES_PACKED with a negative size', { type: 'FILES_PACKED', files: [{ path: 'a', size: -1, mtimeMs: MTIME, sha256: SHA }] }, ErrorCode.BAD_MESSAGE],
+  ['FILES_PACKED with a path that climbs out', { type: 'FILES_PACKED', files: [{ path: '../a', size: 1, mtimeMs: MTIME, sha256: SHA }] }, ErrorCode.BAD_PATH],
   ['WELCOME without auth', { ...welcome, auth: undefined }, ErrorCode.BAD_MESSAGE],
   ['WELCOME with a fractional version', { ...welcome, version: 1.1 }, ErrorCode.BAD_MESSAGE],
   ['WELCOME without sessionId', { ...welcome, sessionId: undefined }, ErrorCode.BAD_MESSAGE],
@@ -379,6 +419,7 @@ const anyType = fc.constantFrom(
   'FILE_LIST',
   'FILE_BEGIN',
   'FILE_END',
+  'FILES_PACKED',
   'FILE_ERROR',
   'DOWNLOAD_DONE',
   'ERROR',

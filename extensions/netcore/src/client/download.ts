@@ -18,7 +18,8 @@ import { SpeedMeter } from '../transport/speed-meter';
 import { etaSeconds, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
-import type { SmallFileCommitter } from '../workers/batch-commit';
+import type { SmallFile, SmallFileCommitter } from '../workers/batch-commit';
+import { IncomingPack } from './incoming-pack';
 import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
 import { planDownload, type FileOutcome, type PlannedItem } from './download-plan';
@@ -82,6 +83,8 @@ export class Download {
   /** Small files are checked, made durable and renamed in batches, in a pool worker. */
   private readonly committer: SmallFileCommitter;
   private current: Current | undefined;
+  /** A pack whose bytes are arriving (§6.4). */
+  private pack: IncomingPack | undefined;
   private doneBytes = 0;
   private filesDone = 0;
   private totalBytes = 0;
@@ -126,7 +129,8 @@ export class Download {
         const batch = pending.slice(i, i + MAX_FILES_PER_REQUEST);
         for (let attempt = 1; ; attempt++) {
           const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
-          connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)) });
+          // Small files may come in packs (§6.4), except to a stream, which takes one file.
+          connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)), ...(this.options.output ? {} : { packs: true }) });
           const refused = await done.then(
             () => undefined,
             (err: PssError) => err,
@@ -182,7 +186,7 @@ export class Download {
   /** A request answered BUSY before any of its files began may be asked again. */
   private mayAskAgain(err: PssError, batch: readonly PlannedItem[], attempt: number): boolean {
     if (err.code !== ErrorCode.BUSY || !this.options.reconnect || this.cancelled || attempt >= CLIENT_BUSY_ATTEMPTS) return false;
-    return this.current === undefined && batch.every((it) => !this.outcomes.has(it.entry.path));
+    return this.current === undefined && this.pack === undefined && batch.every((it) => !this.outcomes.has(it.entry.path));
   }
 
   /** Asks the server to stop after the current piece; finished files stay finished. */
@@ -207,10 +211,12 @@ export class Download {
         return this.onBegin(m);
       case 'FILE_END':
         return this.onEnd(m);
+      case 'FILES_PACKED':
+        return this.onPack(m);
       case 'FILE_ERROR':
         return this.onFileError(m);
       case 'DOWNLOAD_DONE': {
-        if (this.current) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
+        if (this.current || this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
         const b = this.batchDone;
         this.batchDone = undefined;
         return b?.resolve();
@@ -224,9 +230,47 @@ export class Download {
     }
   }
 
+  /** Whole small files in one DATA frame (§6.4): each must be one asked for from 0, once. */
+  private onPack(m: Extract<ServerMessage, { type: 'FILES_PACKED' }>): void {
+    if (this.current || this.pack || this.options.output) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'FILES_PACKED was not expected now');
+    const seen = new Set<string>();
+    for (const f of m.files) {
+      const item = this.items.get(f.path);
+      if (item?.offset !== 0 || this.outcomes.has(f.path) || seen.has(f.path)) {
+        throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILES_PACKED names ${JSON.stringify(f.path)}, which was not expected`);
+      }
+      seen.add(f.path);
+      this.totalBytes += f.size - item.entry.size;
+    }
+    this.pack = new IncomingPack(m.files, (size) => this.options.pool.packBuffer(size));
+    this.emitProgress(false);
+  }
+
+  private onPackData(pack: IncomingPack, bytes: Buffer, frameEnd: boolean): void {
+    pack.write(bytes);
+    this.receivedBytes += bytes.length;
+    this.doneBytes += bytes.length;
+    this.meter.add(bytes.length);
+    if (frameEnd) {
+      if (!pack.complete) throw new PssError(ErrorCode.INTEGRITY_FAILED, `the server sent ${pack.received} of the ${pack.total} bytes its packed files have`);
+      this.pack = undefined;
+      // All of the pack's files go to the committer in this turn, so its buffer moves once.
+      pack.files.forEach((f, i) => {
+        const item = this.items.get(f.path)!;
+        this.finalizers.push(this.commitSmall(item, pack.bytesOf(i), f.sha256, f.mtimeMs));
+      });
+    }
+    if (this.committer.full) {
+      const conn = this.connection;
+      conn.pause();
+      this.committer.whenRoom(() => conn.resume());
+    }
+    this.emitProgress(false);
+  }
+
   private onBegin(m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>): void {
     const item = this.items.get(m.path);
-    if (this.current || !item || this.outcomes.has(m.path)) {
+    if (this.current || this.pack || !item || this.outcomes.has(m.path)) {
       throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${JSON.stringify(m.path)} was not expected`);
     }
     if (m.offset !== item.offset || m.offset > m.size) {
@@ -254,7 +298,8 @@ export class Download {
     return new FileSink(partPath(item.target), m.offset, metaWritten, digest, (err) => this.onSinkError(err));
   }
 
-  private onData(bytes: Buffer, _frameEnd: boolean): void {
+  private onData(bytes: Buffer, frameEnd: boolean): void {
+    if (this.pack) return this.onPackData(this.pack, bytes, frameEnd);
     const cur = this.current;
     if (!cur) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'data arrived outside a file');
     if (cur.begin.offset + cur.received + bytes.length > cur.begin.size) {
@@ -312,27 +357,43 @@ export class Download {
 
   /** A small file: checked, written, flushed and renamed with its batch. */
   private async finalizeSmall(cur: Current, sink: MemorySink, expected: string): Promise<void> {
-    const { item, begin } = cur;
+    const path = cur.item.entry.path;
+    await this.committer.add(this.smallFile(cur.item, sink.bytes, expected, cur.begin.mtimeMs)).catch((err: PssError) => {
+      this.onSinkError(err);
+      throw err.code === ErrorCode.INTEGRITY_FAILED ? new PssError(err.code, `${path}: ${err.message}`) : err;
+    });
+    this.record({ path, status: 'done', target: cur.item.target, bytes: cur.received });
+  }
+
+  /** A packed file: as finalizeSmall, and its outcome recorded here. */
+  private async commitSmall(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number): Promise<void> {
     const path = item.entry.path;
-    await this.committer
-      .add({
-        part: partPath(item.target),
-        target: item.target,
-        bytes: sink.bytes,
-        sha256: expected,
-        mtimeMs: begin.mtimeMs,
-        ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}),
-      })
-      .catch((err: PssError) => {
-        this.onSinkError(err);
-        throw err.code === ErrorCode.INTEGRITY_FAILED ? new PssError(err.code, `${path}: ${err.message}`) : err;
-      });
-    this.record({ path, status: 'done', target: item.target, bytes: cur.received });
+    const size = bytes.length;
+    try {
+      await this.committer.add(this.smallFile(item, bytes, sha256, mtimeMs));
+      this.record({ path, status: 'done', target: item.target, bytes: size });
+    } catch (err) {
+      const e = err as PssError;
+      this.onSinkError(e);
+      this.record({ path, status: 'failed', code: e.code, message: e.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${e.message}` : e.message, bytes: size });
+    }
+  }
+
+  private smallFile(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number): SmallFile {
+    return {
+      part: partPath(item.target),
+      target: item.target,
+      bytes,
+      sha256,
+      mtimeMs,
+      ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}),
+    };
   }
 
   private onFileError(m: Extract<ServerMessage, { type: 'FILE_ERROR' }>): void {
     const item = this.items.get(m.path);
     if (!item) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_ERROR for a file not requested`);
+    if (this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'FILE_ERROR between FILES_PACKED and its data');
     const cur = this.current;
     const code = m.code as ErrorCode;
     const finish = async () => {
@@ -361,6 +422,8 @@ export class Download {
     this.fatal ??= err;
     const cur = this.current;
     this.current = undefined;
+    // A pack cut short: its files are recorded as not received, like the rest.
+    this.pack = undefined;
     if (cur) {
       this.finalizers.push(
         cur.sink
@@ -396,11 +459,12 @@ export class Download {
     if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
     this.lastProgressAt = now;
     const cur = this.current;
+    const packed = this.pack?.currentFile;
     const rate = this.meter.rate();
     onProgress({
-      currentPath: cur?.item.entry.path ?? null,
-      fileBytes: cur ? cur.begin.offset + cur.received : 0,
-      fileSize: cur?.begin.size ?? 0,
+      currentPath: cur?.item.entry.path ?? packed?.path ?? null,
+      fileBytes: cur ? cur.begin.offset + cur.received : (packed?.size ?? 0),
+      fileSize: cur?.begin.size ?? packed?.size ?? 0,
       doneBytes: this.doneBytes,
       totalBytes: this.totalBytes,
       filesDone: this.filesDone,

@@ -1,6 +1,6 @@
 // Control messages (PROTOCOL.md §4) and their validation. Anything that does not match
 // its schema is a BAD_MESSAGE; unknown types are errors, never ignored silently.
-import { MAX_DISPLAY_NAME_CHARS, MAX_FILES_PER_REQUEST, MAX_PASSWORD_BYTES } from '../constants';
+import { MAX_DISPLAY_NAME_CHARS, MAX_FILES_PER_REQUEST, MAX_PASSWORD_BYTES, PACK_FILE_MAX_BYTES, PACK_MAX_FILES, READ_CHUNK_BYTES } from '../constants';
 import { ErrorCode, PssError, isErrorCode } from '../errors';
 import { chatText } from './chat-messages';
 import { isNotSharedReason, type NotSharedCounts } from './not-shared';
@@ -21,10 +21,19 @@ export type ClientMessage =
   | { type: 'HELLO'; version: number; client: string; name: string }
   | { type: 'LOGIN'; password: string }
   | { type: 'LIST_FILES' }
-  | { type: 'DOWNLOAD_FILES'; files: FileRequest[] | RequestList }
+  /** `packs`: the client takes small files in packs (FILES_PACKED, §6.4). */
+  | { type: 'DOWNLOAD_FILES'; files: FileRequest[] | RequestList; packs?: boolean }
   | { type: 'CANCEL' }
   | { type: 'PING'; id: number }
   | { type: 'BYE' };
+
+/** A whole small file in a pack (§6.4): FILE_BEGIN and FILE_END in one. */
+export interface PackedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
 
 export type ShareKind = 'directory' | 'file';
 
@@ -40,6 +49,7 @@ export type ServerMessage =
   | { type: 'FILE_LIST'; share: ShareIdentity; entries: FileEntry[]; done: boolean; notShared?: NotSharedCounts }
   | { type: 'FILE_BEGIN'; path: string; size: number; mtimeMs: number; offset: number }
   | { type: 'FILE_END'; path: string; sha256: string }
+  | { type: 'FILES_PACKED'; files: PackedFile[] }
   | { type: 'FILE_ERROR'; path: string; code: string; message: string }
   | { type: 'DOWNLOAD_DONE'; files: number; bytes: number; cancelled: boolean }
   | { type: 'ERROR'; code: string; message: string; retryAfterMs?: number }
@@ -93,6 +103,26 @@ function describeType(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
 }
 
+function bool(o: Obj, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') bad(`${key} must be a boolean`);
+  return v;
+}
+
+function sha256Hex(o: Obj, key: string): string {
+  const v = str(o, key, 64);
+  if (!/^[0-9a-f]{64}$/.test(v)) bad(`${key} must be 64 lowercase hex digits`);
+  return v;
+}
+
+/** One file of a FILES_PACKED message: small enough for a pack (§6.4). */
+function packedFile(value: unknown): PackedFile {
+  const f = asObject(value);
+  const size = uint(f, 'size');
+  if (size > PACK_FILE_MAX_BYTES) bad(`a packed file has at most ${PACK_FILE_MAX_BYTES} bytes`);
+  return { path: wirePath(f, 'path'), size, mtimeMs: time(f, 'mtimeMs'), sha256: sha256Hex(f, 'sha256') };
+}
+
 function optional<T>(o: Obj, key: string, read: (o: Obj, key: string) => T): T | undefined {
   return o[key] === undefined ? undefined : read(o, key);
 }
@@ -118,14 +148,15 @@ export function parseClientMessage(value: unknown): ClientMessage {
     case 'DOWNLOAD_FILES': {
       const files = o.files;
       // Already checked file by file while its frame was parsed (streamedFileList).
+      const packs = optional(o, 'packs', bool) === true ? { packs: true } : {};
       if (files instanceof RequestList) {
         if (files.length === 0) bad('files must not be empty');
-        return { type: 'DOWNLOAD_FILES', files };
+        return { type: 'DOWNLOAD_FILES', files, ...packs };
       }
       if (!Array.isArray(files)) bad('files must be an array');
       if (files.length === 0) bad('files must not be empty');
       if (files.length > MAX_FILES_PER_REQUEST) tooManyFiles();
-      return { type: 'DOWNLOAD_FILES', files: files.map(fileRequest) };
+      return { type: 'DOWNLOAD_FILES', files: files.map(fileRequest), ...packs };
     }
     case 'CANCEL':
       return { type: 'CANCEL' };
@@ -279,10 +310,14 @@ export function parseServerMessage(value: unknown): ServerMessage {
         mtimeMs: time(o, 'mtimeMs'),
         offset: uint(o, 'offset'),
       };
-    case 'FILE_END': {
-      const sha256 = str(o, 'sha256', 64);
-      if (!/^[0-9a-f]{64}$/.test(sha256)) bad('sha256 must be 64 lowercase hex digits');
-      return { type: 'FILE_END', path: wirePath(o, 'path'), sha256 };
+    case 'FILE_END':
+      return { type: 'FILE_END', path: wirePath(o, 'path'), sha256: sha256Hex(o, 'sha256') };
+    case 'FILES_PACKED': {
+      if (!Array.isArray(o.files)) bad('files must be an array');
+      if (o.files.length === 0 || o.files.length > PACK_MAX_FILES) bad(`a pack has 1 to ${PACK_MAX_FILES} files`);
+      const files = o.files.map(packedFile);
+      if (files.reduce((sum, f) => sum + f.size, 0) > READ_CHUNK_BYTES) bad(`a pack's files have at most ${READ_CHUNK_BYTES} bytes in all`);
+      return { type: 'FILES_PACKED', files };
     }
     case 'FILE_ERROR':
       return { type: 'FILE_ERROR', path: str(o, 'path', 8192), code: code(o), message: str(o, 'message', 1000) };

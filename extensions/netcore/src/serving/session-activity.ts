@@ -36,6 +36,17 @@ export class SessionActivity {
     this.changed();
   }
 
+  /** A pack of whole files went out (PROTOCOL.md §6.4); the last of them is shown as the current file, complete. */
+  sentPack(lastPath: string, lastSize: number, bytes: number): void {
+    this.status = 'downloading';
+    this.currentFile = lastPath;
+    this.fileSize = lastSize;
+    this.fileDone = lastSize;
+    this.bytesSent += bytes;
+    this.meter.add(bytes);
+    this.changed();
+  }
+
   sent(bytes: number): void {
     this.fileDone += bytes;
     this.bytesSent += bytes;

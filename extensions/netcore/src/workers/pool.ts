@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { HASH_WORKERS_MAX } from '../constants';
+import { HASH_WORKERS_MAX, READ_CHUNK_BYTES } from '../constants';
 import { deserializeError, ErrorCode, PssError, type SerializedError } from '../errors';
 import { bundleSource } from '../single-executable';
 import type { SmallFile, SmallFileCommitter } from './batch-commit';
@@ -92,11 +92,18 @@ export class HashStream implements BlockDigest {
   }
 }
 
+/** Pack buffers kept for reuse: enough for the packs that arrive while others are written. */
+const SPARE_PACK_BUFFERS = 16;
+
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly size: number;
   private nextId = 1;
   private closed = false;
+  /** Pack buffers given back by the workers (packBuffer). */
+  private readonly spareBuffers: ArrayBuffer[] = [];
+  /** Buffers from packBuffer(): they move to a worker whole, and it gives them back. */
+  private readonly returnable = new WeakSet<ArrayBufferLike>();
 
   constructor(size = Math.min(HASH_WORKERS_MAX, Math.max(1, availableParallelism() - 1))) {
     this.size = size;
@@ -130,6 +137,19 @@ export class WorkerPool {
    * A committer for a download's small files whose batch pipeline runs in a worker
    * (small-file-committer.ts). All its files go to one worker, so they share its batches.
    */
+  /**
+   * Memory for a pack of small files (client/incoming-pack.ts): `size` bytes at the start of
+   * a 1 MiB buffer that moves to the worker with the pack's files and comes back once they
+   * are written. Fresh memory costs the kernel a page fault for every 4 KiB first written:
+   * copying packs into new buffers took 91 ms of a 10,000-file download against 12 ms
+   * into memory used before.
+   */
+  packBuffer(size: number): Buffer {
+    const buffer = this.spareBuffers.pop() ?? new ArrayBuffer(READ_CHUNK_BYTES);
+    this.returnable.add(buffer);
+    return Buffer.from(buffer, 0, size);
+  }
+
   smallFileCommitter(): SmallFileCommitter {
     let slot: Slot | undefined;
     return new PooledCommitter((files, written) => {
@@ -140,20 +160,29 @@ export class WorkerPool {
   }
 
   /**
-   * Hands files to a worker's committer. Their bytes are handed over when each has a buffer
-   * of its own and copied otherwise; either way the caller must not use them afterwards.
+   * Hands files to a worker's committer. Their bytes are handed over when they are the whole
+   * of their buffer and copied otherwise; either way the caller must not use them afterwards.
    */
   private commitSmallFiles(slot: Slot, files: SmallFile[], written: (index: number) => void): Array<Promise<void>> {
     if (this.closed) throw new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
+    // A buffer moves when these files' bytes are all of it: a file's own buffer, or a whole
+    // pack's (client/incoming-pack.ts), whose files do not overlap.
+    const covered = new Map<ArrayBufferLike, number>();
+    for (const { bytes } of files) covered.set(bytes.buffer, (covered.get(bytes.buffer) ?? 0) + bytes.byteLength);
     const transfer: ArrayBuffer[] = [];
+    for (const [buffer, bytes] of covered) {
+      if (buffer instanceof SharedArrayBuffer) continue;
+      if (bytes === buffer.byteLength || this.returnable.has(buffer)) transfer.push(buffer);
+    }
     const sent: CommitFile[] = [];
     if (slot.pending.size === 0) slot.worker.ref();
     const done = files.map((file, i) => {
-      const b = file.bytes;
-      if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer)) transfer.push(b.buffer as ArrayBuffer);
       const id = this.nextId++;
-      const { sha256: _checked, ...rest } = file;
-      sent.push({ ...rest, id });
+      // Built field by field: a rest-and-spread copy of each file cost 6 µs a file.
+      const out: CommitFile = { id, part: file.part, target: file.target, bytes: file.bytes, mtimeMs: file.mtimeMs };
+      if (file.staleMeta !== undefined) out.staleMeta = file.staleMeta;
+      if (this.returnable.has(file.bytes.buffer)) out.giveBack = true;
+      sent.push(out);
       return new Promise<void>((resolve, reject) => slot.pending.set(id, { resolve: () => resolve(), reject, written: () => written(i) }));
     });
     slot.worker.postMessage({ kind: 'small-commit', id: 0, files: sent } satisfies WorkerTask, transfer);
@@ -214,6 +243,7 @@ export class WorkerPool {
     };
     slot.worker.on('message', (reply: WorkerReply) => {
       if ('kind' in reply) {
+        for (const buffer of reply.givenBack) if (this.spareBuffers.length < SPARE_PACK_BUFFERS) this.spareBuffers.push(buffer);
         for (const id of reply.written) {
           const p = slot.pending.get(id);
           p?.written?.();

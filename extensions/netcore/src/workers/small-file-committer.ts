@@ -13,8 +13,11 @@ import { ErrorCode, PssError, type SerializedError } from '../errors';
 import { BatchCommitter, digestProblem, QueueRoom, type SmallFile, type SmallFileCommitter } from './batch-commit';
 import { runDiskStep, type SmallFileDisk } from './small-file-disk';
 
-/** A small file as handed to a worker: its digest was checked already; `id` names it in the answers. */
-export type CommitFile = Omit<SmallFile, 'sha256'> & { id: number };
+/**
+ * A small file as handed to a worker: its digest was checked already; `id` names it in the
+ * answers. `giveBack`: its buffer goes back once every file in it is written (a pack's).
+ */
+export type CommitFile = Omit<SmallFile, 'sha256'> & { id: number; giveBack?: true };
 
 /** What a worker tells of the files it was handed, gathered over one turn of its event loop. */
 export interface SmallFileNews {
@@ -23,6 +26,8 @@ export interface SmallFileNews {
   written: number[];
   /** Files done (durable under their final names) or failed, with the cause. */
   settled: Array<{ id: number; error?: SerializedError }>;
+  /** Buffers of `giveBack` files, all written: they move back with this message. */
+  givenBack: ArrayBuffer[];
 }
 
 /**
@@ -121,30 +126,42 @@ const diskAfterATurn: SmallFileDisk = (step, files) =>
 /** The worker's side: one committer for every download the worker serves. */
 let committer: BatchCommitter | undefined;
 const idOf = new WeakMap<SmallFile, number>();
+/** For each buffer to give back, how many of its files are not written yet. */
+const unwritten = new Map<ArrayBufferLike, number>();
 let news: SmallFileNews | undefined;
 
-function gather(post: (news: SmallFileNews) => void): SmallFileNews {
+function gather(post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): SmallFileNews {
   if (!news) {
-    const fresh: SmallFileNews = { kind: 'small-news', written: [], settled: [] };
+    const fresh: SmallFileNews = { kind: 'small-news', written: [], settled: [], givenBack: [] };
     news = fresh;
     setImmediate(() => {
       news = undefined;
-      post(fresh);
+      post(fresh, fresh.givenBack);
     });
   }
   return news;
 }
 
 /** In a worker: takes files handed over and answers through `post`, a turn of the event loop at a time. */
-export function commitInThisThread(files: CommitFile[], post: (news: SmallFileNews) => void): void {
+export function commitInThisThread(files: CommitFile[], post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): void {
   committer ??= new BatchCommitter({
     disk: diskAfterATurn,
     onWritten: (written) => {
-      const list = gather(post).written;
-      for (const file of written) list.push(idOf.get(file)!);
+      const told = gather(post);
+      for (const file of written) {
+        told.written.push(idOf.get(file)!);
+        const left = unwritten.get(file.bytes.buffer);
+        if (left === undefined) continue;
+        if (left > 1) unwritten.set(file.bytes.buffer, left - 1);
+        else {
+          unwritten.delete(file.bytes.buffer);
+          told.givenBack.push(file.bytes.buffer as ArrayBuffer);
+        }
+      }
     },
   });
-  for (const { id, ...file } of files) {
+  for (const f of files) if (f.giveBack) unwritten.set(f.bytes.buffer, (unwritten.get(f.bytes.buffer) ?? 0) + 1);
+  for (const { id, giveBack: _counted, ...file } of files) {
     idOf.set(file, id);
     committer.add(file).then(
       () => gather(post).settled.push({ id }),

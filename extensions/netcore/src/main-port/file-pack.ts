@@ -1,0 +1,72 @@
+// A pack of whole small files (PROTOCOL.md §6.4), gathered by the sender: their names,
+// sizes, times and digests for one FILES_PACKED message, their bytes one after another in
+// one DATA frame. Per file that is one JSON entry instead of two control messages and a
+// frame of its own.
+import { FRAME_HEADER_BYTES, PACK_MAX_FILES, PACK_MAX_JSON_BYTES, READ_CHUNK_BYTES } from '../constants';
+import { FrameType, writeHeader } from '../protocol/frames';
+import type { PackedFile } from '../protocol/messages';
+
+/** What a file's entry adds to the message besides its path: size, time, digest, keys. */
+const ENTRY_JSON_BYTES = 128;
+
+export class FilePack {
+  private files: PackedFile[] = [];
+  /** The DATA frame being filled: header, then the files' bytes; one per pack, reused. */
+  private frame: Buffer | undefined;
+  private fill = 0;
+  private jsonBytes = 0;
+  /** What the last fits() found a path's entry adds, kept for the add() that follows. */
+  private asked: { path: string; bytes: number } | undefined;
+
+  get empty(): boolean {
+    return this.files.length === 0;
+  }
+
+  get count(): number {
+    return this.files.length;
+  }
+
+  get bytes(): number {
+    return this.fill;
+  }
+
+  /** Whether a file of `size` bytes at `path` still fits this pack. */
+  fits(path: string, size: number): boolean {
+    this.asked = { path, bytes: entryBytes(path) };
+    return this.files.length < PACK_MAX_FILES && this.fill + size <= READ_CHUNK_BYTES && this.jsonBytes + this.asked.bytes <= PACK_MAX_JSON_BYTES;
+  }
+
+  /** Adds a file that fits(); its bytes are copied, so the caller may reuse them. */
+  add(file: PackedFile, bytes: Uint8Array): void {
+    this.frame ??= Buffer.allocUnsafeSlow(FRAME_HEADER_BYTES + READ_CHUNK_BYTES);
+    this.frame.set(bytes, FRAME_HEADER_BYTES + this.fill);
+    this.fill += bytes.length;
+    this.jsonBytes += this.asked?.path === file.path ? this.asked.bytes : entryBytes(file.path);
+    this.files.push(file);
+  }
+
+  /**
+   * The pack's message and DATA frame; the pack is empty again afterwards. The frame is a
+   * view of memory the next pack fills: it must have left before the next add().
+   */
+  take(): { message: { type: 'FILES_PACKED'; files: PackedFile[] }; frame: Buffer } {
+    const frame = (this.frame ?? Buffer.allocUnsafeSlow(FRAME_HEADER_BYTES)).subarray(0, FRAME_HEADER_BYTES + this.fill);
+    writeHeader(frame, FrameType.DATA, this.fill);
+    const message = { type: 'FILES_PACKED' as const, files: this.files };
+    this.files = [];
+    this.fill = 0;
+    this.jsonBytes = 0;
+    return { message, frame };
+  }
+
+  /** Forgets what was gathered (a cancelled request). */
+  clear(): void {
+    this.files = [];
+    this.fill = 0;
+    this.jsonBytes = 0;
+  }
+}
+
+function entryBytes(path: string): number {
+  return Buffer.byteLength(JSON.stringify(path)) + ENTRY_JSON_BYTES;
+}
