@@ -40,10 +40,23 @@ async function files(count: number, folders = 2): Promise<SmallFile[]> {
 }
 
 /** A flush that answers `ok` and records when it was called, relative to the renames. */
-function recordingFlush(ok: boolean, calls: Array<{ finalNames: number }>, folder: string): Flush {
+/** Held flushes end only once `open` resolves (see addInTwoBatches). */
+interface Gate {
+  open: Promise<void>;
+  let(): void;
+}
+
+function gate(): Gate {
+  let release = () => {};
+  const open = new Promise<void>((r) => (release = r));
+  return { open, let: release };
+}
+
+function recordingFlush(ok: boolean, calls: Array<{ finalNames: number }>, folder: string, held?: Gate): Flush {
   return async () => {
     const names = (await readdir(folder)).filter((n) => !n.endsWith('.part'));
     calls.push({ finalNames: names.length });
+    await held?.open;
     return ok;
   };
 }
@@ -56,19 +69,63 @@ async function assertCommitted(all: SmallFile[]): Promise<void> {
   }
 }
 
+/** Waits (a bounded while) until `done()` holds. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`${what} never happened`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * Adds the first file alone, then the rest once the first batch's flush has begun (held
+ * until they are added, as if the disk were slow): two batches, whatever the timing.
+ */
+function addInTwoBatches(committer: BatchCommitter, all: SmallFile[], calls: unknown[], held: Gate): Array<Promise<void>> {
+  const first = committer.add(all[0]!);
+  first.catch(() => undefined);
+  const rest = until(() => calls.length > 0, 'the first flush').then(() => {
+    const added = Promise.all(all.slice(1).map((f) => committer.add(f)));
+    held.let();
+    return added;
+  });
+  return [first, rest.then(() => undefined)];
+}
+
+test('files that arrive together are one batch (up to 1024); one that comes alone is written once no other follows', async () => {
+  const steps: string[] = [];
+  const disk: SmallFileDisk = async (step, list) => {
+    steps.push(`${step} ${list.length}`);
+    return diskOnThisThread(step, list);
+  };
+  const together = await files(300, 3);
+  const committer = new BatchCommitter({ flusherFor: async () => async () => true, disk });
+  await Promise.all(together.map((f) => committer.add(f)));
+  assert.equal(steps, ['write 300', 'rename 300']);
+  steps.length = 0;
+  const [alone] = await files(1, 1);
+  const lone = { ...alone!, part: join(base, 'folder-0', 'alone.part'), target: join(base, 'folder-0', 'alone') };
+  await committer.add(lone);
+  assert.equal(steps, ['write 1', 'rename 1']);
+  await assertCommitted([...together, lone]);
+});
+
 test('on a flushable file system one flush serves the parts of a batch and the renames of the one before', async () => {
   const all = await files(20);
   const calls: Array<{ finalNames: number }> = [];
-  const committer = new BatchCommitter({ flusherFor: async () => recordingFlush(true, calls, join(base, 'folder-0')) });
+  const held = gate();
+  const committer = new BatchCommitter({ flusherFor: async () => recordingFlush(true, calls, join(base, 'folder-0'), held) });
   const settled: number[] = [];
-  await Promise.all(all.map((f) => committer.add(f).then(() => settled.push(calls.length))));
+  const [first, rest] = addInTwoBatches(committer, all, calls, held);
+  await Promise.all([first!.then(() => settled.push(calls.length)), rest]);
   await assertCommitted(all);
-  // The first file starts a batch of its own; the other 19 gather while it is written. No
+  // The first file is a batch of its own; the other 19 gather while it is written. No
   // final name exists before its batch's flush; the second flush also covers the first
   // file's rename, and a last flush the renames of the 19.
   assert.equal(calls, [{ finalNames: 0 }, { finalNames: 1 }, { finalNames: 10 }]);
   // A file is done only once a flush came after its rename.
-  assert.equal(settled, [2, ...Array(19).fill(3)]);
+  assert.equal(settled, [2]);
 });
 
 test('the next batch is written while a flush runs; a batch is renamed only once its flush is over', async () => {
@@ -157,8 +214,9 @@ test('a disk thread that fails as a whole fails its files: none is reported done
 test('a flush that fails is made up for file by file: every file still arrives', async () => {
   const all = await files(12);
   const calls: Array<{ finalNames: number }> = [];
-  const committer = new BatchCommitter({ flusherFor: async () => recordingFlush(false, calls, join(base, 'folder-0')) });
-  await Promise.all(all.map((f) => committer.add(f)));
+  const held = gate();
+  const committer = new BatchCommitter({ flusherFor: async () => recordingFlush(false, calls, join(base, 'folder-0'), held) });
+  await Promise.all(addInTwoBatches(committer, all, calls, held));
   await assertCommitted(all);
   assert.is(calls.length, 2, 'one failed flush per batch (two batches), then each file and folder is synced');
 });
@@ -168,8 +226,9 @@ test('folders on different file systems (or with no flush) are synced file by fi
   const calls: Array<{ finalNames: number }> = [];
   // Only folder-0 can be flushed as a whole. The first file (in folder-0) is a batch of its
   // own and uses it; the second batch spans both folders, so it syncs file by file.
-  const committer = new BatchCommitter({ flusherFor: async (folder) => (folder.endsWith('folder-0') ? recordingFlush(true, calls, folder) : undefined) });
-  await Promise.all(all.map((f) => committer.add(f)));
+  const held = gate();
+  const committer = new BatchCommitter({ flusherFor: async (folder) => (folder.endsWith('folder-0') ? recordingFlush(true, calls, folder, held) : undefined) });
+  await Promise.all(addInTwoBatches(committer, all, calls, held));
   await assertCommitted(all);
   assert.equal(calls, [{ finalNames: 0 }, { finalNames: 1 }]);
 });
