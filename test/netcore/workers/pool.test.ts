@@ -120,4 +120,30 @@ test('a process whose only work is closing the pool waits for the workers to end
   assert.is(stdout.trim(), Array(10).fill('closed').join(' '));
 });
 
+test('warmUp starts one worker before any task; the first task uses it, and it does not keep the process alive', async () => {
+  const pool = join(__dirname, '../../../extensions/netcore/src/workers/pool.ts');
+  // In a process of its own: it must end by itself with the warmed-up worker idle.
+  const script = `
+    const { WorkerPool } = require(${JSON.stringify(pool)});
+    const { createHash } = require('node:crypto');
+    const p = new WorkerPool(2);
+    const workers = () => p.slots.length;
+    p.warmUp();
+    p.warmUp();
+    const afterWarmUp = workers();
+    const stream = p.openHashStream();
+    stream.update(Buffer.from('warm')).then(() => stream.digest()).then((digest) => {
+      const ok = digest === createHash('sha256').update('warm').digest('hex');
+      process.stdout.write(JSON.stringify({ afterWarmUp, afterTask: workers(), ok }));
+    });`;
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 60_000 });
+  // One worker for the warm-up however often it is asked; the first task goes to it
+  // (a pool of two starts its second only when the first is busy).
+  assert.equal(JSON.parse(stdout), { afterWarmUp: 1, afterTask: 1, ok: true });
+  const closed = new WorkerPool();
+  await closed.close();
+  closed.warmUp();
+  assert.is((closed as unknown as { slots: unknown[] }).slots.length, 0, 'a closed pool starts nothing');
+});
+
 test.run();

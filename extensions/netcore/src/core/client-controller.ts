@@ -63,6 +63,8 @@ export class ClientController {
     this.server = { host, port, displayName };
     this.password = undefined;
     this.canRetry = false;
+    // The worker that writes downloads starts while the connection is made, not at the first file.
+    this.pool.warmUp();
     await this.open();
     return this.state();
   }

@@ -1,35 +1,31 @@
-// One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6).
-import { createHash, randomBytes } from 'node:crypto';
+// One client on the main port: handshake, login, listing and downloads (PROTOCOL.md §3-§6);
+// a download's answer is sent by request-sender.ts.
+import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import {
   BUSY_RETRY_MS,
-  FILE_ERRORS_LOGGED_PER_REQUEST,
   FRAME_BUDGET_MIN_BYTES,
   PING_MAX_PER_WINDOW,
   PING_WINDOW_MS,
-  FRAME_HEADER_BYTES,
   LIST_PAGE_TARGET_BYTES,
-  PACK_FILE_MAX_BYTES,
   PENDING_MAX_FRAME_BYTES,
   PRODUCT_VERSION,
   PROTOCOL_VERSION,
 } from '../constants';
 import { ErrorCode, PssError } from '../errors';
 import { LogCategory, makeEntry, type LogCategory as Category } from '../logs/log-entry';
-import { RequestReadAhead, sameVersion, type PreparedFile } from '../serving/read-ahead';
 import { processFrames } from '../serving/chunk-reader';
 import { processSendPieces } from '../serving/send-pieces';
 import type { AdmissionTicket, WaitingConnection } from '../serving/admission';
 import { verdictEntry } from '../serving/auth';
 import type { ChatLink, ClientSession } from '../serving/sessions';
 import { SessionActivity, type ActivitySnapshot } from '../serving/session-activity';
-import { parseClientMessage, parseLargeClientFrame, type ClientMessage, type FileEntry, type FileRequest, type ServerMessage } from '../protocol/messages';
+import { parseClientMessage, parseLargeClientFrame, type ClientMessage, type FileEntry, type ServerMessage } from '../protocol/messages';
 import { RequestList } from '../protocol/request-list';
 import { countReasons, describeNotShared, type NotSharedReason } from '../protocol/not-shared';
 import { FramedSocket } from '../transport/framed-socket';
 import { WindowCounter } from '../transport/window-counter';
-import { chooseDigestSource, type DigestSource } from './digest-source';
-import { FilePack } from './file-pack';
+import { RequestSender } from './request-sender';
 import type { ServerContext } from './server-context';
 
 type Phase = 'hello' | 'login' | 'ready';
@@ -50,8 +46,6 @@ export class Session implements WaitingConnection, ClientSession {
   private loginInFlight = false;
   private failed = false;
   private readonly pings = new WindowCounter(PING_MAX_PER_WINDOW, PING_WINDOW_MS);
-  /** Files of the running request answered with FILE_ERROR. */
-  private refusedFiles = 0;
   private deadline: NodeJS.Timeout | undefined;
   /** Why the server ended this session, when it did. */
   private closeReason: string | undefined;
@@ -340,183 +334,17 @@ export class Session implements WaitingConnection, ClientSession {
       this.log(LogCategory.SECURITY, `request of ${files.length} files refused: the server is busy with other requests`);
       return this.close(ErrorCode.BUSY, 'the server is busy with other requests; try again shortly', BUSY_RETRY_MS);
     }
-    void this.runExclusive(() => this.download(files, packs ? new FilePack() : undefined)).finally(() => {
+    const sender = new RequestSender({
+      conn: this.conn,
+      ctx: this.ctx,
+      activity: this.activity,
+      session: this,
+      cancelled: () => this.cancelled,
+      log: (category, message) => this.log(category, message),
+    });
+    void this.runExclusive(() => sender.send(files, packs)).finally(() => {
       files.release();
       lease.release();
     });
-  }
-
-  /** Sends a request's files in order; whole small files go in packs when the client takes them (`pack`). */
-  private async download(files: RequestList, pack: FilePack | undefined): Promise<void> {
-    let done = 0;
-    let bytes = 0;
-    const count = (sent: { files: number; bytes: number }) => {
-      done += sent.files;
-      bytes += sent.bytes;
-    };
-    this.refusedFiles = 0;
-    // The next files are opened and read while one is sent (serving/read-ahead.ts).
-    const ahead = new RequestReadAhead(this.ctx.share, files);
-    try {
-      for (let i = 0; i < files.length; i++) {
-        if (this.cancelled || this.conn.closed) break;
-        const req = files.at(i)!;
-        let next = ahead.take(i);
-        if (pack && req.offset === 0) {
-          const prepared = await next.catch(() => undefined);
-          if (prepared && (await this.packOne(req, prepared, pack, count)) !== false) continue;
-          // Anything else, a refusal included, goes after the files packed before it.
-          count(await this.sendPack(pack));
-          if (prepared) next = Promise.resolve(prepared);
-        }
-        // A client that asks for thousands of files and reads none of the answers waits here.
-        await this.conn.whenWritable();
-        const sent = await this.sendOne(req, next);
-        if (sent >= 0) count({ files: 1, bytes: sent });
-      }
-      if (pack) count(await this.sendPack(pack));
-    } finally {
-      ahead.close();
-    }
-    const unlogged = this.refusedFiles - FILE_ERRORS_LOGGED_PER_REQUEST;
-    if (unlogged > 0) this.log(LogCategory.FILE_TRANSFER, `and ${unlogged} more files of this request were refused`);
-    if (!this.conn.closed) this.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.cancelled });
-  }
-
-  /**
-   * Puts a whole small file, read ahead in one frame, into the pack (sending the pack first
-   * when the file does not fit). Returns false, having touched nothing, for a file that is
-   * not one for a pack (sendOne sends it on its own); -1 for a file refused.
-   */
-  private async packOne(
-    req: FileRequest,
-    prepared: PreparedFile,
-    pack: FilePack,
-    count: (sent: { files: number; bytes: number }) => void,
-  ): Promise<boolean | -1> {
-    const { handle, stat, absPath } = prepared.opened;
-    if (!prepared.statAfterRead || stat.size > PACK_FILE_MAX_BYTES) return false;
-    let frame: Buffer | undefined;
-    try {
-      frame = await prepared.reader.next();
-      // The stat after the read: the bytes are of the version stat-ed before it.
-      if (!sameVersion(stat, await prepared.statAfterRead)) {
-        count(await this.sendPack(pack));
-        return this.fileError(req.path, ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
-      }
-      if (!pack.fits(req.path, stat.size)) count(await this.sendPack(pack));
-      const bytes = frame ? frame.subarray(FRAME_HEADER_BYTES) : Buffer.alloc(0);
-      let sha256 = this.ctx.hashes.get(absPath, stat);
-      if (sha256 === undefined) {
-        sha256 = createHash('sha256').update(bytes).digest('hex');
-        this.ctx.hashes.set(absPath, stat, sha256);
-      }
-      pack.add({ path: req.path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), sha256 }, bytes);
-      this.log(LogCategory.FILE_TRANSFER, `sending ${req.path}`);
-      return true;
-    } catch (err) {
-      if (this.conn.closed) return -1;
-      count(await this.sendPack(pack));
-      const e = err as PssError;
-      return this.fileError(req.path, e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
-    } finally {
-      if (frame) prepared.reader.release(frame);
-      prepared.reader.close();
-      void handle.close().catch(() => undefined);
-    }
-  }
-
-  /** Sends what the pack holds, if anything: FILES_PACKED, then its DATA frame. Returns what it counted as sent. */
-  private async sendPack(pack: FilePack): Promise<{ files: number; bytes: number }> {
-    if (pack.empty) return { files: 0, bytes: 0 };
-    await this.ctx.sessions.whenRunning(this);
-    await this.conn.whenWritable();
-    // Files not begun when the client cancelled are simply not sent (§6.3).
-    if (this.conn.closed || this.cancelled) {
-      pack.clear();
-      return { files: 0, bytes: 0 };
-    }
-    const bytes = pack.bytes;
-    await this.ctx.turns.take(bytes);
-    const { message, frame } = pack.take();
-    this.send(message);
-    await this.conn.sendFrame(frame);
-    const last = message.files[message.files.length - 1]!;
-    this.activity.sentPack(last.path, last.size, bytes);
-    return { files: message.files.length, bytes };
-  }
-
-  /** Streams one file; returns the bytes sent, or -1 when the file was refused. */
-  /** FILE_ERROR for one file of the request; returns -1. */
-  private fileError(path: string, code: ErrorCode, message: string): -1 {
-    // The first few refusals of a request are logged one by one, the rest summed up.
-    if (this.refusedFiles++ < FILE_ERRORS_LOGGED_PER_REQUEST) {
-      this.log(code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.FILE_TRANSFER, `${path}: ${message}`);
-    }
-    this.send({ type: 'FILE_ERROR', path, code, message });
-    return -1;
-  }
-
-  private async sendOne(req: FileRequest, next: Promise<PreparedFile>): Promise<number> {
-    const fileError = (code: ErrorCode, message: string): number => this.fileError(req.path, code, message);
-    let prepared: PreparedFile;
-    try {
-      prepared = await next;
-    } catch (err) {
-      const e = err as PssError;
-      return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
-    }
-    const { handle, stat, absPath } = prepared.opened;
-    const reader = prepared.reader;
-    let source: DigestSource | undefined;
-    try {
-      const mtimeMs = Math.trunc(stat.mtimeMs);
-      if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
-        return fileError(ErrorCode.FILE_CHANGED, 'the file changed since the partial download began');
-      }
-      if (req.offset > stat.size) return fileError(ErrorCode.FILE_CHANGED, 'the offset is past the end of the file');
-      this.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
-      this.activity.beginFile(req.path, stat.size, req.offset);
-      this.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
-      source = chooseDigestSource({ hashes: this.ctx.hashes, pool: this.ctx.pool, absPath, stat, offset: req.offset, release: (f) => reader.release(f) });
-      for (;;) {
-        await this.ctx.sessions.whenRunning(this);
-        if (this.conn.closed) return -1;
-        // The client must learn the file ended early before DOWNLOAD_DONE closes the batch.
-        if (this.cancelled) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
-        const frame = await reader.next();
-        if (!frame) break;
-        const payload = frame.length - FRAME_HEADER_BYTES;
-        try {
-          await this.ctx.turns.take(payload);
-          await this.conn.sendFrame(frame);
-        } catch (err) {
-          // The connection went while the frame waited: it goes back to the pool here, since
-          // the digest that would have given it back never gets it.
-          reader.release(frame);
-          throw err;
-        }
-        this.activity.sent(payload);
-        const behind = source.take(frame);
-        if (behind) await behind;
-      }
-      await source.drain();
-      const after = await (prepared.statAfterRead ?? handle.stat());
-      if (!sameVersion(stat, after)) {
-        return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
-      }
-      const sha256 = await source.result();
-      this.ctx.hashes.set(absPath, stat, sha256);
-      this.send({ type: 'FILE_END', path: req.path, sha256 });
-      return stat.size - req.offset;
-    } catch (err) {
-      if (this.conn.closed) return -1;
-      const e = err as PssError;
-      return fileError(e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
-    } finally {
-      reader.close();
-      source?.close();
-      void handle.close().catch(() => undefined);
-    }
   }
 }

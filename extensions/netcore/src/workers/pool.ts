@@ -27,6 +27,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** False for a worker started by warmUp() until its first task. */
+  used: boolean;
 }
 
 function spawn(): Worker {
@@ -114,7 +116,7 @@ export class WorkerPool {
    * 0.1-0.2 s of one core) runs while the caller connects instead of while data waits.
    */
   warmUp(): void {
-    if (!this.closed && this.slots.length === 0) this.addSlot();
+    if (!this.closed && this.slots.length === 0) this.addSlot(false);
   }
 
   /** SHA-256 (hex) of bytes [start, end) of a file; the whole file by default. */
@@ -221,17 +223,26 @@ export class WorkerPool {
     });
   }
 
-  /** A new worker while under the size, else the least busy one. */
+  /** A worker started ahead and not used yet, else a new one while under the size, else the least busy one. */
   private pick(): Slot {
     if (this.closed) throw new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
-    if (this.slots.length < this.size) return this.addSlot();
+    const ahead = this.slots.find((s) => !s.used);
+    if (ahead) {
+      ahead.used = true;
+      return ahead;
+    }
+    if (this.slots.length < this.size) return this.addSlot(true);
     return this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
-  private addSlot(): Slot {
-    const slot: Slot = { worker: spawn(), pending: new Map() };
+  private addSlot(used: boolean): Slot {
+    const slot: Slot = { worker: spawn(), pending: new Map(), used };
     slot.worker.unref();
-    slot.worker.once('online', workerStarted);
+    slot.worker.once('online', () => {
+      workerStarted();
+      // A worker unref'd before it came online is held again as it starts: idle, it must not keep the process alive.
+      if (slot.pending.size === 0 && !this.closed) slot.worker.unref();
+    });
     const settle = (id: number, value: WorkerValue, error: SerializedError | undefined) => {
       const p = slot.pending.get(id);
       if (!p) return;

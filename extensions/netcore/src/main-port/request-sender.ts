@@ -1,0 +1,208 @@
+// Answers one DOWNLOAD_FILES request (PROTOCOL.md §6): its files in order, each on its own
+// or, for a client that takes them, whole small files in packs (§6.4); a file that cannot be
+// sent gets its FILE_ERROR in its place, and DOWNLOAD_DONE ends the answer.
+import { createHash } from 'node:crypto';
+import { FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_HEADER_BYTES, PACK_FILE_MAX_BYTES } from '../constants';
+import { ErrorCode, type PssError } from '../errors';
+import { LogCategory, type LogCategory as Category } from '../logs/log-entry';
+import type { FileRequest } from '../protocol/messages';
+import type { RequestList } from '../protocol/request-list';
+import { RequestReadAhead, sameVersion, type PreparedFile } from '../serving/read-ahead';
+import type { SessionActivity } from '../serving/session-activity';
+import type { ClientSession } from '../serving/sessions';
+import type { FramedSocket } from '../transport/framed-socket';
+import { chooseDigestSource, type DigestSource } from './digest-source';
+import { FilePack } from './file-pack';
+import type { ServerContext } from './server-context';
+
+/** What the sender needs of its session. */
+export interface SenderSession {
+  conn: FramedSocket;
+  ctx: ServerContext;
+  activity: SessionActivity;
+  /** For the administrator's pause (sessions.whenRunning). */
+  session: ClientSession;
+  /** Whether the client cancelled (or the session is ending). */
+  cancelled(): boolean;
+  log(category: Category, message: string): void;
+}
+
+export class RequestSender {
+  /** Files of this request answered with FILE_ERROR. */
+  private refusedFiles = 0;
+
+  constructor(private readonly s: SenderSession) {}
+
+  /** Sends the request's files in order; whole small files go in packs when the client takes them (`packs`). */
+  async send(files: RequestList, packs: boolean): Promise<void> {
+    const pack = packs ? new FilePack() : undefined;
+    let done = 0;
+    let bytes = 0;
+    const count = (sent: { files: number; bytes: number }) => {
+      done += sent.files;
+      bytes += sent.bytes;
+    };
+    // The next files are opened and read while one is sent (serving/read-ahead.ts).
+    const ahead = new RequestReadAhead(this.s.ctx.share, files);
+    try {
+      for (let i = 0; i < files.length; i++) {
+        if (this.s.cancelled() || this.s.conn.closed) break;
+        const req = files.at(i)!;
+        let next = ahead.take(i);
+        if (pack && req.offset === 0) {
+          const prepared = await next.catch(() => undefined);
+          if (prepared && (await this.packOne(req, prepared, pack, count)) !== false) continue;
+          // Anything else, a refusal included, goes after the files packed before it.
+          count(await this.sendPack(pack));
+          if (prepared) next = Promise.resolve(prepared);
+        }
+        // A client that asks for thousands of files and reads none of the answers waits here.
+        await this.s.conn.whenWritable();
+        const sent = await this.sendOne(req, next);
+        if (sent >= 0) count({ files: 1, bytes: sent });
+      }
+      if (pack) count(await this.sendPack(pack));
+    } finally {
+      ahead.close();
+    }
+    const unlogged = this.refusedFiles - FILE_ERRORS_LOGGED_PER_REQUEST;
+    if (unlogged > 0) this.s.log(LogCategory.FILE_TRANSFER, `and ${unlogged} more files of this request were refused`);
+    if (!this.s.conn.closed) this.s.conn.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.s.cancelled() });
+  }
+
+  /**
+   * Puts a whole small file, read ahead in one frame, into the pack (sending the pack first
+   * when the file does not fit). Returns false, having touched nothing, for a file that is
+   * not one for a pack (sendOne sends it on its own); -1 for a file refused.
+   */
+  private async packOne(
+    req: FileRequest,
+    prepared: PreparedFile,
+    pack: FilePack,
+    count: (sent: { files: number; bytes: number }) => void,
+  ): Promise<boolean | -1> {
+    const { handle, stat, absPath } = prepared.opened;
+    if (!prepared.statAfterRead || stat.size > PACK_FILE_MAX_BYTES) return false;
+    let frame: Buffer | undefined;
+    try {
+      frame = await prepared.reader.next();
+      // The stat after the read: the bytes are of the version stat-ed before it.
+      if (!sameVersion(stat, await prepared.statAfterRead)) {
+        count(await this.sendPack(pack));
+        return this.fileError(req.path, ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
+      }
+      if (!pack.fits(req.path, stat.size)) count(await this.sendPack(pack));
+      const bytes = frame ? frame.subarray(FRAME_HEADER_BYTES) : Buffer.alloc(0);
+      let sha256 = this.s.ctx.hashes.get(absPath, stat);
+      if (sha256 === undefined) {
+        sha256 = createHash('sha256').update(bytes).digest('hex');
+        this.s.ctx.hashes.set(absPath, stat, sha256);
+      }
+      pack.add({ path: req.path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), sha256 }, bytes);
+      this.s.log(LogCategory.FILE_TRANSFER, `sending ${req.path}`);
+      return true;
+    } catch (err) {
+      if (this.s.conn.closed) return -1;
+      count(await this.sendPack(pack));
+      const e = err as PssError;
+      return this.fileError(req.path, e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
+    } finally {
+      if (frame) prepared.reader.release(frame);
+      prepared.reader.close();
+      void handle.close().catch(() => undefined);
+    }
+  }
+
+  /** Sends what the pack holds, if anything: FILES_PACKED, then its DATA frame. Returns what it counted as sent. */
+  private async sendPack(pack: FilePack): Promise<{ files: number; bytes: number }> {
+    if (pack.empty) return { files: 0, bytes: 0 };
+    await this.s.ctx.sessions.whenRunning(this.s.session);
+    await this.s.conn.whenWritable();
+    // Files not begun when the client cancelled are simply not sent (§6.3).
+    if (this.s.conn.closed || this.s.cancelled()) {
+      pack.clear();
+      return { files: 0, bytes: 0 };
+    }
+    const bytes = pack.bytes;
+    await this.s.ctx.turns.take(bytes);
+    const { message, frame } = pack.take();
+    this.s.conn.send(message);
+    await this.s.conn.sendFrame(frame);
+    const last = message.files[message.files.length - 1]!;
+    this.s.activity.sentPack(last.path, last.size, bytes);
+    return { files: message.files.length, bytes };
+  }
+
+  /** FILE_ERROR for one file of the request; returns -1. */
+  private fileError(path: string, code: ErrorCode, message: string): -1 {
+    // The first few refusals of a request are logged one by one, the rest summed up.
+    if (this.refusedFiles++ < FILE_ERRORS_LOGGED_PER_REQUEST) {
+      this.s.log(code === ErrorCode.BAD_PATH ? LogCategory.SECURITY_ALERT : LogCategory.FILE_TRANSFER, `${path}: ${message}`);
+    }
+    this.s.conn.send({ type: 'FILE_ERROR', path, code, message });
+    return -1;
+  }
+
+  private async sendOne(req: FileRequest, next: Promise<PreparedFile>): Promise<number> {
+    const fileError = (code: ErrorCode, message: string): number => this.fileError(req.path, code, message);
+    let prepared: PreparedFile;
+    try {
+      prepared = await next;
+    } catch (err) {
+      const e = err as PssError;
+      return fileError(e.code ?? ErrorCode.NOT_FOUND, e.message);
+    }
+    const { handle, stat, absPath } = prepared.opened;
+    const reader = prepared.reader;
+    let source: DigestSource | undefined;
+    try {
+      const mtimeMs = Math.trunc(stat.mtimeMs);
+      if (req.offset > 0 && (stat.size !== req.size || mtimeMs !== req.mtimeMs)) {
+        return fileError(ErrorCode.FILE_CHANGED, 'the file changed since the partial download began');
+      }
+      if (req.offset > stat.size) return fileError(ErrorCode.FILE_CHANGED, 'the offset is past the end of the file');
+      this.s.conn.send({ type: 'FILE_BEGIN', path: req.path, size: stat.size, mtimeMs, offset: req.offset });
+      this.s.activity.beginFile(req.path, stat.size, req.offset);
+      this.s.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
+      source = chooseDigestSource({ hashes: this.s.ctx.hashes, pool: this.s.ctx.pool, absPath, stat, offset: req.offset, release: (f) => reader.release(f) });
+      for (;;) {
+        await this.s.ctx.sessions.whenRunning(this.s.session);
+        if (this.s.conn.closed) return -1;
+        // The client must learn the file ended early before DOWNLOAD_DONE closes the batch.
+        if (this.s.cancelled()) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');
+        const frame = await reader.next();
+        if (!frame) break;
+        const payload = frame.length - FRAME_HEADER_BYTES;
+        try {
+          await this.s.ctx.turns.take(payload);
+          await this.s.conn.sendFrame(frame);
+        } catch (err) {
+          // The connection went while the frame waited: it goes back to the pool here, since
+          // the digest that would have given it back never gets it.
+          reader.release(frame);
+          throw err;
+        }
+        this.s.activity.sent(payload);
+        const behind = source.take(frame);
+        if (behind) await behind;
+      }
+      await source.drain();
+      const after = await (prepared.statAfterRead ?? handle.stat());
+      if (!sameVersion(stat, after)) {
+        return fileError(ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
+      }
+      const sha256 = await source.result();
+      this.s.ctx.hashes.set(absPath, stat, sha256);
+      this.s.conn.send({ type: 'FILE_END', path: req.path, sha256 });
+      return stat.size - req.offset;
+    } catch (err) {
+      if (this.s.conn.closed) return -1;
+      const e = err as PssError;
+      return fileError(e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
+    } finally {
+      reader.close();
+      source?.close();
+      void handle.close().catch(() => undefined);
+    }
+  }
+}
