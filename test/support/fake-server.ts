@@ -170,3 +170,21 @@ export async function startFakeServer(script: (peer: FakePeer) => void | Promise
     },
   };
 }
+
+/** Fake servers that answer HELLO with WELCOME and then follow their script; a test closes them all at its end. */
+export class WelcomingServers {
+  private readonly open: FakeServer[] = [];
+
+  async start(script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> {
+    const f = await startFakeServer(async (peer) => {
+      await peer.welcome();
+      await script(peer);
+    });
+    this.open.push(f);
+    return f;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const f of this.open.splice(0)) await f.close();
+  }
+}

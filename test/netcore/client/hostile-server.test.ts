@@ -9,7 +9,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
-import { startFakeServer, type FakePeer, type FakeServer } from '../../support/fake-server';
+import { type FakePeer, type FakeServer, WelcomingServers } from '../../support/fake-server';
 import { contentsOf, snapshotTree } from '../../support/file-tree';
 import type { RawMessage } from '../../support/raw-connection';
 import { downloadInto, OpenClients } from '../../support/test-client';
@@ -21,7 +21,7 @@ let work = '';
 let dest = '';
 let outside = '';
 let before: ReturnType<typeof contentsOf>;
-const fakes: FakeServer[] = [];
+const fakes = new WelcomingServers();
 const clients = new OpenClients(() => base);
 
 test.before.each(async () => {
@@ -41,7 +41,7 @@ test.before.each(async () => {
 
 test.after.each(async () => {
   clients.closeAll();
-  for (const f of fakes.splice(0)) await f.close();
+  await fakes.closeAll();
   await removeDir(base);
 });
 
@@ -49,14 +49,7 @@ async function assertNothingOutside(): Promise<void> {
   assert.equal(contentsOf(await snapshotTree(work, (rel) => rel === 'dest')), before, 'nothing outside the destination changed');
 }
 
-async function fake(script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> {
-  const f = await startFakeServer(async (peer) => {
-    await peer.welcome();
-    await script(peer);
-  });
-  fakes.push(f);
-  return f;
-}
+const fake = (script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> => fakes.start(script);
 
 const connect = (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
-import { startFakeServer, type FakePeer, type FakeServer } from '../../support/fake-server';
+import { type FakePeer, type FakeServer, WelcomingServers } from '../../support/fake-server';
 import type { RawMessage } from '../../support/raw-connection';
 import { downloadInto, OpenClients } from '../../support/test-client';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
@@ -19,7 +19,7 @@ const MTIME_MS = 1_700_000_000_000;
 
 let base = '';
 let dest = '';
-const fakes: FakeServer[] = [];
+const fakes = new WelcomingServers();
 const clients = new OpenClients(() => base);
 
 test.before.each(async () => {
@@ -30,18 +30,11 @@ test.before.each(async () => {
 
 test.after.each(async () => {
   clients.closeAll();
-  for (const f of fakes.splice(0)) await f.close();
+  await fakes.closeAll();
   await removeDir(base);
 });
 
-async function fake(script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> {
-  const f = await startFakeServer(async (peer) => {
-    await peer.welcome();
-    await script(peer);
-  });
-  fakes.push(f);
-  return f;
-}
+const fake = (script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> => fakes.start(script);
 
 const connect = (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 });
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -157,6 +150,46 @@ test('a pack that comes inside a file is refused', async () => {
   );
   assert.not.ok((await readdir(dest)).includes('a.txt'), 'a.txt has no final name');
 });
+
+const BEGUN_TWICE: Array<[string, (peer: FakePeer, a: Buffer) => void]> = [
+  [
+    'a FILE_BEGIN for a file already sent in a pack',
+    (peer) => {
+      peer.send({ type: 'FILE_BEGIN', path: 'a.txt', size: 2 << 20, mtimeMs: MTIME_MS, offset: 0 });
+      peer.sendData(Buffer.alloc(64 * 1024, 9));
+    },
+  ],
+  [
+    'a second pack naming the same file',
+    (peer, a) => {
+      peer.send({ type: 'FILES_PACKED', files: [packed('a.txt', a)] });
+      peer.sendData(a);
+    },
+  ],
+];
+
+for (const [what, again] of BEGUN_TWICE) {
+  test(`${what} ends the connection; the file keeps the bytes first checked`, async () => {
+    const a = CONTENTS['a.txt']!;
+    const f = await fake(async (peer) => {
+      await peer.next();
+      peer.send({ type: 'FILES_PACKED', files: [packed('a.txt', a)] });
+      peer.sendData(a);
+      again(peer, a);
+      await peer.next().catch(() => undefined);
+    });
+    const c = await connect(f);
+    const result = await downloadInto(c, [entry('a.txt', a)], dest);
+    assert.ok(c.closed, 'the client ended the connection');
+    // The first copy was checked and keeps its name; nothing of the second is written.
+    assert.equal(
+      result.files.map((o) => o.status),
+      ['done'],
+    );
+    assert.equal(await readdir(dest), ['a.txt']);
+    assert.equal(await readFile(join(dest, 'a.txt')), a);
+  });
+}
 
 test('a download to a stream does not ask for packs', async () => {
   const requests: RawMessage[] = [];

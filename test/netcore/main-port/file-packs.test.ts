@@ -130,6 +130,12 @@ test('a larger file, a resumed one and a missing one each come in their place, a
   ]);
 });
 
+test('a resumed file right after packed ones comes after their pack', async () => {
+  const resumed = facts.get('sub/c.txt')!;
+  const raw = await request([whole('a.txt'), { path: 'sub/c.txt', offset: 10, size: resumed.size, mtimeMs: Math.trunc(resumed.mtimeMs) }], true);
+  assert.equal(words(raw), ['P:a.txt', `D:${facts.get('a.txt')!.size}`, 'B:sub/c.txt', `D:${resumed.size - 10}`, 'E:sub/c.txt', 'DONE:2']);
+});
+
 test('packs keep to their limits: at most 1024 files, 1 MiB of bytes, and a message under 256 KiB', async () => {
   const tiny = Array.from({ length: TINY_COUNT }, (_, i) => whole(`tiny/${i}`));
   const full = Array.from({ length: 20 }, (_, i) => whole(`full/${i}.bin`));

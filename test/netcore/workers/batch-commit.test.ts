@@ -245,6 +245,20 @@ test('a file that cannot be written fails alone; the rest of its batch arrives',
   await assertCommitted([all[0]!, all[2]!, all[3]!]);
 });
 
+test("each file gets the server's time to the millisecond, never a microsecond short of it", async () => {
+  // Half of all times in milliseconds are a hair under their value in seconds; given as
+  // they are, such a file came out 1 µs older than the server's.
+  const all = (await files(200, 1)).map((f, i) => ({ ...f, mtimeMs: 1_796_662_254_000 + i * 7919 + 1 }));
+  const committer = new BatchCommitter({ flusherFor: async () => undefined });
+  await Promise.all(all.map((f) => committer.add(f)));
+  const wrong = [];
+  for (const f of all) {
+    const got = (await stat(f.target)).mtimeMs;
+    if (got !== f.mtimeMs) wrong.push(`${f.mtimeMs} came out ${got}`);
+  }
+  assert.equal(wrong, []);
+});
+
 test('the kernel release decides whether syncfs reports write errors (Linux 5.8 on)', () => {
   assert.ok(kernelReportsSyncfsErrors('5.8.0'));
   assert.ok(kernelReportsSyncfsErrors('6.1.0-18-amd64'));

@@ -19,6 +19,7 @@ import { etaSeconds, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
 import type { SmallFile, SmallFileCommitter } from '../workers/batch-commit';
+import { fileTimeSeconds } from '../workers/small-file-disk';
 import { IncomingPack } from './incoming-pack';
 import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
@@ -85,6 +86,8 @@ export class Download {
   private current: Current | undefined;
   /** A pack whose bytes are arriving (§6.4). */
   private pack: IncomingPack | undefined;
+  /** Files of the running request that have not begun (FILE_BEGIN, a pack or FILE_ERROR): each may begin once. */
+  private asked = new Set<string>();
   private doneBytes = 0;
   private filesDone = 0;
   private totalBytes = 0;
@@ -129,6 +132,7 @@ export class Download {
         const batch = pending.slice(i, i + MAX_FILES_PER_REQUEST);
         for (let attempt = 1; ; attempt++) {
           const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
+          this.asked = new Set(batch.map((it) => it.entry.path));
           // Small files may come in packs (§6.4), except to a stream, which takes one file.
           connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)), ...(this.options.output ? {} : { packs: true }) });
           const refused = await done.then(
@@ -186,7 +190,7 @@ export class Download {
   /** A request answered BUSY before any of its files began may be asked again. */
   private mayAskAgain(err: PssError, batch: readonly PlannedItem[], attempt: number): boolean {
     if (err.code !== ErrorCode.BUSY || !this.options.reconnect || this.cancelled || attempt >= CLIENT_BUSY_ATTEMPTS) return false;
-    return this.current === undefined && this.pack === undefined && batch.every((it) => !this.outcomes.has(it.entry.path));
+    return batch.every((it) => this.asked.has(it.entry.path));
   }
 
   /** Asks the server to stop after the current piece; finished files stay finished. */
@@ -233,13 +237,12 @@ export class Download {
   /** Whole small files in one DATA frame (§6.4): each must be one asked for from 0, once. */
   private onPack(m: Extract<ServerMessage, { type: 'FILES_PACKED' }>): void {
     if (this.current || this.pack || this.options.output) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'FILES_PACKED was not expected now');
-    const seen = new Set<string>();
     for (const f of m.files) {
       const item = this.items.get(f.path);
-      if (item?.offset !== 0 || this.outcomes.has(f.path) || seen.has(f.path)) {
+      // Taken off the request as it begins, so a file named twice is refused the second time.
+      if (item?.offset !== 0 || !this.asked.delete(f.path)) {
         throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILES_PACKED names ${JSON.stringify(f.path)}, which was not expected`);
       }
-      seen.add(f.path);
       this.totalBytes += f.size - item.entry.size;
     }
     this.pack = new IncomingPack(m.files, (size) => this.options.pool.packBuffer(size));
@@ -270,7 +273,7 @@ export class Download {
 
   private onBegin(m: Extract<ServerMessage, { type: 'FILE_BEGIN' }>): void {
     const item = this.items.get(m.path);
-    if (this.current || this.pack || !item || this.outcomes.has(m.path)) {
+    if (this.current || this.pack || !item || !this.asked.delete(m.path)) {
       throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_BEGIN for ${JSON.stringify(m.path)} was not expected`);
     }
     if (m.offset !== item.offset || m.offset > m.size) {
@@ -341,7 +344,7 @@ export class Download {
         this.record({ path, status: 'done', target: '-', bytes: cur.received });
         return;
       }
-      const mtime = new Date(begin.mtimeMs);
+      const mtime = fileTimeSeconds(begin.mtimeMs);
       await utimes(part, mtime, mtime);
       await rename(part, item.target);
       await rm(metaPath(item.target), { force: true });
@@ -392,9 +395,10 @@ export class Download {
 
   private onFileError(m: Extract<ServerMessage, { type: 'FILE_ERROR' }>): void {
     const item = this.items.get(m.path);
-    if (!item) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_ERROR for a file not requested`);
-    if (this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'FILE_ERROR between FILES_PACKED and its data');
     const cur = this.current;
+    // In place of the file's FILE_BEGIN, or of the FILE_END of the file in flight.
+    if (!item || !(this.asked.delete(m.path) || cur?.item === item)) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILE_ERROR for a file not requested`);
+    if (this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'FILE_ERROR between FILES_PACKED and its data');
     const code = m.code as ErrorCode;
     const finish = async () => {
       if (cur && cur.item === item) await cur.sink.abort();

@@ -49,10 +49,10 @@ export class RequestSender {
         if (this.s.cancelled() || this.s.conn.closed) break;
         const req = files.at(i)!;
         let next = ahead.take(i);
-        if (pack && req.offset === 0) {
-          const prepared = await next.catch(() => undefined);
+        if (pack) {
+          const prepared = req.offset === 0 ? await next.catch(() => undefined) : undefined;
           if (prepared && (await this.packOne(req, prepared, pack, count)) !== false) continue;
-          // Anything else, a refusal included, goes after the files packed before it.
+          // Anything else (a resumed file, a larger one, a refusal) goes after the files packed before it.
           count(await this.sendPack(pack));
           if (prepared) next = Promise.resolve(prepared);
         }

@@ -101,13 +101,13 @@ export interface SmallFileCommitter {
 }
 
 /** The SHA-256 check of a file's bytes, when it has one: a mismatch rejects it before anything is written. */
-export function digestProblem(file: SmallFile): PssError | undefined {
+function digestProblem(file: SmallFile): PssError | undefined {
   if (file.sha256 === undefined || createHash('sha256').update(file.bytes).digest('hex') === file.sha256) return undefined;
   return new PssError(ErrorCode.INTEGRITY_FAILED, 'SHA-256 mismatch; nothing was written');
 }
 
 /** Bytes handed to a committer that have not reached the disk yet, and who waits for room. */
-export class QueueRoom {
+class QueueRoom {
   private held = 0;
   private waiting: (() => void)[] = [];
 
@@ -135,25 +135,9 @@ export class QueueRoom {
   }
 }
 
-export class BatchCommitter implements SmallFileCommitter {
-  private queue: Queued[] = [];
-  private queuedBytes = 0;
-  /** Found out once per folder. */
-  private readonly folders = new Map<string, Promise<FolderFlush>>();
-  private running: Promise<void> | undefined;
-  /** Bytes queued or being written. */
-  private readonly room = new QueueRoom();
-  /** Set while the disk work waits for the next file (or a flush, whichever comes first). */
-  private arrived: (() => void) | undefined;
-  private readonly flusherFor: (folder: string) => Promise<Flush | undefined>;
-  private readonly disk: SmallFileDisk;
-  private readonly onWritten: ((files: readonly SmallFile[]) => void) | undefined;
-
-  constructor(options: BatchCommitterOptions = {}) {
-    this.flusherFor = options.flusherFor ?? fileSystemFlusher;
-    this.disk = options.disk ?? diskOnThisThread;
-    this.onWritten = options.onWritten;
-  }
+/** A committer's back-pressure, and its check of each file's digest as it is added. */
+export abstract class CheckingCommitter implements SmallFileCommitter {
+  protected readonly room = new QueueRoom();
 
   get full(): boolean {
     return this.room.full;
@@ -167,6 +151,33 @@ export class BatchCommitter implements SmallFileCommitter {
     const problem = digestProblem(file);
     if (problem) return Promise.reject(problem);
     this.room.hold(file.bytes.length);
+    return this.accept(file);
+  }
+
+  /** Takes a file whose digest matched; its bytes count in `room` until released there. */
+  protected abstract accept(file: SmallFile): Promise<void>;
+}
+
+export class BatchCommitter extends CheckingCommitter {
+  private queue: Queued[] = [];
+  private queuedBytes = 0;
+  /** Found out once per folder. */
+  private readonly folders = new Map<string, Promise<FolderFlush>>();
+  private running: Promise<void> | undefined;
+  /** Set while the disk work waits for the next file (or a flush, whichever comes first). */
+  private arrived: (() => void) | undefined;
+  private readonly flusherFor: (folder: string) => Promise<Flush | undefined>;
+  private readonly disk: SmallFileDisk;
+  private readonly onWritten: ((files: readonly SmallFile[]) => void) | undefined;
+
+  constructor(options: BatchCommitterOptions = {}) {
+    super();
+    this.flusherFor = options.flusherFor ?? fileSystemFlusher;
+    this.disk = options.disk ?? diskOnThisThread;
+    this.onWritten = options.onWritten;
+  }
+
+  protected accept(file: SmallFile): Promise<void> {
     this.queuedBytes += file.bytes.length;
     const done = new Promise<void>((resolve, reject) => this.queue.push({ file, size: file.bytes.length, resolve, reject }));
     const arrived = this.arrived;

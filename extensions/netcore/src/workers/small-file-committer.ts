@@ -10,7 +10,7 @@
 // waiting 2-30 ms for it at every step: 25-30% of the disk thread's time, on the path that
 // decides when the download ends.
 import { ErrorCode, PssError, type SerializedError } from '../errors';
-import { BatchCommitter, digestProblem, QueueRoom, type SmallFile, type SmallFileCommitter } from './batch-commit';
+import { BatchCommitter, CheckingCommitter, type SmallFile } from './batch-commit';
 import { runDiskStep, type SmallFileDisk } from './small-file-disk';
 
 /**
@@ -43,25 +43,15 @@ interface Outgoing {
 }
 
 /** The download's side: checks, gathers and hands over; keeps the back-pressure of BatchCommitter. */
-export class PooledCommitter implements SmallFileCommitter {
-  private readonly room = new QueueRoom();
+export class PooledCommitter extends CheckingCommitter {
   private outgoing: Outgoing[] = [];
   private scheduled = false;
 
-  constructor(private readonly send: SendSmallFiles) {}
-
-  get full(): boolean {
-    return this.room.full;
+  constructor(private readonly send: SendSmallFiles) {
+    super();
   }
 
-  whenRoom(cb: () => void): void {
-    this.room.whenRoom(cb);
-  }
-
-  add(file: SmallFile): Promise<void> {
-    const problem = digestProblem(file);
-    if (problem) return Promise.reject(problem);
-    this.room.hold(file.bytes.length);
+  protected accept(file: SmallFile): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.outgoing.push({ file, resolve, reject });
       if (this.scheduled) return;

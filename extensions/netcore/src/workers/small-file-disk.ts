@@ -81,12 +81,23 @@ function writePart(file: DiskFile, sync: boolean): void {
       if (n === 0) throw new PssError(ErrorCode.WRITE_FAILED, `cannot write ${file.target}: nothing was written`);
       done += n;
     }
-    const seconds = file.mtimeMs / 1000;
+    const seconds = fileTimeSeconds(file.mtimeMs);
     futimesSync(fd, seconds, seconds);
     if (sync) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A time in milliseconds as the seconds to give futimes() or utimes(), so that the file gets
+ * exactly that millisecond. The call keeps whole microseconds, cutting the rest off, and
+ * many times in milliseconds are a hair under their value in seconds (1796662254518 ms is
+ * 1796662254.5179999… s), which made such a file 1 µs older than the server's: half a
+ * microsecond more lands it on the microsecond meant.
+ */
+export function fileTimeSeconds(mtimeMs: number): number {
+  return mtimeMs / 1000 + 5e-7;
 }
 
 function syncPart(part: string): void {
