@@ -116,9 +116,9 @@ export class RequestSender {
   /** Sends what the pack holds, if anything: FILES_PACKED, then its DATA frame. Returns what it counted as sent. */
   private async sendPack(pack: FilePack): Promise<{ files: number; bytes: number }> {
     if (pack.empty) return { files: 0, bytes: 0 };
-    await this.s.ctx.sessions.whenRunning(this.s.session);
-    await this.s.conn.whenWritable();
-    // Files not begun when the client cancelled are simply not sent (§6.3).
+    await this.running();
+    if (!this.s.conn.closed) await this.s.conn.whenWritable();
+    // Files not begun when the client cancelled (or left) are simply not sent (§6.3).
     if (this.s.conn.closed || this.s.cancelled()) {
       pack.clear();
       return { files: 0, bytes: 0 };
@@ -131,6 +131,15 @@ export class RequestSender {
     const last = message.files[message.files.length - 1]!;
     this.s.activity.sentPack(last.path, last.size, bytes);
     return { files: message.files.length, bytes };
+  }
+
+  /**
+   * The administrator's pause gate, passed before each piece sent; a client that leaves
+   * while held there ends the request (and lets go of its share of the request budget)
+   * instead of holding it until Resume.
+   */
+  private running(): Promise<void> {
+    return Promise.race([this.s.ctx.sessions.whenRunning(this.s.session), this.s.conn.whenClosed()]);
   }
 
   /** FILE_ERROR for one file of the request; returns -1. */
@@ -166,7 +175,7 @@ export class RequestSender {
       this.s.log(LogCategory.FILE_TRANSFER, req.offset > 0 ? `sending ${req.path} from byte ${req.offset}` : `sending ${req.path}`);
       source = chooseDigestSource({ hashes: this.s.ctx.hashes, pool: this.s.ctx.pool, absPath, stat, offset: req.offset, release: (f) => reader.release(f) });
       for (;;) {
-        await this.s.ctx.sessions.whenRunning(this.s.session);
+        await this.running();
         if (this.s.conn.closed) return -1;
         // The client must learn the file ended early before DOWNLOAD_DONE closes the batch.
         if (this.s.cancelled()) return fileError(ErrorCode.CANCELLED, 'cancelled by the client');

@@ -38,6 +38,8 @@ export interface FramedSocketOptions {
 export class FramedSocket {
   private readonly decoder = new FrameDecoder();
   private closeError: PssError | undefined;
+  private closedWaiter: Promise<void> | undefined;
+  private wakeClosed: (() => void) | undefined;
   private isClosed = false;
   private ending = false;
   /** Bytes the peer sent after end(): read only to notice its close, and only so many. */
@@ -81,6 +83,13 @@ export class FramedSocket {
     // Read through a tap, the peer may have sent its last bytes and closed before this
     // object existed; the tap hands those bytes over first, then this reports the close.
     if (socket.closed) setImmediate(() => this.onSocketClose());
+  }
+
+  /** Resolves once the connection has closed (reported through `handlers.closed`). */
+  whenClosed(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    this.closedWaiter ??= new Promise((resolve) => (this.wakeClosed = resolve));
+    return this.closedWaiter;
   }
 
   /** True once closing began on our side too: nothing more may be written. */
@@ -341,6 +350,7 @@ export class FramedSocket {
   private onSocketClose(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.wakeClosed?.();
     this.decoder.release();
     this.outbox.discard();
     this.stopLingering?.();
