@@ -111,6 +111,17 @@ test('files that arrive together are one batch (up to 1024); one that comes alon
   await assertCommitted([...together, lone]);
 });
 
+test('finishing() writes what waits at once instead of waiting for more files to join it', async () => {
+  const [file] = await files(1, 1);
+  // A batch this small would wait a minute for company.
+  const committer = new BatchCommitter({ flusherFor: async () => undefined, gatherMs: 60_000 });
+  const done = committer.add(file!);
+  committer.finishing();
+  const outcome = await Promise.race([done.then(() => 'done'), new Promise((r) => setTimeout(() => r('still waiting'), 10_000))]);
+  assert.is(outcome, 'done');
+  await assertCommitted([file!]);
+});
+
 test('on a flushable file system one flush serves the parts of a batch and the renames of the one before', async () => {
   const all = await files(20);
   const calls: Array<{ finalNames: number }> = [];

@@ -221,6 +221,8 @@ export class Download {
         return this.onFileError(m);
       case 'DOWNLOAD_DONE': {
         if (this.current || this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
+        // The request's last small files need not wait for more to join their batch.
+        this.committer.finishing();
         const b = this.batchDone;
         this.batchDone = undefined;
         return b?.resolve();
@@ -424,6 +426,7 @@ export class Download {
 
   private onClosed(err: PssError): void {
     this.fatal ??= err;
+    this.committer.finishing();
     const cur = this.current;
     this.current = undefined;
     // A pack cut short: its files are recorded as not received, like the rest.

@@ -88,6 +88,8 @@ export interface BatchCommitterOptions {
   disk?: SmallFileDisk;
   /** Told of each batch once its bytes have left memory (written, or failed). */
   onWritten?: (files: readonly SmallFile[]) => void;
+  /** How long a batch smaller than BATCH_MIN_FILES waits for another file (GATHER_MS). */
+  gatherMs?: number;
 }
 
 /** What a download needs of a committer: here, or in a pool worker (small-file-committer.ts). */
@@ -98,6 +100,8 @@ export interface SmallFileCommitter {
   whenRoom(cb: () => void): void;
   /** Resolves once the file has its final name and is durable; rejects with the cause. */
   add(file: SmallFile): Promise<void>;
+  /** No more files are coming for now (the request ended): what waits is written without waiting for more. */
+  finishing(): void;
 }
 
 /** The SHA-256 check of a file's bytes, when it has one: a mismatch rejects it before anything is written. */
@@ -156,11 +160,15 @@ export abstract class CheckingCommitter implements SmallFileCommitter {
 
   /** Takes a file whose digest matched; its bytes count in `room` until released there. */
   protected abstract accept(file: SmallFile): Promise<void>;
+
+  abstract finishing(): void;
 }
 
 export class BatchCommitter extends CheckingCommitter {
   private queue: Queued[] = [];
   private queuedBytes = 0;
+  /** Set by finishing() until the next file: the queue is written without gathering. */
+  private hurry = false;
   /** Found out once per folder. */
   private readonly folders = new Map<string, Promise<FolderFlush>>();
   private running: Promise<void> | undefined;
@@ -169,15 +177,25 @@ export class BatchCommitter extends CheckingCommitter {
   private readonly flusherFor: (folder: string) => Promise<Flush | undefined>;
   private readonly disk: SmallFileDisk;
   private readonly onWritten: ((files: readonly SmallFile[]) => void) | undefined;
+  private readonly gatherMs: number;
 
   constructor(options: BatchCommitterOptions = {}) {
     super();
     this.flusherFor = options.flusherFor ?? fileSystemFlusher;
     this.disk = options.disk ?? diskOnThisThread;
     this.onWritten = options.onWritten;
+    this.gatherMs = options.gatherMs ?? GATHER_MS;
+  }
+
+  finishing(): void {
+    this.hurry = true;
+    const arrived = this.arrived;
+    this.arrived = undefined;
+    arrived?.();
   }
 
   protected accept(file: SmallFile): Promise<void> {
+    this.hurry = false;
     this.queuedBytes += file.bytes.length;
     const done = new Promise<void>((resolve, reject) => this.queue.push({ file, size: file.bytes.length, resolve, reject }));
     const arrived = this.arrived;
@@ -245,11 +263,11 @@ export class BatchCommitter extends CheckingCommitter {
     this.running = undefined;
   }
 
-  /** Waits until a batch's worth of files is queued, or none has arrived for GATHER_MS. */
+  /** Waits until a batch's worth of files is queued, none has arrived for GATHER_MS, or the caller is finishing. */
   private async gathered(): Promise<void> {
-    while (this.queue.length > 0 && this.queue.length < BATCH_MIN_FILES && this.queuedBytes < BATCH_MIN_BYTES) {
+    while (!this.hurry && this.queue.length > 0 && this.queue.length < BATCH_MIN_FILES && this.queuedBytes < BATCH_MIN_BYTES) {
       let timer: NodeJS.Timeout | undefined;
-      const quiet = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), GATHER_MS)));
+      const quiet = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.gatherMs)));
       const arrived = await Promise.race([this.nextArrival().then(() => true), quiet]);
       clearTimeout(timer);
       if (!arrived) return;

@@ -154,10 +154,10 @@ export class WorkerPool {
 
   smallFileCommitter(): SmallFileCommitter {
     let slot: Slot | undefined;
-    return new PooledCommitter((files, written) => {
+    return new PooledCommitter((files, written, finishing) => {
       // A worker that failed has left the pool; later files go to another.
       if (!slot || !this.slots.includes(slot)) slot = this.pick();
-      return this.commitSmallFiles(slot, files, written);
+      return this.commitSmallFiles(slot, files, written, finishing);
     });
   }
 
@@ -165,7 +165,7 @@ export class WorkerPool {
    * Hands files to a worker's committer. Their bytes are handed over when they are the whole
    * of their buffer and copied otherwise; either way the caller must not use them afterwards.
    */
-  private commitSmallFiles(slot: Slot, files: SmallFile[], written: (index: number) => void): Array<Promise<void>> {
+  private commitSmallFiles(slot: Slot, files: SmallFile[], written: (index: number) => void, finishing: boolean): Array<Promise<void>> {
     if (this.closed) throw new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
     // A buffer moves when these files' bytes are all of it: a file's own buffer, or a whole
     // pack's (client/incoming-pack.ts), whose files do not overlap.
@@ -187,7 +187,9 @@ export class WorkerPool {
       sent.push(out);
       return new Promise<void>((resolve, reject) => slot.pending.set(id, { resolve: () => resolve(), reject, written: () => written(i) }));
     });
-    slot.worker.postMessage({ kind: 'small-commit', id: 0, files: sent } satisfies WorkerTask, transfer);
+    const task: WorkerTask = { kind: 'small-commit', id: 0, files: sent };
+    if (finishing) task.finishing = true;
+    slot.worker.postMessage(task, transfer);
     return done;
   }
 

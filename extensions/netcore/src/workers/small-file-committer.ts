@@ -32,9 +32,9 @@ export interface SmallFileNews {
 
 /**
  * Hands files to a worker; one promise per file, as BatchCommitter.add() gives. `written(i)`
- * is called once file i's bytes have left memory.
+ * is called once file i's bytes have left memory; `finishing` passes finishing() on after them.
  */
-export type SendSmallFiles = (files: SmallFile[], written: (index: number) => void) => Array<Promise<void>>;
+export type SendSmallFiles = (files: SmallFile[], written: (index: number) => void, finishing: boolean) => Array<Promise<void>>;
 
 interface Outgoing {
   file: SmallFile;
@@ -46,24 +46,39 @@ interface Outgoing {
 export class PooledCommitter extends CheckingCommitter {
   private outgoing: Outgoing[] = [];
   private scheduled = false;
+  /** finishing() was called: the next message says so, after its files. */
+  private finish = false;
 
   constructor(private readonly send: SendSmallFiles) {
     super();
   }
 
+  finishing(): void {
+    this.finish = true;
+    this.schedule();
+  }
+
   protected accept(file: SmallFile): Promise<void> {
+    this.finish = false;
     return new Promise<void>((resolve, reject) => {
       this.outgoing.push({ file, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.post());
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.post());
   }
 
   private post(): void {
     this.scheduled = false;
     const out = this.outgoing;
     this.outgoing = [];
+    const finishing = this.finish;
+    this.finish = false;
+    if (out.length === 0 && !finishing) return;
     // Kept now: a file's bytes move to the worker and read as empty here afterwards.
     const sizes = out.map((o) => o.file.bytes.length);
     const released = out.map(() => false);
@@ -77,6 +92,7 @@ export class PooledCommitter extends CheckingCommitter {
       done = this.send(
         out.map((o) => o.file),
         release,
+        finishing,
       );
     } catch (err) {
       const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, `the disk work failed: ${String(err)}`);
@@ -133,7 +149,7 @@ function gather(post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): S
 }
 
 /** In a worker: takes files handed over and answers through `post`, a turn of the event loop at a time. */
-export function commitInThisThread(files: CommitFile[], post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): void {
+export function commitInThisThread(files: CommitFile[], finishing: boolean, post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): void {
   committer ??= new BatchCommitter({
     disk: diskAfterATurn,
     onWritten: (written) => {
@@ -151,7 +167,11 @@ export function commitInThisThread(files: CommitFile[], post: (news: SmallFileNe
     },
   });
   for (const f of files) if (f.giveBack) unwritten.set(f.bytes.buffer, (unwritten.get(f.bytes.buffer) ?? 0) + 1);
-  for (const { id, giveBack: _counted, ...file } of files) {
+  for (const f of files) {
+    // Built field by field: a rest-and-spread copy of each file cost 6 µs a file.
+    const file: SmallFile = { part: f.part, target: f.target, bytes: f.bytes, mtimeMs: f.mtimeMs };
+    if (f.staleMeta !== undefined) file.staleMeta = f.staleMeta;
+    const id = f.id;
     idOf.set(file, id);
     committer.add(file).then(
       () => gather(post).settled.push({ id }),
@@ -161,4 +181,5 @@ export function commitInThisThread(files: CommitFile[], post: (news: SmallFileNe
       },
     );
   }
+  if (finishing) committer.finishing();
 }

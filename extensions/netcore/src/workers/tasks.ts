@@ -28,7 +28,7 @@ export type WorkerTask =
    * Small files for the worker's committer (small-file-committer.ts); their bytes are handed
    * over. Answered file by file in SmallFileNews, never by `id`.
    */
-  | { kind: 'small-commit'; id: number; files: CommitFile[] };
+  | { kind: 'small-commit'; id: number; files: CommitFile[]; finishing?: true };
 
 export type WorkerValue = string | Uint8Array | null;
 

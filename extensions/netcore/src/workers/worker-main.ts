@@ -113,7 +113,7 @@ async function handle(task: WorkerTask): Promise<void> {
       case 'build-log-workbook':
         return replyWorkbook(task.id, task.rows);
       case 'small-commit':
-        return commitInThisThread(task.files, (news, transfer) => reply(news, transfer));
+        return commitInThisThread(task.files, task.finishing === true, (news, transfer) => reply(news, transfer));
     }
   } catch (err) {
     // Write failures arrive here as WRITE_FAILED or DISK_FULL already; the rest are reads.
