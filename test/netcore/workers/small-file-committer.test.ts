@@ -130,6 +130,23 @@ test('two downloads on one worker: each one’s files arrive', async () => {
   await assertCommitted(all, expected);
 });
 
+test("a pack's buffer goes to the worker whole and comes back for the next pack once its files are written", async () => {
+  const all = await files(3, 1);
+  const pack = pool.packBuffer(30);
+  // A new buffer is all zeros; this one is marked, so a buffer that comes back shows it.
+  pack.fill(0xab);
+  const packed = all.map((f, i) => {
+    const bytes = pack.subarray(i * 10, i * 10 + 10);
+    return { ...f, bytes, sha256: createHash('sha256').update(Buffer.alloc(10, 0xab)).digest('hex') };
+  });
+  const committer = pool.smallFileCommitter();
+  await within(Promise.all(packed.map((f) => committer.add(f))));
+  assert.is(pack.byteLength, 0, 'the whole buffer moved to the worker');
+  for (const f of all) assert.equal(await readFile(f.target), Buffer.alloc(10, 0xab));
+  const next = pool.packBuffer(30);
+  assert.equal(next, Buffer.alloc(30, 0xab), 'the next pack reuses the buffer given back');
+});
+
 test('a pool closed mid-way settles every file: each is done (and on disk) or failed with SHUTTING_DOWN', async () => {
   const all = await files(300, 4, 4096);
   const expected = copies(all);
@@ -138,6 +155,10 @@ test('a pool closed mid-way settles every file: each is done (and on disk) or fa
   await new Promise((r) => setImmediate(r));
   await pool.close();
   const outcomes = await within(settled);
+  assert.ok(
+    outcomes.some((o) => o.status === 'rejected'),
+    'the close cut the files short',
+  );
   outcomes.forEach((o, i) => {
     if (o.status === 'rejected') assert.is(o.reason.code, 'SHUTTING_DOWN');
     else assert.ok(existsSync(all[i]!.target), `file ${i} was reported done`);

@@ -334,7 +334,7 @@ export class Download {
       await sink.finish();
       const length = begin.offset + cur.received;
       if (length !== begin.size) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: got ${length} of ${begin.size} bytes`);
-      if (sink instanceof MemorySink) return await this.finalizeSmall(cur, sink, expected);
+      if (sink instanceof MemorySink) return await this.commitSmall(item, sink.bytes, expected, begin.mtimeMs);
       // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
       const actual = cur.digest ? await cur.digest.digest() : await this.options.pool.hashFile(part);
       if (actual !== expected) {
@@ -360,17 +360,7 @@ export class Download {
     }
   }
 
-  /** A small file: checked, written, flushed and renamed with its batch. */
-  private async finalizeSmall(cur: Current, sink: MemorySink, expected: string): Promise<void> {
-    const path = cur.item.entry.path;
-    await this.committer.add(this.smallFile(cur.item, sink.bytes, expected, cur.begin.mtimeMs)).catch((err: PssError) => {
-      this.onSinkError(err);
-      throw err.code === ErrorCode.INTEGRITY_FAILED ? new PssError(err.code, `${path}: ${err.message}`) : err;
-    });
-    this.record({ path, status: 'done', target: cur.item.target, bytes: cur.received });
-  }
-
-  /** A packed file: as finalizeSmall, and its outcome recorded here. */
+  /** A small file (from memory or a pack): checked, written, flushed and renamed with its batch; its outcome recorded. */
   private async commitSmall(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number): Promise<void> {
     const path = item.entry.path;
     const size = bytes.length;

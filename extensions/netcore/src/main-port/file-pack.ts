@@ -15,15 +15,9 @@ export class FilePack {
   private frame: Buffer | undefined;
   private fill = 0;
   private jsonBytes = 0;
-  /** What the last fits() found a path's entry adds, kept for the add() that follows. */
-  private asked: { path: string; bytes: number } | undefined;
 
   get empty(): boolean {
     return this.files.length === 0;
-  }
-
-  get count(): number {
-    return this.files.length;
   }
 
   get bytes(): number {
@@ -32,8 +26,7 @@ export class FilePack {
 
   /** Whether a file of `size` bytes at `path` still fits this pack. */
   fits(path: string, size: number): boolean {
-    this.asked = { path, bytes: entryBytes(path) };
-    return this.files.length < PACK_MAX_FILES && this.fill + size <= READ_CHUNK_BYTES && this.jsonBytes + this.asked.bytes <= PACK_MAX_JSON_BYTES;
+    return this.files.length < PACK_MAX_FILES && this.fill + size <= READ_CHUNK_BYTES && this.jsonBytes + entryBytes(path) <= PACK_MAX_JSON_BYTES;
   }
 
   /** Adds a file that fits(); its bytes are copied, so the caller may reuse them. */
@@ -41,7 +34,7 @@ export class FilePack {
     this.frame ??= Buffer.allocUnsafeSlow(FRAME_HEADER_BYTES + READ_CHUNK_BYTES);
     this.frame.set(bytes, FRAME_HEADER_BYTES + this.fill);
     this.fill += bytes.length;
-    this.jsonBytes += this.asked?.path === file.path ? this.asked.bytes : entryBytes(file.path);
+    this.jsonBytes += entryBytes(file.path);
     this.files.push(file);
   }
 
@@ -53,13 +46,11 @@ export class FilePack {
     const frame = (this.frame ?? Buffer.allocUnsafeSlow(FRAME_HEADER_BYTES)).subarray(0, FRAME_HEADER_BYTES + this.fill);
     writeHeader(frame, FrameType.DATA, this.fill);
     const message = { type: 'FILES_PACKED' as const, files: this.files };
-    this.files = [];
-    this.fill = 0;
-    this.jsonBytes = 0;
+    this.clear();
     return { message, frame };
   }
 
-  /** Forgets what was gathered (a cancelled request). */
+  /** Forgets what was gathered (after take(), or for a cancelled request). */
   clear(): void {
     this.files = [];
     this.fill = 0;

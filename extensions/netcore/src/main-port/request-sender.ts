@@ -30,18 +30,15 @@ export interface SenderSession {
 export class RequestSender {
   /** Files of this request answered with FILE_ERROR. */
   private refusedFiles = 0;
+  /** Files sent whole, and their bytes, for DOWNLOAD_DONE. */
+  private filesSent = 0;
+  private bytesSent = 0;
 
   constructor(private readonly s: SenderSession) {}
 
   /** Sends the request's files in order; whole small files go in packs when the client takes them (`packs`). */
   async send(files: RequestList, packs: boolean): Promise<void> {
     const pack = packs ? new FilePack() : undefined;
-    let done = 0;
-    let bytes = 0;
-    const count = (sent: { files: number; bytes: number }) => {
-      done += sent.files;
-      bytes += sent.bytes;
-    };
     // The next files are opened and read while one is sent (serving/read-ahead.ts).
     const ahead = new RequestReadAhead(this.s.ctx.share, files);
     try {
@@ -51,47 +48,54 @@ export class RequestSender {
         let next = ahead.take(i);
         if (pack) {
           const prepared = req.offset === 0 ? await next.catch(() => undefined) : undefined;
-          if (prepared && (await this.packOne(req, prepared, pack, count)) !== false) continue;
+          if (prepared && (await this.packOne(req, prepared, pack))) continue;
           // Anything else (a resumed file, a larger one, a refusal) goes after the files packed before it.
-          count(await this.sendPack(pack));
+          await this.sendPack(pack);
           if (prepared) next = Promise.resolve(prepared);
         }
         // A client that asks for thousands of files and reads none of the answers waits here.
         await this.s.conn.whenWritable();
         const sent = await this.sendOne(req, next);
-        if (sent >= 0) count({ files: 1, bytes: sent });
+        if (sent >= 0) {
+          this.filesSent++;
+          this.bytesSent += sent;
+        }
       }
-      if (pack) count(await this.sendPack(pack));
+      if (pack) await this.sendPack(pack);
     } finally {
       ahead.close();
     }
     const unlogged = this.refusedFiles - FILE_ERRORS_LOGGED_PER_REQUEST;
     if (unlogged > 0) this.s.log(LogCategory.FILE_TRANSFER, `and ${unlogged} more files of this request were refused`);
-    if (!this.s.conn.closed) this.s.conn.send({ type: 'DOWNLOAD_DONE', files: done, bytes, cancelled: this.s.cancelled() });
+    if (!this.s.conn.closed) this.s.conn.send({ type: 'DOWNLOAD_DONE', files: this.filesSent, bytes: this.bytesSent, cancelled: this.s.cancelled() });
   }
 
   /**
    * Puts a whole small file, read ahead in one frame, into the pack (sending the pack first
-   * when the file does not fit). Returns false, having touched nothing, for a file that is
-   * not one for a pack (sendOne sends it on its own); -1 for a file refused.
+   * when the file does not fit), or refuses it in its place, after the pack gathered before
+   * it. False, having touched nothing, for a file that is not one for a pack: sendOne sends
+   * it on its own.
    */
-  private async packOne(
-    req: FileRequest,
-    prepared: PreparedFile,
-    pack: FilePack,
-    count: (sent: { files: number; bytes: number }) => void,
-  ): Promise<boolean | -1> {
+  private async packOne(req: FileRequest, prepared: PreparedFile, pack: FilePack): Promise<boolean> {
     const { handle, stat, absPath } = prepared.opened;
     if (!prepared.statAfterRead || stat.size > PACK_FILE_MAX_BYTES) return false;
     let frame: Buffer | undefined;
     try {
-      frame = await prepared.reader.next();
-      // The stat after the read: the bytes are of the version stat-ed before it.
-      if (!sameVersion(stat, await prepared.statAfterRead)) {
-        count(await this.sendPack(pack));
-        return this.fileError(req.path, ErrorCode.FILE_CHANGED, 'the file changed while it was being sent');
+      let refusal: { code: ErrorCode; message: string } | undefined;
+      try {
+        frame = await prepared.reader.next();
+        // The stat after the read: the bytes are of the version stat-ed before it.
+        if (!sameVersion(stat, await prepared.statAfterRead)) refusal = { code: ErrorCode.FILE_CHANGED, message: 'the file changed while it was being sent' };
+      } catch (err) {
+        const e = err as PssError;
+        refusal = { code: e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, message: `read failed: ${e.message}` };
       }
-      if (!pack.fits(req.path, stat.size)) count(await this.sendPack(pack));
+      if (refusal) {
+        await this.sendPack(pack);
+        if (!this.s.conn.closed) this.fileError(req.path, refusal.code, refusal.message);
+        return true;
+      }
+      if (!pack.fits(req.path, stat.size)) await this.sendPack(pack);
       const bytes = frame ? frame.subarray(FRAME_HEADER_BYTES) : Buffer.alloc(0);
       let sha256 = this.s.ctx.hashes.get(absPath, stat);
       if (sha256 === undefined) {
@@ -101,11 +105,6 @@ export class RequestSender {
       pack.add({ path: req.path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), sha256 }, bytes);
       this.s.log(LogCategory.FILE_TRANSFER, `sending ${req.path}`);
       return true;
-    } catch (err) {
-      if (this.s.conn.closed) return -1;
-      count(await this.sendPack(pack));
-      const e = err as PssError;
-      return this.fileError(req.path, e.code === ErrorCode.FILE_CHANGED ? e.code : ErrorCode.READ_FAILED, `read failed: ${e.message}`);
     } finally {
       if (frame) prepared.reader.release(frame);
       prepared.reader.close();
@@ -113,15 +112,15 @@ export class RequestSender {
     }
   }
 
-  /** Sends what the pack holds, if anything: FILES_PACKED, then its DATA frame. Returns what it counted as sent. */
-  private async sendPack(pack: FilePack): Promise<{ files: number; bytes: number }> {
-    if (pack.empty) return { files: 0, bytes: 0 };
+  /** Sends what the pack holds, if anything: FILES_PACKED, then its DATA frame. */
+  private async sendPack(pack: FilePack): Promise<void> {
+    if (pack.empty) return;
     await this.running();
     if (!this.s.conn.closed) await this.s.conn.whenWritable();
     // Files not begun when the client cancelled (or left) are simply not sent (§6.3).
     if (this.s.conn.closed || this.s.cancelled()) {
       pack.clear();
-      return { files: 0, bytes: 0 };
+      return;
     }
     const bytes = pack.bytes;
     await this.s.ctx.turns.take(bytes);
@@ -130,7 +129,8 @@ export class RequestSender {
     await this.s.conn.sendFrame(frame);
     const last = message.files[message.files.length - 1]!;
     this.s.activity.sentPack(last.path, last.size, bytes);
-    return { files: message.files.length, bytes };
+    this.filesSent += message.files.length;
+    this.bytesSent += bytes;
   }
 
   /**

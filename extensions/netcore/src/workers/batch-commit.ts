@@ -169,7 +169,10 @@ export class BatchCommitter extends CheckingCommitter {
   private queuedBytes = 0;
   /** Set by finishing() until the next file: the queue is written without gathering. */
   private hurry = false;
-  /** Found out once per folder. */
+  /**
+   * Found out once per folder while the queue runs. Forgotten when it empties: a worker's
+   * committer serves every later download too, whose folders may be new or elsewhere.
+   */
   private readonly folders = new Map<string, Promise<FolderFlush>>();
   private running: Promise<void> | undefined;
   /** Set while the disk work waits for the next file (or a flush, whichever comes first). */
@@ -261,6 +264,7 @@ export class BatchCommitter extends CheckingCommitter {
       }
     }
     this.running = undefined;
+    this.folders.clear();
   }
 
   /** Waits until a batch's worth of files is queued, none has arrived for GATHER_MS, or the caller is finishing. */

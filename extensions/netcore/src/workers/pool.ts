@@ -136,10 +136,6 @@ export class WorkerPool {
   }
 
   /**
-   * A committer for a download's small files whose batch pipeline runs in a worker
-   * (small-file-committer.ts). All its files go to one worker, so they share its batches.
-   */
-  /**
    * Memory for a pack of small files (client/incoming-pack.ts): `size` bytes at the start of
    * a 1 MiB buffer that moves to the worker with the pack's files and comes back once they
    * are written. Fresh memory costs the kernel a page fault for every 4 KiB first written:
@@ -152,6 +148,10 @@ export class WorkerPool {
     return Buffer.from(buffer, 0, size);
   }
 
+  /**
+   * A committer for a download's small files whose batch pipeline runs in a worker
+   * (small-file-committer.ts). All its files go to one worker, so they share its batches.
+   */
   smallFileCommitter(): SmallFileCommitter {
     let slot: Slot | undefined;
     return new PooledCommitter((files, written, finishing) => {
