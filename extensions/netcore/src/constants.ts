@@ -27,6 +27,11 @@ export const MAX_NAME_BYTES = 255;
 export const MAX_PATH_BYTES = 4096;
 export const MAX_PATH_DEPTH = 128;
 export const MAX_FILES_PER_REQUEST = 10_000;
+/**
+ * A download's first request asks for this many files (or all, when fewer), sent as soon as
+ * they are decided; later requests take what was decided meanwhile, up to MAX_FILES_PER_REQUEST.
+ */
+export const FIRST_REQUEST_FILES = 512;
 export const MAX_DISPLAY_NAME_CHARS = 64;
 export const MAX_PASSWORD_BYTES = 1024;
 export const MAX_CHAT_CHARS = 4000;

@@ -5,7 +5,7 @@
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
+import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, FIRST_REQUEST_FILES, MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import type { Storage } from '../protocol/storable-names';
@@ -23,7 +23,7 @@ import { fileTimeSeconds } from '../workers/small-file-disk';
 import { IncomingPack } from './incoming-pack';
 import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
-import { planDownload, type FileOutcome, type PlannedItem } from './download-plan';
+import { DownloadPlanner, type FileOutcome, type PlannedItem } from './download-plan';
 
 export type { FileOutcome };
 
@@ -74,6 +74,42 @@ interface Current {
   received: number;
 }
 
+/** Files decided and not asked for yet, in order; take() waits for the planner. */
+class PlannedFiles {
+  private items: PlannedItem[] = [];
+  private ended = false;
+  /** How many files the waiting take() needs before it goes on. */
+  private wantedNow = 1;
+  private wake: (() => void) | undefined;
+
+  push(item: PlannedItem): void {
+    this.items.push(item);
+    if (this.wake && this.items.length >= this.wantedNow) this.wakeUp();
+  }
+
+  /** The planner is done (or stopped): take() hands out what is left. */
+  end(): void {
+    this.ended = true;
+    this.wakeUp();
+  }
+
+  /**
+   * Up to `max` files: once `max` are decided when `full`, otherwise once one is; fewer, or
+   * none, once the planner has ended.
+   */
+  async take(max: number, full: boolean): Promise<PlannedItem[]> {
+    this.wantedNow = full ? max : 1;
+    while (!this.ended && this.items.length < this.wantedNow) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.items.splice(0, max);
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
 export class Download {
   private readonly outcomes = new Map<string, FileOutcome>();
   private readonly items = new Map<string, PlannedItem>();
@@ -116,20 +152,38 @@ export class Download {
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort);
     let ticker: NodeJS.Timeout | undefined;
+    let planning: Promise<void> | undefined;
+    let ended = false;
     try {
-      const plan = await planDownload(this.options);
-      this.totalBytes = plan.totalBytes;
-      this.doneBytes = plan.doneBytes;
-      this.savedAs = plan.savedAs;
-      for (const item of plan.pending) this.items.set(item.entry.path, item);
-      for (const outcome of plan.settled) this.record(outcome);
-      const pending = plan.pending;
+      const planner = await DownloadPlanner.start(this.options);
+      this.totalBytes = planner.totalBytes;
+      this.savedAs = planner.savedAs;
       // Progress is reported as bytes arrive; while none do (a paused server, a slow disk),
       // the ticker keeps reporting, so the speed falls to 0 and the ETA becomes unknown.
       if (this.options.onProgress) ticker = setInterval(() => this.emitProgress(false), PROGRESS_TICK_MS).unref();
       this.attach(connection);
-      for (let i = 0; i < pending.length && !this.cancelled && !this.fatal; i += MAX_FILES_PER_REQUEST) {
-        const batch = pending.slice(i, i + MAX_FILES_PER_REQUEST);
+      // Files are asked for as they are decided: the first request goes out once it is
+      // full, and each later one takes what was decided while the one before ran.
+      const planned = new PlannedFiles();
+      planning = planner
+        .run(
+          {
+            pending: (item) => {
+              this.items.set(item.entry.path, item);
+              this.doneBytes += item.offset;
+              planned.push(item);
+            },
+            settled: (outcome, size) => {
+              if (outcome.status === 'skipped') this.doneBytes += size;
+              this.record(outcome);
+            },
+          },
+          () => ended || this.cancelled || this.fatal !== undefined,
+        )
+        .finally(() => planned.end());
+      for (let first = true; !this.cancelled && !this.fatal; first = false) {
+        const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST, first);
+        if (batch.length === 0 || this.cancelled || this.fatal) break;
         for (let attempt = 1; ; attempt++) {
           const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
           this.asked = new Set(batch.map((it) => it.entry.path));
@@ -157,16 +211,21 @@ export class Download {
           this.attach(connection);
         }
       }
+      await planning;
       await Promise.all(this.finalizers);
     } finally {
+      // A download that ended early stops its planner, which is let finish before anything is returned.
+      ended = true;
+      await planning?.catch(() => undefined);
       clearInterval(ticker);
       signal?.removeEventListener('abort', onAbort);
       connection.release();
     }
-    for (const item of this.items.values()) {
-      if (this.outcomes.has(item.entry.path)) continue;
+    // Files not settled: asked for and not received, or not even decided when the download ended.
+    for (const entry of this.options.entries) {
+      if (this.outcomes.has(entry.path)) continue;
       const err = this.fatal ?? new PssError(ErrorCode.CONNECTION_LOST, this.cancelled ? 'cancelled' : 'not received');
-      this.record({ path: item.entry.path, status: 'failed', code: err.code, message: this.cancelled && !this.fatal ? 'cancelled' : err.message, bytes: 0 });
+      this.record({ path: entry.path, status: 'failed', code: err.code, message: this.cancelled && !this.fatal ? 'cancelled' : err.message, bytes: 0 });
     }
     this.emitProgress(true);
     const files = this.options.entries.map((e) => this.outcomes.get(e.path)!);
