@@ -29,9 +29,10 @@ export const MAX_PATH_DEPTH = 128;
 export const MAX_FILES_PER_REQUEST = 10_000;
 /**
  * A download's first request asks for this many files (or all, when fewer), sent as soon as
- * they are decided; later requests take what was decided meanwhile, up to MAX_FILES_PER_REQUEST.
+ * they are decided; each later one asks for the next MAX_FILES_PER_REQUEST, decided while
+ * the one before ran.
  */
-export const FIRST_REQUEST_FILES = 512;
+export const FIRST_REQUEST_FILES = 1024;
 export const MAX_DISPLAY_NAME_CHARS = 64;
 export const MAX_PASSWORD_BYTES = 1024;
 export const MAX_CHAT_CHARS = 4000;

@@ -222,6 +222,44 @@ export class DownloadPlanner {
   }
 }
 
+/** Files decided and not asked for yet, in order; take() waits for the planner. */
+export class PlannedFiles {
+  private items: PlannedItem[] = [];
+  private ended = false;
+  /** How many files the waiting take() needs before it goes on. */
+  private wanted = 0;
+  private wake: (() => void) | undefined;
+
+  push(item: PlannedItem): void {
+    this.items.push(item);
+    if (this.items.length >= this.wanted) this.wakeUp();
+  }
+
+  /** The planner is done (or stopped): take() hands out what is left. */
+  end(): void {
+    this.ended = true;
+    this.wakeUp();
+  }
+
+  /** Every file decided has been taken, and the planner is done. */
+  get drained(): boolean {
+    return this.ended && this.items.length === 0;
+  }
+
+  /** The next `max` files once they are decided; fewer, or none, once the planner has ended. */
+  async take(max: number): Promise<PlannedItem[]> {
+    this.wanted = max;
+    while (!this.ended && this.items.length < max) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.items.splice(0, max);
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
 /** Decides every file of a download before anything is asked (the planner, run to its end). */
 export async function planDownload(options: PlanOptions): Promise<DownloadPlan> {
   const planner = await DownloadPlanner.start(options);

@@ -23,7 +23,7 @@ import { fileTimeSeconds } from '../workers/small-file-disk';
 import { IncomingPack } from './incoming-pack';
 import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
-import { DownloadPlanner, type FileOutcome, type PlannedItem } from './download-plan';
+import { DownloadPlanner, PlannedFiles, type FileOutcome, type PlanFeed, type PlannedItem } from './download-plan';
 
 export type { FileOutcome };
 
@@ -74,42 +74,6 @@ interface Current {
   received: number;
 }
 
-/** Files decided and not asked for yet, in order; take() waits for the planner. */
-class PlannedFiles {
-  private items: PlannedItem[] = [];
-  private ended = false;
-  /** How many files the waiting take() needs before it goes on. */
-  private wantedNow = 1;
-  private wake: (() => void) | undefined;
-
-  push(item: PlannedItem): void {
-    this.items.push(item);
-    if (this.wake && this.items.length >= this.wantedNow) this.wakeUp();
-  }
-
-  /** The planner is done (or stopped): take() hands out what is left. */
-  end(): void {
-    this.ended = true;
-    this.wakeUp();
-  }
-
-  /**
-   * Up to `max` files: once `max` are decided when `full`, otherwise once one is; fewer, or
-   * none, once the planner has ended.
-   */
-  async take(max: number, full: boolean): Promise<PlannedItem[]> {
-    this.wantedNow = full ? max : 1;
-    while (!this.ended && this.items.length < this.wantedNow) await new Promise<void>((resolve) => (this.wake = resolve));
-    return this.items.splice(0, max);
-  }
-
-  private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-}
-
 export class Download {
   private readonly outcomes = new Map<string, FileOutcome>();
   private readonly items = new Map<string, PlannedItem>();
@@ -132,6 +96,8 @@ export class Download {
   private cancelled = false;
   private fatal: PssError | undefined;
   private batchDone: { resolve: () => void; reject: (e: PssError) => void } | undefined;
+  /** The running request holds the last files decided. */
+  private lastRequest = false;
 
   private live: ServerConnection;
 
@@ -148,7 +114,6 @@ export class Download {
   async run(): Promise<DownloadResult> {
     const started = Date.now();
     const { signal } = this.options;
-    let connection = this.live;
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort);
     let ticker: NodeJS.Timeout | undefined;
@@ -161,57 +126,20 @@ export class Download {
       // Progress is reported as bytes arrive; while none do (a paused server, a slow disk),
       // the ticker keeps reporting, so the speed falls to 0 and the ETA becomes unknown.
       if (this.options.onProgress) ticker = setInterval(() => this.emitProgress(false), PROGRESS_TICK_MS).unref();
-      this.attach(connection);
-      // Files are asked for as they are decided: the first request goes out once it is
-      // full, and each later one takes what was decided while the one before ran.
+      this.attach(this.live);
+      // Files are asked for as they are decided: a small first request goes out at once,
+      // and the later ones are decided while the one before them runs.
       const planned = new PlannedFiles();
-      planning = planner
-        .run(
-          {
-            pending: (item) => {
-              this.items.set(item.entry.path, item);
-              this.doneBytes += item.offset;
-              planned.push(item);
-            },
-            settled: (outcome, size) => {
-              if (outcome.status === 'skipped') this.doneBytes += size;
-              this.record(outcome);
-            },
-          },
-          () => ended || this.cancelled || this.fatal !== undefined,
-        )
-        .finally(() => planned.end());
+      planning = planner.run(this.planFeed(planned), () => ended || this.cancelled || this.fatal !== undefined).finally(() => planned.end());
       for (let first = true; !this.cancelled && !this.fatal; first = false) {
-        const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST, first);
+        const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST);
         if (batch.length === 0 || this.cancelled || this.fatal) break;
-        for (let attempt = 1; ; attempt++) {
-          const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
-          this.asked = new Set(batch.map((it) => it.entry.path));
-          // Small files may come in packs (§6.4), except to a stream, which takes one file.
-          connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)), ...(this.options.output ? {} : { packs: true }) });
-          const refused = await done.then(
-            () => undefined,
-            (err: PssError) => err,
-          );
-          if (!refused || !this.mayAskAgain(refused, batch, attempt)) break;
-          // Refused before any of it was sent: nothing of this request has started, so it is
-          // asked again whole on a new connection.
-          connection.release();
-          connection.destroy();
-          await new Promise((r) => setTimeout(r, Math.min(refused.retryAfterMs ?? CLIENT_BUSY_WAIT_MS, CLIENT_BUSY_WAIT_MS) * attempt));
-          if (this.cancelled) break;
-          try {
-            connection = await this.options.reconnect!();
-          } catch (err) {
-            this.fatal = err as PssError;
-            break;
-          }
-          this.live = connection;
-          this.fatal = undefined;
-          this.attach(connection);
-        }
+        this.lastRequest = planned.drained;
+        await this.ask(batch);
       }
       await planning;
+      // A request that turned out to be the last (the planner ended while it ran) leaves no small file waiting for company.
+      this.committer.finishing();
       await Promise.all(this.finalizers);
     } finally {
       // A download that ended early stops its planner, which is let finish before anything is returned.
@@ -219,7 +147,7 @@ export class Download {
       await planning?.catch(() => undefined);
       clearInterval(ticker);
       signal?.removeEventListener('abort', onAbort);
-      connection.release();
+      this.live.release();
     }
     // Files not settled: asked for and not received, or not even decided when the download ended.
     for (const entry of this.options.entries) {
@@ -236,6 +164,52 @@ export class Download {
       durationMs: Date.now() - started,
       cancelled: this.cancelled,
     };
+  }
+
+  /** Where the planner hands each file: into `planned` to be asked for, or settled at once. */
+  private planFeed(planned: PlannedFiles): PlanFeed {
+    return {
+      pending: (item) => {
+        this.items.set(item.entry.path, item);
+        this.doneBytes += item.offset;
+        planned.push(item);
+      },
+      settled: (outcome, size) => {
+        if (outcome.status === 'skipped') this.doneBytes += size;
+        this.record(outcome);
+      },
+    };
+  }
+
+  /**
+   * Asks for `batch` and waits for the request's end. A request the server refused BUSY
+   * before any of it was sent is asked again whole, on a new connection.
+   */
+  private async ask(batch: readonly PlannedItem[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const connection = this.live;
+      const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
+      this.asked = new Set(batch.map((it) => it.entry.path));
+      // Small files may come in packs (§6.4), except to a stream, which takes one file.
+      connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)), ...(this.options.output ? {} : { packs: true }) });
+      const refused = await done.then(
+        () => undefined,
+        (err: PssError) => err,
+      );
+      if (!refused || !this.mayAskAgain(refused, batch, attempt)) return;
+      connection.release();
+      connection.destroy();
+      await new Promise((r) => setTimeout(r, Math.min(refused.retryAfterMs ?? CLIENT_BUSY_WAIT_MS, CLIENT_BUSY_WAIT_MS) * attempt));
+      if (this.cancelled) return;
+      try {
+        this.live = await this.options.reconnect!();
+      } catch (err) {
+        this.fatal = err as PssError;
+        return;
+      }
+      this.fatal = undefined;
+      this.attach(this.live);
+    }
   }
 
   private attach(connection: ServerConnection): void {
@@ -280,8 +254,8 @@ export class Download {
         return this.onFileError(m);
       case 'DOWNLOAD_DONE': {
         if (this.current || this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
-        // The request's last small files need not wait for more to join their batch.
-        this.committer.finishing();
+        // The last request's last small files need not wait for more to join their batch.
+        if (this.lastRequest) this.committer.finishing();
         const b = this.batchDone;
         this.batchDone = undefined;
         return b?.resolve();
