@@ -80,6 +80,9 @@ export class Download {
   /** Wire path → local path, for the files saved under a mapped name. */
   private savedAs = new Map<string, string>();
   private readonly finalizers: Promise<void>[] = [];
+  /** Small files handed to the committer and not settled yet; smallSettled is called when none is left. */
+  private smallPending = 0;
+  private smallSettled: (() => void) | undefined;
   private readonly meter = new SpeedMeter();
   /** Small files are checked, made durable and renamed in batches, in a pool worker. */
   private readonly committer: SmallFileCommitter;
@@ -141,6 +144,7 @@ export class Download {
       // A request that turned out to be the last (the planner ended while it ran) leaves no small file waiting for company.
       this.committer.finishing();
       await Promise.all(this.finalizers);
+      await this.allSmallSettled();
     } finally {
       // A download that ended early stops its planner, which is let finish before anything is returned.
       ended = true;
@@ -293,10 +297,7 @@ export class Download {
       if (!pack.complete) throw new PssError(ErrorCode.INTEGRITY_FAILED, `the server sent ${pack.received} of the ${pack.total} bytes its packed files have`);
       this.pack = undefined;
       // All of the pack's files go to the committer in this turn, so its buffer moves once.
-      pack.files.forEach((f, i) => {
-        const item = this.items.get(f.path)!;
-        this.finalizers.push(this.commitSmall(item, pack.bytesOf(i), f.sha256, f.mtimeMs));
-      });
+      pack.files.forEach((f, i) => this.commitSmall(this.items.get(f.path)!, pack.bytesOf(i), f.sha256, f.mtimeMs));
     }
     if (this.committer.full) {
       const conn = this.connection;
@@ -367,7 +368,7 @@ export class Download {
       await sink.finish();
       const length = begin.offset + cur.received;
       if (length !== begin.size) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: got ${length} of ${begin.size} bytes`);
-      if (sink instanceof MemorySink) return await this.commitSmall(item, sink.bytes, expected, begin.mtimeMs);
+      if (sink instanceof MemorySink) return await new Promise<void>((resolve) => this.commitSmall(item, sink.bytes, expected, begin.mtimeMs, resolve));
       // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
       const actual = cur.digest ? await cur.digest.digest() : await this.options.pool.hashFile(part);
       if (actual !== expected) {
@@ -393,18 +394,30 @@ export class Download {
     }
   }
 
-  /** A small file (from memory or a pack): checked, written, flushed and renamed with its batch; its outcome recorded. */
-  private async commitSmall(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number): Promise<void> {
-    const path = item.entry.path;
+  /**
+   * A small file (from memory or a pack): checked, written, flushed and renamed with its
+   * batch; its outcome recorded, then `done` called. A callback, not a promise: thousands
+   * are pending at once, and each promise lived until its file was durable.
+   */
+  private commitSmall(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number, done?: () => void): void {
     const size = bytes.length;
-    try {
-      await this.committer.add(this.smallFile(item, bytes, sha256, mtimeMs));
-      this.record({ path, status: 'done', target: item.target, bytes: size });
-    } catch (err) {
-      const e = err as PssError;
-      this.onSinkError(e);
-      this.record({ path, status: 'failed', code: e.code, message: e.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${e.message}` : e.message, bytes: size });
-    }
+    this.smallPending++;
+    this.committer.commit(this.smallFile(item, bytes, sha256, mtimeMs), (err) => {
+      const path = item.entry.path;
+      if (!err) this.record({ path, status: 'done', target: item.target, bytes: size });
+      else {
+        this.onSinkError(err);
+        this.record({ path, status: 'failed', code: err.code, message: err.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${err.message}` : err.message, bytes: size });
+      }
+      if (--this.smallPending === 0) this.smallSettled?.();
+      done?.();
+    });
+  }
+
+  /** Resolves once every small file handed to the committer is settled. */
+  private allSmallSettled(): Promise<void> {
+    if (this.smallPending === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.smallSettled = resolve));
   }
 
   private smallFile(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number): SmallFile {

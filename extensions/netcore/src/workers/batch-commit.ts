@@ -45,12 +45,17 @@ export interface SmallFile {
   staleMeta?: string;
 }
 
+/**
+ * Told once of a file handed to a committer: no error once it has its final name and is
+ * durable, or the cause. One function may serve every file, since it is given the file.
+ */
+export type SettledFile = (err: PssError | undefined, file: SmallFile) => void;
+
 interface Queued {
   file: SmallFile;
   /** Its byte count, kept: the bytes themselves move to the disk thread. */
   size: number;
-  resolve: () => void;
-  reject: (err: PssError) => void;
+  settled: SettledFile;
 }
 
 /** How a folder's files are made durable: its file system's flush and device, or none. */
@@ -100,6 +105,12 @@ export interface SmallFileCommitter {
   whenRoom(cb: () => void): void;
   /** Resolves once the file has its final name and is durable; rejects with the cause. */
   add(file: SmallFile): Promise<void>;
+  /**
+   * add() without a promise: `settled` is told instead, at once for a file refused here. A
+   * download hands thousands of files over, and each promise and callback it would cost
+   * lives until its file is durable, which made every young-generation collection slower.
+   */
+  commit(file: SmallFile, settled: SettledFile): void;
   /** No more files are coming for now (the request ended): what waits is written without waiting for more. */
   finishing(): void;
 }
@@ -152,14 +163,18 @@ export abstract class CheckingCommitter implements SmallFileCommitter {
   }
 
   add(file: SmallFile): Promise<void> {
+    return new Promise((resolve, reject) => this.commit(file, (err) => (err ? reject(err) : resolve())));
+  }
+
+  commit(file: SmallFile, settled: SettledFile): void {
     const problem = digestProblem(file);
-    if (problem) return Promise.reject(problem);
+    if (problem) return settled(problem, file);
     this.room.hold(file.bytes.length);
-    return this.accept(file);
+    this.accept(file, settled);
   }
 
   /** Takes a file whose digest matched; its bytes count in `room` until released there. */
-  protected abstract accept(file: SmallFile): Promise<void>;
+  protected abstract accept(file: SmallFile, settled: SettledFile): void;
 
   abstract finishing(): void;
 }
@@ -197,15 +212,14 @@ export class BatchCommitter extends CheckingCommitter {
     arrived?.();
   }
 
-  protected accept(file: SmallFile): Promise<void> {
+  protected accept(file: SmallFile, settled: SettledFile): void {
     this.hurry = false;
     this.queuedBytes += file.bytes.length;
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ file, size: file.bytes.length, resolve, reject }));
+    this.queue.push({ file, size: file.bytes.length, settled });
     const arrived = this.arrived;
     this.arrived = undefined;
     arrived?.();
     this.running ??= this.drain();
-    return done;
   }
 
   private take(): Queued[] {
@@ -307,11 +321,11 @@ export class BatchCommitter extends CheckingCommitter {
       } catch (err) {
         // The disk thread is gone (the download is being torn down): nothing is known durable.
         const e = diskFailure(err);
-        for (const q of renamed) q.reject(e);
+        for (const q of renamed) q.settled(e, q.file);
         return;
       }
     }
-    for (const q of renamed) q.resolve();
+    for (const q of renamed) q.settled(undefined, q.file);
   }
 
   /** Runs a step for `files`; each that fails is rejected, the rest are returned. */
@@ -325,13 +339,13 @@ export class BatchCommitter extends CheckingCommitter {
       );
     } catch (err) {
       const e = diskFailure(err);
-      for (const q of files) q.reject(e);
+      for (const q of files) q.settled(e, q.file);
       return [];
     }
     const ok: Queued[] = [];
     files.forEach((q, i) => {
       const r = results[i];
-      if (r) q.reject(deserializeError(r));
+      if (r) q.settled(deserializeError(r), q.file);
       else ok.push(q);
     });
     return ok;

@@ -9,7 +9,7 @@ import { HASH_WORKERS_MAX, READ_CHUNK_BYTES } from '../constants';
 import { deserializeError, ErrorCode, PssError, type SerializedError } from '../errors';
 import { bundleSource } from '../single-executable';
 import type { SmallFile, SmallFileCommitter } from './batch-commit';
-import { type CommitFile, PooledCommitter } from './small-file-committer';
+import { type CommitFile, PooledCommitter, type SmallFilesTold } from './small-file-committer';
 import type { BlockDigest, BlockTarget, WorkerReply, WorkerTask, WorkerValue } from './tasks';
 import { workerStarted } from './young-generation';
 
@@ -18,10 +18,30 @@ declare const __PSS_BUNDLED__: boolean | undefined;
 type TaskBody = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;
 
 interface Pending {
-  resolve: (value: WorkerValue) => void;
-  reject: (err: Error) => void;
+  resolve(value: WorkerValue): void;
+  reject(err: Error): void;
   /** A small file handed to the worker's committer: told once its bytes have left memory. */
-  written?: () => void;
+  written?(): void;
+}
+
+/** A small file handed to a worker, by its place among those handed over with it: one object, no closures. */
+class PendingSmallFile implements Pending {
+  constructor(
+    private readonly told: SmallFilesTold,
+    private readonly index: number,
+  ) {}
+
+  resolve(): void {
+    this.told.settled(this.index, undefined);
+  }
+
+  reject(err: Error): void {
+    this.told.settled(this.index, err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, err.message));
+  }
+
+  written(): void {
+    this.told.written(this.index);
+  }
 }
 
 interface Slot {
@@ -154,10 +174,10 @@ export class WorkerPool {
    */
   smallFileCommitter(): SmallFileCommitter {
     let slot: Slot | undefined;
-    return new PooledCommitter((files, written, finishing) => {
+    return new PooledCommitter((files, told, finishing) => {
       // A worker that failed has left the pool; later files go to another.
       if (!slot || !this.slots.includes(slot)) slot = this.pick();
-      return this.commitSmallFiles(slot, files, written, finishing);
+      this.commitSmallFiles(slot, files, told, finishing);
     });
   }
 
@@ -165,7 +185,7 @@ export class WorkerPool {
    * Hands files to a worker's committer. Their bytes are handed over when they are the whole
    * of their buffer and copied otherwise; either way the caller must not use them afterwards.
    */
-  private commitSmallFiles(slot: Slot, files: SmallFile[], written: (index: number) => void, finishing: boolean): Array<Promise<void>> {
+  private commitSmallFiles(slot: Slot, files: SmallFile[], told: SmallFilesTold, finishing: boolean): void {
     if (this.closed) throw new PssError(ErrorCode.SHUTTING_DOWN, 'worker pool closed');
     // A buffer moves when these files' bytes are all of it: a file's own buffer, or a whole
     // pack's (client/incoming-pack.ts), whose files do not overlap.
@@ -178,19 +198,18 @@ export class WorkerPool {
     }
     const sent: CommitFile[] = [];
     if (slot.pending.size === 0) slot.worker.ref();
-    const done = files.map((file, i) => {
+    files.forEach((file, i) => {
       const id = this.nextId++;
       // Built field by field: a rest-and-spread copy of each file cost 6 µs a file.
       const out: CommitFile = { id, part: file.part, target: file.target, bytes: file.bytes, mtimeMs: file.mtimeMs };
       if (file.staleMeta !== undefined) out.staleMeta = file.staleMeta;
       if (this.returnable.has(file.bytes.buffer)) out.giveBack = true;
       sent.push(out);
-      return new Promise<void>((resolve, reject) => slot.pending.set(id, { resolve: () => resolve(), reject, written: () => written(i) }));
+      slot.pending.set(id, new PendingSmallFile(told, i));
     });
     const task: WorkerTask = { kind: 'small-commit', id: 0, files: sent };
     if (finishing) task.finishing = true;
     slot.worker.postMessage(task, transfer);
-    return done;
   }
 
   /**
@@ -257,11 +276,8 @@ export class WorkerPool {
     slot.worker.on('message', (reply: WorkerReply) => {
       if ('kind' in reply) {
         for (const buffer of reply.givenBack) if (this.spareBuffers.length < SPARE_PACK_BUFFERS) this.spareBuffers.push(buffer);
-        for (const id of reply.written) {
-          const p = slot.pending.get(id);
-          p?.written?.();
-          if (p) delete p.written;
-        }
+        // Told at most once per file: the committer's release of its bytes is idempotent too.
+        for (const id of reply.written) slot.pending.get(id)?.written?.();
         for (const s of reply.settled) settle(s.id, null, s.error);
       } else if (reply.ok) settle(reply.id, reply.value, undefined);
       else settle(reply.id, null, reply.error);

@@ -10,7 +10,7 @@
 // waiting 2-30 ms for it at every step: 25-30% of the disk thread's time, on the path that
 // decides when the download ends.
 import { ErrorCode, PssError, type SerializedError } from '../errors';
-import { BatchCommitter, CheckingCommitter, type SmallFile } from './batch-commit';
+import { BatchCommitter, CheckingCommitter, type SettledFile, type SmallFile } from './batch-commit';
 import { runDiskStep, type SmallFileDisk } from './small-file-disk';
 
 /**
@@ -30,16 +30,18 @@ export interface SmallFileNews {
   givenBack: ArrayBuffer[];
 }
 
-/**
- * Hands files to a worker; one promise per file, as BatchCommitter.add() gives. `written(i)`
- * is called once file i's bytes have left memory; `finishing` passes finishing() on after them.
- */
-export type SendSmallFiles = (files: SmallFile[], written: (index: number) => void, finishing: boolean) => Array<Promise<void>>;
+/** Told of the files handed over together, by their place: once each file's bytes have left memory, and once it is done or failed. */
+export interface SmallFilesTold {
+  written(index: number): void;
+  settled(index: number, err: PssError | undefined): void;
+}
+
+/** Hands files to a worker, which tells `told` of each; `finishing` passes finishing() on after them. */
+export type SendSmallFiles = (files: SmallFile[], told: SmallFilesTold, finishing: boolean) => void;
 
 interface Outgoing {
   file: SmallFile;
-  resolve: () => void;
-  reject: (err: PssError) => void;
+  settled: SettledFile;
 }
 
 /** The download's side: checks, gathers and hands over; keeps the back-pressure of BatchCommitter. */
@@ -58,12 +60,10 @@ export class PooledCommitter extends CheckingCommitter {
     this.schedule();
   }
 
-  protected accept(file: SmallFile): Promise<void> {
+  protected accept(file: SmallFile, settled: SettledFile): void {
     this.finish = false;
-    return new Promise<void>((resolve, reject) => {
-      this.outgoing.push({ file, resolve, reject });
-      this.schedule();
-    });
+    this.outgoing.push({ file, settled });
+    this.schedule();
   }
 
   private schedule(): void {
@@ -81,39 +81,27 @@ export class PooledCommitter extends CheckingCommitter {
     if (out.length === 0 && !finishing) return;
     // Kept now: a file's bytes move to the worker and read as empty here afterwards.
     const sizes = out.map((o) => o.file.bytes.length);
-    const released = out.map(() => false);
-    const release = (i: number) => {
+    const released = new Uint8Array(out.length);
+    const written = (i: number) => {
       if (released[i]) return;
-      released[i] = true;
+      released[i] = 1;
       this.room.release(sizes[i]!);
     };
-    let done: Array<Promise<void>>;
+    const settled = (i: number, err: PssError | undefined) => {
+      written(i);
+      const o = out[i]!;
+      o.settled(err, o.file);
+    };
     try {
-      done = this.send(
+      this.send(
         out.map((o) => o.file),
-        release,
+        { written, settled },
         finishing,
       );
     } catch (err) {
       const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, `the disk work failed: ${String(err)}`);
-      out.forEach((o, i) => {
-        release(i);
-        o.reject(e);
-      });
-      return;
+      for (let i = 0; i < out.length; i++) settled(i, e);
     }
-    out.forEach((o, i) => {
-      done[i]!.then(
-        () => {
-          release(i);
-          o.resolve();
-        },
-        (err: PssError) => {
-          release(i);
-          o.reject(err);
-        },
-      );
-    });
   }
 }
 
@@ -131,55 +119,50 @@ const diskAfterATurn: SmallFileDisk = (step, files) =>
 
 /** The worker's side: one committer for every download the worker serves. */
 let committer: BatchCommitter | undefined;
-const idOf = new WeakMap<SmallFile, number>();
 /** For each buffer to give back, how many of its files are not written yet. */
 const unwritten = new Map<ArrayBufferLike, number>();
 let news: SmallFileNews | undefined;
+/** Where news goes: the same for every call (worker-main.ts). */
+let postNews: (news: SmallFileNews, transfer: ArrayBuffer[]) => void = () => undefined;
 
-function gather(post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): SmallFileNews {
+function gather(): SmallFileNews {
   if (!news) {
     const fresh: SmallFileNews = { kind: 'small-news', written: [], settled: [], givenBack: [] };
     news = fresh;
     setImmediate(() => {
       news = undefined;
-      post(fresh, fresh.givenBack);
+      postNews(fresh, fresh.givenBack);
     });
   }
   return news;
 }
 
+/** One function tells of every file: a file here is the CommitFile it was handed as. */
+const settledHere: SettledFile = (err, file) => {
+  const id = (file as CommitFile).id;
+  gather().settled.push(err ? { id, error: err.toJSON() } : { id });
+};
+
+function writtenHere(written: readonly SmallFile[]): void {
+  const told = gather();
+  for (const file of written) {
+    told.written.push((file as CommitFile).id);
+    const left = unwritten.get(file.bytes.buffer);
+    if (left === undefined) continue;
+    if (left > 1) unwritten.set(file.bytes.buffer, left - 1);
+    else {
+      unwritten.delete(file.bytes.buffer);
+      told.givenBack.push(file.bytes.buffer as ArrayBuffer);
+    }
+  }
+}
+
 /** In a worker: takes files handed over and answers through `post`, a turn of the event loop at a time. */
 export function commitInThisThread(files: CommitFile[], finishing: boolean, post: (news: SmallFileNews, transfer: ArrayBuffer[]) => void): void {
-  committer ??= new BatchCommitter({
-    disk: diskAfterATurn,
-    onWritten: (written) => {
-      const told = gather(post);
-      for (const file of written) {
-        told.written.push(idOf.get(file)!);
-        const left = unwritten.get(file.bytes.buffer);
-        if (left === undefined) continue;
-        if (left > 1) unwritten.set(file.bytes.buffer, left - 1);
-        else {
-          unwritten.delete(file.bytes.buffer);
-          told.givenBack.push(file.bytes.buffer as ArrayBuffer);
-        }
-      }
-    },
-  });
+  postNews = post;
+  committer ??= new BatchCommitter({ disk: diskAfterATurn, onWritten: writtenHere });
   for (const f of files) if (f.giveBack) unwritten.set(f.bytes.buffer, (unwritten.get(f.bytes.buffer) ?? 0) + 1);
-  for (const f of files) {
-    // Built field by field: a rest-and-spread copy of each file cost 6 µs a file.
-    const file: SmallFile = { part: f.part, target: f.target, bytes: f.bytes, mtimeMs: f.mtimeMs };
-    if (f.staleMeta !== undefined) file.staleMeta = f.staleMeta;
-    const id = f.id;
-    idOf.set(file, id);
-    committer.add(file).then(
-      () => gather(post).settled.push({ id }),
-      (err: unknown) => {
-        const e = err instanceof PssError ? err : new PssError(ErrorCode.INTERNAL, String(err));
-        gather(post).settled.push({ id, error: e.toJSON() });
-      },
-    );
-  }
+  // Each file is taken as it came: its id travels with it to the answers.
+  for (const f of files) committer.commit(f, settledHere);
   if (finishing) committer.finishing();
 }
