@@ -297,7 +297,9 @@ export class Download {
       if (!pack.complete) throw new PssError(ErrorCode.INTEGRITY_FAILED, `the server sent ${pack.received} of the ${pack.total} bytes its packed files have`);
       this.pack = undefined;
       // All of the pack's files go to the committer in this turn, so its buffer moves once.
-      pack.files.forEach((f, i) => this.commitSmall(this.items.get(f.path)!, pack.bytesOf(i), f.sha256, f.mtimeMs));
+      pack.files.forEach((f, i) => {
+        this.commitSmall(this.items.get(f.path)!, pack.bytesOf(i), f.sha256, f.mtimeMs);
+      });
     }
     if (this.committer.full) {
       const conn = this.connection;
@@ -407,7 +409,13 @@ export class Download {
       if (!err) this.record({ path, status: 'done', target: item.target, bytes: size });
       else {
         this.onSinkError(err);
-        this.record({ path, status: 'failed', code: err.code, message: err.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${err.message}` : err.message, bytes: size });
+        this.record({
+          path,
+          status: 'failed',
+          code: err.code,
+          message: err.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${err.message}` : err.message,
+          bytes: size,
+        });
       }
       if (--this.smallPending === 0) this.smallSettled?.();
       done?.();
