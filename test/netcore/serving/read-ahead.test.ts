@@ -156,4 +156,61 @@ procFdTest('at most READ_AHEAD_FILES files are open ahead, none past a large fil
   await waitUntil(() => openDescriptors() <= before, 'every descriptor to be closed again', { timeoutMs: 5_000, intervalMs: 5 });
 });
 
+test('a small file is opened for the caller to read whole: its bytes, checked after the read; a larger one is kept for take()', async () => {
+  const paths = ['small/f03.bin', 'large.bin', 'small/link.bin'];
+  const ahead = new RequestReadAhead(share, request(paths));
+  try {
+    const small = ahead.openSmall(0, 64 * 1024);
+    assert.ok(small, 'opened for the caller');
+    const bytes = Buffer.alloc(small.stat.size);
+    assert.is(ahead.readSmall(small, bytes), undefined);
+    assert.equal(bytes, await readFile(join(base, 'share', 'small', 'f03.bin')));
+    assert.throws(() => fstatSync(small.fd), 'its descriptor is closed once it is read');
+    // Too large: not opened for the caller, but started, so take() has it at once.
+    assert.is(ahead.openSmall(1, 64 * 1024), undefined);
+    const large = await ahead.take(1);
+    assert.is(large.opened.stat.size, 3 << 20);
+    large.reader.close();
+    await large.opened.handle.close();
+    // Refused (a link): left to take(), which answers with the refusal.
+    assert.is(ahead.openSmall(2, 64 * 1024), undefined);
+    const refused = await ahead.take(2).then(
+      () => undefined,
+      (e: { code?: string }) => e,
+    );
+    assert.is(refused?.code, 'NOT_FOUND');
+  } finally {
+    ahead.close();
+  }
+});
+
+test('a small file that changes between its open and its read is refused, never sent torn', async () => {
+  const path = join(base, 'share', 'small', 'changing.bin');
+  for (const [change, code, words] of [
+    ['shrinks', 'FILE_CHANGED', 'shrank'],
+    ['grows', 'FILE_CHANGED', 'changed while it was being sent'],
+  ] as const) {
+    await writeFile(path, Buffer.alloc(5000, 1));
+    const ahead = new RequestReadAhead(share, request(['small/changing.bin']));
+    const small = ahead.openSmall(0, 64 * 1024);
+    assert.ok(small);
+    await writeFile(path, Buffer.alloc(change === 'shrinks' ? 100 : 9000, 2));
+    const refusal = ahead.readSmall(small, Buffer.alloc(small.stat.size));
+    assert.is(refusal?.code, code, change);
+    assert.ok(refusal?.message.includes(words), `${change}: ${refusal?.message}`);
+    ahead.close();
+  }
+});
+
+procFdTest('a small file opened and not read after all is closed by dropSmall()', async () => {
+  const before = openDescriptors();
+  const ahead = new RequestReadAhead(share, request(['small/f04.bin']));
+  const small = ahead.openSmall(0, 64 * 1024);
+  assert.ok(small);
+  assert.is(openDescriptors(), before + 1);
+  ahead.dropSmall(small);
+  assert.is(openDescriptors(), before);
+  ahead.close();
+});
+
 test.run();

@@ -31,9 +31,23 @@ export class FilePack {
 
   /** Adds a file that fits(); its bytes are copied, so the caller may reuse them. */
   add(file: PackedFile, bytes: Uint8Array): void {
+    this.space(bytes.length).set(bytes);
+    this.added(file);
+  }
+
+  /**
+   * Where the next file's `size` bytes go, for a file that fits(): the caller reads them
+   * straight in, then calls added(). Until then they are not part of the pack.
+   */
+  space(size: number): Buffer {
     this.frame ??= Buffer.allocUnsafeSlow(FRAME_HEADER_BYTES + READ_CHUNK_BYTES);
-    this.frame.set(bytes, FRAME_HEADER_BYTES + this.fill);
-    this.fill += bytes.length;
+    const at = FRAME_HEADER_BYTES + this.fill;
+    return this.frame.subarray(at, at + size);
+  }
+
+  /** The file whose bytes were put in space() is part of the pack from now on. */
+  added(file: PackedFile): void {
+    this.fill += file.size;
     this.jsonBytes += entryBytes(file.path);
     this.files.push(file);
   }

@@ -2,12 +2,13 @@
 // or, for a client that takes them, whole small files in packs (§6.4); a file that cannot be
 // sent gets its FILE_ERROR in its place, and DOWNLOAD_DONE ends the answer.
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { FILE_ERRORS_LOGGED_PER_REQUEST, FRAME_HEADER_BYTES, PACK_FILE_MAX_BYTES } from '../constants';
 import { ErrorCode, type PssError } from '../errors';
 import { LogCategory, type LogCategory as Category } from '../logs/log-entry';
 import type { FileRequest } from '../protocol/messages';
 import type { RequestList } from '../protocol/request-list';
-import { RequestReadAhead, sameVersion, type PreparedFile } from '../serving/read-ahead';
+import { type OpenedSmallFile, RequestReadAhead, sameVersion, type PreparedFile } from '../serving/read-ahead';
 import type { SessionActivity } from '../serving/session-activity';
 import type { ClientSession } from '../serving/sessions';
 import type { FramedSocket } from '../transport/framed-socket';
@@ -45,6 +46,12 @@ export class RequestSender {
       for (let i = 0; i < files.length; i++) {
         if (this.s.cancelled() || this.s.conn.closed) break;
         const req = files.at(i)!;
+        // A run of small files goes straight into the pack, each read here and now.
+        const small = pack && req.offset === 0 ? ahead.openSmall(i, PACK_FILE_MAX_BYTES) : undefined;
+        if (small) {
+          await this.packSmall(req, small, pack!, ahead);
+          continue;
+        }
         let next = ahead.take(i);
         if (pack) {
           const prepared = req.offset === 0 ? await next.catch(() => undefined) : undefined;
@@ -97,12 +104,7 @@ export class RequestSender {
       }
       if (!pack.fits(req.path, stat.size)) await this.sendPack(pack);
       const bytes = frame ? frame.subarray(FRAME_HEADER_BYTES) : Buffer.alloc(0);
-      let sha256 = this.s.ctx.hashes.get(absPath, stat);
-      if (sha256 === undefined) {
-        sha256 = createHash('sha256').update(bytes).digest('hex');
-        this.s.ctx.hashes.set(absPath, stat, sha256);
-      }
-      pack.add({ path: req.path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), sha256 }, bytes);
+      pack.add({ path: req.path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), sha256: this.digestOf(absPath, stat, bytes) }, bytes);
       this.s.log(LogCategory.FILE_TRANSFER, `sending ${req.path}`);
       return true;
     } finally {
@@ -110,6 +112,42 @@ export class RequestSender {
       prepared.reader.close();
       void handle.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A small file opened by the read-ahead's openSmall(), read straight into the pack (which
+   * is sent first when the file does not fit), or refused in its place after the pack
+   * gathered before it.
+   */
+  private async packSmall(req: FileRequest, small: OpenedSmallFile, pack: FilePack, ahead: RequestReadAhead): Promise<void> {
+    const { stat, absPath } = small;
+    if (!pack.fits(req.path, stat.size)) {
+      try {
+        await this.sendPack(pack);
+      } catch (err) {
+        ahead.dropSmall(small);
+        throw err;
+      }
+    }
+    const bytes = pack.space(stat.size);
+    const refusal = ahead.readSmall(small, bytes);
+    if (refusal) {
+      await this.sendPack(pack);
+      if (!this.s.conn.closed) this.fileError(req.path, refusal.code, refusal.message);
+      return;
+    }
+    pack.added({ path: req.path, size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs), sha256: this.digestOf(absPath, stat, bytes) });
+    this.s.log(LogCategory.FILE_TRANSFER, `sending ${req.path}`);
+  }
+
+  /** A whole file's SHA-256, from the cache when this version was hashed before. */
+  private digestOf(absPath: string, stat: Stats, bytes: Uint8Array): string {
+    let sha256 = this.s.ctx.hashes.get(absPath, stat);
+    if (sha256 === undefined) {
+      sha256 = createHash('sha256').update(bytes).digest('hex');
+      this.s.ctx.hashes.set(absPath, stat, sha256);
+    }
+    return sha256;
   }
 
   /** Sends what the pack holds, if anything: FILES_PACKED, then its DATA frame. */

@@ -10,7 +10,9 @@ import { performance } from 'node:perf_hooks';
 import { READ_AHEAD_FILES } from '../constants';
 import type { FileRequests } from '../protocol/request-list';
 import { ChunkReader, SMALL_READ_BYTES, type ReadableFile } from './chunk-reader';
-import type { CheckedFolders, Share } from './share';
+import { ErrorCode } from '../errors';
+import type { FileRequest } from '../protocol/messages';
+import type { CheckedFolders, OpenedDescriptor, Share } from './share';
 
 /**
  * A file's checks, open and small read are done with synchronous calls (a few µs each
@@ -87,11 +89,7 @@ class DescriptorFile implements ReadableFile {
     this.closed = true;
     return new Promise((resolve) => {
       const close = () => {
-        try {
-          closeSync(this.fd);
-        } catch {
-          // Nothing to do about a descriptor that will not close.
-        }
+        closeQuietly(this.fd);
         resolve();
       };
       if (this.reading === 0) close();
@@ -106,6 +104,20 @@ class DescriptorFile implements ReadableFile {
  */
 export function sameVersion(before: Stats, after: Stats): boolean {
   return after.dev === before.dev && after.ino === before.ino && after.size === before.size && after.mtimeMs === before.mtimeMs;
+}
+
+/** A small file opened by RequestReadAhead.openSmall() for the caller to read whole. */
+export interface OpenedSmallFile extends OpenedDescriptor {
+  /** When its synchronous work began (performance.now()), for the check of slow reads. */
+  started: number;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Nothing to do about a descriptor that will not close.
+  }
 }
 
 export interface PreparedFile {
@@ -166,6 +178,62 @@ export class RequestReadAhead {
     }
   }
 
+  /**
+   * The file at `index` opened on this thread for the caller to read whole, with every check
+   * of Share.openFileSync, when it is at most `maxBytes`, files are still read synchronously
+   * and it was not started ahead: the sender reads it straight into a pack with readSmall()
+   * (main-port/request-sender.ts), where a file read ahead cost a frame of its own, a copy
+   * and a chain of promises. Otherwise, or when it cannot be opened, undefined: the file is
+   * taken as usual (a larger one is kept open, started for take()).
+   */
+  openSmall(index: number, maxBytes: number): OpenedSmallFile | undefined {
+    if (this.closed || !this.watch.sync || this.slots.has(index) || index < this.nextIndex) return undefined;
+    const req = this.files.at(index)!;
+    const started = performance.now();
+    let opened: OpenedDescriptor;
+    try {
+      opened = this.share.openFileSync(req.path, this.checked);
+    } catch {
+      // take() opens it again and answers with what it meets then.
+      return undefined;
+    }
+    if (opened.stat.size <= maxBytes) return { ...opened, started };
+    this.nextIndex = index + 1;
+    this.slots.set(
+      index,
+      Promise.resolve(this.prepare(req, { handle: new DescriptorFile(opened.fd), stat: opened.stat, absPath: opened.absPath }, true, started, false, index)),
+    );
+    return undefined;
+  }
+
+  /**
+   * Reads a file from openSmall() whole into `into` (its size), then stats it again and
+   * closes it. Undefined when the bytes are of the version stat-ed before; else the
+   * refusal to send in the file's place, as the sender words it for a file read ahead.
+   */
+  readSmall(file: OpenedSmallFile, into: Uint8Array): { code: ErrorCode; message: string } | undefined {
+    try {
+      let done = 0;
+      while (done < into.length) {
+        const n = readSync(file.fd, into, done, into.length - done, done);
+        if (n === 0) return { code: ErrorCode.FILE_CHANGED, message: 'read failed: the file shrank while it was being sent' };
+        done += n;
+      }
+      if (!sameVersion(file.stat, fstatSync(file.fd))) return { code: ErrorCode.FILE_CHANGED, message: 'the file changed while it was being sent' };
+      return undefined;
+    } catch (err) {
+      return { code: ErrorCode.READ_FAILED, message: `read failed: ${(err as Error).message}` };
+    } finally {
+      closeQuietly(file.fd);
+      this.watch.timed(file.started);
+    }
+  }
+
+  /** A file from openSmall() that will not be read after all. */
+  dropSmall(file: OpenedSmallFile): void {
+    closeQuietly(file.fd);
+  }
+
   /** `ahead`: started before its turn (by fill), rather than for take(). */
   private async start(index: number, ahead = false): Promise<PreparedFile> {
     const req = this.files.at(index)!;
@@ -178,6 +246,11 @@ export class RequestReadAhead {
     } else {
       opened = await this.share.openFile(req.path);
     }
+    return this.prepare(req, opened, sync, started, ahead, index);
+  }
+
+  /** An opened file made ready to send: its reader at the request's offset, a small one read already. */
+  private prepare(req: FileRequest, opened: OpenedForSending, sync: boolean, started: number, ahead: boolean, index: number): PreparedFile {
     const size = opened.stat.size;
     const reader = new ChunkReader(opened.handle, Math.min(req.offset, size), size);
     const prepared: PreparedFile = { opened, reader };
