@@ -1,7 +1,9 @@
 // A download asks for its first files as soon as they are decided, while the planner goes on
 // with the rest (client/download-plan.ts): the first request holds FIRST_REQUEST_FILES
-// files, the later ones what was decided meanwhile, all in the order given. A download that
-// ends early still reports every file, those never decided included.
+// files, the later ones the next files decided meanwhile, all in the order given. A request
+// refused BUSY while files are still being decided loses none of them; a download that ends
+// early still reports every file, those never decided included; a listener that throws
+// fails the download instead of hanging it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -18,6 +20,8 @@ import { makeTempDir, removeDir } from '../../support/temp-dir';
 const MTIME_MS = 1_700_000_000_000;
 /** More than one request's worth, spread over folders. */
 const FILES = FIRST_REQUEST_FILES + 300;
+/** Enough that the planner is still at work when the first request is answered. */
+const MANY = 20_000;
 
 let base = '';
 let dest = '';
@@ -41,24 +45,33 @@ const connect = (f: FakeServer): Promise<ServerConnection> => clients.connect(f.
 const contentOf = (path: string) => Buffer.from(`contents of ${path}\n`);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-function entries(): FileEntry[] {
-  return Array.from({ length: FILES }, (_, i) => {
+function entries(count = FILES): FileEntry[] {
+  return Array.from({ length: count }, (_, i) => {
     const path = `folder-${i % 7}/file-${String(i).padStart(5, '0')}.txt`;
     return { path, size: contentOf(path).length, mtimeMs: MTIME_MS };
   });
 }
 
-/** Answers each request with one pack of all its files, until the client leaves; records each request's paths. */
-async function servePacks(peer: FakePeer, requests: string[][]): Promise<void> {
+/**
+ * Answers each request with packs of its files (at most 1,024 each, as a server sends them),
+ * until the client leaves; records each request's paths as it arrives.
+ */
+async function servePacks(peer: FakePeer, requests: string[][], onRequest?: () => void): Promise<void> {
   for (;;) {
     const req = await peer.next().catch(() => undefined);
     if (req?.type !== 'DOWNLOAD_FILES') return;
+    onRequest?.();
     const paths = (req.files as Array<{ path: string; offset: number }>).map((f) => f.path);
     requests.push(paths);
-    const data = paths.map(contentOf);
-    peer.send({ type: 'FILES_PACKED', files: paths.map((path, i) => ({ path, size: data[i]!.length, mtimeMs: MTIME_MS, sha256: sha(data[i]!) })) });
-    peer.sendData(Buffer.concat(data));
-    peer.send({ type: 'DOWNLOAD_DONE', files: paths.length, bytes: Buffer.concat(data).length, cancelled: false });
+    let bytes = 0;
+    for (let at = 0; at < paths.length; at += 1024) {
+      const some = paths.slice(at, at + 1024);
+      const data = some.map(contentOf);
+      peer.send({ type: 'FILES_PACKED', files: some.map((path, i) => ({ path, size: data[i]!.length, mtimeMs: MTIME_MS, sha256: sha(data[i]!) })) });
+      peer.sendData(Buffer.concat(data));
+      bytes += Buffer.concat(data).length;
+    }
+    peer.send({ type: 'DOWNLOAD_DONE', files: paths.length, bytes, cancelled: false });
   }
 }
 
@@ -80,15 +93,69 @@ test('the first request goes out once its files are decided, and the later ones 
   }
 });
 
+test('the first request reaches the server while the last files are still being decided', async () => {
+  const order: string[] = [];
+  const requests: string[][] = [];
+  const f = await fake((peer) => servePacks(peer, requests, () => order.push('request')));
+  // The last file is refused as it is decided (its name would leave the destination), so
+  // its outcome says when the planner got to the end.
+  const wanted = [...entries(MANY), { path: 'x/../../outside.txt', size: 1, mtimeMs: MTIME_MS }];
+  const result = await downloadInto(await connect(f), wanted, dest, {
+    onFile: (o) => {
+      if (o.path === 'x/../../outside.txt') order.push('last decided');
+    },
+  });
+  assert.is(result.files.filter((o) => o.status === 'failed').length, 1, 'only the name that would leave the destination fails');
+  assert.is(order[0], 'request', order.slice(0, 3).join(', '));
+  assert.is(requests.flat().length, MANY);
+});
+
+test('a request refused BUSY while files are still being decided is asked again, and no file is lost', async () => {
+  const requests: string[][] = [];
+  let connections = 0;
+  const f = await fake(async (peer) => {
+    if (++connections === 1) {
+      await peer.next();
+      peer.send({ type: 'ERROR', code: 'BUSY', message: 'the server is busy with other requests; try again shortly', retryAfterMs: 10 });
+      peer.end();
+      return;
+    }
+    await servePacks(peer, requests);
+  });
+  const wanted = entries(MANY);
+  const result = await downloadInto(await connect(f), wanted, dest, { reconnect: () => connect(f) });
+  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
+  assert.equal(
+    requests.flat(),
+    wanted.map((e) => e.path),
+    'every file is asked for once after the refusal, in order',
+  );
+});
+
+test('a listener that throws fails the download instead of hanging it', async () => {
+  const requests: string[][] = [];
+  const f = await fake((peer) => servePacks(peer, requests));
+  let told = 0;
+  const failure = await downloadInto(await connect(f), entries(), dest, {
+    onFile: () => {
+      if (++told === 10) throw new Error('the listener broke');
+    },
+  }).then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  assert.is(failure?.message, 'the listener broke');
+});
+
 test('a download cut off during its first request reports every file, those never decided too', async () => {
   const f = await fake(async (peer) => {
     await peer.next();
     peer.reset();
   });
-  const wanted = entries();
+  const wanted = entries(MANY);
   const result = await downloadInto(await connect(f), wanted, dest);
   assert.not.ok(result.ok);
-  assert.is(result.files.length, FILES);
+  assert.is(result.files.length, MANY);
   result.files.forEach((o, i) => {
     assert.is(o.path, wanted[i]!.path);
     assert.is(o.status, 'failed', o.path);

@@ -202,6 +202,34 @@ test('a small file that changes between its open and its read is refused, never 
   }
 });
 
+test('the wait between opening a small file and reading it (the pack before it going out) is not counted as slow reading', async () => {
+  const paths = Array.from({ length: 8 }, (_, i) => `small/f${String(10 + i).padStart(2, '0')}.bin`);
+  const ahead = new RequestReadAhead(share, request(paths), true);
+  try {
+    for (let i = 0; i < paths.length; i++) {
+      const small = ahead.openSmall(i, 64 * 1024);
+      assert.ok(small, `${paths[i]} is still opened for the caller`);
+      await new Promise((r) => setTimeout(r, 5));
+      assert.is(ahead.readSmall(small, Buffer.alloc(small.stat.size)), undefined);
+    }
+  } finally {
+    ahead.close();
+  }
+});
+
+procFdTest('a larger file met by openSmall() stays open for take(), which hands over that same descriptor', async () => {
+  const before = openDescriptors();
+  const ahead = new RequestReadAhead(share, request(['large.bin']), true);
+  assert.is(ahead.openSmall(0, 64 * 1024), undefined);
+  assert.is(openDescriptors(), before + 1, 'kept open, not closed and opened again');
+  const large = await ahead.take(0);
+  assert.is(openDescriptors(), before + 1);
+  large.reader.close();
+  await large.opened.handle.close();
+  ahead.close();
+  assert.is(openDescriptors(), before);
+});
+
 procFdTest('a small file opened and not read after all is closed by dropSmall()', async () => {
   const before = openDescriptors();
   const ahead = new RequestReadAhead(share, request(['small/f04.bin']));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { SmallFile } from '../../../extensions/netcore/src/workers/batch-commit';
 import { WorkerPool } from '../../../extensions/netcore/src/workers/pool';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { waitUntil } from '../../support/wait';
 
 let base = '';
 let pool: WorkerPool;
@@ -172,6 +173,22 @@ test('a pool closed mid-way settles every file: each is done (and on disk) or fa
   const [late] = await files(1, 1);
   const lateOutcome = await within(Promise.allSettled([committer.add(late!)]));
   assert.is(lateOutcome[0]!.status, 'rejected');
+});
+
+test('files that cannot be handed over are told once, as failed, and never again by the pool', async () => {
+  const [good, other] = await files(2, 1);
+  // A value the structured clone refuses: posting the files to the worker throws.
+  const lost: SmallFile = { ...good!, part: Symbol('not a path') as unknown as string, target: `${good!.target}-lost` };
+  const told = new Map<string, string[]>();
+  const settled = (err: { code: string } | undefined, file: SmallFile) => told.set(file.target, [...(told.get(file.target) ?? []), err?.code ?? 'done']);
+  const committer = pool.smallFileCommitter();
+  committer.commit(lost, settled);
+  committer.commit(other!, settled);
+  await waitUntil(() => told.size === 2, 'both files to be told of', { timeoutMs: 10_000, intervalMs: 5 });
+  await pool.close();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(told.get(lost.target), ['INTERNAL'], 'failed once, when it could not be handed over');
+  assert.equal(told.get(other!.target), ['INTERNAL'], 'handed over with it, so failed with it, once');
 });
 
 test.run();

@@ -241,15 +241,20 @@ export class PlannedFiles {
     this.wakeUp();
   }
 
+  /** Something changed that may stop the download: a waiting take() asks its `stopped` again. */
+  nudge(): void {
+    this.wakeUp();
+  }
+
   /** Every file decided has been taken, and the planner is done. */
   get drained(): boolean {
     return this.ended && this.items.length === 0;
   }
 
-  /** The next `max` files once they are decided; fewer, or none, once the planner has ended. */
-  async take(max: number): Promise<PlannedItem[]> {
+  /** The next `max` files once they are decided; fewer, or none, once the planner has ended or the download `stopped()`. */
+  async take(max: number, stopped: () => boolean): Promise<PlannedItem[]> {
     this.wanted = max;
-    while (!this.ended && this.items.length < max) await new Promise<void>((resolve) => (this.wake = resolve));
+    while (!this.ended && !stopped() && this.items.length < max) await new Promise<void>((resolve) => (this.wake = resolve));
     return this.items.splice(0, max);
   }
 

@@ -83,6 +83,8 @@ export class Download {
   /** Small files handed to the committer and not settled yet; smallSettled is called when none is left. */
   private smallPending = 0;
   private smallSettled: (() => void) | undefined;
+  /** What a listener threw while a small file's outcome was recorded; run() throws it. */
+  private listenerError: unknown;
   private readonly meter = new SpeedMeter();
   /** Small files are checked, made durable and renamed in batches, in a pool worker. */
   private readonly committer: SmallFileCommitter;
@@ -99,6 +101,8 @@ export class Download {
   private cancelled = false;
   private fatal: PssError | undefined;
   private batchDone: { resolve: () => void; reject: (e: PssError) => void } | undefined;
+  /** Files decided and not asked for yet. */
+  private readonly planned = new PlannedFiles();
   /** The running request holds the last files decided. */
   private lastRequest = false;
 
@@ -132,19 +136,26 @@ export class Download {
       this.attach(this.live);
       // Files are asked for as they are decided: a small first request goes out at once,
       // and the later ones are decided while the one before them runs.
-      const planned = new PlannedFiles();
-      planning = planner.run(this.planFeed(planned), () => ended || this.cancelled || this.fatal !== undefined).finally(() => planned.end());
+      const planned = this.planned;
+      // Stopped only once the download is over: a request refused BUSY is asked again
+      // after a while (ask()), and the files after it are still wanted.
+      planning = planner.run(this.planFeed(planned), () => ended || this.cancelled).finally(() => planned.end());
+      // Its failure (a listener that threw) is rethrown below; until then it is not unhandled.
+      planning.catch(() => undefined);
       for (let first = true; !this.cancelled && !this.fatal; first = false) {
-        const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST);
+        const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST, () => this.cancelled || this.fatal !== undefined);
         if (batch.length === 0 || this.cancelled || this.fatal) break;
         this.lastRequest = planned.drained;
         await this.ask(batch);
       }
+      // The loop ends once every file decided was asked for, or once the download failed.
+      ended = true;
       await planning;
       // A request that turned out to be the last (the planner ended while it ran) leaves no small file waiting for company.
       this.committer.finishing();
       await Promise.all(this.finalizers);
       await this.allSmallSettled();
+      if (this.listenerError) throw this.listenerError;
     } finally {
       // A download that ended early stops its planner, which is let finish before anything is returned.
       ended = true;
@@ -234,6 +245,7 @@ export class Download {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    this.planned.nudge();
     if (!this.connection.closed) this.connection.send({ type: 'CANCEL' });
   }
 
@@ -406,19 +418,21 @@ export class Download {
     this.smallPending++;
     this.committer.commit(this.smallFile(item, bytes, sha256, mtimeMs), (err) => {
       const path = item.entry.path;
-      if (!err) this.record({ path, status: 'done', target: item.target, bytes: size });
-      else {
-        this.onSinkError(err);
-        this.record({
-          path,
-          status: 'failed',
-          code: err.code,
-          message: err.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${err.message}` : err.message,
-          bytes: size,
-        });
+      try {
+        if (!err) this.record({ path, status: 'done', target: item.target, bytes: size });
+        else {
+          this.onSinkError(err);
+          const message = err.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${err.message}` : err.message;
+          this.record({ path, status: 'failed', code: err.code, message, bytes: size });
+        }
+      } catch (thrown) {
+        // A listener (onFile, onProgress) that throws fails the download, as it does for a
+        // file on its own; it must not cut off the news of the files after this one.
+        this.listenerError ??= thrown;
+      } finally {
+        if (--this.smallPending === 0) this.smallSettled?.();
+        done?.();
       }
-      if (--this.smallPending === 0) this.smallSettled?.();
-      done?.();
     });
   }
 
@@ -470,6 +484,7 @@ export class Download {
 
   private onClosed(err: PssError): void {
     this.fatal ??= err;
+    this.planned.nudge();
     this.committer.finishing();
     const cur = this.current;
     this.current = undefined;

@@ -40,8 +40,9 @@ export class RequestSender {
   /** Sends the request's files in order; whole small files go in packs when the client takes them (`packs`). */
   async send(files: RequestList, packs: boolean): Promise<void> {
     const pack = packs ? new FilePack() : undefined;
-    // The next files are opened and read while one is sent (serving/read-ahead.ts).
-    const ahead = new RequestReadAhead(this.s.ctx.share, files);
+    // The next files are opened and read while one is sent (serving/read-ahead.ts); with
+    // packs, small files are read on the spot instead, while reads stay quick.
+    const ahead = new RequestReadAhead(this.s.ctx.share, files, packs);
     try {
       for (let i = 0; i < files.length; i++) {
         if (this.s.cancelled() || this.s.conn.closed) break;

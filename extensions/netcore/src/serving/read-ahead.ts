@@ -35,7 +35,12 @@ class SyncWatch {
 
   /** Counts a file whose synchronous work began at `started` (performance.now()) as slow or not. */
   timed(started: number): void {
-    if (performance.now() - started > SLOW_SYNC_MS && ++this.slowFiles >= SLOW_FILES_TO_STOP) this.sync = false;
+    this.took(performance.now() - started);
+  }
+
+  /** Counts a file whose synchronous work took `ms` as slow or not. */
+  took(ms: number): void {
+    if (ms > SLOW_SYNC_MS && ++this.slowFiles >= SLOW_FILES_TO_STOP) this.sync = false;
     if (++this.filesTimed >= SLOW_FILES_WINDOW) {
       this.filesTimed = 0;
       this.slowFiles = 0;
@@ -108,8 +113,8 @@ export function sameVersion(before: Stats, after: Stats): boolean {
 
 /** A small file opened by RequestReadAhead.openSmall() for the caller to read whole. */
 export interface OpenedSmallFile extends OpenedDescriptor {
-  /** When its synchronous work began (performance.now()), for the check of slow reads. */
-  started: number;
+  /** How long its open took, counted with its read in the check of slow reads (not the wait between them). */
+  openMs: number;
 }
 
 function closeQuietly(fd: number): void {
@@ -141,9 +146,15 @@ export class RequestReadAhead {
   /** Folders this request's files were found in, each lstat-ed once (Share.openFileSync). */
   private readonly checked: CheckedFolders = new Set();
 
+  /**
+   * `packing`: the sender reads small files itself while reads are synchronous (openSmall),
+   * so the window starts nothing ahead then; it would only open and read those files early
+   * on the same thread, and hold the sender to the slower way for the rest of the request.
+   */
   constructor(
     private readonly share: Share,
     private readonly files: FileRequests,
+    private readonly packing = false,
   ) {}
 
   /**
@@ -170,6 +181,7 @@ export class RequestReadAhead {
   }
 
   private fill(): void {
+    if (this.packing && this.watch.sync) return;
     while (!this.closed && this.blockedAt === undefined && this.slots.size < READ_AHEAD_FILES && this.nextIndex < this.files.length) {
       const index = this.nextIndex++;
       const prepared = this.start(index, true);
@@ -197,7 +209,7 @@ export class RequestReadAhead {
       // take() opens it again and answers with what it meets then.
       return undefined;
     }
-    if (opened.stat.size <= maxBytes) return { ...opened, started };
+    if (opened.stat.size <= maxBytes) return { ...opened, openMs: performance.now() - started };
     this.nextIndex = index + 1;
     this.slots.set(
       index,
@@ -212,6 +224,7 @@ export class RequestReadAhead {
    * refusal to send in the file's place, as the sender words it for a file read ahead.
    */
   readSmall(file: OpenedSmallFile, into: Uint8Array): { code: ErrorCode; message: string } | undefined {
+    const started = performance.now();
     try {
       let done = 0;
       while (done < into.length) {
@@ -225,7 +238,7 @@ export class RequestReadAhead {
       return { code: ErrorCode.READ_FAILED, message: `read failed: ${(err as Error).message}` };
     } finally {
       closeQuietly(file.fd);
-      this.watch.timed(file.started);
+      this.watch.took(file.openMs + performance.now() - started);
     }
   }
 

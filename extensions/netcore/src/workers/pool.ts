@@ -209,7 +209,14 @@ export class WorkerPool {
     });
     const task: WorkerTask = { kind: 'small-commit', id: 0, files: sent };
     if (finishing) task.finishing = true;
-    slot.worker.postMessage(task, transfer);
+    try {
+      slot.worker.postMessage(task, transfer);
+    } catch (err) {
+      // Nothing reached the worker: the caller settles these files, so nobody else may.
+      for (const f of sent) slot.pending.delete(f.id);
+      if (slot.pending.size === 0 && !this.closed) slot.worker.unref();
+      throw err;
+    }
   }
 
   /**
