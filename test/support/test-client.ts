@@ -5,7 +5,11 @@ import { ServerConnection, type ConnectOptions } from '../../extensions/netcore/
 import { Download, type DownloadOptions, type DownloadResult } from '../../extensions/netcore/src/client/download';
 import type { FileEntry } from '../../extensions/netcore/src/protocol/messages';
 import { WorkerPool } from '../../extensions/netcore/src/workers/pool';
-import { makeSubDir } from './temp-dir';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Test } from 'uvu';
+import { type FakePeer, type FakeServer, WelcomingServers } from './fake-server';
+import { makeSubDir, makeTempDir, removeDir } from './temp-dir';
 import { within } from './wait';
 
 export interface ClientOptions {
@@ -76,4 +80,31 @@ export async function downloadInto(
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * What a test file of downloads from fake servers shares: each test gets a fresh folder with
+ * an empty `dest` in it, and its fake servers and client connections are closed after it.
+ */
+export function fakeServerDownloads(suite: Test, label: string) {
+  let base = '';
+  let dest = '';
+  const fakes = new WelcomingServers();
+  const clients = new OpenClients(() => base);
+  suite.before.each(async () => {
+    base = await makeTempDir(label);
+    dest = join(base, 'dest');
+    await mkdir(dest);
+  });
+  suite.after.each(async () => {
+    clients.closeAll();
+    await fakes.closeAll();
+    await removeDir(base);
+  });
+  return {
+    /** The empty folder downloads go into. */
+    dest: () => dest,
+    fake: (script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> => fakes.start(script),
+    connect: (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 }),
+  };
 }

@@ -7,15 +7,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import { FIRST_REQUEST_FILES } from '../../../extensions/netcore/src/constants';
 import { ErrorCode } from '../../../extensions/netcore/src/errors';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
-import { type FakePeer, type FakeServer, WelcomingServers } from '../../support/fake-server';
-import { downloadInto, OpenClients } from '../../support/test-client';
-import { makeTempDir, removeDir } from '../../support/temp-dir';
+import type { FakePeer } from '../../support/fake-server';
+import { downloadInto, fakeServerDownloads } from '../../support/test-client';
 
 const MTIME_MS = 1_700_000_000_000;
 /** More than one request's worth, spread over folders. */
@@ -23,25 +21,7 @@ const FILES = FIRST_REQUEST_FILES + 300;
 /** Enough that the planner is still at work when the first request is answered. */
 const MANY = 20_000;
 
-let base = '';
-let dest = '';
-const fakes = new WelcomingServers();
-const clients = new OpenClients(() => base);
-
-test.before.each(async () => {
-  base = await makeTempDir('download-planning');
-  dest = join(base, 'dest');
-  await mkdir(dest);
-});
-
-test.after.each(async () => {
-  clients.closeAll();
-  await fakes.closeAll();
-  await removeDir(base);
-});
-
-const fake = (script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> => fakes.start(script);
-const connect = (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 });
+const { fake, connect, dest } = fakeServerDownloads(test, 'download-planning');
 const contentOf = (path: string) => Buffer.from(`contents of ${path}\n`);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -79,7 +59,7 @@ test('the first request goes out once its files are decided, and the later ones 
   const requests: string[][] = [];
   const f = await fake((peer) => servePacks(peer, requests));
   const wanted = entries();
-  const result = await downloadInto(await connect(f), wanted, dest);
+  const result = await downloadInto(await connect(f), wanted, dest());
   assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
   assert.ok(requests.length >= 2, `${requests.length} request(s)`);
   assert.is(requests[0]!.length, FIRST_REQUEST_FILES, 'the first request is sent before the rest is decided');
@@ -89,7 +69,7 @@ test('the first request goes out once its files are decided, and the later ones 
     'every file is asked for once, in the order given',
   );
   for (const e of [wanted[0]!, wanted[FIRST_REQUEST_FILES]!, wanted[FILES - 1]!]) {
-    assert.equal(await readFile(join(dest, e.path)), contentOf(e.path), e.path);
+    assert.equal(await readFile(join(dest(), e.path)), contentOf(e.path), e.path);
   }
 });
 
@@ -100,7 +80,7 @@ test('the first request reaches the server while the last files are still being 
   // The last file is refused as it is decided (its name would leave the destination), so
   // its outcome says when the planner got to the end.
   const wanted = [...entries(MANY), { path: 'x/../../outside.txt', size: 1, mtimeMs: MTIME_MS }];
-  const result = await downloadInto(await connect(f), wanted, dest, {
+  const result = await downloadInto(await connect(f), wanted, dest(), {
     onFile: (o) => {
       if (o.path === 'x/../../outside.txt') order.push('last decided');
     },
@@ -123,7 +103,7 @@ test('a request refused BUSY while files are still being decided is asked again,
     await servePacks(peer, requests);
   });
   const wanted = entries(MANY);
-  const result = await downloadInto(await connect(f), wanted, dest, { reconnect: () => connect(f) });
+  const result = await downloadInto(await connect(f), wanted, dest(), { reconnect: () => connect(f) });
   assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
   assert.equal(
     requests.flat(),
@@ -136,7 +116,7 @@ test('a listener that throws fails the download instead of hanging it', async ()
   const requests: string[][] = [];
   const f = await fake((peer) => servePacks(peer, requests));
   let told = 0;
-  const failure = await downloadInto(await connect(f), entries(), dest, {
+  const failure = await downloadInto(await connect(f), entries(), dest(), {
     onFile: () => {
       if (++told === 10) throw new Error('the listener broke');
     },
@@ -153,7 +133,7 @@ test('a download cut off during its first request reports every file, those neve
     peer.reset();
   });
   const wanted = entries(MANY);
-  const result = await downloadInto(await connect(f), wanted, dest);
+  const result = await downloadInto(await connect(f), wanted, dest());
   assert.not.ok(result.ok);
   assert.is(result.files.length, MANY);
   result.files.forEach((o, i) => {

@@ -5,38 +5,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { ServerConnection } from '../../../extensions/netcore/src/client/connection';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
-import { type FakePeer, type FakeServer, WelcomingServers } from '../../support/fake-server';
+import type { FakePeer } from '../../support/fake-server';
 import type { RawMessage } from '../../support/raw-connection';
-import { downloadInto, OpenClients } from '../../support/test-client';
-import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { downloadInto, fakeServerDownloads } from '../../support/test-client';
 
 const MTIME_MS = 1_700_000_000_000;
 
-let base = '';
-let dest = '';
-const fakes = new WelcomingServers();
-const clients = new OpenClients(() => base);
-
-test.before.each(async () => {
-  base = await makeTempDir('packed-download');
-  dest = join(base, 'dest');
-  await mkdir(dest);
-});
-
-test.after.each(async () => {
-  clients.closeAll();
-  await fakes.closeAll();
-  await removeDir(base);
-});
-
-const fake = (script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> => fakes.start(script);
-
-const connect = (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 });
+const { fake, connect, dest } = fakeServerDownloads(test, 'packed-download');
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const entry = (path: string, bytes: Buffer): FileEntry => ({ path, size: bytes.length, mtimeMs: MTIME_MS });
 const packed = (path: string, bytes: Buffer, digest = sha(bytes)) => ({ path, size: bytes.length, mtimeMs: MTIME_MS, sha256: digest });
@@ -72,24 +51,24 @@ test('the client asks for packs and stores each packed file byte-exact under its
   const result = await downloadInto(
     await connect(f),
     paths.map((p) => entry(p, CONTENTS[p]!)),
-    dest,
+    dest(),
   );
   assert.ok(result.ok, JSON.stringify(result.files));
   assert.is(requests[0]!.packs, true, 'the request says it takes packs');
   for (const p of paths) {
-    assert.equal(await readFile(join(dest, p)), CONTENTS[p], p);
-    assert.is(Math.round((await stat(join(dest, p))).mtimeMs), MTIME_MS, `${p} has its time`);
+    assert.equal(await readFile(join(dest(), p)), CONTENTS[p], p);
+    assert.is(Math.round((await stat(join(dest(), p))).mtimeMs), MTIME_MS, `${p} has its time`);
   }
-  assert.equal((await readdir(join(dest, 'docs'))).sort(), ['b.txt', 'c.bin'], 'no .part left');
+  assert.equal((await readdir(join(dest(), 'docs'))).sort(), ['b.txt', 'c.bin'], 'no .part left');
 });
 
 test('a pack of empty files comes with a DATA frame of length 0', async () => {
   const none = Buffer.alloc(0);
   const f = await fake((peer) => answerWithPack(peer, [packed('e1', none), packed('e2', none)], none, []));
-  const result = await downloadInto(await connect(f), [entry('e1', none), entry('e2', none)], dest);
+  const result = await downloadInto(await connect(f), [entry('e1', none), entry('e2', none)], dest());
   assert.ok(result.ok, JSON.stringify(result.files));
-  assert.is((await stat(join(dest, 'e1'))).size, 0);
-  assert.is((await stat(join(dest, 'e2'))).size, 0);
+  assert.is((await stat(join(dest(), 'e1'))).size, 0);
+  assert.is((await stat(join(dest(), 'e2'))).size, 0);
 });
 
 test('a packed file whose digest does not match fails alone; the rest of the pack arrives', async () => {
@@ -99,14 +78,14 @@ test('a packed file whose digest does not match fails alone; the rest of the pac
   const result = await downloadInto(
     await connect(f),
     paths.map((p) => entry(p, CONTENTS[p]!)),
-    dest,
+    dest(),
   );
   const byPath = Object.fromEntries(result.files.map((o) => [o.path, o]));
   assert.is(byPath['docs/b.txt']!.status, 'failed');
   assert.is(byPath['docs/b.txt']!.code, 'INTEGRITY_FAILED');
   assert.match(byPath['docs/b.txt']!.message ?? '', /docs\/b\.txt/);
-  assert.equal((await readdir(join(dest, 'docs'))).sort(), ['c.bin'], 'neither the file nor a .part of it');
-  for (const p of paths.filter((p) => p !== 'docs/b.txt')) assert.equal(await readFile(join(dest, p)), CONTENTS[p], p);
+  assert.equal((await readdir(join(dest(), 'docs'))).sort(), ['c.bin'], 'neither the file nor a .part of it');
+  for (const p of paths.filter((p) => p !== 'docs/b.txt')) assert.equal(await readFile(join(dest(), p)), CONTENTS[p], p);
 });
 
 const REFUSED: Array<[string, (a: Buffer) => { files: object[]; data: Buffer }, string]> = [
@@ -122,11 +101,11 @@ for (const [what, make, code] of REFUSED) {
     const a = CONTENTS['a.txt']!;
     const { files, data } = make(a);
     const f = await fake((peer) => answerWithPack(peer, files, data, []));
-    const result = await downloadInto(await connect(f), [entry('a.txt', a)], dest);
+    const result = await downloadInto(await connect(f), [entry('a.txt', a)], dest());
     assert.is(result.ok, false);
     assert.is(result.files[0]!.status, 'failed');
     assert.is(result.files[0]!.code, code, JSON.stringify(result.files));
-    assert.equal(await readdir(dest), [], 'nothing written');
+    assert.equal(await readdir(dest()), [], 'nothing written');
   });
 }
 
@@ -142,13 +121,13 @@ test('a pack that comes inside a file is refused', async () => {
     peer.sendData(a);
     await peer.next().catch(() => undefined);
   });
-  const result = await downloadInto(await connect(f), [entry('big.bin', big), entry('a.txt', a)], dest);
+  const result = await downloadInto(await connect(f), [entry('big.bin', big), entry('a.txt', a)], dest());
   assert.is(result.ok, false);
   assert.ok(
     result.files.every((o) => o.status === 'failed' && o.code === 'UNEXPECTED_MESSAGE'),
     JSON.stringify(result.files),
   );
-  assert.not.ok((await readdir(dest)).includes('a.txt'), 'a.txt has no final name');
+  assert.not.ok((await readdir(dest())).includes('a.txt'), 'a.txt has no final name');
 });
 
 const BEGUN_TWICE: Array<[string, (peer: FakePeer, a: Buffer) => void]> = [
@@ -179,15 +158,15 @@ for (const [what, again] of BEGUN_TWICE) {
       await peer.next().catch(() => undefined);
     });
     const c = await connect(f);
-    const result = await downloadInto(c, [entry('a.txt', a)], dest);
+    const result = await downloadInto(c, [entry('a.txt', a)], dest());
     assert.ok(c.closed, 'the client ended the connection');
     // The first copy was checked and keeps its name; nothing of the second is written.
     assert.equal(
       result.files.map((o) => o.status),
       ['done'],
     );
-    assert.equal(await readdir(dest), ['a.txt']);
-    assert.equal(await readFile(join(dest, 'a.txt')), a);
+    assert.equal(await readdir(dest()), ['a.txt']);
+    assert.equal(await readFile(join(dest(), 'a.txt')), a);
   });
 }
 
@@ -206,7 +185,7 @@ test('a download to a stream does not ask for packs', async () => {
   const output = new PassThrough();
   const chunks: Buffer[] = [];
   output.on('data', (c: Buffer) => chunks.push(c));
-  const result = await downloadInto(await connect(f), [entry('a.txt', a)], dest, { output });
+  const result = await downloadInto(await connect(f), [entry('a.txt', a)], dest(), { output });
   assert.ok(result.ok, JSON.stringify(result.files));
   assert.is(requests[0]!.packs, undefined);
   assert.equal(Buffer.concat(chunks), a);
@@ -228,10 +207,10 @@ test('files sent on their own still arrive when the client asked for packs (a se
   const result = await downloadInto(
     await connect(f),
     paths.map((p) => entry(p, CONTENTS[p]!)),
-    dest,
+    dest(),
   );
   assert.ok(result.ok, JSON.stringify(result.files));
-  for (const p of paths) assert.equal(await readFile(join(dest, p)), CONTENTS[p], p);
+  for (const p of paths) assert.equal(await readFile(join(dest(), p)), CONTENTS[p], p);
 });
 
 test.run();
