@@ -5,7 +5,7 @@
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
-import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, FIRST_REQUEST_FILES, MAX_FILES_PER_REQUEST, PROGRESS_INTERVAL_MS, PROGRESS_TICK_MS } from '../constants';
+import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, FIRST_REQUEST_FILES, MAX_FILES_PER_REQUEST, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
 import type { Storage } from '../protocol/storable-names';
@@ -14,8 +14,7 @@ import type { BlockDigest } from '../workers/tasks';
 import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partPath, writePartMeta } from './part-files';
-import { SpeedMeter } from '../transport/speed-meter';
-import { etaSeconds, type DownloadProgress } from './progress';
+import { ProgressTally, type DownloadProgress } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
 import type { SmallFile, SmallFileCommitter } from '../workers/batch-commit';
@@ -85,7 +84,6 @@ export class Download {
   private smallSettled: (() => void) | undefined;
   /** What a listener threw while a small file's outcome was recorded; run() throws it. */
   private listenerError: unknown;
-  private readonly meter = new SpeedMeter();
   /** Small files are checked, made durable and renamed in batches, in a pool worker. */
   private readonly committer: SmallFileCommitter;
   private current: Current | undefined;
@@ -93,16 +91,12 @@ export class Download {
   private pack: IncomingPack | undefined;
   /** Files of the running request that have not begun (FILE_BEGIN, a pack or FILE_ERROR): each may begin once. */
   private asked = new Set<string>();
-  private doneBytes = 0;
-  private filesDone = 0;
-  private totalBytes = 0;
-  private receivedBytes = 0;
-  private lastProgressAt = 0;
   private cancelled = false;
   private fatal: PssError | undefined;
   private batchDone: { resolve: () => void; reject: (e: PssError) => void } | undefined;
   /** Files decided and not asked for yet. */
   private readonly planned = new PlannedFiles();
+  private readonly tally: ProgressTally;
   /** The running request holds the last files decided. */
   private lastRequest = false;
 
@@ -111,6 +105,7 @@ export class Download {
   constructor(private readonly options: DownloadOptions) {
     this.live = options.connection;
     this.committer = options.pool.smallFileCommitter();
+    this.tally = new ProgressTally(options.entries.length, options.onProgress);
   }
 
   /** The connection in use: `options.connection`, or the last one `reconnect` made. */
@@ -128,7 +123,7 @@ export class Download {
     let ended = false;
     try {
       const planner = await DownloadPlanner.start(this.options);
-      this.totalBytes = planner.totalBytes;
+      this.tally.totalBytes = planner.totalBytes;
       this.savedAs = planner.savedAs;
       // Progress is reported as bytes arrive; while none do (a paused server, a slow disk),
       // the ticker keeps reporting, so the speed falls to 0 and the ETA becomes unknown.
@@ -175,7 +170,7 @@ export class Download {
     return {
       ok: files.every((f) => f.status !== 'failed'),
       files,
-      bytes: this.receivedBytes,
+      bytes: this.tally.receivedBytes,
       durationMs: Date.now() - started,
       cancelled: this.cancelled,
     };
@@ -186,11 +181,11 @@ export class Download {
     return {
       pending: (item) => {
         this.items.set(item.entry.path, item);
-        this.doneBytes += item.offset;
+        this.tally.doneBytes += item.offset;
         planned.push(item);
       },
       settled: (outcome, size) => {
-        if (outcome.status === 'skipped') this.doneBytes += size;
+        if (outcome.status === 'skipped') this.tally.doneBytes += size;
         this.record(outcome);
       },
     };
@@ -294,7 +289,7 @@ export class Download {
       if (item?.offset !== 0 || !this.asked.delete(f.path)) {
         throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, `FILES_PACKED names ${JSON.stringify(f.path)}, which was not expected`);
       }
-      this.totalBytes += f.size - item.entry.size;
+      this.tally.resized(item.entry.size, f.size);
     }
     this.pack = new IncomingPack(m.files, (size) => this.options.pool.packBuffer(size));
     this.emitProgress(false);
@@ -302,9 +297,7 @@ export class Download {
 
   private onPackData(pack: IncomingPack, bytes: Buffer, frameEnd: boolean): void {
     pack.write(bytes);
-    this.receivedBytes += bytes.length;
-    this.doneBytes += bytes.length;
-    this.meter.add(bytes.length);
+    this.tally.arrived(bytes.length);
     if (frameEnd) {
       if (!pack.complete) throw new PssError(ErrorCode.INTEGRITY_FAILED, `the server sent ${pack.received} of the ${pack.total} bytes its packed files have`);
       this.pack = undefined;
@@ -338,7 +331,7 @@ export class Download {
         ? new StreamSink(this.options.output, digest)
         : this.openPart(item, m, digest);
     this.current = { item, begin: m, sink, digest, received: 0 };
-    this.totalBytes += m.size - item.entry.size;
+    this.tally.resized(item.entry.size, m.size);
     this.emitProgress(false);
   }
 
@@ -359,9 +352,7 @@ export class Download {
       throw new PssError(ErrorCode.INTEGRITY_FAILED, `${cur.item.entry.path}: the server sent more bytes than the file has`);
     }
     cur.received += bytes.length;
-    this.receivedBytes += bytes.length;
-    this.doneBytes += bytes.length;
-    this.meter.add(bytes.length);
+    this.tally.arrived(bytes.length);
     const conn = this.connection;
     if (!cur.sink.write(bytes, () => conn.resume())) conn.pause();
     this.emitProgress(false);
@@ -513,30 +504,19 @@ export class Download {
       outcome.message = this.fatal.message;
     }
     this.outcomes.set(outcome.path, outcome);
-    if (outcome.status !== 'failed') this.filesDone++;
+    if (outcome.status !== 'failed') this.tally.filesDone++;
     this.options.onFile?.(outcome);
     this.emitProgress(false);
   }
 
   private emitProgress(force: boolean): void {
-    const onProgress = this.options.onProgress;
-    if (!onProgress) return;
-    const now = Date.now();
-    if (!force && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
-    this.lastProgressAt = now;
     const cur = this.current;
     const packed = this.pack?.currentFile;
-    const rate = this.meter.rate();
-    onProgress({
-      currentPath: cur?.item.entry.path ?? packed?.path ?? null,
-      fileBytes: cur ? cur.begin.offset + cur.received : (packed?.size ?? 0),
-      fileSize: cur?.begin.size ?? packed?.size ?? 0,
-      doneBytes: this.doneBytes,
-      totalBytes: this.totalBytes,
-      filesDone: this.filesDone,
-      filesTotal: this.options.entries.length,
-      bytesPerSecond: rate,
-      etaSeconds: etaSeconds(this.totalBytes - this.doneBytes, rate),
-    });
+    this.tally.report(
+      force,
+      cur
+        ? { path: cur.item.entry.path, bytes: cur.begin.offset + cur.received, size: cur.begin.size }
+        : packed && { path: packed.path, bytes: packed.size, size: packed.size },
+    );
   }
 }
