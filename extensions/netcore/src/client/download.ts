@@ -4,65 +4,27 @@
 // and where it resumes is decided first, by download-plan.ts.
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Writable } from 'node:stream';
 import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, FIRST_REQUEST_FILES, MAX_FILES_PER_REQUEST, PROGRESS_TICK_MS } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
-import type { FileEntry, FileRequest, ServerMessage } from '../protocol/messages';
-import type { Storage } from '../protocol/storable-names';
+import type { FileRequest, ServerMessage } from '../protocol/messages';
 import { digestFor } from '../workers/digest';
 import type { BlockDigest } from '../workers/tasks';
-import type { WorkerPool } from '../workers/pool';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partPath, writePartMeta } from './part-files';
-import { ProgressTally, type DownloadProgress } from './progress';
+import { ProgressTally } from './progress';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
-import type { SmallFile, SmallFileCommitter } from '../workers/batch-commit';
+import type { SmallFileCommitter } from '../workers/batch-commit';
+import { SmallFiles } from './small-files';
 import { fileTimeSeconds } from '../workers/small-file-disk';
 import { IncomingPack } from './incoming-pack';
 import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
 import { DownloadPlanner, PlannedFiles, type FileOutcome, type PlanFeed, type PlannedItem } from './download-plan';
 
-export type { FileOutcome };
+import type { DownloadOptions, DownloadResult } from './download-options';
 
-export interface DownloadResult {
-  ok: boolean;
-  files: FileOutcome[];
-  bytes: number;
-  durationMs: number;
-  cancelled: boolean;
-}
-
-export interface DownloadOptions {
-  connection: ServerConnection;
-  entries: FileEntry[];
-  /** Folder the files go into (a chosen sub-folder already included). Created if missing. */
-  destination: string;
-  /**
-   * The server's whole listing. Names are mapped among their folder's names in it (§5.2),
-   * so a file gets the same local name whatever else is selected. Defaults to `entries`.
-   */
-  listing?: readonly FileEntry[];
-  /** What the destination can store; found out by a probe when not given. */
-  storage?: Storage;
-  pool: WorkerPool;
-  onProgress?: (progress: DownloadProgress) => void;
-  onFile?: (outcome: FileOutcome) => void;
-  signal?: AbortSignal;
-  /**
-   * Sends the one selected file to this stream instead of the destination (no .part, no
-   * resume); its size and SHA-256 are still checked.
-   */
-  output?: Writable;
-  /**
-   * Connects and logs in again. A server too busy for a request answers it BUSY and closes
-   * the connection before sending anything of it; with this, the download waits the time the
-   * server names, connects again and asks again, a few times, instead of failing. Whoever
-   * passes it closes the connections it makes (the last one is `connection` after `run`).
-   */
-  reconnect?: () => Promise<ServerConnection>;
-}
+export type { DownloadOptions, DownloadResult, FileOutcome };
 
 interface Current {
   item: PlannedItem;
@@ -79,13 +41,9 @@ export class Download {
   /** Wire path → local path, for the files saved under a mapped name. */
   private savedAs = new Map<string, string>();
   private readonly finalizers: Promise<void>[] = [];
-  /** Small files handed to the committer and not settled yet; smallSettled is called when none is left. */
-  private smallPending = 0;
-  private smallSettled: (() => void) | undefined;
-  /** What a listener threw while a small file's outcome was recorded; run() throws it. */
-  private listenerError: unknown;
   /** Small files are checked, made durable and renamed in batches, in a pool worker. */
   private readonly committer: SmallFileCommitter;
+  private readonly small: SmallFiles;
   private current: Current | undefined;
   /** A pack whose bytes are arriving (§6.4). */
   private pack: IncomingPack | undefined;
@@ -105,6 +63,11 @@ export class Download {
   constructor(private readonly options: DownloadOptions) {
     this.live = options.connection;
     this.committer = options.pool.smallFileCommitter();
+    this.small = new SmallFiles(
+      this.committer,
+      (outcome) => this.record(outcome),
+      (err) => this.onSinkError(err),
+    );
     this.tally = new ProgressTally(options.entries.length, options.onProgress);
   }
 
@@ -149,8 +112,7 @@ export class Download {
       // A request that turned out to be the last (the planner ended while it ran) leaves no small file waiting for company.
       this.committer.finishing();
       await Promise.all(this.finalizers);
-      await this.allSmallSettled();
-      if (this.listenerError) throw this.listenerError;
+      await this.small.settled();
     } finally {
       // A download that ended early stops its planner, which is let finish before anything is returned.
       ended = true;
@@ -303,7 +265,7 @@ export class Download {
       this.pack = undefined;
       // All of the pack's files go to the committer in this turn, so its buffer moves once.
       pack.files.forEach((f, i) => {
-        this.commitSmall(this.items.get(f.path)!, pack.bytesOf(i), f.sha256, f.mtimeMs);
+        this.small.commit(this.items.get(f.path)!, pack.bytesOf(i), f.sha256, f.mtimeMs);
       });
     }
     if (this.committer.full) {
@@ -373,7 +335,7 @@ export class Download {
       await sink.finish();
       const length = begin.offset + cur.received;
       if (length !== begin.size) throw new PssError(ErrorCode.INTEGRITY_FAILED, `${path}: got ${length} of ${begin.size} bytes`);
-      if (sink instanceof MemorySink) return await new Promise<void>((resolve) => this.commitSmall(item, sink.bytes, expected, begin.mtimeMs, resolve));
+      if (sink instanceof MemorySink) return await new Promise<void>((resolve) => this.small.commit(item, sink.bytes, expected, begin.mtimeMs, resolve));
       // A resumed file's digest covers bytes from an earlier run: re-read them off the event loop.
       const actual = cur.digest ? await cur.digest.digest() : await this.options.pool.hashFile(part);
       if (actual !== expected) {
@@ -397,51 +359,6 @@ export class Download {
       const e = err instanceof PssError ? err : fromFsError(err, `cannot finish ${path}`, ErrorCode.WRITE_FAILED);
       this.record({ path, status: 'failed', code: e.code, message: e.message, bytes: cur.received });
     }
-  }
-
-  /**
-   * A small file (from memory or a pack): checked, written, flushed and renamed with its
-   * batch; its outcome recorded, then `done` called. A callback, not a promise: thousands
-   * are pending at once, and each promise lived until its file was durable.
-   */
-  private commitSmall(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number, done?: () => void): void {
-    const size = bytes.length;
-    this.smallPending++;
-    this.committer.commit(this.smallFile(item, bytes, sha256, mtimeMs), (err) => {
-      const path = item.entry.path;
-      try {
-        if (!err) this.record({ path, status: 'done', target: item.target, bytes: size });
-        else {
-          this.onSinkError(err);
-          const message = err.code === ErrorCode.INTEGRITY_FAILED ? `${path}: ${err.message}` : err.message;
-          this.record({ path, status: 'failed', code: err.code, message, bytes: size });
-        }
-      } catch (thrown) {
-        // A listener (onFile, onProgress) that throws fails the download, as it does for a
-        // file on its own; it must not cut off the news of the files after this one.
-        this.listenerError ??= thrown;
-      } finally {
-        if (--this.smallPending === 0) this.smallSettled?.();
-        done?.();
-      }
-    });
-  }
-
-  /** Resolves once every small file handed to the committer is settled. */
-  private allSmallSettled(): Promise<void> {
-    if (this.smallPending === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.smallSettled = resolve));
-  }
-
-  private smallFile(item: PlannedItem, bytes: Buffer, sha256: string, mtimeMs: number): SmallFile {
-    return {
-      part: partPath(item.target),
-      target: item.target,
-      bytes,
-      sha256,
-      mtimeMs,
-      ...(item.hasMeta ? { staleMeta: metaPath(item.target) } : {}),
-    };
   }
 
   private onFileError(m: Extract<ServerMessage, { type: 'FILE_ERROR' }>): void {
