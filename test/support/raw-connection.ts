@@ -82,6 +82,17 @@ export class RawConnection {
     return { raw, welcome: await raw.next() };
   }
 
+  /**
+   * A connection whose HELLO was answered WELCOME, added to `kept` (the test destroys those
+   * together); anything else than WELCOME fails the test.
+   */
+  static async welcomed(port: number, kept: RawConnection[]): Promise<RawConnection> {
+    const { raw, welcome } = await RawConnection.hello(port);
+    kept.push(raw);
+    if (welcome.type !== 'WELCOME') throw new Error(`HELLO was answered ${JSON.stringify(welcome)}, not WELCOME`);
+    return raw;
+  }
+
   get closed(): boolean {
     return this.isClosed;
   }

@@ -50,9 +50,7 @@ test.after(async () => {
 });
 
 async function request(files: object[], packs: boolean): Promise<RawConnection> {
-  const { raw, welcome } = await RawConnection.hello(server.port);
-  raws.push(raw);
-  assert.is(welcome.type, 'WELCOME');
+  const raw = await RawConnection.welcomed(server.port, raws);
   raw.send({ type: 'DOWNLOAD_FILES', files, ...(packs ? { packs: true } : {}) });
   await raw.until('DOWNLOAD_DONE', 30_000);
   return raw;

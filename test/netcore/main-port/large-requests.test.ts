@@ -79,9 +79,7 @@ function escapedFrame(message: object): Buffer {
 }
 
 test('a request over 64 KiB is served like a small one, and so is the next on the same session, escaped or not', async () => {
-  const { raw, welcome } = await RawConnection.hello(server.port);
-  raws.push(raw);
-  assert.is(welcome.type, 'WELCOME');
+  const raw = await RawConnection.welcomed(server.port, raws);
   for (const round of [1, 2]) {
     const files = largeRequest(round);
     const message = { type: 'DOWNLOAD_FILES', files };

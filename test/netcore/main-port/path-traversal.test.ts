@@ -51,9 +51,7 @@ test.after(async () => {
 });
 
 async function session(): Promise<RawConnection> {
-  const { raw, welcome } = await RawConnection.hello(server.port);
-  raws.push(raw);
-  assert.is(welcome.type, 'WELCOME');
+  const raw = await RawConnection.welcomed(server.port, raws);
   return raw;
 }
 

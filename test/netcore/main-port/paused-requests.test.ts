@@ -27,9 +27,7 @@ test.after(async () => {
 });
 
 async function client(): Promise<RawConnection> {
-  const { raw, welcome } = await RawConnection.hello(server.port);
-  raws.push(raw);
-  assert.is(welcome.type, 'WELCOME');
+  const raw = await RawConnection.welcomed(server.port, raws);
   return raw;
 }
 

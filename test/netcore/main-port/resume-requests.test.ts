@@ -34,9 +34,7 @@ test.after(async () => {
 });
 
 async function request(files: object[]): Promise<{ raw: RawConnection; replies: RawMessage[] }> {
-  const { raw, welcome } = await RawConnection.hello(server.port);
-  raws.push(raw);
-  assert.is(welcome.type, 'WELCOME');
+  const raw = await RawConnection.welcomed(server.port, raws);
   raw.send({ type: 'DOWNLOAD_FILES', files });
   return { raw, replies: await raw.until('DOWNLOAD_DONE') };
 }
