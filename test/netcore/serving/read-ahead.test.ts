@@ -230,6 +230,25 @@ procFdTest('a larger file met by openSmall() stays open for take(), which hands 
   assert.is(openDescriptors(), before);
 });
 
+test('with packs, the window starts nothing ahead while reads are quick: small files after a larger one are still opened for the caller', async () => {
+  const paths = ['large.bin', 'small/f20.bin', 'small/f21.bin'];
+  for (const packing of [true, false]) {
+    const ahead = new RequestReadAhead(share, request(paths), packing);
+    try {
+      assert.is(ahead.openSmall(0, 64 * 1024), undefined);
+      const large = await ahead.take(0);
+      large.reader.close();
+      await large.opened.handle.close();
+      const small = ahead.openSmall(1, 64 * 1024);
+      // Without packs the window opened the next files ahead when the large one was taken.
+      assert.is(small !== undefined, packing, `packing ${packing}`);
+      if (small) ahead.dropSmall(small);
+    } finally {
+      ahead.close();
+    }
+  }
+});
+
 procFdTest('a small file opened and not read after all is closed by dropSmall()', async () => {
   const before = openDescriptors();
   const ahead = new RequestReadAhead(share, request(['small/f04.bin']));
