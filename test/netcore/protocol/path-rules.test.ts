@@ -13,6 +13,8 @@ import {
   isSafeRelativePath,
   parentFolders,
   pathProblem,
+  pathProblemInFull,
+  plainSafePath,
   resolveInside,
   segmentProblem,
 } from '../../../extensions/netcore/src/protocol/path-rules';
@@ -235,6 +237,64 @@ test('property: any path of safe segments is accepted and resolves to root + seg
     }),
     { numRuns: 500 },
   );
+});
+
+// The quick pass (plainSafePath) must agree with the full checks on every printable ASCII
+// path and leave everything else to them: a path it wrongly passed would skip the rules.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const asciiUnit = fc.constantFrom('a', 'b', '.', '/', '\\', ' ', '~', '\u0000', '\u001f', '\u007f', '\u0085', 'é', '\ud800');
+const nearLimits = fc.constantFrom(
+  'a'.repeat(MAX_NAME_BYTES),
+  'a'.repeat(MAX_NAME_BYTES + 1),
+  Array(MAX_PATH_DEPTH).fill('d').join('/'),
+  Array(MAX_PATH_DEPTH + 1)
+    .fill('d')
+    .join('/'),
+  `${'a'.repeat(MAX_NAME_BYTES)}/`.repeat(16).slice(0, MAX_PATH_BYTES),
+  `${'a'.repeat(MAX_NAME_BYTES)}/`.repeat(17).slice(0, MAX_PATH_BYTES + 1),
+  '.',
+  '..',
+  '...',
+  '.a',
+  'a..',
+);
+const quickPassInput = fc.oneof(
+  fc.string({ unit: asciiUnit, maxLength: 30 }),
+  fc.array(fc.oneof(nearLimits, fc.string({ unit: asciiUnit, maxLength: 6 })), { maxLength: 4 }).map((parts) => parts.join('/')),
+  pathLike,
+);
+
+test('property: the quick pass accepts exactly the printable ASCII paths the full checks accept', () => {
+  fc.assert(
+    fc.property(quickPassInput, (path) => {
+      if (typeof path !== 'string') return;
+      const full = pathProblemInFull(path, WIRE_NAMES);
+      assert.is(plainSafePath(path), PRINTABLE_ASCII.test(path) && full === undefined, `${JSON.stringify(path)}: ${full}`);
+      assert.is(pathProblem(path), full);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('the quick pass at the limits: names, depth and bytes', () => {
+  const name = 'a'.repeat(MAX_NAME_BYTES);
+  assert.ok(plainSafePath(name));
+  assert.not.ok(plainSafePath(name + 'a'));
+  assert.ok(plainSafePath(Array(MAX_PATH_DEPTH).fill('d').join('/')));
+  assert.not.ok(
+    plainSafePath(
+      Array(MAX_PATH_DEPTH + 1)
+        .fill('d')
+        .join('/'),
+    ),
+  );
+  const longest = `${name}/`.repeat(17).slice(0, MAX_PATH_BYTES - 1) + 'a';
+  assert.is(longest.length, MAX_PATH_BYTES);
+  assert.is(plainSafePath(longest), pathProblemInFull(longest, WIRE_NAMES) === undefined);
+  assert.not.ok(plainSafePath(longest + 'a'));
+  for (const bad of ['', '/a', 'a/', 'a//b', '.', '..', 'a/./b', 'a/../b', 'a\\b', 'a\tb', 'a\u007fb', 'é'])
+    assert.not.ok(plainSafePath(bad), JSON.stringify(bad));
+  for (const ok of ['a', '.a', '..a', 'a.', 'a b/c~d', 'x/.../y']) assert.ok(plainSafePath(ok), JSON.stringify(ok));
 });
 
 test.run();
