@@ -171,6 +171,7 @@ async function rowSmallFiles(ssh) {
       [`pss get of one ${bigMiB} MiB file`, fixed(m('big'), 2), '', fixed(mibPerSecond(big.size, m('big')))],
     ]).join('\n'),
   );
+  say(`  each run (s): pss get --all ${samples.pss.map((x) => fixed(x, 2)).join(' ')}; one file ${samples.big.map((x) => fixed(x, 2)).join(' ')}`);
   say(`  first ${n} files: ${fixed(first, 0)} files/s; last ${n}: ${fixed(lastRate, 0)} files/s`);
   say(`  peak RSS: server ${mib(last.serverPeakKiB)}, client ${mib(last.clientPeakKiB)}`);
   say(ratioLine('pss get / scp -r (time)', ssh ? m('scp') : undefined, m('pss'), 1.5));
