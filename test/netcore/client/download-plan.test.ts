@@ -3,10 +3,10 @@
 // it is cleaned up.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdir, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { planDownload } from '../../../extensions/netcore/src/client/download-plan';
-import { metaPath } from '../../../extensions/netcore/src/client/part-files';
+import { metaName, metaPath, partName, partPath } from '../../../extensions/netcore/src/client/part-files';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
 
@@ -46,6 +46,40 @@ test('a sidecar beside a file of another version stays: the download of the new 
     ['big.bin'],
   );
   assert.equal((await readdir(base)).sort(), ['big.bin', 'big.bin.part.json']);
+});
+
+test('files after the first in a folder are decided from its listing, and still see what an earlier run left of them', async () => {
+  const mtimeMs = 1_700_000_000_000;
+  const entries: FileEntry[] = ['a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin'].map((n) => ({ path: `f/${n}`, size: 8, mtimeMs }));
+  await mkdir(join(base, 'f'));
+  // b: complete already; c: a partial copy of this version; d: a sidecar alone; a and e: nothing.
+  await writeFile(join(base, 'f', 'b.bin'), '12345678');
+  await utimes(join(base, 'f', 'b.bin'), mtimeMs / 1000, mtimeMs / 1000);
+  await writeFile(partPath(join(base, 'f', 'c.bin')), '1234');
+  await writeFile(metaPath(join(base, 'f', 'c.bin')), JSON.stringify({ version: 1, path: 'f/c.bin', size: 8, mtimeMs }));
+  await writeFile(metaPath(join(base, 'f', 'd.bin')), JSON.stringify({ version: 1, path: 'f/d.bin', size: 8, mtimeMs }));
+  const plan = await planDownload({ entries, destination: base });
+  assert.equal(
+    plan.settled.map((o) => [o.path, o.status]),
+    [['f/b.bin', 'skipped']],
+  );
+  assert.equal(
+    plan.pending.map((p) => [p.entry.path, p.offset, p.hasMeta ?? false]),
+    [
+      ['f/a.bin', 0, false],
+      ['f/c.bin', 4, true],
+      ['f/d.bin', 0, true],
+      ['f/e.bin', 0, false],
+    ],
+  );
+});
+
+test('partName and metaName are the names of partPath and metaPath, short stand-ins for long names included', () => {
+  for (const name of ['a.bin', 'x'.repeat(80), 'x'.repeat(244), 'x'.repeat(245), 'é'.repeat(81), 'é'.repeat(123), '😀'.repeat(61), '😀'.repeat(62)]) {
+    const target = join(base, 'folder', name);
+    assert.is(partName(name), basename(partPath(target)), name);
+    assert.is(metaName(name), basename(metaPath(target)), name);
+  }
 });
 
 test.run();

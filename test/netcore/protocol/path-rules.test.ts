@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../../../extensions/netcore/src/constants';
 import {
   WINDOWS_NAMES,
@@ -295,6 +295,28 @@ test('the quick pass at the limits: names, depth and bytes', () => {
   for (const bad of ['', '/a', 'a/', 'a//b', '.', '..', 'a/./b', 'a/../b', 'a\\b', 'a\tb', 'a\u007fb', 'é'])
     assert.not.ok(plainSafePath(bad), JSON.stringify(bad));
   for (const ok of ['a', '.a', '..a', 'a.', 'a b/c~d', 'x/.../y']) assert.ok(plainSafePath(ok), JSON.stringify(ok));
+});
+
+// resolveInside joins a plain path onto a plain root by concatenation: it must give what
+// join() and the inside check give, for every root shape (a root join() would change goes
+// the long way).
+const ROOTS = ['/', '/srv/share', '/srv/share/', '/srv//share', '/srv/./share', '/srv/x/../share', 'relative/root'];
+function resolvedTheLongWay(root: string, path: string): string | undefined {
+  if (pathProblemInFull(path, WIRE_NAMES) !== undefined) return undefined;
+  const target = join(root, ...path.split('/'));
+  const rel = relative(root, target);
+  return rel === '' || rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? undefined : target;
+}
+
+test('property: resolveInside of a plain path gives what join() and the inside check give, under any root', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...ROOTS), quickPassInput, (root, path) => {
+      if (typeof path !== 'string') return;
+      assert.is(resolveInside(root, path, WIRE_NAMES, WIRE_NAMES), resolvedTheLongWay(root, path), `${root} + ${JSON.stringify(path)}`);
+    }),
+    { numRuns: 3000 },
+  );
+  for (const root of ROOTS) assert.is(resolveInside(root, 'a/b.txt', WIRE_NAMES, WIRE_NAMES), join(root, 'a', 'b.txt'));
 });
 
 test.run();

@@ -22,12 +22,28 @@ export interface PartMeta {
   name?: string;
 }
 
-/** What the temporary names of `target` start with: the name itself, or a short stand-in. */
+/** What the temporary names of a file called `name` start with: the name itself, or a short stand-in. */
+function partBaseName(name: string): string {
+  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair is two units and 4 bytes).
+  if (name.length * 3 + PART_META_SUFFIX.length <= MAX_NAME_BYTES || Buffer.byteLength(name + PART_META_SUFFIX) <= MAX_NAME_BYTES) return name;
+  return SHORT_PART_PREFIX + createHash('sha256').update(name).digest('hex').slice(0, 16);
+}
+
+/** What the temporary names of `target` start with: the path itself, or a short stand-in in its folder. */
 function partBase(target: string): string {
   const name = basename(target);
-  if (Buffer.byteLength(name + PART_META_SUFFIX) <= MAX_NAME_BYTES) return target;
-  const digest = createHash('sha256').update(name).digest('hex').slice(0, 16);
-  return join(dirname(target), SHORT_PART_PREFIX + digest);
+  const base = partBaseName(name);
+  return base === name ? target : join(dirname(target), base);
+}
+
+/** The name of the `.part` of a file called `name`, in the same folder (partPath, for a name alone). */
+export function partName(name: string): string {
+  return partBaseName(name) + PART_SUFFIX;
+}
+
+/** The name of the sidecar of a file called `name`, in the same folder (metaPath, for a name alone). */
+export function metaName(name: string): string {
+  return partBaseName(name) + PART_META_SUFFIX;
 }
 
 export function partPath(target: string): string {

@@ -12,7 +12,7 @@
 // on both ports, and a client on Windows maps every name that fails them
 // (storable-names.ts, §5.2) and checks the mapped path with them before it touches the
 // file system.
-import { isAbsolute, join, posix, relative, sep } from 'node:path';
+import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
 import { MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from '../constants';
 
 /** Which checks a rule makes besides the safety checks, which every rule makes. */
@@ -145,11 +145,27 @@ export function isSafeRelativePath(path: unknown, rule: NameRule = WIRE_NAMES): 
  * would name a stream or another drive.
  */
 export function resolveInside(root: string, wirePath: string, rule: NameRule = WIRE_NAMES, host: NameRule = HOST_NAMES): string | undefined {
+  // A plain path under a plain root: join() would only put a separator between them, and
+  // names that are not `.`, `..` or empty cannot climb out. A download decides thousands.
+  if (sep === '/' && !rule.portable && !host.portable && plainSafePath(wirePath) && isPlainRoot(root))
+    return root === '/' ? `/${wirePath}` : `${root}/${wirePath}`;
   if (!isSafeRelativePath(wirePath, rule.portable || host.portable ? WINDOWS_NAMES : rule)) return undefined;
   const target = join(root, ...wirePath.split('/'));
   const rel = relative(root, target);
   if (rel === '' || rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return undefined;
   return target;
+}
+
+let lastRoot: string | undefined;
+let lastRootPlain = false;
+
+/** A root join() leaves as it is (absolute, normalised, no separator at the end); the answer for the last root asked about is kept. */
+function isPlainRoot(root: string): boolean {
+  if (root !== lastRoot) {
+    lastRoot = root;
+    lastRootPlain = isAbsolute(root) && normalize(root) === root && (root === '/' || !root.endsWith('/'));
+  }
+  return lastRootPlain;
 }
 
 /** The path's parent folders, outermost first: "a/b/c.txt" gives ["a", "a/b"]. */
