@@ -58,10 +58,10 @@ export class FakePeer {
     }
   }
 
-  /** Answers HELLO with a WELCOME that needs no password; returns the HELLO. */
-  async welcome(): Promise<RawMessage> {
+  /** Answers HELLO with a WELCOME that needs no password, with `extra` fields; returns the HELLO. */
+  async welcome(extra: object = {}): Promise<RawMessage> {
     const hello = await this.next();
-    this.send({ type: 'WELCOME', version: 1, server: 'fake/1', auth: 'none', sessionId: 'fake', token: 'fake-token' });
+    this.send({ type: 'WELCOME', version: 1, server: 'fake/1', auth: 'none', sessionId: 'fake', token: 'fake-token', ...extra });
     return hello;
   }
 
@@ -175,9 +175,10 @@ export async function startFakeServer(script: (peer: FakePeer) => void | Promise
 export class WelcomingServers {
   private readonly open: FakeServer[] = [];
 
-  async start(script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> {
+  /** `welcome`: more fields for its WELCOME. */
+  async start(script: (peer: FakePeer) => Promise<void>, welcome: object = {}): Promise<FakeServer> {
     const f = await startFakeServer(async (peer) => {
-      await peer.welcome();
+      await peer.welcome(welcome);
       await script(peer);
     });
     this.open.push(f);

@@ -104,7 +104,8 @@ export function fakeServerDownloads(suite: Test, label: string) {
   return {
     /** The empty folder downloads go into. */
     dest: () => dest,
-    fake: (script: (peer: FakePeer) => Promise<void>): Promise<FakeServer> => fakes.start(script),
+    /** A fake server following `script`; `welcome`: more fields for its WELCOME. */
+    fake: (script: (peer: FakePeer) => Promise<void>, welcome?: object): Promise<FakeServer> => fakes.start(script, welcome),
     connect: (f: FakeServer): Promise<ServerConnection> => clients.connect(f.port, { replyTimeoutMs: 5_000 }),
   };
 }

@@ -13,6 +13,7 @@ import { FIRST_REQUEST_FILES } from '../../../extensions/netcore/src/constants';
 import { ErrorCode } from '../../../extensions/netcore/src/errors';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
 import type { FakePeer } from '../../support/fake-server';
+import type { RawMessage } from '../../support/raw-connection';
 import { downloadInto, fakeServerDownloads } from '../../support/test-client';
 
 const MTIME_MS = 1_700_000_000_000;
@@ -41,18 +42,26 @@ async function servePacks(peer: FakePeer, requests: string[][], onRequest?: () =
     const req = await peer.next().catch(() => undefined);
     if (req?.type !== 'DOWNLOAD_FILES') return;
     onRequest?.();
-    const paths = (req.files as Array<{ path: string; offset: number }>).map((f) => f.path);
+    const paths = pathsOf(req);
     requests.push(paths);
-    let bytes = 0;
-    for (let at = 0; at < paths.length; at += 1024) {
-      const some = paths.slice(at, at + 1024);
-      const data = some.map(contentOf);
-      peer.send({ type: 'FILES_PACKED', files: some.map((path, i) => ({ path, size: data[i]!.length, mtimeMs: MTIME_MS, sha256: sha(data[i]!) })) });
-      peer.sendData(Buffer.concat(data));
-      bytes += Buffer.concat(data).length;
-    }
+    const bytes = sendPacks(peer, paths);
     peer.send({ type: 'DOWNLOAD_DONE', files: paths.length, bytes, cancelled: false });
   }
+}
+
+const pathsOf = (req: RawMessage) => (req.files as Array<{ path: string; offset: number }>).map((f) => f.path);
+
+/** Sends `paths` in packs of at most 1,024 files; returns the bytes sent. */
+function sendPacks(peer: FakePeer, paths: string[]): number {
+  let bytes = 0;
+  for (let at = 0; at < paths.length; at += 1024) {
+    const some = paths.slice(at, at + 1024);
+    const data = some.map(contentOf);
+    peer.send({ type: 'FILES_PACKED', files: some.map((path, i) => ({ path, size: data[i]!.length, mtimeMs: MTIME_MS, sha256: sha(data[i]!) })) });
+    peer.sendData(Buffer.concat(data));
+    bytes += Buffer.concat(data).length;
+  }
+  return bytes;
 }
 
 test('the first request goes out once its files are decided, and the later ones ask for the rest in order', async () => {
@@ -141,6 +150,42 @@ test('a download cut off during its first request reports every file, those neve
     assert.is(o.status, 'failed', o.path);
     assert.is(o.code, ErrorCode.CONNECTION_LOST, `${o.path}: ${o.code} ${o.message}`);
   });
+});
+
+test('a server that holds a waiting request gets the next one while the first is still answered, and every file comes once, in order', async () => {
+  const requests: string[][] = [];
+  let early = false;
+  const f = await fake(
+    async (peer) => {
+      const first = pathsOf(await peer.next());
+      requests.push(first);
+      // The first pack is an answer: from then on the client may send its next request.
+      const head = first.slice(0, 10);
+      let bytes = sendPacks(peer, head);
+      const next = await peer.next(5_000).catch(() => undefined);
+      early = next?.type === 'DOWNLOAD_FILES';
+      bytes += sendPacks(peer, first.slice(head.length));
+      peer.send({ type: 'DOWNLOAD_DONE', files: first.length, bytes, cancelled: false });
+      if (!early || !next) return;
+      const second = pathsOf(next);
+      requests.push(second);
+      peer.send({ type: 'DOWNLOAD_DONE', files: second.length, bytes: sendPacks(peer, second), cancelled: false });
+      await servePacks(peer, requests);
+    },
+    { queue: 1 },
+  );
+  const wanted = entries();
+  const result = await downloadInto(await connect(f), wanted, dest());
+  assert.ok(early, 'the second request came before the first was done');
+  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
+  assert.equal(
+    requests.flat(),
+    wanted.map((e) => e.path),
+    'every file is asked for once, in the order given',
+  );
+  for (const e of [wanted[0]!, wanted[FIRST_REQUEST_FILES]!, wanted[FILES - 1]!]) {
+    assert.equal(await readFile(join(dest(), e.path)), contentOf(e.path), e.path);
+  }
 });
 
 test.run();

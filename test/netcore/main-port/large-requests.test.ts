@@ -124,7 +124,7 @@ function watchFrames(): { held(): number; stop(): void } {
   };
 }
 
-test('every large request gives its pooled frames back: served, refused for a bad path, or sent while another runs (which ends the session and the download it cut short)', async () => {
+test('every large request gives its pooled frames back: served, refused for a bad path, or sent while two others are running and waiting (which ends the session, the download it cut short and the one waiting)', async () => {
   const files = largeRequest(3);
   const frames = watchFrames();
   try {
@@ -142,6 +142,7 @@ test('every large request gives its pooled frames back: served, refused for a ba
 
     const twice = await RawConnection.hello(server.port);
     raws.push(twice.raw);
+    twice.raw.send({ type: 'DOWNLOAD_FILES', files });
     twice.raw.send({ type: 'DOWNLOAD_FILES', files });
     twice.raw.send({ type: 'DOWNLOAD_FILES', files });
     const replies = await twice.raw.until('DOWNLOAD_DONE');

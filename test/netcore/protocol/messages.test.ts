@@ -147,6 +147,7 @@ const validServer: Array<[string, Record<string, unknown>]> = [
     'WELCOME without a password, with a token',
     { type: 'WELCOME', version: 1, server: 'pss/0.1.0', auth: 'none', sessionId: '0a1b2c3d4e5f', token: 'k'.repeat(43) },
   ],
+  ['WELCOME from a server that holds a waiting request', { type: 'WELCOME', version: 1, server: 'pss/0.1.0', auth: 'password', sessionId: 's', queue: 1 }],
   ['LOGIN_OK', { type: 'LOGIN_OK', token: 'k'.repeat(43) }],
   [
     'FILE_LIST, a middle page',
@@ -271,6 +272,7 @@ const invalidServer: Array<[string, unknown, ErrorCode]> = [
   ['WELCOME with a 101-character server', { ...welcome, server: 's'.repeat(101) }, ErrorCode.BAD_MESSAGE],
   ['WELCOME with a token that is not text', { ...welcome, token: 5 }, ErrorCode.BAD_MESSAGE],
   ['WELCOME with a 257-character token', { ...welcome, token: 't'.repeat(257) }, ErrorCode.BAD_MESSAGE],
+  ['WELCOME with a queue that is not a count', { ...welcome, queue: -1 }, ErrorCode.BAD_MESSAGE],
   ['LOGIN_OK without token', { type: 'LOGIN_OK' }, ErrorCode.BAD_MESSAGE],
   ['LOGIN_OK with a 257-character token', { type: 'LOGIN_OK', token: 't'.repeat(257) }, ErrorCode.BAD_MESSAGE],
   ['FILE_LIST without share', { ...list, share: undefined }, ErrorCode.BAD_MESSAGE],

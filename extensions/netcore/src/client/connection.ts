@@ -101,6 +101,8 @@ export class ServerConnection {
   token: string | undefined;
   /** Where the server's chat port listens, as WELCOME said. */
   chatPort: number | undefined;
+  /** The server takes a DOWNLOAD_FILES sent while one runs and starts it next (WELCOME `queue`, PROTOCOL.md §4). */
+  queuesRequests = false;
   readonly address: ServerAddress;
   private readonly conn: FramedSocket;
   private readonly replyTimeoutMs: number;
@@ -266,6 +268,7 @@ export class ServerConnection {
     this.sessionId = welcome.sessionId;
     this.token = welcome.token;
     this.chatPort = welcome.chatPort;
+    this.queuesRequests = (welcome.queue ?? 0) >= 1;
   }
 
   private onControl(raw: unknown): void {

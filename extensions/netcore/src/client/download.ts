@@ -12,6 +12,7 @@ import type { BlockDigest } from '../workers/tasks';
 import type { ServerConnection } from './connection';
 import { discardPart, metaPath, partPath, writePartMeta } from './part-files';
 import { ProgressTally } from './progress';
+import { RequestsInFlight } from './requests-in-flight';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
 import type { SmallFileCommitter } from '../workers/batch-commit';
@@ -47,17 +48,14 @@ export class Download {
   private current: Current | undefined;
   /** A pack whose bytes are arriving (§6.4). */
   private pack: IncomingPack | undefined;
-  /** Files of the running request that have not begun (FILE_BEGIN, a pack or FILE_ERROR): each may begin once. */
-  private asked = new Set<string>();
+  /** Files asked for that have not begun (FILE_BEGIN, a pack or FILE_ERROR): each may begin once. */
+  private readonly asked = new Set<string>();
   private cancelled = false;
   private fatal: PssError | undefined;
-  private batchDone: { resolve: () => void; reject: (e: PssError) => void } | undefined;
+  private readonly inFlight = new RequestsInFlight();
   /** Files decided and not asked for yet. */
   private readonly planned = new PlannedFiles();
   private readonly tally: ProgressTally;
-  /** The running request holds the last files decided. */
-  private lastRequest = false;
-
   private live: ServerConnection;
 
   constructor(private readonly options: DownloadOptions) {
@@ -100,12 +98,24 @@ export class Download {
       planning = planner.run(this.planFeed(planned), () => ended || this.cancelled).finally(() => planned.end());
       // Its failure (a listener that threw) is rethrown below; until then it is not unhandled.
       planning.catch(() => undefined);
+      let running: Promise<void> | undefined;
       for (let first = true; !this.cancelled && !this.fatal; first = false) {
+        // A server that queues requests takes the next one while this one runs, once this
+        // one has begun to answer: a refusal (BUSY, asked again by ask()) comes before any
+        // answer. Otherwise each request waits for the one before to end.
+        if (running && this.live.queuesRequests) await Promise.race([running, this.inFlight.untilAnswered()]);
+        if (running && !(this.live.queuesRequests && this.inFlight.answered)) {
+          await running;
+          running = undefined;
+        }
+        if (this.cancelled || this.fatal) break;
         const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST, () => this.cancelled || this.fatal !== undefined);
         if (batch.length === 0 || this.cancelled || this.fatal) break;
-        this.lastRequest = planned.drained;
-        await this.ask(batch);
+        const next = this.ask(batch, planned.drained);
+        if (running) await running;
+        running = next;
       }
+      await running;
       // The loop ends once every file decided was asked for, or once the download failed.
       ended = true;
       await planning;
@@ -155,13 +165,14 @@ export class Download {
 
   /**
    * Asks for `batch` and waits for the request's end. A request the server refused BUSY
-   * before any of it was sent is asked again whole, on a new connection.
+   * before any of it was sent is asked again whole, on a new connection. `last`: it holds
+   * the last files decided, so its end hurries the last small files to the disk.
    */
-  private async ask(batch: readonly PlannedItem[]): Promise<void> {
+  private async ask(batch: readonly PlannedItem[], last: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const connection = this.live;
-      const done = new Promise<void>((resolve, reject) => (this.batchDone = { resolve, reject }));
-      this.asked = new Set(batch.map((it) => it.entry.path));
+      const done = this.inFlight.add(last);
+      for (const it of batch) this.asked.add(it.entry.path);
       // Small files may come in packs (§6.4), except to a stream, which takes one file.
       connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)), ...(this.options.output ? {} : { packs: true }) });
       const refused = await done.then(
@@ -216,6 +227,7 @@ export class Download {
   }
 
   private onControl(m: ServerMessage): void {
+    if (m.type === 'FILE_BEGIN' || m.type === 'FILES_PACKED' || m.type === 'FILE_ERROR') this.inFlight.answer();
     switch (m.type) {
       case 'FILE_BEGIN':
         return this.onBegin(m);
@@ -228,10 +240,8 @@ export class Download {
       case 'DOWNLOAD_DONE': {
         if (this.current || this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
         // The last request's last small files need not wait for more to join their batch.
-        if (this.lastRequest) this.committer.finishing();
-        const b = this.batchDone;
-        this.batchDone = undefined;
-        return b?.resolve();
+        if (this.inFlight.done()) this.committer.finishing();
+        return;
       }
       case 'ERROR':
         return this.onClosed(deserializeError(m));
@@ -407,9 +417,7 @@ export class Download {
           ),
       );
     }
-    const b = this.batchDone;
-    this.batchDone = undefined;
-    b?.reject(err);
+    this.inFlight.fail(err);
   }
 
   private record(outcome: FileOutcome): void {

@@ -43,6 +43,14 @@ export class Session implements WaitingConnection, ClientSession {
   private readonly conn: FramedSocket;
   private running = false;
   private cancelled = false;
+  /**
+   * A DOWNLOAD_FILES that came while a download ran (WELCOME `queue`, PROTOCOL.md §4): it
+   * starts once that one has sent its DOWNLOAD_DONE, so the link does not stand idle
+   * between two requests. `cancelled`: a CANCEL came while it waited.
+   */
+  private waiting: { files: RequestList; packs: boolean; cancelled: boolean } | undefined;
+  /** The running request is a download (a second DOWNLOAD_FILES may wait behind it). */
+  private downloading = false;
   private loginInFlight = false;
   private failed = false;
   private readonly pings = new WindowCounter(PING_MAX_PER_WINDOW, PING_WINDOW_MS);
@@ -69,6 +77,8 @@ export class Session implements WaitingConnection, ClientSession {
           clearTimeout(this.deadline);
           this.ticket?.leave();
           this.cancelled = true;
+          this.waiting?.files.release();
+          this.waiting = undefined;
           this.activity.setStatus('disconnected');
           const reason = this.closeReason ?? (err ? err.message : 'disconnected');
           this.log(LogCategory.CONNECTION, `disconnected: ${reason}`);
@@ -201,13 +211,16 @@ export class Session implements WaitingConnection, ClientSession {
         return this.conn.end();
       case 'CANCEL':
         this.cancelled = this.running;
+        if (this.waiting) this.waiting.cancelled = true;
         return;
       case 'LIST_FILES':
       case 'DOWNLOAD_FILES': {
+        // One download may wait behind the one running (WELCOME `queue`); nothing else may.
+        const mayWait = msg.type === 'DOWNLOAD_FILES' && this.downloading && !this.waiting;
         const refusal =
           this.phase !== 'ready'
             ? new PssError(ErrorCode.AUTH_REQUIRED, 'log in first')
-            : this.running
+            : this.running && !mayWait
               ? new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'a request is already running')
               : undefined;
         if (refusal) {
@@ -215,8 +228,13 @@ export class Session implements WaitingConnection, ClientSession {
           return this.fail(refusal);
         }
         if (msg.type === 'LIST_FILES') return void this.runExclusive(() => this.list());
-        // Held outside V8's heap while it is served (protocol/request-list.ts).
-        return this.startDownload(msg.files instanceof RequestList ? msg.files : RequestList.pack(msg.files), msg.packs === true);
+        // Held outside V8's heap while it waits and while it is served (protocol/request-list.ts).
+        const files = msg.files instanceof RequestList ? msg.files : RequestList.pack(msg.files);
+        if (this.running) {
+          this.waiting = { files, packs: msg.packs === true, cancelled: false };
+          return;
+        }
+        return this.startDownload(files, msg.packs === true);
       }
     }
   }
@@ -236,6 +254,7 @@ export class Session implements WaitingConnection, ClientSession {
       server: `pss/${PRODUCT_VERSION}`,
       sessionId: this.id,
       ...(chatPort ? { chatPort } : {}),
+      queue: 1,
     } as const;
     if (this.ctx.login) {
       this.phase = 'login';
@@ -342,9 +361,25 @@ export class Session implements WaitingConnection, ClientSession {
       cancelled: () => this.cancelled,
       log: (category, message) => this.log(category, message),
     });
+    this.downloading = true;
     void this.runExclusive(() => sender.send(files, packs)).finally(() => {
+      this.downloading = false;
       files.release();
       lease.release();
+      this.startWaiting();
     });
+  }
+
+  /** Starts the download that waited behind the one just ended; one cancelled while it waited only gets its DOWNLOAD_DONE. */
+  private startWaiting(): void {
+    const next = this.waiting;
+    this.waiting = undefined;
+    if (!next) return;
+    if (this.conn.closed || this.failed || this.closeReason !== undefined) return next.files.release();
+    if (next.cancelled) {
+      next.files.release();
+      return this.send({ type: 'DOWNLOAD_DONE', files: 0, bytes: 0, cancelled: true });
+    }
+    this.startDownload(next.files, next.packs);
   }
 }

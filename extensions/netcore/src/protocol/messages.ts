@@ -44,7 +44,7 @@ export interface ShareIdentity {
 }
 
 export type ServerMessage =
-  | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string; chatPort?: number }
+  | { type: 'WELCOME'; version: number; server: string; auth: 'password' | 'none'; sessionId: string; token?: string; chatPort?: number; queue?: number }
   | { type: 'LOGIN_OK'; token: string }
   | { type: 'FILE_LIST'; share: ShareIdentity; entries: FileEntry[]; done: boolean; notShared?: NotSharedCounts }
   | { type: 'FILE_BEGIN'; path: string; size: number; mtimeMs: number; offset: number }
@@ -283,6 +283,8 @@ export function parseServerMessage(value: unknown): ServerMessage {
         if (chatPort < 1 || chatPort > 65535) bad('chatPort is not a port');
         msg.chatPort = chatPort;
       }
+      const queue = optional(o, 'queue', uint);
+      if (queue !== undefined) msg.queue = queue;
       return msg;
     }
     case 'LOGIN_OK':
