@@ -188,4 +188,70 @@ test('a server that holds a waiting request gets the next one while the first is
   }
 });
 
+test('a waiting request refused BUSY when its turn comes is asked again on a new connection, and the requests after it follow', async () => {
+  const served: string[][] = [];
+  let connections = 0;
+  const f = await fake(
+    async (peer) => {
+      if (++connections > 1) return servePacks(peer, served);
+      const first = pathsOf(await peer.next());
+      served.push(first);
+      let bytes = sendPacks(peer, first.slice(0, 10));
+      const waiting = await peer.next(5_000).catch(() => undefined);
+      bytes += sendPacks(peer, first.slice(10));
+      peer.send({ type: 'DOWNLOAD_DONE', files: first.length, bytes, cancelled: false });
+      // Its turn comes, and the server has no room for it: as a server does, in the same turn.
+      if (waiting?.type === 'DOWNLOAD_FILES')
+        peer.send({ type: 'ERROR', code: 'BUSY', message: 'the server is busy with other requests; try again shortly', retryAfterMs: 10 });
+      peer.end();
+    },
+    { queue: 1 },
+  );
+  const wanted = entries(FIRST_REQUEST_FILES + 12_000);
+  const result = await downloadInto(await connect(f), wanted, dest(), { reconnect: () => connect(f) });
+  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
+  assert.ok(connections >= 2, `${connections} connection(s)`);
+  assert.equal(
+    served.flat(),
+    wanted.map((e) => e.path),
+    'every file is served once, in order',
+  );
+});
+
+test('requests of files with long paths are split to fit a control frame, and every file comes once, in order', async () => {
+  const requests: string[][] = [];
+  const f = await fake((peer) => servePacks(peer, requests), { queue: 1 });
+  const long = 'd'.repeat(150);
+  const wanted = Array.from({ length: FIRST_REQUEST_FILES + 6_000 }, (_, i) => {
+    const path = `${long}-${i % 5}/${long}-${String(i).padStart(5, '0')}.txt`;
+    return { path, size: contentOf(path).length, mtimeMs: MTIME_MS };
+  });
+  const result = await downloadInto(await connect(f), wanted, dest());
+  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
+  assert.ok(requests.length >= 3, `${requests.length} requests`);
+  assert.equal(
+    requests.flat(),
+    wanted.map((e) => e.path),
+    'every file is asked for once, in the order given',
+  );
+});
+
+test('a DOWNLOAD_DONE for no request fails the download', async () => {
+  const f = await fake(async (peer) => {
+    const first = pathsOf(await peer.next());
+    const bytes = sendPacks(peer, first);
+    peer.send({ type: 'DOWNLOAD_DONE', files: first.length, bytes, cancelled: false });
+    // One more: it finds no request outstanding, or ends the next one early, whose own
+    // DOWNLOAD_DONE then finds none.
+    peer.send({ type: 'DOWNLOAD_DONE', files: 0, bytes: 0, cancelled: false });
+    await servePacks(peer, []);
+  });
+  const result = await downloadInto(await connect(f), entries(), dest());
+  assert.not.ok(result.ok);
+  assert.ok(
+    result.files.some((o) => o.code === ErrorCode.UNEXPECTED_MESSAGE),
+    JSON.stringify(result.files.slice(0, 2)),
+  );
+});
+
 test.run();

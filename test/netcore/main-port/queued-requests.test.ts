@@ -62,6 +62,9 @@ test('CANCEL while one request runs and one waits ends both, the waiting one wit
     assert.is(begin.type, 'FILE_BEGIN', 'the first request began and waits at the pause gate');
     raw.send(ask(SECOND));
     raw.send({ type: 'CANCEL' });
+    // The server reads in order: its PONG says the CANCEL was taken before the gate opens.
+    raw.send({ type: 'PING', id: 7 });
+    assert.equal(await raw.next(), { type: 'PONG', id: 7 });
     server.server.resume();
     const first = await raw.until('DOWNLOAD_DONE');
     assert.is(first.at(-1)?.cancelled, true, JSON.stringify(first.at(-1)));

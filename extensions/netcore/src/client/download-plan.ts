@@ -173,18 +173,23 @@ export class DownloadPlanner {
    */
   async run(feed: PlanFeed, stop: () => boolean = () => false): Promise<void> {
     let sliceStart = performance.now();
-    for (let i = 0; i < this.entries.length && !stop(); i++) {
-      if (i > 0 && i % PLAN_CLOCK_FILES === 0 && performance.now() - sliceStart >= PLAN_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (stop()) return;
-        sliceStart = performance.now();
+    try {
+      for (let i = 0; i < this.entries.length && !stop(); i++) {
+        if (i > 0 && i % PLAN_CLOCK_FILES === 0 && performance.now() - sliceStart >= PLAN_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (stop()) return;
+          sliceStart = performance.now();
+        }
+        this.readAhead(i);
+        const entry = this.entries[i]!;
+        const now = this.decide(entry);
+        const decided = now instanceof Promise ? await now : now;
+        if ('entry' in decided) feed.pending(decided);
+        else feed.settled(decided, entry.size);
       }
-      this.readAhead(i);
-      const entry = this.entries[i]!;
-      const now = this.decide(entry);
-      const decided = now instanceof Promise ? await now : now;
-      if ('entry' in decided) feed.pending(decided);
-      else feed.settled(decided, entry.size);
+    } finally {
+      // Folders readAhead began are finished before the planner is: none appears afterwards.
+      await Promise.all(this.folders.values());
     }
   }
 
@@ -292,17 +297,35 @@ export class DownloadPlanner {
   }
 }
 
+/**
+ * About the bytes a file adds to a DOWNLOAD_FILES message: its path (a quote in a name is
+ * escaped), and the field names, offset, size and time around it.
+ */
+function requestEntryBytes(item: PlannedItem): number {
+  const path = item.entry.path;
+  let quotes = 0;
+  for (let at = path.indexOf('"'); at >= 0; at = path.indexOf('"', at + 1)) quotes++;
+  return Buffer.byteLength(path) + quotes + REQUEST_ENTRY_OVERHEAD_BYTES;
+}
+
+/** JSON around a requested path: `{"path":"","offset":…,"size":…,"mtimeMs":…},` with room to spare. */
+const REQUEST_ENTRY_OVERHEAD_BYTES = 96;
+
 /** Files decided and not asked for yet, in order; take() waits for the planner. */
 export class PlannedFiles {
   private items: PlannedItem[] = [];
+  /** requestEntryBytes() of the files in `items`, added up. */
+  private bytes = 0;
   private ended = false;
-  /** How many files the waiting take() needs before it goes on. */
+  /** How many files, or how many bytes of them, the waiting take() needs before it goes on. */
   private wanted = 0;
+  private wantedBytes = Number.POSITIVE_INFINITY;
   private wake: (() => void) | undefined;
 
   push(item: PlannedItem): void {
     this.items.push(item);
-    if (this.items.length >= this.wanted) this.wakeUp();
+    this.bytes += requestEntryBytes(item);
+    if (this.items.length >= this.wanted || this.bytes >= this.wantedBytes) this.wakeUp();
   }
 
   /** The planner is done (or stopped): take() hands out what is left. */
@@ -321,11 +344,25 @@ export class PlannedFiles {
     return this.ended && this.items.length === 0;
   }
 
-  /** The next `max` files once they are decided; fewer, or none, once the planner has ended or the download `stopped()`. */
-  async take(max: number, stopped: () => boolean): Promise<PlannedItem[]> {
+  /**
+   * The next `max` files once they are decided, fewer when their requestEntryBytes() would
+   * pass `maxBytes` (always at least one); fewer, or none, once the planner has ended or
+   * the download `stopped()`.
+   */
+  async take(max: number, stopped: () => boolean, maxBytes = Number.POSITIVE_INFINITY): Promise<PlannedItem[]> {
     this.wanted = max;
-    while (!this.ended && !stopped() && this.items.length < max) await new Promise<void>((resolve) => (this.wake = resolve));
-    return this.items.splice(0, max);
+    this.wantedBytes = maxBytes;
+    while (!this.ended && !stopped() && this.items.length < max && this.bytes < maxBytes) await new Promise<void>((resolve) => (this.wake = resolve));
+    let count = 0;
+    let bytes = 0;
+    for (const item of this.items) {
+      const more = requestEntryBytes(item);
+      if (count === max || (count > 0 && bytes + more > maxBytes)) break;
+      bytes += more;
+      count++;
+    }
+    this.bytes -= bytes;
+    return this.items.splice(0, count);
   }
 
   private wakeUp(): void {

@@ -4,7 +4,14 @@
 // and where it resumes is decided first, by download-plan.ts.
 import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CLIENT_BUSY_ATTEMPTS, CLIENT_BUSY_WAIT_MS, FIRST_REQUEST_FILES, MAX_FILES_PER_REQUEST, PROGRESS_TICK_MS } from '../constants';
+import {
+  CLIENT_BUSY_ATTEMPTS,
+  CLIENT_BUSY_WAIT_MS,
+  FIRST_REQUEST_FILES,
+  MAX_CONTROL_PAYLOAD_BYTES,
+  MAX_FILES_PER_REQUEST,
+  PROGRESS_TICK_MS,
+} from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
 import type { FileRequest, ServerMessage } from '../protocol/messages';
 import { digestFor } from '../workers/digest';
@@ -35,6 +42,9 @@ interface Current {
   digest: BlockDigest | undefined;
   received: number;
 }
+
+/** A request's list stays well inside a control frame, however long its paths (requestEntryBytes). */
+const REQUEST_MAX_BYTES = (MAX_CONTROL_PAYLOAD_BYTES * 3) / 4;
 
 export class Download {
   private readonly outcomes = new Map<string, FileOutcome>();
@@ -99,19 +109,22 @@ export class Download {
       // Its failure (a listener that threw) is rethrown below; until then it is not unhandled.
       planning.catch(() => undefined);
       let running: Promise<void> | undefined;
-      for (let first = true; !this.cancelled && !this.fatal; first = false) {
+      for (let first = true; ; first = false) {
         // A server that queues requests takes the next one while this one runs, once this
-        // one has begun to answer: a refusal (BUSY, asked again by ask()) comes before any
-        // answer. Otherwise each request waits for the one before to end.
-        if (running && this.live.queuesRequests) await Promise.race([running, this.inFlight.untilAnswered()]);
-        if (running && !(this.live.queuesRequests && this.inFlight.answered)) {
+        // one has begun to answer: a refusal (BUSY) comes before any answer. Otherwise, and
+        // while a refusal is being asked again (ask()), each request waits for the one before.
+        if (running && this.live.queuesRequests && !this.fatal) await Promise.race([running, this.inFlight.untilAnswered()]);
+        if (running && (this.fatal || !(this.live.queuesRequests && this.inFlight.answered))) {
           await running;
           running = undefined;
         }
         if (this.cancelled || this.fatal) break;
-        const batch = await planned.take(first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST, () => this.cancelled || this.fatal !== undefined);
+        const size = first ? FIRST_REQUEST_FILES : MAX_FILES_PER_REQUEST;
+        const batch = await planned.take(size, () => this.cancelled || this.fatal !== undefined, REQUEST_MAX_BYTES);
         if (batch.length === 0 || this.cancelled || this.fatal) break;
         const next = this.ask(batch, planned.drained);
+        // Its failure is seen where it is awaited; until then it is not unhandled.
+        next.catch(() => undefined);
         if (running) await running;
         running = next;
       }
@@ -239,6 +252,7 @@ export class Download {
         return this.onFileError(m);
       case 'DOWNLOAD_DONE': {
         if (this.current || this.pack) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE inside a file');
+        if (this.inFlight.pending === 0) throw new PssError(ErrorCode.UNEXPECTED_MESSAGE, 'DOWNLOAD_DONE for no request');
         // The last request's last small files need not wait for more to join their batch.
         if (this.inFlight.done()) this.committer.finishing();
         return;

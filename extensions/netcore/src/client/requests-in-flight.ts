@@ -17,6 +17,11 @@ export class RequestsInFlight {
   private began = false;
   private wake: (() => void) | undefined;
 
+  /** Requests sent and not answered DOWNLOAD_DONE yet. */
+  get pending(): number {
+    return this.sent.length;
+  }
+
   /** The oldest request has begun to answer: a server that refuses a request does so before. */
   get answered(): boolean {
     return this.began;
