@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIRST_REQUEST_FILES } from '../../../extensions/netcore/src/constants';
 import { ErrorCode } from '../../../extensions/netcore/src/errors';
+import type { DownloadResult } from '../../../extensions/netcore/src/client/download-options';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
 import type { FakePeer } from '../../support/fake-server';
 import type { RawMessage } from '../../support/raw-connection';
@@ -64,22 +65,27 @@ function sendPacks(peer: FakePeer, paths: string[]): number {
   return bytes;
 }
 
+/** The download succeeded, each file was asked for (`asked`, request by request) once in the order given, and files of each request landed byte-exact. */
+async function assertEveryFileOnce(result: DownloadResult, asked: string[][], wanted: FileEntry[]): Promise<void> {
+  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
+  assert.equal(
+    asked.flat(),
+    wanted.map((e) => e.path),
+    'every file is asked for once, in the order given',
+  );
+  for (const e of [wanted[0]!, wanted[Math.min(FIRST_REQUEST_FILES, wanted.length - 1)]!, wanted.at(-1)!]) {
+    assert.equal(await readFile(join(dest(), e.path)), contentOf(e.path), e.path);
+  }
+}
+
 test('the first request goes out once its files are decided, and the later ones ask for the rest in order', async () => {
   const requests: string[][] = [];
   const f = await fake((peer) => servePacks(peer, requests));
   const wanted = entries();
   const result = await downloadInto(await connect(f), wanted, dest());
-  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
   assert.ok(requests.length >= 2, `${requests.length} request(s)`);
   assert.is(requests[0]!.length, FIRST_REQUEST_FILES, 'the first request is sent before the rest is decided');
-  assert.equal(
-    requests.flat(),
-    wanted.map((e) => e.path),
-    'every file is asked for once, in the order given',
-  );
-  for (const e of [wanted[0]!, wanted[FIRST_REQUEST_FILES]!, wanted[FILES - 1]!]) {
-    assert.equal(await readFile(join(dest(), e.path)), contentOf(e.path), e.path);
-  }
+  await assertEveryFileOnce(result, requests, wanted);
 });
 
 test('the first request reaches the server while the last files are still being decided', async () => {
@@ -177,15 +183,7 @@ test('a server that holds a waiting request gets the next one while the first is
   const wanted = entries();
   const result = await downloadInto(await connect(f), wanted, dest());
   assert.ok(early, 'the second request came before the first was done');
-  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
-  assert.equal(
-    requests.flat(),
-    wanted.map((e) => e.path),
-    'every file is asked for once, in the order given',
-  );
-  for (const e of [wanted[0]!, wanted[FIRST_REQUEST_FILES]!, wanted[FILES - 1]!]) {
-    assert.equal(await readFile(join(dest(), e.path)), contentOf(e.path), e.path);
-  }
+  await assertEveryFileOnce(result, requests, wanted);
 });
 
 test('a waiting request refused BUSY when its turn comes is asked again on a new connection, and the requests after it follow', async () => {
@@ -209,13 +207,8 @@ test('a waiting request refused BUSY when its turn comes is asked again on a new
   );
   const wanted = entries(FIRST_REQUEST_FILES + 12_000);
   const result = await downloadInto(await connect(f), wanted, dest(), { reconnect: () => connect(f) });
-  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
   assert.ok(connections >= 2, `${connections} connection(s)`);
-  assert.equal(
-    served.flat(),
-    wanted.map((e) => e.path),
-    'every file is served once, in order',
-  );
+  await assertEveryFileOnce(result, served, wanted);
 });
 
 test('requests of files with long paths are split to fit a control frame, and every file comes once, in order', async () => {
@@ -227,13 +220,8 @@ test('requests of files with long paths are split to fit a control frame, and ev
     return { path, size: contentOf(path).length, mtimeMs: MTIME_MS };
   });
   const result = await downloadInto(await connect(f), wanted, dest());
-  assert.ok(result.ok, JSON.stringify(result.files.filter((o) => o.status === 'failed').slice(0, 3)));
   assert.ok(requests.length >= 3, `${requests.length} requests`);
-  assert.equal(
-    requests.flat(),
-    wanted.map((e) => e.path),
-    'every file is asked for once, in the order given',
-  );
+  await assertEveryFileOnce(result, requests, wanted);
 });
 
 test('a DOWNLOAD_DONE for no request fails the download', async () => {

@@ -3,43 +3,28 @@
 // the answers come in request order, a CANCEL ends both, and the session goes on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import { writeRandomFile } from '../../support/file-tree';
 import { RawConnection, type RawMessage } from '../../support/raw-connection';
-import { startTestServer, type TestServer } from '../../support/test-server';
-import { makeTempDir, removeDir } from '../../support/temp-dir';
+import { rawServerSuite } from '../../support/raw-server-suite';
 
-let base = '';
-let server: TestServer;
-const raws: RawConnection[] = [];
 const FIRST = ['a/1.bin', 'a/2.bin', 'a/3.bin'];
 const SECOND = ['b/1.bin', 'b/2.bin'];
-
-test.before(async () => {
-  base = await makeTempDir('queued-requests');
-  for (const path of [...FIRST, ...SECOND]) await writeRandomFile(join(base, 'share', path), 200_000);
-  await writeRandomFile(join(base, 'share', 'big.bin'), 4 << 20);
-  server = await startTestServer({ sharePath: join(base, 'share') });
-});
-
-test.after(async () => {
-  for (const r of raws.splice(0)) r.destroy();
-  await server?.close();
-  await removeDir(base);
+const { server, raws } = rawServerSuite(test, 'queued-requests', {
+  ...Object.fromEntries([...FIRST, ...SECOND].map((path) => [path, 200_000])),
+  'big.bin': 4 << 20,
 });
 
 const ask = (paths: string[]) => ({ type: 'DOWNLOAD_FILES', files: paths.map((path) => ({ path, offset: 0 })) });
 const begun = (replies: RawMessage[]) => replies.filter((m) => m.type === 'FILE_BEGIN').map((m) => m.path);
 
 test('WELCOME says the server holds one request waiting', async () => {
-  const { raw, welcome } = await RawConnection.hello(server.port);
+  const { raw, welcome } = await RawConnection.hello(server().port);
   raws.push(raw);
   assert.is(welcome.type, 'WELCOME');
   assert.is(welcome.queue, 1);
 });
 
 test('a request sent while another runs is answered after it, in order, and then the session takes more', async () => {
-  const raw = await RawConnection.welcomed(server.port, raws);
+  const raw = await RawConnection.welcomed(server().port, raws);
   raw.send(ask(FIRST));
   raw.send(ask(SECOND));
   const first = await raw.until('DOWNLOAD_DONE');
@@ -54,9 +39,9 @@ test('a request sent while another runs is answered after it, in order, and then
 });
 
 test('CANCEL while one request runs and one waits ends both, the waiting one with nothing sent', async () => {
-  server.server.pause();
+  server().server.pause();
   try {
-    const raw = await RawConnection.welcomed(server.port, raws);
+    const raw = await RawConnection.welcomed(server().port, raws);
     raw.send(ask(['big.bin', ...FIRST]));
     const begin = await raw.next();
     assert.is(begin.type, 'FILE_BEGIN', 'the first request began and waits at the pause gate');
@@ -65,7 +50,7 @@ test('CANCEL while one request runs and one waits ends both, the waiting one wit
     // The server reads in order: its PONG says the CANCEL was taken before the gate opens.
     raw.send({ type: 'PING', id: 7 });
     assert.equal(await raw.next(), { type: 'PONG', id: 7 });
-    server.server.resume();
+    server().server.resume();
     const first = await raw.until('DOWNLOAD_DONE');
     assert.is(first.at(-1)?.cancelled, true, JSON.stringify(first.at(-1)));
     assert.equal(begun(first), [], 'nothing of the first request began after the CANCEL');
@@ -74,14 +59,14 @@ test('CANCEL while one request runs and one waits ends both, the waiting one wit
     raw.send(ask(SECOND));
     assert.equal(begun(await raw.until('DOWNLOAD_DONE')), SECOND);
   } finally {
-    server.server.resume();
+    server().server.resume();
   }
 });
 
 test('a third request while one runs and one waits is refused, and the session ends', async () => {
-  server.server.pause();
+  server().server.pause();
   try {
-    const raw = await RawConnection.welcomed(server.port, raws);
+    const raw = await RawConnection.welcomed(server().port, raws);
     raw.send(ask(['big.bin']));
     assert.is((await raw.next()).type, 'FILE_BEGIN');
     raw.send(ask(FIRST));
@@ -90,13 +75,13 @@ test('a third request while one runs and one waits is refused, and the session e
     assert.is(replies.at(-1)?.code, 'UNEXPECTED_MESSAGE');
     await raw.waitClosed();
   } finally {
-    server.server.resume();
+    server().server.resume();
   }
 });
 
 test('a listing asked for while a download runs is still refused', async () => {
-  const raw = await RawConnection.welcomed(server.port, raws);
-  server.server.pause();
+  const raw = await RawConnection.welcomed(server().port, raws);
+  server().server.pause();
   try {
     raw.send(ask(['big.bin']));
     assert.is((await raw.next()).type, 'FILE_BEGIN');
@@ -104,7 +89,7 @@ test('a listing asked for while a download runs is still refused', async () => {
     const replies = await raw.until('ERROR');
     assert.is(replies.at(-1)?.code, 'UNEXPECTED_MESSAGE');
   } finally {
-    server.server.resume();
+    server().server.resume();
   }
 });
 
