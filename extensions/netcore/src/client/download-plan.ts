@@ -7,7 +7,7 @@ import { lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ErrorCode, fromFsError, PssError } from '../errors';
-import type { FileEntry } from '../protocol/messages';
+import type { FileEntry, FileRequest } from '../protocol/messages';
 import { WINDOWS_NAMES, WIRE_NAMES, pathProblem, resolveInside, type NameRule } from '../protocol/path-rules';
 import { mapPaths, storageFor, strictest, type Storage } from '../protocol/storable-names';
 import { detectStorage } from './destination-storage';
@@ -295,6 +295,16 @@ export class DownloadPlanner {
       started.push(this.ahead);
     }
   }
+}
+
+/** What a DOWNLOAD_FILES message asks of a planned file: from where, and of which version when resumed. */
+export function fileRequestOf(item: PlannedItem): FileRequest {
+  const req: FileRequest = { path: item.entry.path, offset: item.offset };
+  if (item.expect) {
+    req.size = item.expect.size;
+    req.mtimeMs = item.expect.mtimeMs;
+  }
+  return req;
 }
 
 /**

@@ -2,7 +2,6 @@
 // resolved inside the destination, data goes to `name.part`, and a file is renamed into
 // place only after its size and SHA-256 match what the server sent. Where each file goes
 // and where it resumes is decided first, by download-plan.ts.
-import { rename, rm, utimes } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   CLIENT_BUSY_ATTEMPTS,
@@ -13,22 +12,21 @@ import {
   PROGRESS_TICK_MS,
 } from '../constants';
 import { deserializeError, ErrorCode, fromFsError, PssError } from '../errors';
-import type { FileRequest, ServerMessage } from '../protocol/messages';
+import type { ServerMessage } from '../protocol/messages';
 import { digestFor } from '../workers/digest';
 import type { BlockDigest } from '../workers/tasks';
 import type { ServerConnection } from './connection';
-import { discardPart, metaPath, partPath, writePartMeta } from './part-files';
+import { discardPart, finishPart, partPath, writePartMeta } from './part-files';
 import { ProgressTally } from './progress';
 import { RequestsInFlight } from './requests-in-flight';
 import { FileSink, type Sink } from './file-sink';
 import { StreamSink } from './stream-sink';
 import type { SmallFileCommitter } from '../workers/batch-commit';
 import { SmallFiles } from './small-files';
-import { fileTimeSeconds } from '../workers/small-file-disk';
 import { IncomingPack } from './incoming-pack';
 import { MemorySink, SMALL_FILE_MAX_BYTES } from './memory-sink';
 
-import { DownloadPlanner, PlannedFiles, type FileOutcome, type PlanFeed, type PlannedItem } from './download-plan';
+import { DownloadPlanner, fileRequestOf, PlannedFiles, type FileOutcome, type PlanFeed, type PlannedItem } from './download-plan';
 
 import type { DownloadOptions, DownloadResult } from './download-options';
 
@@ -187,7 +185,7 @@ export class Download {
       const done = this.inFlight.add(last);
       for (const it of batch) this.asked.add(it.entry.path);
       // Small files may come in packs (§6.4), except to a stream, which takes one file.
-      connection.send({ type: 'DOWNLOAD_FILES', files: batch.map((it) => this.request(it)), ...(this.options.output ? {} : { packs: true }) });
+      connection.send({ type: 'DOWNLOAD_FILES', files: batch.map(fileRequestOf), ...(this.options.output ? {} : { packs: true }) });
       const refused = await done.then(
         () => undefined,
         (err: PssError) => err,
@@ -228,15 +226,6 @@ export class Download {
     this.cancelled = true;
     this.planned.nudge();
     if (!this.connection.closed) this.connection.send({ type: 'CANCEL' });
-  }
-
-  private request(item: PlannedItem): FileRequest {
-    const req: FileRequest = { path: item.entry.path, offset: item.offset };
-    if (item.expect) {
-      req.size = item.expect.size;
-      req.mtimeMs = item.expect.mtimeMs;
-    }
-    return req;
   }
 
   private onControl(m: ServerMessage): void {
@@ -371,10 +360,7 @@ export class Download {
         this.record({ path, status: 'done', target: '-', bytes: cur.received });
         return;
       }
-      const mtime = fileTimeSeconds(begin.mtimeMs);
-      await utimes(part, mtime, mtime);
-      await rename(part, item.target);
-      await rm(metaPath(item.target), { force: true });
+      await finishPart(item.target, begin.mtimeMs);
       const outcome: FileOutcome = { path, status: 'done', target: item.target, bytes: cur.received };
       if (begin.offset > 0) outcome.resumedFrom = begin.offset;
       this.record(outcome);

@@ -5,9 +5,10 @@
 // name, so every name a server may send can be written, resumed and renamed.
 import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { lstat, open, rm } from 'node:fs/promises';
+import { lstat, open, rename, rm, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MAX_NAME_BYTES, PART_META_SUFFIX, PART_SUFFIX, SHORT_PART_PREFIX } from '../constants';
+import { fileTimeSeconds } from '../workers/small-file-disk';
 
 /** The sidecar is never read or written through a link planted in the destination. */
 const O_NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
@@ -86,4 +87,13 @@ export async function partLength(target: string): Promise<number> {
 
 export async function discardPart(target: string): Promise<void> {
   await Promise.all([rm(partPath(target), { force: true }), rm(metaPath(target), { force: true })]);
+}
+
+/** A checked `.part` becomes its file: the server's time, its final name, then the sidecar goes. */
+export async function finishPart(target: string, mtimeMs: number): Promise<void> {
+  const part = partPath(target);
+  const mtime = fileTimeSeconds(mtimeMs);
+  await utimes(part, mtime, mtime);
+  await rename(part, target);
+  await rm(metaPath(target), { force: true });
 }
