@@ -86,6 +86,11 @@ async function makeFolders(root: string, dir: string): Promise<void> {
   }
 }
 
+/** A folder's names hold nothing of the file called `name`: not the file, its `.part` or its sidecar. */
+function holdsNothingOf(names: ReadonlySet<string>, name: string): boolean {
+  return !names.has(name) && !names.has(partName(name)) && !names.has(metaName(name));
+}
+
 function failedOutcome(entry: FileEntry, code: ErrorCode, message: string): FileOutcome {
   return { path: entry.path, status: 'failed', code, message, bytes: 0 };
 }
@@ -123,6 +128,8 @@ export class DownloadPlanner {
   private readonly read = new Map<string, Set<string>>();
   /** Files before this one have their folders prepared or being prepared (readAhead). */
   private ahead = 0;
+  /** targetAt() of each file once found, null where it would land outside; nothing yet for the others. */
+  private readonly targets: Array<string | null> = [];
   /** The first file of each folder readAhead started, for the folders no file was decided in yet. */
   private readonly startedAhead: number[] = [];
 
@@ -182,7 +189,7 @@ export class DownloadPlanner {
         }
         this.readAhead(i);
         const entry = this.entries[i]!;
-        const now = this.decide(entry);
+        const now = this.decide(entry, this.targetAt(i));
         const decided = now instanceof Promise ? await now : now;
         if ('entry' in decided) feed.pending(decided);
         else feed.settled(decided, entry.size);
@@ -199,19 +206,25 @@ export class DownloadPlanner {
    * answer comes after a closer look (lookCloser). Thousands of fresh files are decided
    * without a promise each.
    */
-  private decide(entry: FileEntry): PlannedItem | FileOutcome | Promise<PlannedItem | FileOutcome> {
+  private decide(entry: FileEntry, target: string | undefined): PlannedItem | FileOutcome | Promise<PlannedItem | FileOutcome> {
     const root = this.root;
     if (root === undefined) return { entry, target: '-', offset: 0 };
-    const localPath = this.local.get(entry.path);
-    const target = localPath === undefined ? undefined : resolveInside(root, localPath, this.rule);
     if (!target) return failedOutcome(entry, ErrorCode.BAD_PATH, 'refused: the name would land outside the destination');
     const dir = dirname(target);
     const names = this.read.get(dir);
-    if (names && this.exact) {
-      const name = basename(target);
-      if (!names.has(name) && !names.has(partName(name)) && !names.has(metaName(name))) return { entry, target, offset: 0 };
-    }
+    if (names && this.exact && holdsNothingOf(names, basename(target))) return { entry, target, offset: 0 };
     return this.lookCloser(entry, root, dir, target);
+  }
+
+  /** Where file `index` goes inside the destination (undefined: it would land outside), found once (readAhead finds it first). */
+  private targetAt(index: number): string | undefined {
+    let target = this.targets[index];
+    if (target === undefined) {
+      const localPath = this.local.get(this.entries[index]!.path);
+      target = (localPath !== undefined && this.root !== undefined ? resolveInside(this.root, localPath, this.rule) : undefined) ?? null;
+      this.targets[index] = target;
+    }
+    return target ?? undefined;
   }
 
   private async lookCloser(entry: FileEntry, root: string, dir: string, target: string): Promise<PlannedItem | FileOutcome> {
@@ -220,7 +233,7 @@ export class DownloadPlanner {
       const names = await this.folder(root, dir);
       const name = basename(target);
       const item: PlannedItem = { entry, target, offset: 0 };
-      if (this.exact && !names.has(name) && !names.has(partName(name)) && !names.has(metaName(name))) return item;
+      if (this.exact && holdsNothingOf(names, name)) return item;
       item.hasMeta = !this.exact || names.has(metaName(name));
       const existing = await lstat(target).catch(() => undefined);
       if (existing && !existing.isFile()) return failed(ErrorCode.WRITE_FAILED, 'something that is not a file is in the way');
@@ -286,8 +299,7 @@ export class DownloadPlanner {
     while (started.length > 0 && started[0]! <= i) started.shift();
     const end = Math.min(this.entries.length, i + PLAN_AHEAD_FILES);
     for (; this.ahead < end && started.length < PLAN_FOLDERS_AHEAD; this.ahead++) {
-      const localPath = this.local.get(this.entries[this.ahead]!.path);
-      const target = localPath === undefined ? undefined : resolveInside(root, localPath, this.rule);
+      const target = this.targetAt(this.ahead);
       if (!target) continue;
       const dir = dirname(target);
       if (this.folders.has(dir)) continue;

@@ -435,10 +435,10 @@ export class Download {
   }
 
   private emitProgress(force: boolean): void {
+    if (!this.tally.due(force)) return;
     const cur = this.current;
     const packed = this.pack?.currentFile;
     this.tally.report(
-      force,
       cur
         ? { path: cur.item.entry.path, bytes: cur.begin.offset + cur.received, size: cur.begin.size }
         : packed && { path: packed.path, bytes: packed.size, size: packed.size },

@@ -47,11 +47,15 @@ export class ProgressTally {
     this.totalBytes += actual - listed;
   }
 
-  report(force: boolean, current: CurrentFile | undefined): void {
+  /** A report is wanted now: there is a listener, and `force` or PROGRESS_INTERVAL_MS since the last. */
+  due(force: boolean): boolean {
+    return this.onProgress !== undefined && (force || Date.now() - this.lastAt >= PROGRESS_INTERVAL_MS);
+  }
+
+  /** Reports now (callers ask due() first, so nothing is built for a report that is not wanted). */
+  report(current: CurrentFile | undefined): void {
     if (!this.onProgress) return;
-    const now = Date.now();
-    if (!force && now - this.lastAt < PROGRESS_INTERVAL_MS) return;
-    this.lastAt = now;
+    this.lastAt = Date.now();
     const rate = this.meter.rate();
     this.onProgress({
       currentPath: current?.path ?? null,
