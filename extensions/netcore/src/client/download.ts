@@ -103,7 +103,7 @@ export class Download {
       const planned = this.planned;
       // Stopped only once the download is over: a request refused BUSY is asked again
       // after a while (ask()), and the files after it are still wanted.
-      planning = planner.run(this.planFeed(planned), () => ended || this.cancelled).finally(() => planned.end());
+      planning = planner.run(this.planFeed(), () => ended || this.cancelled).finally(() => planned.end());
       // Its failure (a listener that threw) is rethrown below; until then it is not unhandled.
       planning.catch(() => undefined);
       let running: Promise<void> | undefined;
@@ -160,12 +160,12 @@ export class Download {
   }
 
   /** Where the planner hands each file: into `planned` to be asked for, or settled at once. */
-  private planFeed(planned: PlannedFiles): PlanFeed {
+  private planFeed(): PlanFeed {
     return {
       pending: (item) => {
         this.items.set(item.entry.path, item);
         this.tally.doneBytes += item.offset;
-        planned.push(item);
+        this.planned.push(item);
       },
       settled: (outcome, size) => {
         if (outcome.status === 'skipped') this.tally.doneBytes += size;
