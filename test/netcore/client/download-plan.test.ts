@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { planDownload } from '../../../extensions/netcore/src/client/download-plan';
+import { DownloadPlanner, planDownload } from '../../../extensions/netcore/src/client/download-plan';
 import { metaName, metaPath, partName, partPath } from '../../../extensions/netcore/src/client/part-files';
 import type { FileEntry } from '../../../extensions/netcore/src/protocol/messages';
 import { makeTempDir, removeDir } from '../../support/temp-dir';
@@ -80,6 +80,22 @@ test('partName and metaName are the names of partPath and metaPath, short stand-
     assert.is(partName(name), basename(partPath(target)), name);
     assert.is(metaName(name), basename(metaPath(target)), name);
   }
+});
+
+test('a planner stopped early has finished the folders it began ahead: none appears after it returns', async () => {
+  // The first file's folder is ready at once; the folders after it are deep, so each takes
+  // many calls and is still being made when the first file is decided.
+  const deep = (k: number) => `d${k}/a/b/c/d/e/f/g/h`;
+  const entries: FileEntry[] = [{ path: 'top/0.bin', size: 1, mtimeMs: 1_700_000_000_000 }];
+  for (let i = 1; i < 64; i++) entries.push({ path: `${deep(i % 8)}/${i}.bin`, size: 1, mtimeMs: 1_700_000_000_000 });
+  const planner = await DownloadPlanner.start({ entries, destination: base });
+  let fed = 0;
+  await planner.run({ pending: () => fed++, settled: () => fed++ }, () => fed >= 1);
+  const all = async () => (await readdir(base, { recursive: true })).sort();
+  const atReturn = await all();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(await all(), atReturn, 'nothing was made after the planner returned');
+  assert.ok(atReturn.includes(deep(1)), 'the next folders were prepared ahead');
 });
 
 test.run();
