@@ -3,11 +3,11 @@
 // symlink, a name outside the share or the server's own data directory is never served.
 // Names follow the host's rule (§5.1): the safety checks, and on a Windows server the
 // Windows checks too; both ports list and serve the same files. What is left out is
-// counted by reason and reported (§5.1).
-import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dir, type Dirent, type Stats } from 'node:fs';
-import { lstat, open, opendir, readdir, realpath, type FileHandle } from 'node:fs/promises';
-import { basename, relative, sep } from 'node:path';
-import { MAX_SHARED_FILES } from '../constants';
+// counted by reason and reported (§5.1). The folder walk a listing is made of is
+// share-walk.ts; here the listing is kept while the share does not change.
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, type Dir, type Stats } from 'node:fs';
+import { lstat, open, opendir, realpath, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { ErrorCode, PssError, refusal } from '../errors';
 import type { FileEntry, ShareIdentity, ShareKind } from '../protocol/messages';
 import { countReasons, type NotSharedCounts, type NotSharedReason } from '../protocol/not-shared';
@@ -15,6 +15,7 @@ import { HOST_NAMES, pathProblem, segmentProblem, type NameRule } from '../proto
 import { ListingWatch } from './listing-watch';
 import { canRead } from './read-permission';
 import { NotSharedReport, type NotSharedItem } from './not-shared-report';
+import { childPath, entryReason, isInside, nextTurn, walkShare } from './share-walk';
 
 export interface OpenedFile {
   handle: FileHandle;
@@ -46,21 +47,6 @@ export interface OpenedDescriptor {
   absPath: string;
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !rel.startsWith(sep));
-}
-
-/**
- * A listing stats its files with the synchronous call, this many between two turns of the
- * event loop: a promise per stat cost about 15 µs of the event loop's time each (100,000
- * files took 5 s of CPU), the synchronous call a few µs, and a slice this size holds the
- * loop for a few milliseconds at most.
- */
-const STATS_PER_SLICE = 256;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** A listing and what it left out; `complete` when no change was heard while it was made. */
 interface Listed {
   entries: FileEntry[];
@@ -71,11 +57,6 @@ interface Listed {
 /** The whole share's listing, kept while its watch hears no change. */
 interface KeptListing extends Listed {
   watch: ListingWatch;
-}
-
-/** Why a directory entry is not shared, for what is neither a file nor a folder. */
-function entryReason(dirent: Dirent): NotSharedReason {
-  return dirent.isSymbolicLink() ? 'link' : 'special';
 }
 
 export class Share {
@@ -181,53 +162,11 @@ export class Share {
     // A whole listing is kept while nothing in the share changes: each folder is watched
     // before it is read, so a change made while the walk runs is heard too.
     const watch = under === '' ? new ListingWatch(() => this.forget(watch)) : undefined;
-    const out: FileEntry[] = [];
-    let sliced = 0;
-    const walk = async (dir: string, prefix: string): Promise<void> => {
-      watch?.folder(dir);
-      let dirents: Dirent[];
-      try {
-        dirents = await readdir(dir, { withFileTypes: true });
-      } catch {
-        if (prefix !== under) return skip(prefix, 'unreadable');
-        if (under !== '') throw new PssError(ErrorCode.NOT_FOUND, `not a shared folder: ${under}`);
-        throw new PssError(ErrorCode.SHARE_INVALID, 'the shared folder cannot be read');
-      }
-      for (const dirent of dirents) {
-        const wire = prefix ? `${prefix}/${dirent.name}` : dirent.name;
-        if (segmentProblem(dirent.name, this.names) || pathProblem(wire, this.names)) {
-          skip(wire, 'badName');
-          continue;
-        }
-        const abs = childPath(dir, dirent.name);
-        if (dirent.isDirectory()) {
-          if (isInside(this.dataDir, abs)) skip(wire, 'dataDir');
-          else await walk(abs, wire);
-        } else if (dirent.isFile()) {
-          if (++sliced % STATS_PER_SLICE === 0) await nextTurn();
-          let st: Stats | undefined;
-          try {
-            st = lstatSync(abs, { throwIfNoEntry: false });
-          } catch {
-            st = undefined;
-          }
-          if (!st?.isFile()) continue; // gone, or replaced, since the folder was read
-          if (!canRead(st)) {
-            skip(wire, 'unreadable');
-            continue;
-          }
-          if (out.length >= MAX_SHARED_FILES) {
-            throw new PssError(ErrorCode.SHARE_INVALID, `the share holds more than ${MAX_SHARED_FILES} files`);
-          }
-          out.push({ path: wire, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
-        } else {
-          skip(wire, entryReason(dirent));
-        }
-      }
-    };
+    let out: FileEntry[];
     try {
       watch?.root(this.root);
-      await walk(under === '' ? this.root : await this.resolve(under, 'directory'), under);
+      const start = under === '' ? this.root : await this.resolve(under, 'directory');
+      out = await walkShare({ start, under, names: this.names, dataDir: this.dataDir, watch, skip });
     } catch (err) {
       watch?.close();
       throw err;
@@ -453,12 +392,4 @@ export class Share {
  */
 function notShared(): PssError {
   return refusal(ErrorCode.NOT_FOUND, 'not shared');
-}
-
-/**
- * `dir` joined with one segment the path rules passed (no separator, not `.` or `..`):
- * a concatenation, where path.join would normalise the whole path again for each segment.
- */
-function childPath(dir: string, segment: string): string {
-  return dir.endsWith(sep) ? dir + segment : dir + sep + segment;
 }
