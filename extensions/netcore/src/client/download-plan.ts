@@ -336,7 +336,8 @@ const REQUEST_ENTRY_OVERHEAD_BYTES = 96;
 /** Files decided and not asked for yet, in order; take() waits for the planner. */
 export class PlannedFiles {
   private items: PlannedItem[] = [];
-  /** requestEntryBytes() of the files in `items`, added up. */
+  /** requestEntryBytes() of each file in `items`, counted once as it comes, and their sum. */
+  private sizes: number[] = [];
   private bytes = 0;
   private ended = false;
   /** How many files, or how many bytes of them, the waiting take() needs before it goes on. */
@@ -345,8 +346,10 @@ export class PlannedFiles {
   private wake: (() => void) | undefined;
 
   push(item: PlannedItem): void {
+    const size = requestEntryBytes(item);
     this.items.push(item);
-    this.bytes += requestEntryBytes(item);
+    this.sizes.push(size);
+    this.bytes += size;
     if (this.items.length >= this.wanted || this.bytes >= this.wantedBytes) this.wakeUp();
   }
 
@@ -377,13 +380,13 @@ export class PlannedFiles {
     while (!this.ended && !stopped() && this.items.length < max && this.bytes < maxBytes) await new Promise<void>((resolve) => (this.wake = resolve));
     let count = 0;
     let bytes = 0;
-    for (const item of this.items) {
-      const more = requestEntryBytes(item);
+    for (const more of this.sizes) {
       if (count === max || (count > 0 && bytes + more > maxBytes)) break;
       bytes += more;
       count++;
     }
     this.bytes -= bytes;
+    this.sizes.splice(0, count);
     return this.items.splice(0, count);
   }
 
