@@ -186,6 +186,28 @@ test('a server that holds a waiting request gets the next one while the first is
   await assertEveryFileOnce(result, requests, wanted);
 });
 
+test('a server that does not say it holds a waiting request gets the next one only after the first is done', async () => {
+  const requests: string[][] = [];
+  let early: RawMessage | undefined;
+  const f = await fake(async (peer) => {
+    const first = pathsOf(await peer.next());
+    requests.push(first);
+    // The first request has begun to answer; a client that sent early would send now (the
+    // test above sees it within moments on a server that queues).
+    const head = first.slice(0, 10);
+    let bytes = sendPacks(peer, head);
+    early = await peer.next(1_000).catch(() => undefined);
+    bytes += sendPacks(peer, first.slice(head.length));
+    peer.send({ type: 'DOWNLOAD_DONE', files: first.length, bytes, cancelled: false });
+    await servePacks(peer, requests);
+  });
+  const wanted = entries();
+  const result = await downloadInto(await connect(f), wanted, dest());
+  assert.is(early, undefined, `sent before the first request was done: ${JSON.stringify(early)?.slice(0, 80)}`);
+  assert.ok(requests.length >= 2, `${requests.length} request(s)`);
+  await assertEveryFileOnce(result, requests, wanted);
+});
+
 test('a waiting request refused BUSY when its turn comes is asked again on a new connection, and the requests after it follow', async () => {
   const served: string[][] = [];
   let connections = 0;
