@@ -172,6 +172,9 @@ async function rowSmallFiles(ssh) {
     ]).join('\n'),
   );
   say(`  each run (s): pss get --all ${samples.pss.map((x) => fixed(x, 2)).join(' ')}; one file ${samples.big.map((x) => fixed(x, 2)).join(' ')}`);
+  // The machine's speed drifts over minutes; the two downloads of one run are seconds apart.
+  const paired = samples.pss.map((t, i) => samples.big[i] / t);
+  say(`  many / one file (rate) within each run: ${paired.map((x) => fixed(x, 2)).join(' ')}; median ${fixed(median(paired), 2)}`);
   say(`  first ${n} files: ${fixed(first, 0)} files/s; last ${n}: ${fixed(lastRate, 0)} files/s`);
   say(`  peak RSS: server ${mib(last.serverPeakKiB)}, client ${mib(last.clientPeakKiB)}`);
   say(ratioLine('pss get / scp -r (time)', ssh ? m('scp') : undefined, m('pss'), 1.5));
