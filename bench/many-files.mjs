@@ -13,10 +13,13 @@
 //  4. The web port's ZIP of BENCH_ZIP_FILES files of 64 KiB against one big file from the
 //     same port (BENCH_WEB_MIB). Target: >= 0.3x.
 // Before each measured download the disk is settled (`sync`) and the source read into
-// memory, for every contender alike. Peak RSS of server and client is printed for each row. BENCH_ROWS picks rows (small,list,tree,zip). Trees are cached between runs in
-// the bench cache folder. Exit status: 0 when every measurement ran, 1 when one failed.
+// memory, for every contender alike; the small-files row first waits until the files the
+// last run deleted no longer slow down file creation (afterLastDeletions()). Peak RSS of
+// server and client is printed for each row. BENCH_ROWS picks rows (small,list,tree,zip).
+// Trees are cached between runs in the bench cache folder. Exit status: 0 when every
+// measurement ran, 1 when one failed.
 import { randomFillSync } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,7 @@ const c = {
   runs: intEnv('BENCH_RUNS', 3),
   diskDir: process.env.BENCH_DISK_DIR || tmpdir(),
   timeoutMs: intEnv('BENCH_TIMEOUT_S', 600) * 1000,
+  deletionWaitMs: intEnv('BENCH_DELETION_WAIT_S', 365) * 1000,
   rows: (process.env.BENCH_ROWS || 'small,list,tree,zip').split(',').map((r) => r.trim()),
 };
 
@@ -67,15 +71,43 @@ function cachedTree(label, count, kib, folders = 20) {
  * of files are deleted, ext4 skips their inode numbers when it creates new files, checking
  * each in turn: `perf` showed 10,000 creations after such a deletion spend 190-420 us of
  * kernel time per file (`recently_deleted`, `find_inode_bit`) against 50 us otherwise, so
- * whichever contender ran next paid for the one before. A run started within a few minutes
- * of another pays for the other's deletions too (every contender alike).
+ * whichever contender ran next paid for the one before. A run started within minutes of
+ * another would pay for the other's deletions, all but one file: see afterLastDeletions().
  */
 const kept = [];
 function keepUntilRowEnds(dir) {
   kept.push(dir);
 }
 function removeKept() {
+  if (kept.length === 0) return;
   for (const dir of kept.splice(0)) rmSync(dir, { recursive: true, force: true });
+  writeFileSync(DELETED_MARK, String(Date.now()));
+}
+
+/**
+ * When a run last deleted its downloaded trees, for the next run. ext4 without a journal
+ * checks each free inode a new file could take for a recent deletion (fs/ext4/ialloc.c,
+ * recently_deleted(): within 60 s, or 360 s while its inode-table block is dirty) and skips
+ * it, starting again for every file. In one profile two minutes after a run had deleted its
+ * 100,000 files, the disk thread spent 37% of its time there (perf); deleting 100,000 files
+ * between two sets of interleaved runs took the 10,000 files from 1.70 s to 1.83 s while one
+ * file, a single creation, went from 0.87 s to 0.85 s. So the small-files row waits until
+ * the last run's deletions are forgotten (BENCH_DELETION_WAIT_S, 365 s by default).
+ * Deletions by anything else are not known here.
+ */
+const DELETED_MARK = join(CACHE_DIR, 'last-bulk-deletion');
+
+async function afterLastDeletions() {
+  let at;
+  try {
+    at = Number(readFileSync(DELETED_MARK, 'utf8'));
+  } catch {
+    return;
+  }
+  const wait = at + c.deletionWaitMs - Date.now();
+  if (!(wait > 0)) return;
+  note(`waiting ${Math.ceil(wait / 1000)} s until the files the last run deleted no longer slow down file creation`);
+  await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /** Each contender starts alike: its source in memory, nothing of the run before waiting for the disk. */
@@ -137,6 +169,7 @@ async function rowSmallFiles(ssh) {
   linkSync(big.path, join(bigShare, big.name));
   const bigCtx = await startPss({ shareDir: bigShare, workDir: bigWork });
   await warmRead(big.path);
+  await afterLastDeletions();
 
   const samples = { pss: [], scp: [], big: [] };
   let last;
