@@ -149,9 +149,13 @@ async function pssGetAll(ctx, expectFiles) {
   return outcome;
 }
 
-/** Files per second of the first and of the last `n` files. */
+/**
+ * Files per second of the first and of the last `n` files, each between the file event
+ * before them and their last (the first from the first event: counted from the start, it
+ * took in connecting, listing and the first flush, and the check could not fail).
+ */
 function firstLastRates(times, n) {
-  const first = n / times[n - 1];
+  const first = n / (times[n] - times[0]);
   const last = n / (times[times.length - 1] - times[times.length - 1 - n]);
   return { first, last };
 }
