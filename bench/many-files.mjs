@@ -150,9 +150,10 @@ async function pssGetAll(ctx, expectFiles) {
 }
 
 /**
- * Files per second of the first and of the last `n` files, each between the file event
- * before them and their last (the first from the first event: counted from the start, it
- * took in connecting, listing and the first flush, and the check could not fail).
+ * Files per second of the first and of the last `n` files, each measured from the file
+ * event just before them to their own last one. Counted from the start of the process, the
+ * first files' rate took in connecting, listing and the first flush, and the no-decay check
+ * could not fail.
  */
 function firstLastRates(times, n) {
   const first = n / (times[n] - times[0]);
