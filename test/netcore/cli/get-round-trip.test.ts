@@ -89,13 +89,23 @@ test('a --subfolder that is not a plain folder name is a usage error and writes 
 test('get --json prints one object per file and a summary', async () => {
   const clientData = await makeSubDir(base, 'client-data');
   const out = await makeSubDir(base, 'out');
+  const started = Date.now();
   const result = await get(['docs', '--out', out, '--trust-new', '--json'], clientData);
+  const ended = Date.now();
   assert.is(result.code, 0, result.stderr);
-  const events = linesOf(result.stdout).map((l) => JSON.parse(l) as { event: string; status?: string; path?: string; ok?: boolean; files?: number });
+  const events = linesOf(result.stdout).map(
+    (l) => JSON.parse(l) as { event: string; status?: string; path?: string; ok?: boolean; files?: number; time?: string },
+  );
   const docs = [...tree.files.keys()].filter((p) => p.startsWith('docs/'));
   const files = events.filter((e) => e.event === 'file');
   assert.equal(files.map((e) => e.path).sort(), docs.sort());
   assert.ok(files.every((e) => e.status === 'done'));
+  // Each file event says when the file was done: an ISO time, in order, within the run.
+  const times = files.map((e) => Date.parse(e.time ?? ''));
+  assert.ok(
+    times.every((t, i) => Number.isFinite(t) && t >= started && t <= ended && (i === 0 || t >= times[i - 1]!)),
+    JSON.stringify(files.map((e) => e.time)),
+  );
   const summary = events[events.length - 1]!;
   assert.is(summary.event, 'done');
   assert.is(summary.ok, true);

@@ -51,7 +51,8 @@ export async function getCommand(argv: string[]): Promise<number> {
     const entries = selectEntries(listing.entries, names, values.all === true);
     const report = (o: FileOutcome) => {
       if (json) {
-        out(JSON.stringify({ event: 'file', ...o }) + '\n');
+        // When the file was done, by the client's clock: a reader of the pipe may get many lines at once.
+        out(JSON.stringify({ event: 'file', ...o, time: new Date().toISOString() }) + '\n');
         return;
       }
       bar?.clear();
