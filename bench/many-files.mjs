@@ -134,14 +134,17 @@ function eventMs(line) {
 
 /**
  * When a process last received data: its bytes read so far (`rchar` in /proc/PID/io, which
- * counts sockets too) sampled every few milliseconds, and the time of the last sample that
- * found them grown by more than a few small reads. For the client of a download that is
- * when the last of the files' bytes arrived; what it does after is the disk catching up.
+ * counts sockets too) sampled every few milliseconds. The last sample that found them grown
+ * by more than a few small reads saw data that came after the sample before it, whose time
+ * is taken: a late timer (both cores are busy) can only make it earlier, never count the
+ * files done after the data ended. For the client of a download that is when the last of
+ * the files' bytes had not all arrived yet; what it does after is the disk catching up.
  */
 class ReadWatch {
   constructor(pid, intervalMs = 5) {
     this.pid = pid;
     this.bytes = undefined;
+    this.sampledMs = undefined;
     this.lastGrowthMs = undefined;
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
@@ -149,6 +152,7 @@ class ReadWatch {
   }
 
   sample() {
+    const now = Date.now();
     let bytes;
     try {
       bytes = Number(/^rchar:\s+(\d+)/m.exec(readFileSync(`/proc/${this.pid}/io`, 'utf8'))?.[1]);
@@ -156,11 +160,12 @@ class ReadWatch {
       return;
     }
     if (!Number.isFinite(bytes)) return;
-    if (this.bytes !== undefined && bytes - this.bytes > READ_GROWTH_BYTES) this.lastGrowthMs = Date.now();
+    if (this.bytes !== undefined && bytes - this.bytes > READ_GROWTH_BYTES) this.lastGrowthMs = this.sampledMs;
     this.bytes = bytes;
+    this.sampledMs = now;
   }
 
-  /** When (epoch ms) the last growth was seen, or undefined. */
+  /** When (epoch ms) data was last still arriving, or undefined. */
   stop() {
     clearInterval(this.timer);
     return this.lastGrowthMs;
