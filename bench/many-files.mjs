@@ -200,7 +200,7 @@ async function pssGetAll(ctx, expectFiles) {
   });
   const outcome = { seconds: r.elapsedMs / 1000, times, clientPeakKiB: client?.peakKiB() ?? 0, serverPeakKiB: ctx.memory.peakKiB() };
   client?.stop();
-  // The last sample the process was alive for; the one after found it gone.
+  // When the client's data was last still arriving (ReadWatch).
   outcome.arrivedAt = reads?.stop();
   if (times.length !== expectFiles) throw new MeasurementError(`pss get reported ${times.length} files, expected ${expectFiles}`);
   if (!times.every(Number.isFinite)) throw new MeasurementError('a file event of pss get says not when its file was done (no "time")');
