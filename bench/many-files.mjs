@@ -38,7 +38,7 @@ const c = {
   listFiles: intEnv('BENCH_LIST_FILES', 100_000),
   zipFiles: intEnv('BENCH_ZIP_FILES', 1000),
   webMiB: intEnv('BENCH_WEB_MIB', 256),
-  runs: intEnv('BENCH_RUNS', 3),
+  runs: intEnv('BENCH_RUNS', 5),
   diskDir: process.env.BENCH_DISK_DIR || tmpdir(),
   timeoutMs: intEnv('BENCH_TIMEOUT_S', 600) * 1000,
   deletionWaitMs: intEnv('BENCH_DELETION_WAIT_S', 365) * 1000,
