@@ -251,9 +251,13 @@ function firstLastRates(times, n, arrivedAt) {
   let a = 0;
   while (a + 1 < times.length && times[a + 1] - times[a] <= 1) a++;
   const first = a + n < at.length ? n / ((at[a + n] - at[a]) / 1000) : undefined;
+  // Without the end of the data (no /proc/PID/io to read), the last window would take in
+  // the drain and could not fail: it is not measured.
+  if (arrivedAt === undefined) return { first, last: undefined, drained: undefined };
   let end = times.length - 1;
-  if (arrivedAt !== undefined) while (end >= 0 && times[end] > arrivedAt) end--;
-  const last = end - n >= a ? n / ((at[end] - at[end - n]) / 1000) : undefined;
+  while (end >= 0 && times[end] > arrivedAt) end--;
+  // The two windows must not overlap (a short download, or most of it drained at the end).
+  const last = end - n >= a + n ? n / ((at[end] - at[end - n]) / 1000) : undefined;
   return { first, last, drained: times.length - 1 - end };
 }
 
@@ -314,7 +318,7 @@ async function rowSmallFiles(ssh) {
   say(
     `  first ${n} files / last ${n} done before the last bytes arrived (files/s) in each run: ${samples.rates.map((r) => `${shown(r.first, 0)} / ${shown(r.last, 0)}`).join(', ')}`,
   );
-  say(`  files done after the last bytes arrived, from the disk queue: ${samples.rates.map((r) => r.drained).join(' ')}`);
+  say(`  files done after the last bytes arrived, from the disk queue: ${samples.rates.map((r) => r.drained ?? 'n/a').join(' ')}`);
   say(`  last / first within each run: ${decay.map((x) => shown(x, 2)).join(' ')}; median ${shown(median(decay.filter((x) => x !== undefined)), 2)}`);
   say(`  peak RSS: server ${mib(last.serverPeakKiB)}, client ${mib(last.clientPeakKiB)}`);
   say(ratioLine('pss get / scp -r (time)', ssh ? m('scp') : undefined, m('pss'), 1.5));
