@@ -243,7 +243,7 @@ function spreadOverBatches(times) {
  * before the last of the download's bytes arrived (`arrivedAt`). Counted from the start of
  * the process, the first files' rate took in connecting, listing and the first flush;
  * counted up to the last file, the last ones' took in the end of the download, when the
- * files waiting for the disk (up to 48 MiB of them) are written with no more arriving:
+ * files waiting for the disk (thousands of them) are made durable with no more arriving:
  * neither check could fail. `drained`: the files done after the last bytes arrived.
  */
 function firstLastRates(times, n, arrivedAt) {
