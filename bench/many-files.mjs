@@ -127,9 +127,8 @@ function pssArgs(ctx, extra) {
  * the client's own clock. Timed as they were read off a pipe, with both cores busy, the
  * lines came hundreds at once.
  */
-function eventMs(line) {
-  const at = line.lastIndexOf('"time":"');
-  return at < 0 ? Number.NaN : Date.parse(line.slice(at + 8, line.indexOf('"', at + 8)));
+function eventMs(event) {
+  return typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
 }
 
 /**
@@ -201,9 +200,12 @@ async function pssGetAll(ctx, expectFiles) {
   } finally {
     closeSync(eventsFd);
   }
+  // Read after the download, so parsing whole lines costs it nothing.
   const times = readFileSync(eventsPath, 'utf8')
     .split('\n')
-    .filter((line) => line.includes('"event":"file"'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line))
+    .filter((event) => event.event === 'file')
     .map(eventMs);
   const outcome = { seconds: r.elapsedMs / 1000, times, clientPeakKiB: client?.peakKiB() ?? 0, serverPeakKiB: ctx.memory.peakKiB() };
   client?.stop();
@@ -222,21 +224,24 @@ async function pssGetAll(ctx, expectFiles) {
  * times, a window of 1,000 files took a whole batch or none of it, and one run measured its
  * last 1,000 files at 11,494 files/s, another at 200,005. So the files of a batch are taken
  * as done evenly between the batch before it and their own event; the first batch's files
- * all keep its time.
+ * all keep its time. Also returns the index of the first batch's last file.
  */
 function spreadOverBatches(times) {
   const spread = [...times];
+  let firstBatchEnd;
   let start = 0;
   for (let i = 1; i <= times.length; i++) {
-    // A batch's events leave within a millisecond of each other.
-    if (i < times.length && times[i] - times[i - 1] <= 1) continue;
+    if (i < times.length && times[i] - times[i - 1] <= SAME_BATCH_MS) continue;
+    firstBatchEnd ??= i - 1;
     const before = start > 0 ? times[start - 1] : times[start];
     const count = i - start;
     for (let k = 0; k < count; k++) spread[start + k] = before + ((k + 1) / count) * (times[i - 1] - before);
     start = i;
   }
-  return spread;
+  return { spread, firstBatchEnd: firstBatchEnd ?? 0 };
 }
+/** A batch's events leave within a millisecond of each other. */
+const SAME_BATCH_MS = 1;
 
 /**
  * Files per second of the first `n` files after the first batch, and of the last `n` done
@@ -247,9 +252,7 @@ function spreadOverBatches(times) {
  * neither check could fail. `drained`: the files done after the last bytes arrived.
  */
 function firstLastRates(times, n, arrivedAt) {
-  const at = spreadOverBatches(times);
-  let a = 0;
-  while (a + 1 < times.length && times[a + 1] - times[a] <= 1) a++;
+  const { spread: at, firstBatchEnd: a } = spreadOverBatches(times);
   const first = a + n < at.length ? n / ((at[a + n] - at[a]) / 1000) : undefined;
   // Without the end of the data (no /proc/PID/io to read), the last window would take in
   // the drain and could not fail: it is not measured.
@@ -319,11 +322,12 @@ async function rowSmallFiles(ssh) {
     `  first ${n} files / last ${n} done before the last bytes arrived (files/s) in each run: ${samples.rates.map((r) => `${shown(r.first, 0)} / ${shown(r.last, 0)}`).join(', ')}`,
   );
   say(`  files done after the last bytes arrived, from the disk queue: ${samples.rates.map((r) => r.drained ?? 'n/a').join(' ')}`);
-  say(`  last / first within each run: ${decay.map((x) => shown(x, 2)).join(' ')}; median ${shown(median(decay.filter((x) => x !== undefined)), 2)}`);
+  // One run without a measurement leaves the median unknown, rather than taken over the rest.
+  const decayMedian = decay.includes(undefined) ? undefined : median(decay);
+  say(`  last / first within each run: ${decay.map((x) => shown(x, 2)).join(' ')}; median ${shown(decayMedian, 2)}`);
   say(`  peak RSS: server ${mib(last.serverPeakKiB)}, client ${mib(last.clientPeakKiB)}`);
   say(ratioLine('pss get / scp -r (time)', ssh ? m('scp') : undefined, m('pss'), 1.5));
   say(ratioLine('many small files / one file (rate)', totalBytes / m('pss'), big.size / m('big'), 0.5));
-  const decayMedian = decay.includes(undefined) ? undefined : median(decay);
   say(ratioLine(`last / first ${n} files (rate, median of the runs)`, decayMedian, decayMedian === undefined ? undefined : 1, 0.9));
   say();
 }
